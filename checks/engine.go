@@ -1,0 +1,155 @@
+package checks
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+
+	"github.com/meshcheck/meshcheck/model"
+)
+
+// query binds every violation of every rule package with its package path.
+const query = "v = " + RulesPrefix + "[group][name].violation[_]"
+
+// Engine evaluates the rules on fleet models. It compiles and prepares the
+// query once; Evaluate is safe for concurrent use.
+type Engine struct {
+	prepared rego.PreparedEvalQuery
+	rules    map[string]Rule // by package path
+}
+
+// Options configures an Engine.
+type Options struct {
+	// PolicyDirs adds users' rule directories to the built-in rules.
+	PolicyDirs []string
+}
+
+// New loads, compiles and prepares the rules.
+func New(ctx context.Context, opt Options) (*Engine, error) {
+	files, err := loadFiles(opt.PolicyDirs, false)
+	if err != nil {
+		return nil, err
+	}
+	mods, err := parseModules(files)
+	if err != nil {
+		return nil, fmt.Errorf("parse policies: %w", err)
+	}
+	c, err := compile(mods)
+	if err != nil {
+		return nil, fmt.Errorf("compile policies: %w", err)
+	}
+	rules, err := catalog(c, func(name string) bool { return strings.HasPrefix(name, "policies/") })
+	if err != nil {
+		return nil, fmt.Errorf("rule catalog: %w", err)
+	}
+	pq, err := rego.New(rego.Compiler(c), rego.Query(query)).PrepareForEval(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("prepare query: %w", err)
+	}
+	return &Engine{prepared: pq, rules: rules}, nil
+}
+
+// Rules returns the catalog ordered by code.
+func (e *Engine) Rules() []Rule {
+	rs := slices.Collect(maps.Values(e.rules))
+	slices.SortFunc(rs, func(a, b Rule) int { return strings.Compare(a.Code, b.Code) })
+	return rs
+}
+
+// violation is what lib/result.fail builds.
+type violation struct {
+	Code    string         `json:"code"`
+	Message string         `json:"message"`
+	Cluster string         `json:"cluster"`
+	At      model.Source   `json:"at"`
+	Related []model.Source `json:"related"`
+}
+
+// Input converts a fleet to the Rego input value. Callers that evaluate the
+// same fleet several times may convert it once.
+func Input(f *model.Fleet) (ast.Value, error) {
+	b, err := json.Marshal(f)
+	if err != nil {
+		return nil, fmt.Errorf("encode fleet model: %w", err)
+	}
+	return ast.ValueFromReader(bytes.NewReader(b))
+}
+
+// Evaluate runs every rule on the fleet and returns the findings, sorted.
+// Severities are the rules' own; settings and exemptions apply afterwards.
+func (e *Engine) Evaluate(ctx context.Context, f *model.Fleet) ([]Finding, error) {
+	in, err := Input(f)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := e.prepared.Eval(ctx, rego.EvalParsedInput(in))
+	if err != nil {
+		return nil, fmt.Errorf("evaluate rules: %w", err)
+	}
+	var out []Finding
+	for _, r := range rs {
+		pkg := fmt.Sprintf("%s.%s.%s", RulesPrefix, r.Bindings["group"], r.Bindings["name"])
+		rule, ok := e.rules[pkg]
+		if !ok {
+			return nil, fmt.Errorf("package %s defines violation but has no METADATA", strings.TrimPrefix(pkg, "data."))
+		}
+		var v violation
+		b, _ := json.Marshal(r.Bindings["v"])
+		if err := json.Unmarshal(b, &v); err != nil || v.Message == "" {
+			return nil, fmt.Errorf("rule %s: a violation must be built with result.fail and have a message, got %s", rule.Code, b)
+		}
+		out = append(out, e.finding(rule, v, f))
+	}
+	out = dedupe(out)
+	Sort(out)
+	return out, nil
+}
+
+func (e *Engine) finding(r Rule, v violation, f *model.Fleet) Finding {
+	fd := Finding{
+		Rule: r.Code, Severity: r.Severity, Title: r.Title, Message: v.Message,
+		Remediation: r.Remediation, Docs: r.Docs,
+		Cluster: cmpOr(v.Cluster, v.At.Cluster),
+		Object:  ObjectRef(v.At.Object),
+		Path:    v.At.Path, File: v.At.File, Line: v.At.Line, Column: v.At.Column,
+	}
+	if c := f.Clusters[fd.Cluster]; c != nil && c.ID != nil && c.ID.Value != fd.Cluster {
+		fd.ClusterID = c.ID.Value
+	}
+	for _, s := range v.Related {
+		fd.Related = append(fd.Related, Location{
+			Cluster: s.Cluster, Object: ObjectRef(s.Object), Path: s.Path,
+			File: s.File, Line: s.Line, Column: s.Column,
+		})
+	}
+	return fd
+}
+
+// dedupe drops identical findings, which a rule may produce when two paths
+// in its body lead to the same conclusion.
+func dedupe(fs []Finding) []Finding {
+	seen := map[string]bool{}
+	out := fs[:0]
+	for _, f := range fs {
+		k := fmt.Sprint(f.Rule, "\x00", f.Cluster, "\x00", f.File, "\x00", f.Line, "\x00", f.Object, "\x00", f.Message)
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}

@@ -1,0 +1,121 @@
+package checks
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/meshcheck/meshcheck/policies"
+)
+
+// RulesPrefix is the package path under which rule packages live:
+// meshcheck.rules.<group>.<name>, each defining a `violation` set.
+const RulesPrefix = "data.meshcheck.rules"
+
+// policyFile is one Rego source file.
+type policyFile struct {
+	name string
+	src  []byte
+}
+
+// builtinFiles returns the embedded policies; with tests, their _test.rego too.
+func builtinFiles(tests bool) ([]policyFile, error) {
+	var out []policyFile
+	err := fs.WalkDir(policies.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !wantRego(p, tests) {
+			return err
+		}
+		b, err := policies.FS.ReadFile(p)
+		out = append(out, policyFile{name: path.Join("policies", p), src: b})
+		return err
+	})
+	return out, err
+}
+
+// dirFiles reads the Rego files under a user policy directory.
+func dirFiles(dir string, tests bool) ([]policyFile, error) {
+	var out []policyFile
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || !wantRego(p, tests) {
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		out = append(out, policyFile{name: p, src: b})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read policies: %w", err)
+	}
+	return out, nil
+}
+
+func wantRego(p string, tests bool) bool {
+	if !strings.HasSuffix(p, ".rego") {
+		return false
+	}
+	return tests || !strings.HasSuffix(p, "_test.rego")
+}
+
+// parseModules parses files with METADATA processing on, which
+// rego.metadata.chain() and the catalog both need.
+func parseModules(files []policyFile) (map[string]*ast.Module, error) {
+	mods := make(map[string]*ast.Module, len(files))
+	var errs ast.Errors
+	for _, f := range files {
+		m, err := ast.ParseModuleWithOpts(f.name, string(f.src), ast.ParserOptions{ProcessAnnotation: true})
+		if err != nil {
+			if e, ok := err.(ast.Errors); ok {
+				errs = append(errs, e...)
+				continue
+			}
+			return nil, fmt.Errorf("parse %s: %w", f.name, err)
+		}
+		if _, dup := mods[f.name]; dup {
+			return nil, fmt.Errorf("policy file %s given twice", f.name)
+		}
+		mods[f.name] = m
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return mods, nil
+}
+
+// loadFiles gathers the built-in policies and those of dirs.
+func loadFiles(dirs []string, tests bool) ([]policyFile, error) {
+	files, err := builtinFiles(tests)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range dirs {
+		more, err := dirFiles(d, tests)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, more...)
+	}
+	slices.SortStableFunc(files, func(a, b policyFile) int { return strings.Compare(a.name, b.name) })
+	return files, nil
+}
+
+// compile compiles modules and returns the compiler.
+func compile(mods map[string]*ast.Module) (*ast.Compiler, error) {
+	c := ast.NewCompiler().WithEnablePrintStatements(false)
+	c.Compile(mods)
+	if c.Failed() {
+		return nil, c.Errors
+	}
+	return c, nil
+}

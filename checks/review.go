@@ -1,0 +1,42 @@
+package checks
+
+import (
+	"context"
+
+	"github.com/meshcheck/meshcheck/model"
+)
+
+// ReviewOptions are what configuration adds to a review.
+type ReviewOptions struct {
+	// Meshes declares groups of clusters meant to be one mesh.
+	Meshes     [][]string
+	Settings   map[string]RuleSetting
+	Exemptions []Exemption
+}
+
+// Review is the outcome of evaluating one fleet.
+type Review struct {
+	Fleet    *model.Fleet
+	Findings []Finding
+	// Errors are problems with single inputs; the review went on without them.
+	Errors []error
+}
+
+// Review builds the fleet model from the objects of each cluster, evaluates
+// the rules and applies settings and exemptions. It is the one path lint,
+// audit and the webhook share: they differ only in where objects come from.
+func (e *Engine) Review(ctx context.Context, in []model.ClusterInput, opt ReviewOptions) (*Review, error) {
+	fleet, merrs := model.Build(in, model.Options{Meshes: opt.Meshes})
+	r := &Review{Fleet: fleet}
+	for _, err := range merrs {
+		r.Errors = append(r.Errors, err)
+	}
+	fs, err := e.Evaluate(ctx, fleet)
+	if err != nil {
+		return nil, err
+	}
+	ex, exErrs := AnnotationExemptions(fleet)
+	r.Errors = append(r.Errors, exErrs...)
+	r.Findings = Apply(fs, opt.Settings, append(ex, opt.Exemptions...))
+	return r, nil
+}

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/meshcheck/meshcheck/checks"
+	"github.com/meshcheck/meshcheck/config"
+	"github.com/meshcheck/meshcheck/report"
+)
+
+// checkOptions are the flags lint and audit share: policies, output and
+// the exit-code threshold.
+type checkOptions struct {
+	format         string
+	outputFile     string
+	failOn         string
+	showSuppressed bool
+	policies       []string
+}
+
+func defaultCheckOptions() checkOptions {
+	return checkOptions{format: "text", failOn: "error"}
+}
+
+func (o *checkOptions) AddFlags(fs *pflag.FlagSet) {
+	fs.StringVarP(&o.format, "output", "o", o.format, "output format: "+strings.Join(report.Formats(), ", "))
+	fs.StringVar(&o.outputFile, "output-file", o.outputFile, "write the report to this file instead of standard output")
+	fs.StringVar(&o.failOn, "fail-on", o.failOn, "exit 1 when a finding is at or above this severity: error, warning, info, or none")
+	fs.BoolVar(&o.showSuppressed, "show-suppressed", o.showSuppressed, "also show findings silenced by exemptions")
+	fs.StringArrayVar(&o.policies, "policy", o.policies, "directory of additional Rego rules (repeatable)")
+}
+
+func (o *checkOptions) validate() error {
+	if !slices.Contains(report.Formats(), o.format) {
+		return fmt.Errorf("--output %q: want one of %s", o.format, strings.Join(report.Formats(), ", "))
+	}
+	if o.failOn != "none" {
+		if _, err := checks.ParseSeverity(o.failOn); err != nil {
+			return fmt.Errorf("--fail-on: %w", err)
+		}
+	}
+	return nil
+}
+
+// exitCode maps a result to the documented exit codes, whatever the format.
+func (o *checkOptions) exitCode(res report.Result) int {
+	if len(res.Errors) > 0 {
+		return exitError
+	}
+	if o.failOn == "none" {
+		return exitClean
+	}
+	threshold, _ := checks.ParseSeverity(o.failOn)
+	if h := checks.Highest(res.Findings); h != 0 && h >= threshold {
+		return exitFindings
+	}
+	return exitClean
+}
+
+// write renders res where asked, lists input errors on stderr, and returns the exit code.
+func (o *checkOptions) write(s streams, res report.Result) int {
+	w := s.out
+	if o.outputFile != "" {
+		f, err := os.Create(o.outputFile)
+		if err != nil {
+			fmt.Fprintf(s.err, "meshcheck: %v\n", err)
+			return exitError
+		}
+		defer f.Close()
+		w = f
+	}
+	if err := report.Write(w, o.format, res, report.Options{ShowSuppressed: o.showSuppressed}); err != nil {
+		fmt.Fprintf(s.err, "meshcheck: %v\n", err)
+		return exitError
+	}
+	// Diagnostics go to stderr whatever the format, so that CI logs show
+	// them even when stdout is a SARIF file.
+	if o.format != "text" || o.outputFile != "" {
+		for _, e := range res.Errors {
+			fmt.Fprintf(s.err, "meshcheck: %s\n", describeInputError(e))
+		}
+	}
+	return o.exitCode(res)
+}
+
+func describeInputError(e report.InputError) string {
+	loc := e.File
+	if e.Line > 0 {
+		loc = fmt.Sprintf("%s:%d:%d", e.File, e.Line, e.Column)
+	}
+	if e.Cluster != "" {
+		loc = strings.TrimSpace("cluster " + e.Cluster + " " + loc)
+	}
+	if loc == "" {
+		return e.Message
+	}
+	return loc + ": " + e.Message
+}
+
+// loadConfig reads the configuration file given, or the one found from the
+// working directory upwards; nil when there is none.
+func loadConfig(file string, skip bool) (*config.Config, error) {
+	if skip {
+		return nil, nil
+	}
+	if file == "" {
+		found, err := config.Find(".")
+		if err != nil || found == "" {
+			return nil, err
+		}
+		file = found
+	}
+	return config.Load(file)
+}
+
+// reviewOptions turns configuration into what the engine applies.
+func reviewOptions(cfg *config.Config) checks.ReviewOptions {
+	var opt checks.ReviewOptions
+	if cfg == nil {
+		return opt
+	}
+	opt.Meshes = cfg.Meshes
+	opt.Settings = map[string]checks.RuleSetting{}
+	for code, r := range cfg.Rules {
+		sev, _ := checks.ParseSeverity(r.Severity)
+		opt.Settings[code] = checks.RuleSetting{Disabled: r.Disabled, Severity: sev}
+	}
+	for _, e := range cfg.Exemptions {
+		opt.Exemptions = append(opt.Exemptions, checks.Exemption{
+			Rule: e.Rule, Cluster: e.Cluster, Kind: e.Kind, Namespace: e.Namespace, Name: e.Name,
+			Reason: e.Reason, Origin: cfg.File,
+		})
+	}
+	return opt
+}

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/pflag"
+)
+
+// Exit codes, the same for every output format (docs/exit-codes.md).
+const (
+	exitClean    = 0 // nothing at or above --fail-on
+	exitFindings = 1 // findings at or above --fail-on
+	exitError    = 2 // usage, input or policy errors
+)
+
+// streams are a command's standard input, output and error.
+type streams struct {
+	in       io.Reader
+	out, err io.Writer
+}
+
+// command is one subcommand: its flags and what it runs.
+type command struct {
+	name  string
+	usage string
+	short string
+	// flags registers the command's flags and returns the function that
+	// runs it with the positional arguments.
+	flags func(fs *pflag.FlagSet) func(ctx context.Context, args []string, s streams) int
+}
+
+// commands is both the dispatch table and the help listing.
+func commands() []command {
+	return []command{lintCommand(), rulesCommand(), verifyCommand(), versionCommand()}
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	s := streams{in: stdin, out: stdout, err: stderr}
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(stdout)
+		if len(args) == 0 {
+			return exitError
+		}
+		return exitClean
+	}
+	for _, c := range commands() {
+		if c.name != args[0] {
+			continue
+		}
+		fs := pflag.NewFlagSet("meshcheck "+c.name, pflag.ContinueOnError)
+		fs.SortFlags = false
+		fs.SetOutput(stderr)
+		fs.Usage = func() {
+			fmt.Fprintf(stderr, "Usage: meshcheck %s\n\n%s\n\nFlags:\n%s", c.usage, c.short, fs.FlagUsages())
+		}
+		runCmd := c.flags(fs)
+		if err := fs.Parse(args[1:]); err != nil {
+			if errors.Is(err, pflag.ErrHelp) {
+				return exitClean
+			}
+			return exitError
+		}
+		return runCmd(ctx, fs.Args(), s)
+	}
+	fmt.Fprintf(stderr, "meshcheck: unknown command %q\n\n", args[0])
+	usage(stderr)
+	return exitError
+}
+
+func usage(w io.Writer) {
+	var b strings.Builder
+	b.WriteString("meshcheck checks that the Istio settings of a fleet of clusters agree.\n\nUsage:\n  meshcheck <command> [flags]\n\nCommands:\n")
+	for _, c := range commands() {
+		fmt.Fprintf(&b, "  %-9s %s\n", c.name, c.short)
+	}
+	b.WriteString("\nRun 'meshcheck <command> --help' for a command's flags.\n")
+	io.WriteString(w, b.String())
+}

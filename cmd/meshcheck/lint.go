@@ -1,0 +1,199 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/meshcheck/meshcheck/checks"
+	"github.com/meshcheck/meshcheck/config"
+	"github.com/meshcheck/meshcheck/fileset"
+	"github.com/meshcheck/meshcheck/report"
+	"github.com/meshcheck/meshcheck/source"
+)
+
+// lintOptions are lint's flags.
+type lintOptions struct {
+	fleet      string
+	clusters   []string
+	configFile string
+	noConfig   bool
+	check      checkOptions
+	showModel  bool
+}
+
+func (o *lintOptions) AddFlags(fs *pflag.FlagSet) {
+	fs.StringVar(&o.fleet, "fleet", o.fleet, "directory whose subdirectories are the clusters of the fleet")
+	fs.StringArrayVar(&o.clusters, "cluster", o.clusters, "assign a path to a cluster, as NAME=PATH (repeatable)")
+	fs.StringVar(&o.configFile, "config", o.configFile, "configuration file (default: "+config.FileName+" in the working directory or above)")
+	fs.BoolVar(&o.noConfig, "no-config", o.noConfig, "do not read "+config.FileName)
+	o.check.AddFlags(fs)
+	fs.BoolVar(&o.showModel, "show-model", o.showModel, "print the fleet model (JSON) instead of findings")
+}
+
+// assignments parses the --cluster flags.
+func (o *lintOptions) assignments() ([]fileset.Assignment, error) {
+	var out []fileset.Assignment
+	for _, c := range o.clusters {
+		name, path, ok := strings.Cut(c, "=")
+		if !ok || name == "" || path == "" {
+			return nil, fmt.Errorf("--cluster %q: want NAME=PATH", c)
+		}
+		out = append(out, fileset.Assignment{Cluster: name, Path: path})
+	}
+	return out, nil
+}
+
+func lintCommand() command {
+	return command{
+		name:  "lint",
+		usage: "lint [flags] [PATH...]",
+		short: "Lint the manifests of a fleet kept in files (IstioOperator, Helm values, Sail, rendered objects).",
+		flags: func(fs *pflag.FlagSet) func(context.Context, []string, streams) int {
+			o := &lintOptions{check: defaultCheckOptions()}
+			o.AddFlags(fs)
+			return func(ctx context.Context, args []string, s streams) int { return o.run(ctx, args, s) }
+		},
+	}
+}
+
+func (o *lintOptions) run(ctx context.Context, args []string, s streams) int {
+	flagClusters, err := o.assignments()
+	if err != nil {
+		return usageError(s, err)
+	}
+	if err := o.check.validate(); err != nil {
+		return usageError(s, err)
+	}
+	cfg, err := loadConfig(o.configFile, o.noConfig)
+	if err != nil {
+		return usageError(s, err)
+	}
+	layout := fileset.Layout{Fleet: o.fleet, Flags: flagClusters}
+	// With a fleet declared in the configuration, lint FILE... (as
+	// pre-commit calls it) evaluates the whole fleet and reports what
+	// concerns the given files.
+	var only []string
+	if cfg != nil {
+		layout.Fleet = firstNonEmpty(o.fleet, cfgPath(cfg, cfg.Fleet))
+		for _, c := range cfg.Clusters {
+			for _, p := range c.Paths {
+				layout.Config = append(layout.Config, fileset.Assignment{Cluster: c.Name, Path: cfgPath(cfg, p), Complete: c.Complete})
+			}
+		}
+	}
+	declared := layout.Fleet != "" || len(layout.Config) > 0 || len(layout.Flags) > 0
+	if declared && cfg != nil && len(args) > 0 {
+		only = args
+	} else {
+		layout.Paths = args
+	}
+	if !declared && len(args) == 0 {
+		return usageError(s, fmt.Errorf("nothing to lint: give paths, --fleet DIR, or declare clusters in %s", config.FileName))
+	}
+	engine, err := checks.New(ctx, checks.Options{PolicyDirs: o.check.policies})
+	if err != nil {
+		fmt.Fprintf(s.err, "meshcheck: %v\n", err)
+		return exitError
+	}
+	set := fileset.Read(layout, s.in, source.DefaultLimits())
+	review, err := engine.Review(ctx, set.Clusters, reviewOptions(cfg))
+	if err != nil {
+		fmt.Fprintf(s.err, "meshcheck: %v\n", err)
+		return exitError
+	}
+	if o.showModel {
+		enc := json.NewEncoder(s.out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(review.Fleet); err != nil {
+			fmt.Fprintf(s.err, "meshcheck: %v\n", err)
+			return exitError
+		}
+		return exitClean
+	}
+	findings := review.Findings
+	if only != nil {
+		findings = concerning(findings, only)
+	}
+	var inputErrs []report.InputError
+	for _, e := range set.Errors {
+		inputErrs = append(inputErrs, report.InputError{File: e.File, Line: e.Line, Column: e.Column, Message: e.Err.Error()})
+	}
+	for _, e := range review.Errors {
+		inputErrs = append(inputErrs, report.InputError{Message: e.Error()})
+	}
+	res := report.Result{
+		Tool: "meshcheck", Version: version, Command: "lint",
+		Findings: findings, Rules: engine.Rules(),
+		Summary: checks.Summarize(findings, len(set.Clusters), len(set.Files)),
+		Errors:  inputErrs,
+	}
+	return o.check.write(s, res)
+}
+
+// concerning keeps the findings located in (or related to) one of paths,
+// and those that no file locates.
+func concerning(fs []checks.Finding, paths []string) []checks.Finding {
+	in := func(file string) bool {
+		for _, p := range paths {
+			if file != "" && (sameFile(file, p) || strings.HasPrefix(abs(file), abs(p)+string(filepath.Separator))) {
+				return true
+			}
+		}
+		return false
+	}
+	var out []checks.Finding
+	for _, f := range fs {
+		keep := f.File == "" || in(f.File)
+		for _, r := range f.Related {
+			keep = keep || in(r.File)
+		}
+		if keep {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func sameFile(a, b string) bool { return abs(a) == abs(b) }
+
+func abs(p string) string {
+	a, err := filepath.Abs(p)
+	if err != nil {
+		return filepath.Clean(p)
+	}
+	return a
+}
+
+// cfgPath resolves a path of the configuration file, shown relative to
+// the working directory when it is below it.
+func cfgPath(cfg *config.Config, p string) string {
+	if p == "" {
+		return ""
+	}
+	p = cfg.Abs(p)
+	if wd, err := filepath.Abs("."); err == nil {
+		if rel, err := filepath.Rel(wd, p); err == nil && !strings.HasPrefix(rel, "..") {
+			return rel
+		}
+	}
+	return p
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func usageError(s streams, err error) int {
+	fmt.Fprintf(s.err, "meshcheck: %v\n", err)
+	return exitError
+}

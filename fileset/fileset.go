@@ -1,0 +1,154 @@
+// Package fileset reads the manifests of a fleet kept in files and decides
+// which cluster each object belongs to. It knows nothing of Istio: the model
+// package turns the objects into facts.
+package fileset
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/meshcheck/meshcheck/model"
+	"github.com/meshcheck/meshcheck/source"
+)
+
+// ClusterAnnotation on an object names its cluster, whatever the layout says.
+const ClusterAnnotation = "meshcheck.io/cluster"
+
+// DefaultCluster holds the objects no layout assigns.
+const DefaultCluster = "default"
+
+// Assignment maps a path (file or directory) to a cluster.
+type Assignment struct {
+	Cluster  string
+	Path     string
+	Complete []string
+}
+
+// Layout says which files make up the fleet and which cluster each is in.
+// More specific sources win: the object's annotation, then --cluster, then
+// --fleet, then the configuration file, then DefaultCluster.
+type Layout struct {
+	// Fleet is a directory whose immediate subdirectories are clusters.
+	Fleet string
+	// Flags are --cluster NAME=PATH assignments.
+	Flags []Assignment
+	// Config are the clusters of .meshcheck.yaml, paths already resolved.
+	Config []Assignment
+	// Paths are further files and directories to read (lint's arguments).
+	Paths []string
+}
+
+// Set is what was read.
+type Set struct {
+	Clusters []model.ClusterInput
+	Files    []string
+	Errors   []*source.Error
+}
+
+// Read reads every path of the layout and groups the objects by cluster.
+func Read(l Layout, stdin io.Reader, lim source.Limits) *Set {
+	fleet, errs := fleetAssignments(l.Fleet)
+	tiers := [][]Assignment{l.Flags, fleet, l.Config}
+	var roots []string
+	for _, tier := range tiers {
+		for _, a := range tier {
+			roots = append(roots, a.Path)
+		}
+	}
+	roots = append(roots, l.Paths...)
+	files, objs, readErrs := source.ReadPaths(roots, stdin, lim)
+	set := &Set{Files: files, Errors: append(errs, readErrs...)}
+
+	byName := map[string]*model.ClusterInput{}
+	var order []string
+	add := func(cluster string, obj *source.Object, complete []string) {
+		ci := byName[cluster]
+		if ci == nil {
+			ci = &model.ClusterInput{Name: cluster}
+			byName[cluster] = ci
+			order = append(order, cluster)
+		}
+		for _, k := range complete {
+			if !slices.Contains(ci.Complete, k) {
+				ci.Complete = append(ci.Complete, k)
+			}
+		}
+		if obj != nil {
+			ci.Objects = append(ci.Objects, obj)
+		}
+	}
+	// Declared clusters exist even when their directories hold nothing yet.
+	for _, tier := range tiers {
+		for _, a := range tier {
+			add(a.Cluster, nil, a.Complete)
+		}
+	}
+	for _, obj := range objs {
+		if c := obj.Annotations()[ClusterAnnotation]; c != "" {
+			add(c, obj, nil)
+			continue
+		}
+		clusters := clustersOf(obj.Origin.File, tiers)
+		if len(clusters) == 0 {
+			clusters = []string{DefaultCluster}
+		}
+		for _, c := range clusters {
+			add(c, obj, nil)
+		}
+	}
+	for _, name := range order {
+		set.Clusters = append(set.Clusters, *byName[name])
+	}
+	return set
+}
+
+// fleetAssignments makes one cluster of each subdirectory of dir.
+func fleetAssignments(dir string) ([]Assignment, []*source.Error) {
+	if dir == "" {
+		return nil, nil
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, []*source.Error{{File: dir, Err: fmt.Errorf("read fleet directory: %w", err)}}
+	}
+	var out []Assignment
+	for _, e := range entries {
+		if e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
+			out = append(out, Assignment{Cluster: e.Name(), Path: filepath.Join(dir, e.Name())})
+		}
+	}
+	return out, nil
+}
+
+// clustersOf returns the clusters of the most specific tier that claims
+// file; within a tier, a file listed for several clusters (shared
+// manifests) belongs to each of them.
+func clustersOf(file string, tiers [][]Assignment) []string {
+	if file == "-" {
+		return nil
+	}
+	for _, tier := range tiers {
+		var out []string
+		for _, a := range tier {
+			if within(file, a.Path) && !slices.Contains(out, a.Cluster) {
+				out = append(out, a.Cluster)
+			}
+		}
+		if len(out) > 0 {
+			return out
+		}
+	}
+	return nil
+}
+
+func within(file, root string) bool {
+	f, r := filepath.Clean(file), filepath.Clean(root)
+	if f == r || r == "." {
+		return true
+	}
+	return strings.HasPrefix(f, r+string(filepath.Separator))
+}

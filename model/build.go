@@ -1,0 +1,257 @@
+package model
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/meshcheck/meshcheck/source"
+)
+
+// ClusterInput is what was read for one cluster.
+type ClusterInput struct {
+	Name    string
+	Objects []*source.Object
+	// Complete lists kinds (e.g. "Secret") whose every object in the cluster
+	// is among Objects, so that a missing one is known to be absent.
+	Complete []string
+}
+
+// Options carries what configuration adds to the inputs.
+type Options struct {
+	// Meshes declares groups of clusters (meshcheck names) meant to be one
+	// mesh, for fleets whose files do not link them (no secrets in Git).
+	Meshes [][]string
+}
+
+// Error is a problem with one input object that the model could not read;
+// the rest of the fleet is still built.
+type Error struct {
+	Cluster string
+	Source  Source
+	Err     error
+}
+
+func (e *Error) Error() string {
+	loc := e.Source.File
+	if e.Source.Line > 0 {
+		loc = fmt.Sprintf("%s:%d:%d", loc, e.Source.Line, e.Source.Column)
+	}
+	if loc == "" {
+		loc = e.Cluster
+	}
+	return fmt.Sprintf("%s: %v", loc, e.Err)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Build derives the fleet model from the objects of each cluster.
+func Build(in []ClusterInput, opt Options) (*Fleet, []*Error) {
+	f := &Fleet{APIVersion: APIVersion, Kind: "Fleet", Clusters: map[string]*Cluster{}}
+	var errs []*Error
+	for _, ci := range in {
+		c, e := buildCluster(ci)
+		f.Clusters[ci.Name] = c
+		errs = append(errs, e...)
+	}
+	linkFleet(f, opt)
+	return f, errs
+}
+
+func newCluster(name string) *Cluster {
+	return &Cluster{
+		Name: name, Role: RoleUnknown, SystemNamespace: defaultNamespace,
+		Complete: map[string]bool{}, Namespaces: map[string]*Namespace{},
+		ControlPlanes: []*ControlPlane{}, NetworkGateways: []*NetworkGateway{},
+		Workloads: []*Workload{}, Gateways: []*Gateway{}, VirtualServices: []*VirtualService{},
+		RemoteSecrets: []*RemoteSecret{}, CASecrets: []*CASecret{},
+		InjectorWebhooks: []*InjectorWebhook{}, Objects: []RawObject{},
+	}
+}
+
+func buildCluster(in ClusterInput) (*Cluster, []*Error) {
+	c := newCluster(in.Name)
+	for _, k := range in.Complete {
+		c.Complete[k] = true
+	}
+	var contribs []*contribution
+	var errs []*Error
+	for _, obj := range in.Objects {
+		c.Objects = append(c.Objects, RawObject{Source: sourceAt(obj, in.Name, "", false), Object: redact(obj)})
+		readObject(c, obj)
+		contrib, err := contributionOf(obj, in.Name)
+		if err != nil {
+			errs = append(errs, &Error{Cluster: in.Name, Source: sourceAt(obj, in.Name, "data", false), Err: err})
+			continue
+		}
+		if contrib != nil {
+			contrib.cluster = in.Name
+			contribs = append(contribs, contrib)
+		}
+	}
+	c.ControlPlanes = buildControlPlanes(contribs)
+	identify(c)
+	return c, errs
+}
+
+// readObject adds what one object says to the cluster, by kind.
+func readObject(c *Cluster, obj *source.Object) {
+	group, _, _ := strings.Cut(obj.APIVersion(), "/")
+	switch {
+	case obj.Kind() == "Namespace" && obj.APIVersion() == "v1":
+		c.Namespaces[obj.Name()] = namespace(obj, c.Name)
+	case obj.Kind() == "Secret" && obj.APIVersion() == "v1":
+		switch {
+		case isRemoteSecret(obj):
+			c.RemoteSecrets = append(c.RemoteSecrets, remoteSecret(obj, c.Name))
+		case obj.Name() == secretPlugInCA || obj.Name() == secretSelfSignedCA:
+			c.CASecrets = append(c.CASecrets, caSecret(obj, c.Name))
+		}
+	case obj.Kind() == "Service" && obj.APIVersion() == "v1":
+		if g := gatewayService(obj, c.Name); g != nil {
+			c.NetworkGateways = append(c.NetworkGateways, g)
+		}
+	case isIstioOperator(obj):
+		gws, wls := iopGateways(obj, c.Name)
+		c.NetworkGateways = append(c.NetworkGateways, gws...)
+		c.Workloads = append(c.Workloads, wls...)
+	case isGatewayValues(obj):
+		if g, w := chartGateway(obj, c.Name); g != nil {
+			c.NetworkGateways = append(c.NetworkGateways, g)
+			c.Workloads = append(c.Workloads, w)
+		}
+	case obj.Kind() == "Gateway" && group == "gateway.networking.k8s.io":
+		if g := kubeGateway(obj, c.Name); g != nil {
+			c.NetworkGateways = append(c.NetworkGateways, g)
+		}
+	case obj.Kind() == "Gateway" && group == "networking.istio.io":
+		c.Gateways = append(c.Gateways, istioGateway(obj, c.Name))
+	case obj.Kind() == "VirtualService" && group == "networking.istio.io":
+		c.VirtualServices = append(c.VirtualServices, virtualService(obj, c.Name))
+	case slices.Contains([]string{"Deployment", "StatefulSet", "DaemonSet", "Pod"}, obj.Kind()):
+		if w := workload(obj, c.Name); w != nil {
+			c.Workloads = append(c.Workloads, w)
+		}
+	case obj.Kind() == "MutatingWebhookConfiguration":
+		if w := injectorWebhook(obj, c.Name); w != nil {
+			c.InjectorWebhooks = append(c.InjectorWebhooks, w)
+		}
+	}
+}
+
+func namespace(obj *source.Object, cluster string) *Namespace {
+	ns := &Namespace{
+		Name: obj.Name(), Labels: obj.Labels(), Annotations: obj.Annotations(),
+		Network: labelFact(obj, cluster, LabelNetwork),
+		Source:  sourceAt(obj, cluster, "metadata.name", false),
+	}
+	const key = "topology.istio.io/controlPlaneClusters"
+	if v, ok := ns.Annotations[key]; ok {
+		var ids []string
+		for _, s := range strings.Split(v, ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				ids = append(ids, s)
+			}
+		}
+		ns.ControlPlaneClusters = &Fact[[]string]{Value: ids, Source: sourceAt(obj, cluster, "metadata.annotations."+escapeKey(key), false)}
+	}
+	return ns
+}
+
+// injectorWebhook recognizes Istio's sidecar injector webhooks, revisioned
+// or tagged (revision-tags-mwc.yaml).
+func injectorWebhook(obj *source.Object, cluster string) *InjectorWebhook {
+	labels := obj.Labels()
+	rev, hasRev := labels[LabelRevision]
+	tag := labels["istio.io/tag"]
+	if !hasRev && tag == "" && !strings.HasPrefix(obj.Name(), "istio-sidecar-injector") && !strings.HasPrefix(obj.Name(), "istio-revision-tag-") {
+		return nil
+	}
+	return &InjectorWebhook{Name: obj.Name(), Revision: rev, Tag: tag, Source: sourceAt(obj, cluster, "metadata.name", false)}
+}
+
+// identify derives the cluster's own identity from its control planes: a
+// remote's comes from its remote install, a primary's from its istiod. An
+// external control plane's cluster ID names the cluster it serves, not the
+// one it runs in, so it never identifies its host.
+func identify(c *Cluster) {
+	var self *ControlPlane
+	roles := map[string]bool{}
+	for _, cp := range c.ControlPlanes {
+		roles[cp.Role] = true
+		if cp.Role == RoleExternal {
+			continue
+		}
+		if self == nil || rankSelf(cp) < rankSelf(self) {
+			self = cp
+		}
+	}
+	switch {
+	case roles[RoleRemote]:
+		c.Role = RoleRemote
+	case roles[RoleExternal]:
+		c.Role = RoleExternal
+	case roles[RolePrimary]:
+		c.Role = RolePrimary
+	}
+	if self == nil {
+		return
+	}
+	c.ID = self.ClusterID
+	c.Network = self.Network
+	c.SystemNamespace = self.Namespace
+	c.ConfigCluster = self.ConfigCluster != nil && self.ConfigCluster.Value
+}
+
+// rankSelf orders the control planes that could speak for the cluster:
+// remote installs first, then explicit cluster IDs, then istio-system, then
+// the default revision.
+func rankSelf(cp *ControlPlane) int {
+	r := 0
+	if cp.Role != RoleRemote {
+		r += 8
+	}
+	if cp.ClusterID == nil || cp.ClusterID.Default {
+		r += 4
+	}
+	if cp.Namespace != defaultNamespace {
+		r += 2
+	}
+	if cp.Revision != "" {
+		r++
+	}
+	return r
+}
+
+// redact returns obj's data for the raw view: a Secret loses its data and
+// any annotation that could hold a copy of it.
+func redact(obj *source.Object) map[string]any {
+	if obj.Kind() != "Secret" {
+		return obj.Data
+	}
+	out := maps.Clone(obj.Data)
+	delete(out, "data")
+	delete(out, "stringData")
+	if md, ok := out["metadata"].(map[string]any); ok {
+		md = maps.Clone(md)
+		delete(md, "annotations")
+		if a := obj.Annotations(); len(a) > 0 {
+			keep := map[string]any{}
+			for k, v := range a {
+				if k != "kubectl.kubernetes.io/last-applied-configuration" {
+					keep[k] = v
+				}
+			}
+			md["annotations"] = keep
+		}
+		delete(md, "managedFields")
+		out["metadata"] = md
+	}
+	return out
+}
+
+// sortedKeys returns a map's keys in order, for deterministic output.
+func sortedKeys[V any](m map[string]V) []string {
+	return slices.Sorted(maps.Keys(m))
+}

@@ -1,0 +1,261 @@
+package model
+
+import (
+	"cmp"
+	"net/url"
+	"slices"
+	"strings"
+)
+
+// Control-plane roles.
+const (
+	RolePrimary  = "primary"
+	RoleRemote   = "remote"
+	RoleExternal = "external"
+	RoleUnknown  = "unknown"
+)
+
+// defaultClusterID is what istiod calls its cluster when clusterName is not
+// set (istio-discovery templates/deployment.yaml).
+const defaultClusterID = "Kubernetes"
+
+// defaultTrustDomain is the chart's meshConfig.trustDomain default.
+const defaultTrustDomain = "cluster.local"
+
+// buildControlPlanes groups contributions by system namespace and revision
+// and merges each group into one control plane.
+func buildControlPlanes(cs []*contribution) []*ControlPlane {
+	groups := map[[2]string][]*contribution{}
+	for _, c := range cs {
+		k := [2]string{c.namespace, c.revision}
+		groups[k] = append(groups[k], c)
+	}
+	var cps []*ControlPlane
+	for k, g := range groups {
+		slices.SortStableFunc(g, func(a, b *contribution) int { return cmp.Compare(a.rank, b.rank) })
+		cps = append(cps, mergeControlPlane(k[0], k[1], g))
+	}
+	slices.SortFunc(cps, func(a, b *ControlPlane) int {
+		return cmp.Or(cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.Revision, b.Revision))
+	})
+	return cps
+}
+
+// first returns the first non-nil fact that get finds, in precedence order.
+func first[T any](g []*contribution, get func(*contribution) *Fact[T]) *Fact[T] {
+	for _, c := range g {
+		if f := get(c); f != nil {
+			return f
+		}
+	}
+	return nil
+}
+
+func mergeControlPlane(ns, rev string, g []*contribution) *ControlPlane {
+	cp := &ControlPlane{Namespace: ns, Revision: rev, Env: map[string]*Fact[string]{}, Values: map[string]any{}, MeshConfig: map[string]any{}}
+	cp.Profile = first(g, func(c *contribution) *Fact[string] {
+		return cmp.Or(c.profile, c.values.str("profile"))
+	})
+	// Env: lower precedence first so that higher precedence overwrites.
+	for _, c := range slices.Backward(g) {
+		for k, v := range c.env {
+			cp.Env[k] = v
+		}
+		mergeInto(cp.Values, c.values.data)
+		mergeInto(cp.MeshConfig, c.mesh.data)
+	}
+	for _, c := range g {
+		cp.Sources = append(cp.Sources, sourceAt(c.obj, c.cluster, "", false))
+	}
+	str := func(path string) *Fact[string] {
+		return first(g, func(c *contribution) *Fact[string] { return c.values.str(path) })
+	}
+	boolean := func(path string) *Fact[bool] {
+		return first(g, func(c *contribution) *Fact[bool] { return c.values.boolean(path) })
+	}
+	mesh := func(path string) *Fact[string] {
+		return first(g, func(c *contribution) *Fact[string] { return c.mesh.str(path) })
+	}
+
+	remoteEnabled := boolean("istiodRemote.enabled")
+	remote := profileName(cp.Profile) == "remote" || (remoteEnabled != nil && remoteEnabled.Value)
+	cp.Ambient = ambientFact(cp.Profile)
+	cp.ClusterName = str("global.multiCluster.clusterName")
+	cp.ExternalIstiod = cmp.Or(envBool(cp.Env, "EXTERNAL_ISTIOD"), boolean("global.externalIstiod"))
+	cp.ConfigCluster = boolean("global.configCluster")
+	cp.RemotePilotAddress = str("global.remotePilotAddress")
+	cp.InjectionURL = str("istiodRemote.injectionURL")
+	cp.InjectionPath = str("istiodRemote.injectionPath")
+	cp.LocalInjectorIstiod = boolean("istiodRemote.enabledLocalInjectorIstiod")
+	cp.IstioNamespace = str("global.istioNamespace")
+	cp.MeshID = cmp.Or(str("global.meshID"), mesh("defaultConfig.meshId"))
+	cp.TrustDomainAliases = first(g, func(c *contribution) *Fact[[]string] { return c.mesh.strings("trustDomainAliases") })
+	cp.DiscoveryAddress = mesh("defaultConfig.discoveryAddress")
+	cp.DiscoverySelectors = first(g, func(c *contribution) *Fact[[]any] { return c.mesh.list("discoverySelectors") })
+	cp.MultiRoot = envBool(cp.Env, "ISTIO_MULTIROOT_MESH")
+	if f := first(g, func(c *contribution) *Fact[[]any] { return c.mesh.list("caCertificates") }); f != nil {
+		cp.CACertificates = &Fact[int]{Value: len(f.Value), Source: f.Source}
+	}
+	if f := first(g, func(c *contribution) *Fact[[]any] {
+		return cmp.Or(c.values.list("revisionTags"), c.values.list("global.revisionTags"))
+	}); f != nil {
+		cp.RevisionTags = &Fact[[]string]{Value: stringList(f.Value), Source: f.Source}
+	}
+	cp.MeshNetworks = meshNetworks(g)
+
+	cp.InjectionCluster, cp.InjectionNetwork = injectionParams(cmp.Or(cp.InjectionURL, cp.InjectionPath))
+
+	cp.Istiod = istiodFact(g, remote, cp.LocalInjectorIstiod)
+	switch {
+	case remote:
+		cp.Role = RoleRemote
+	case envIs(cp.Env, "LOCAL_CLUSTER_SECRET_WATCHER", "true"):
+		// An istiod that watches secrets locally but reads config from
+		// another cluster is an external control plane.
+		cp.Role = RoleExternal
+	default:
+		cp.Role = RolePrimary
+	}
+
+	// Istio's precedence for what the proxies are told: the istiod env,
+	// then injection URL parameters (remote), then values, then defaults.
+	cp.ClusterID = cmp.Or(cp.Env["CLUSTER_ID"], cp.InjectionCluster, cp.ClusterName)
+	cp.Network = cmp.Or(cp.InjectionNetwork, str("global.network"))
+	anchor := g[len(g)-1]
+	if cp.ClusterID == nil && !remote {
+		cp.ClusterID = &Fact[string]{Value: defaultClusterID, Default: true, Source: anchor.values.source("global.multiCluster.clusterName")}
+	}
+	cp.TrustDomain = mesh("trustDomain")
+	if cp.TrustDomain == nil && !remote && anchorHasMesh(g) {
+		cp.TrustDomain = &Fact[string]{Value: defaultTrustDomain, Default: true, Source: anchor.mesh.source("trustDomain")}
+	}
+	return cp
+}
+
+// anchorHasMesh reports whether any input describes a whole mesh config, so
+// that the trust-domain default applies (a lone Deployment does not say).
+func anchorHasMesh(g []*contribution) bool {
+	for _, c := range g {
+		if c.rank == rankInstall || c.rank == rankMeshConfigMap {
+			return true
+		}
+	}
+	return false
+}
+
+func istiodFact(g []*contribution, remote bool, localInjector *Fact[bool]) *Fact[bool] {
+	for _, c := range g {
+		if c.rank == rankDeployment {
+			return c.istiod
+		}
+	}
+	if remote {
+		// The remote profile renders no istiod unless a local injector is asked for.
+		if localInjector != nil && localInjector.Value {
+			return localInjector
+		}
+		for _, c := range g {
+			if c.rank == rankInstall {
+				return &Fact[bool]{Value: false, Default: true, Source: c.values.source("profile")}
+			}
+		}
+		return nil
+	}
+	return first(g, func(c *contribution) *Fact[bool] { return c.istiod })
+}
+
+func ambientFact(profile *Fact[string]) *Fact[bool] {
+	if profile == nil {
+		return nil
+	}
+	return &Fact[bool]{Value: profile.Value == "ambient", Source: profile.Source}
+}
+
+func meshNetworks(g []*contribution) *Fact[any] {
+	for _, c := range g {
+		if c.meshNetworks.ok() {
+			if nets, ok := c.meshNetworks.get("networks"); ok {
+				return &Fact[any]{Value: nets, Source: c.meshNetworks.source("networks")}
+			}
+		}
+		if nets, ok := c.values.get("global.meshNetworks"); ok {
+			return &Fact[any]{Value: nets, Source: c.values.source("global.meshNetworks")}
+		}
+	}
+	return nil
+}
+
+// injectionParams parses the cluster and net parameters of an injection
+// path or URL: /inject/cluster/<c>/net/<n> (pkg/kube/inject/webhook.go), and
+// the legacy /inject/:ENV:cluster=<c>:ENV:net=<n> form. "--slash--" stands
+// for "/" in cluster names.
+func injectionParams(f *Fact[string]) (cluster, network *Fact[string]) {
+	if f == nil {
+		return nil, nil
+	}
+	p := f.Value
+	if u, err := url.Parse(p); err == nil && u.Path != "" {
+		p = u.Path
+	}
+	at := func(v string) *Fact[string] {
+		if v == "" {
+			return nil
+		}
+		return &Fact[string]{Value: strings.ReplaceAll(v, "--slash--", "/"), Source: f.Source}
+	}
+	parts := strings.Split(strings.Trim(p, "/"), "/")
+	for i := 0; i+1 < len(parts); i++ {
+		switch parts[i] {
+		case "cluster":
+			cluster = at(parts[i+1])
+		case "net":
+			network = at(parts[i+1])
+		}
+	}
+	for _, kv := range strings.Split(p, ":ENV:") {
+		k, v, ok := strings.Cut(strings.Trim(kv, "/"), "=")
+		switch {
+		case !ok:
+		case k == "cluster":
+			cluster = at(v)
+		case k == "net":
+			network = at(v)
+		}
+	}
+	return cluster, network
+}
+
+func envBool(env map[string]*Fact[string], name string) *Fact[bool] {
+	f := env[name]
+	if f == nil {
+		return nil
+	}
+	b, ok := asBool(f.Value)
+	if !ok {
+		return nil
+	}
+	return &Fact[bool]{Value: b, Source: f.Source}
+}
+
+func envIs(env map[string]*Fact[string], name, want string) bool {
+	return env[name] != nil && strings.EqualFold(env[name].Value, want)
+}
+
+// mergeInto deep-merges src into dst, src winning, the way Helm merges -f files.
+func mergeInto(dst, src map[string]any) {
+	for k, v := range src {
+		sm, sok := v.(map[string]any)
+		dm, dok := dst[k].(map[string]any)
+		if sok && dok {
+			mergeInto(dm, sm)
+			continue
+		}
+		if sok {
+			cp := map[string]any{}
+			mergeInto(cp, sm)
+			dst[k] = cp
+			continue
+		}
+		dst[k] = v
+	}
+}

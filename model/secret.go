@@ -1,0 +1,225 @@
+package model
+
+import (
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/pem"
+	"errors"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/meshcheck/meshcheck/source"
+)
+
+// Labels, annotations and names of the Secrets the model derives facts from.
+const (
+	LabelMultiCluster  = "istio/multiCluster"
+	AnnotationCluster  = "networking.istio.io/cluster"
+	secretPlugInCA     = "cacerts"
+	secretSelfSignedCA = "istio-ca-secret"
+	configSecretName   = "istio-kubeconfig"
+	maxKubeconfigBytes = 1 << 20
+)
+
+// secretData returns the Secret's values decoded, whether they were given
+// base64-encoded (data) or in clear (stringData), and the path of each key.
+// The values stay in this function's callers and are never put in the model.
+func secretData(obj *source.Object) (map[string][]byte, map[string]string) {
+	vals, paths := map[string][]byte{}, map[string]string{}
+	if data, ok := obj.Data["data"].(map[string]any); ok {
+		for k, v := range data {
+			s, _ := v.(string)
+			b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(s))
+			if err != nil {
+				continue
+			}
+			vals[k], paths[k] = b, "data."+escapeKey(k)
+		}
+	}
+	if data, ok := obj.Data["stringData"].(map[string]any); ok {
+		for k, v := range data {
+			s, _ := v.(string)
+			vals[k], paths[k] = []byte(s), "stringData."+escapeKey(k)
+		}
+	}
+	return vals, paths
+}
+
+func isRemoteSecret(obj *source.Object) bool {
+	v, ok := obj.Labels()[LabelMultiCluster]
+	return ok && strings.EqualFold(v, "true")
+}
+
+// remoteSecret derives the facts of a remote secret: which clusters it names
+// and which API server each kubeconfig points at.
+func remoteSecret(obj *source.Object, cluster string) *RemoteSecret {
+	rs := &RemoteSecret{
+		Name: obj.Name(), Namespace: obj.Namespace(), Type: "remote",
+		Source: sourceAt(obj, cluster, "metadata.name", false),
+	}
+	if obj.Name() == configSecretName {
+		rs.Type = "config"
+	}
+	if _, ok := obj.Annotations()[AnnotationCluster]; ok {
+		rs.ClusterAnnotation = &Fact[string]{
+			Value:  obj.Annotations()[AnnotationCluster],
+			Source: sourceAt(obj, cluster, "metadata.annotations."+escapeKey(AnnotationCluster), false),
+		}
+	}
+	vals, paths := secretData(obj)
+	keys := make([]string, 0, len(vals))
+	for k := range vals {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		e := kubeconfigEntry(vals[k])
+		e.Key = k
+		e.Source = sourceAt(obj, cluster, paths[k], false)
+		rs.Entries = append(rs.Entries, e)
+	}
+	if rs.Entries == nil {
+		rs.Entries = []SecretEntry{}
+	}
+	return rs
+}
+
+// kubeconfigEntry reads the parts of a kubeconfig that name clusters. It
+// reports whether a credential is present, never what it is.
+func kubeconfigEntry(b []byte) SecretEntry {
+	var e SecretEntry
+	if len(b) > maxKubeconfigBytes {
+		e.Error = "kubeconfig larger than 1 MiB"
+		return e
+	}
+	objs, errs := source.Read(strings.NewReader(string(b)), "", source.DefaultLimits())
+	if len(errs) > 0 || len(objs) == 0 {
+		e.Error = "not a kubeconfig"
+		if len(errs) > 0 {
+			// The parser's message may quote the secret's text: say where only.
+			e.Error = "kubeconfig is not valid YAML"
+			if errs[0].Line > 0 {
+				e.Error += " (line " + strconv.Itoa(errs[0].Line) + ")"
+			}
+		}
+		return e
+	}
+	kc := objs[0].Data
+	e.CurrentContext = scalarString(kc["current-context"])
+	ctx := named(kc["contexts"], e.CurrentContext)
+	e.ContextCluster = scalarString(lookup(ctx, "context.cluster"))
+	user := named(kc["users"], scalarString(lookup(ctx, "context.user")))
+	e.Server = scalarString(lookup(named(kc["clusters"], e.ContextCluster), "cluster.server"))
+	if u, err := url.Parse(e.Server); err == nil {
+		e.ServerHost = u.Hostname()
+	}
+	cred := asMap(user["user"])
+	for _, k := range []string{"token", "tokenFile", "client-key-data", "client-key", "auth-provider", "exec", "password"} {
+		if v, ok := cred[k]; ok && v != nil && v != "" {
+			e.HasCredentials = true
+		}
+	}
+	if e.CurrentContext == "" {
+		e.Error = "kubeconfig has no current-context"
+	}
+	return e
+}
+
+// named finds the entry called name in a kubeconfig list.
+func named(list any, name string) map[string]any {
+	l, _ := list.([]any)
+	for _, e := range l {
+		if m := asMap(e); m != nil && scalarString(m["name"]) == name {
+			return m
+		}
+	}
+	return nil
+}
+
+// caSecret derives root-of-trust facts from cacerts or istio-ca-secret:
+// fingerprints and whether the chain holds. ca-key.pem is never decoded.
+func caSecret(obj *source.Object, cluster string) *CASecret {
+	vals, _ := secretData(obj)
+	cs := &CASecret{
+		Name: obj.Name(), Namespace: obj.Namespace(), Keys: []string{},
+		SelfSigned: obj.Name() == secretSelfSignedCA,
+		Source:     sourceAt(obj, cluster, "metadata.name", false),
+	}
+	for k := range vals {
+		cs.Keys = append(cs.Keys, k)
+	}
+	slices.Sort(cs.Keys)
+	rootKey := "root-cert.pem"
+	if cs.SelfSigned {
+		rootKey = "ca-cert.pem"
+	}
+	roots, err := certs(vals[rootKey])
+	if err != nil || len(roots) == 0 {
+		if _, ok := vals[rootKey]; ok {
+			cs.Error = rootKey + ": " + errString(err, "no certificate")
+		}
+		return cs
+	}
+	sum := sha256.Sum256(roots[0].Raw)
+	cs.RootFingerprint = "sha256:" + hex.EncodeToString(sum[:])
+	cs.RootSubject = roots[0].Subject.String()
+	if !cs.SelfSigned {
+		cs.ChainsToRoot = chainsToRoot(vals["ca-cert.pem"], vals["cert-chain.pem"], roots)
+	}
+	return cs
+}
+
+func chainsToRoot(caPEM, chainPEM []byte, roots []*x509.Certificate) *bool {
+	ca, err := certs(caPEM)
+	if err != nil || len(ca) == 0 {
+		return nil
+	}
+	pool, inter := x509.NewCertPool(), x509.NewCertPool()
+	for _, r := range roots {
+		pool.AddCert(r)
+	}
+	chain, _ := certs(chainPEM)
+	for _, c := range chain {
+		inter.AddCert(c)
+	}
+	// Validity in time is audit's concern; here only the signatures count.
+	_, err = ca[0].Verify(x509.VerifyOptions{
+		Roots: pool, Intermediates: inter,
+		CurrentTime: ca[0].NotBefore.Add(time.Second),
+		KeyUsages:   []x509.ExtKeyUsage{x509.ExtKeyUsageAny},
+	})
+	ok := err == nil
+	return &ok
+}
+
+func certs(b []byte) ([]*x509.Certificate, error) {
+	var out []*x509.Certificate
+	for len(b) > 0 {
+		var blk *pem.Block
+		blk, b = pem.Decode(b)
+		if blk == nil {
+			break
+		}
+		if blk.Type != "CERTIFICATE" {
+			continue
+		}
+		c, err := x509.ParseCertificate(blk.Bytes)
+		if err != nil {
+			return out, errors.New("certificate does not parse")
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+func errString(err error, fallback string) string {
+	if err != nil {
+		return err.Error()
+	}
+	return fallback
+}

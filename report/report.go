@@ -1,0 +1,75 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/meshcheck/meshcheck/checks"
+)
+
+// Result is everything a front-end hands to a writer.
+type Result struct {
+	Tool     string           // "meshcheck"
+	Version  string           // the tool's version, for SARIF and JSON consumers
+	Command  string           // "lint" or "audit"
+	Findings []checks.Finding // already sorted, may include Suppressed ones
+	Rules    []checks.Rule    // the catalog of rules that were evaluated (for SARIF rule metadata)
+	Summary  checks.Summary
+	Errors   []InputError // problems reading inputs (bad YAML, unreachable cluster): the run went on
+}
+
+// InputError is a problem with one input that did not stop the run. Its JSON
+// form is part of the report contract (see the package documentation).
+type InputError struct {
+	File    string `json:"file,omitempty"`
+	Line    int    `json:"line,omitempty"`
+	Column  int    `json:"column,omitempty"`
+	Cluster string `json:"cluster,omitempty"`
+	Message string `json:"message"`
+}
+
+// Options tune the formats meant for people; machine formats ignore them so
+// that their contract does not depend on flags.
+type Options struct {
+	// ShowSuppressed lists suppressed findings in text and junit output.
+	ShowSuppressed bool
+}
+
+type writeFunc func(w io.Writer, r Result, opt Options) error
+
+// formats is a slice rather than a map so that help text keeps this order.
+var formats = []struct {
+	name  string
+	write writeFunc
+}{
+	{"text", writeText},
+	{"json", writeJSON},
+	{"sarif", writeSARIF},
+	{"junit", writeJUnit},
+	{"github", writeGitHub},
+}
+
+// Formats lists the accepted -o values in help order.
+func Formats() []string {
+	names := make([]string, len(formats))
+	for i, f := range formats {
+		names[i] = f.name
+	}
+	return names
+}
+
+// Write renders r to w in the named format. An unknown format is an error
+// that names it and the accepted ones, so a CLI can print it as is.
+func Write(w io.Writer, format string, r Result, opt Options) error {
+	for _, f := range formats {
+		if f.name != format {
+			continue
+		}
+		if err := f.write(w, r, opt); err != nil {
+			return fmt.Errorf("write %s report: %w", format, err)
+		}
+		return nil
+	}
+	return fmt.Errorf("unknown output format %q (want one of: %s)", format, strings.Join(Formats(), ", "))
+}

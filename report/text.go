@@ -1,0 +1,101 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/meshcheck/meshcheck/checks"
+)
+
+// writeText renders the report for people: findings grouped by cluster, one
+// compiler-style line each (so editors turn file:line:col into links), then
+// input errors and a one-line summary. Plain text, no colors: it is often
+// piped or pasted into tickets.
+func writeText(w io.Writer, r Result, opt Options) error {
+	var b strings.Builder
+	for i, g := range byCluster(visible(r.Findings, opt)) {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		if g.cluster == "" {
+			b.WriteString(fleet + ":\n")
+		} else {
+			fmt.Fprintf(&b, "cluster %s:\n", g.cluster)
+		}
+		for _, f := range g.findings {
+			writeTextFinding(&b, f)
+		}
+	}
+	if b.Len() > 0 {
+		b.WriteString("\n")
+	}
+	for _, e := range r.Errors {
+		fmt.Fprintf(&b, "error: %s\n", joinNonEmpty(": ", inputWhere(e), e.Message))
+	}
+	b.WriteString(summaryLine(r.Summary) + "\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writeTextFinding writes `where: SEVERITY CODE message` and its indented
+// fix and see lines. junit reuses it for failure bodies.
+func writeTextFinding(b *strings.Builder, f checks.Finding) {
+	head := fmt.Sprintf("%s %s %s", strings.ToUpper(f.Severity.String()), f.Rule, f.Message)
+	if w := where(f); w != "" {
+		head = w + ": " + head
+	}
+	if f.Suppressed {
+		head += " (suppressed"
+		if f.SuppressedBy != "" {
+			head += ": " + f.SuppressedBy
+		}
+		head += ")"
+	}
+	b.WriteString(head + "\n")
+	if f.Remediation != "" {
+		fmt.Fprintf(b, "  fix: %s\n", f.Remediation)
+	}
+	for _, l := range f.Related {
+		b.WriteString("  see: " + seeText(l) + "\n")
+	}
+}
+
+// seeText renders a related location as `cluster file:line (Kind ns/name)`,
+// leaving out what is unknown.
+func seeText(l checks.Location) string {
+	obj := l.Object.String()
+	if obj != "" {
+		obj = "(" + obj + ")"
+	}
+	return joinNonEmpty(" ", l.Cluster, position(l.File, l.Line, l.Column), obj)
+}
+
+// summaryLine is the last line of text output, e.g.
+// "3 errors, 1 warning, 0 info in 4 clusters (2 suppressed)".
+func summaryLine(s checks.Summary) string {
+	in := ""
+	switch {
+	case s.Clusters > 0:
+		in = " in " + count(s.Clusters, "cluster", "clusters")
+	case s.Files > 0:
+		// lint of files that name no cluster still says what was read.
+		in = " in " + count(s.Files, "file", "files")
+	}
+	line := "no findings" + in
+	if s.Total > 0 {
+		line = fmt.Sprintf("%s, %s, %d info%s",
+			count(s.Errors, "error", "errors"), count(s.Warnings, "warning", "warnings"), s.Infos, in)
+	}
+	if s.Suppressed > 0 {
+		line += fmt.Sprintf(" (%d suppressed)", s.Suppressed)
+	}
+	return line
+}
+
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}

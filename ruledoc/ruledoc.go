@@ -1,0 +1,69 @@
+// Package ruledoc renders the rule catalog as Markdown: the index that
+// `meshcheck rules -o markdown` prints and the per-rule pages of
+// docs/rules/, made from each rule's METADATA and its fixtures. It renders
+// only; it does not evaluate rules.
+package ruledoc
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/meshcheck/meshcheck/checks"
+)
+
+// Index renders the catalog as a Markdown table linking each rule's page.
+func Index(rules []checks.Rule) string {
+	var b strings.Builder
+	b.WriteString("# meshcheck rules\n\n")
+	b.WriteString("Generated from the rules' METADATA by `meshcheck rules -o markdown`; do not edit.\n\n")
+	b.WriteString("| Code | Severity | Scope | Dimensions | Title |\n|---|---|---|---|---|\n")
+	for _, r := range rules {
+		fmt.Fprintf(&b, "| [%s](%s.md) | %s | %s | %s | %s |\n",
+			r.Code, r.Code, r.Severity, r.Scope, strings.Join(r.Dimensions, ", "), escape(r.Title))
+	}
+	return b.String()
+}
+
+// Example is one fixture shown on a rule's page.
+type Example struct {
+	// Case names the fixture (its directory).
+	Case string
+	// Files maps a path, relative to the case, to its content.
+	Files []File
+}
+
+// File is one manifest of an example.
+type File struct {
+	Path    string
+	Content string
+}
+
+// Page renders one rule's page: what it checks, why, how to fix it, and
+// examples that pass and fail, taken from its fixtures.
+func Page(r checks.Rule, pass, fail []Example) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# %s: %s\n\n", r.Code, r.Title)
+	b.WriteString("<!-- Generated from the rule's METADATA and fixtures (make docs); do not edit. -->\n\n")
+	fmt.Fprintf(&b, "| Severity | Scope | Dimensions | Source |\n|---|---|---|---|\n| %s | %s | %s | `%s` |\n\n",
+		r.Severity, r.Scope, strings.Join(r.Dimensions, ", "), strings.TrimPrefix(r.Package, "data."))
+	fmt.Fprintf(&b, "## What it checks\n\n%s\n\n", strings.TrimSpace(r.Description))
+	fmt.Fprintf(&b, "## How to fix\n\n%s\n\n", strings.TrimSpace(r.Remediation))
+	examples(&b, "Fails", fail)
+	examples(&b, "Passes", pass)
+	return b.String()
+}
+
+func examples(b *strings.Builder, title string, exs []Example) {
+	if len(exs) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "## %s\n\n", title)
+	for _, ex := range exs {
+		fmt.Fprintf(b, "### %s\n\n", ex.Case)
+		for _, f := range ex.Files {
+			fmt.Fprintf(b, "`%s`\n\n```yaml\n%s\n```\n\n", f.Path, strings.TrimRight(f.Content, "\n"))
+		}
+	}
+}
+
+func escape(s string) string { return strings.ReplaceAll(s, "|", `\|`) }

@@ -1,0 +1,114 @@
+package source
+
+import (
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// ReadPaths reads files, directories and "-" (stdin). Directories are walked
+// recursively in lexical order for *.yaml, *.yml and *.json files, skipping
+// hidden directories and files (.git, .github, .pre-commit-config.yaml: not
+// manifests) and not following symlinked directories (no loops). A path
+// named explicitly is read whatever its name or type, so `<(kubectl ...)`
+// works. A file named twice is read once. It returns the files read, in
+// order, with their objects and errors; one bad file never stops the others.
+func ReadPaths(paths []string, stdin io.Reader, lim Limits) (files []string, objs []*Object, errs []*Error) {
+	seen := make(map[string]bool)
+	read := func(name string, open func() (io.ReadCloser, error)) {
+		key := name
+		if name != "-" {
+			key = filepath.Clean(name)
+		}
+		if seen[key] {
+			return
+		}
+		seen[key] = true
+		files = append(files, name)
+		r, err := open()
+		if err != nil {
+			errs = append(errs, &Error{File: name, Err: pathless("open", err)})
+			return
+		}
+		defer r.Close()
+		o, e := Read(r, name, lim)
+		objs, errs = append(objs, o...), append(errs, e...)
+	}
+	for _, p := range paths {
+		if p == "-" {
+			read("-", func() (io.ReadCloser, error) {
+				if stdin == nil {
+					return nil, errors.New("no standard input")
+				}
+				return io.NopCloser(stdin), nil
+			})
+			continue
+		}
+		info, err := os.Stat(p)
+		if err != nil {
+			errs = append(errs, &Error{File: p, Err: pathless("stat", err)})
+			continue
+		}
+		names := []string{p}
+		if info.IsDir() {
+			var walkErrs []*Error
+			names, walkErrs = manifestFiles(p)
+			errs = append(errs, walkErrs...)
+		}
+		for _, name := range names {
+			read(name, func() (io.ReadCloser, error) { return os.Open(name) })
+		}
+	}
+	return files, objs, errs
+}
+
+// manifestFiles lists the manifest files under root in lexical walk order.
+func manifestFiles(root string) ([]string, []*Error) {
+	var files []string
+	var errs []*Error
+	walk := func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			// An unreadable directory costs its own files only.
+			errs = append(errs, &Error{File: path, Err: pathless("read directory", err)})
+			return nil
+		}
+		if path != root && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() || !hasManifestExt(d.Name()) {
+			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			info, err := os.Stat(path)
+			if err != nil {
+				errs = append(errs, &Error{File: path, Err: pathless("stat", err)})
+				return nil
+			}
+			if !info.Mode().IsRegular() {
+				return nil // not following links to directories avoids loops
+			}
+		} else if !d.Type().IsRegular() {
+			return nil
+		}
+		files = append(files, path)
+		return nil
+	}
+	if err := filepath.WalkDir(root, walk); err != nil {
+		errs = append(errs, &Error{File: root, Err: pathless("walk", err)})
+	}
+	return files, errs
+}
+
+func hasManifestExt(name string) bool {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".yaml", ".yml", ".json":
+		return true
+	}
+	return false
+}

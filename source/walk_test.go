@@ -1,0 +1,130 @@
+package source
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// writeTree creates files (path -> content) under a new temporary directory.
+func writeTree(t *testing.T, files map[string]string) string {
+	t.Helper()
+	root := t.TempDir()
+	for name, content := range files {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return root
+}
+
+func obj(name string) string {
+	return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: " + name + "}\n"
+}
+
+func TestReadPaths(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"b.yaml":                obj("b"),
+		"a/z.yml":               obj("z"),
+		"a/c.json":              `{"kind": "ConfigMap", "metadata": {"name": "c"}}`,
+		"a/deeper/d.YAML":       obj("d"),
+		"Upper.yaml":            obj("upper"),
+		"notes.txt":             obj("not-a-manifest"),
+		".git/config.yaml":      obj("hidden-dir"),
+		"a/.cache/x.yaml":       obj("hidden-nested"),
+		".pre-commit.yaml":      obj("hidden-file"),
+		"broken.yaml":           "a: b: c\n",
+		"explicit/manifest.tpl": obj("explicit"),
+	})
+	if err := os.Symlink(filepath.Join(root, "a"), filepath.Join(root, "loop.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(root, "b.yaml"), filepath.Join(root, "link.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(root, "gone"), filepath.Join(root, "dangling.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	rel := func(p string) string {
+		if p == "-" || !filepath.IsAbs(p) {
+			return p
+		}
+		r, err := filepath.Rel(root, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return filepath.ToSlash(r)
+	}
+
+	stdin := strings.NewReader(obj("from-stdin"))
+	paths := []string{
+		root,
+		"-",
+		filepath.Join(root, "explicit", "manifest.tpl"),
+		filepath.Join(root, "b.yaml"), // already read: once only
+		filepath.Join(root, "missing.yaml"),
+		"-",
+	}
+	files, objs, errs := ReadPaths(paths, stdin, Limits{})
+
+	var gotFiles, gotNames, gotErrs []string
+	for _, f := range files {
+		gotFiles = append(gotFiles, rel(f))
+	}
+	for _, o := range objs {
+		gotNames = append(gotNames, rel(o.Origin.File)+":"+o.Name())
+	}
+	for _, e := range errs {
+		gotErrs = append(gotErrs, rel(e.File))
+	}
+	wantFiles := []string{"Upper.yaml", "a/c.json", "a/deeper/d.YAML", "a/z.yml", "b.yaml", "broken.yaml", "link.yaml", "-", "explicit/manifest.tpl"}
+	wantNames := []string{"Upper.yaml:upper", "a/c.json:c", "a/deeper/d.YAML:d", "a/z.yml:z", "b.yaml:b", "link.yaml:b", "-:from-stdin", "explicit/manifest.tpl:explicit"}
+	wantErrs := []string{"dangling.yaml", "broken.yaml", "missing.yaml"}
+	if diff := cmp.Diff(wantFiles, gotFiles); diff != "" {
+		t.Errorf("files (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(wantNames, gotNames); diff != "" {
+		t.Errorf("objects (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(wantErrs, gotErrs); diff != "" {
+		t.Errorf("errors (-want +got):\n%s", diff)
+	}
+	if len(errs) == 3 && !errors.Is(errs[2], fs.ErrNotExist) {
+		t.Errorf("missing file error %v: want fs.ErrNotExist", errs[2])
+	}
+	if len(errs) == 3 && strings.Count(errs[2].Error(), "missing.yaml") != 1 {
+		t.Errorf("missing file error %q names the path more than once", errs[2])
+	}
+}
+
+func TestReadPathsWithoutStdin(t *testing.T) {
+	files, objs, errs := ReadPaths([]string{"-"}, nil, Limits{})
+	if len(objs) != 0 || len(errs) != 1 || errs[0].File != "-" {
+		t.Errorf("ReadPaths(-, nil) = %v, %d objects, %v; want one error for -", files, len(objs), errs)
+	}
+}
+
+func TestReadPathsUnreadableDirectory(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root can read any directory")
+	}
+	root := writeTree(t, map[string]string{"ok.yaml": obj("ok"), "locked/x.yaml": obj("x")})
+	locked := filepath.Join(root, "locked")
+	if err := os.Chmod(locked, 0); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Chmod(locked, 0o755) })
+	_, objs, errs := ReadPaths([]string{root}, nil, Limits{})
+	if len(objs) != 1 || len(errs) != 1 || errs[0].File != locked {
+		t.Errorf("got %d objects, errors %v; want ok.yaml read and one error for %s", len(objs), errs, locked)
+	}
+}
