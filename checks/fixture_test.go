@@ -1,0 +1,145 @@
+package checks_test
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/meshcheck/meshcheck/checks"
+	"github.com/meshcheck/meshcheck/fileset"
+	"github.com/meshcheck/meshcheck/source"
+)
+
+// Fixtures live in testdata/rules/<CODE>/{pass,fail}/<case>/. A case is a
+// fleet directory (one subdirectory per cluster); a fail case may hold an
+// expect.yaml naming where the findings must point.
+const rulesFixtures = "../testdata/rules"
+
+var (
+	engineOnce sync.Once
+	engine     *checks.Engine
+	engineErr  error
+)
+
+func testEngine(t testing.TB) *checks.Engine {
+	t.Helper()
+	engineOnce.Do(func() { engine, engineErr = checks.New(t.Context(), checks.Options{}) })
+	if engineErr != nil {
+		t.Fatalf("engine: %v", engineErr)
+	}
+	return engine
+}
+
+// lintFleet reviews a fleet directory the way `meshcheck lint --fleet` does.
+func lintFleet(t testing.TB, dir string) *checks.Review {
+	t.Helper()
+	set := fileset.Read(fileset.Layout{Fleet: dir}, nil, source.DefaultLimits())
+	for _, e := range set.Errors {
+		t.Errorf("%s: input error: %v", dir, e)
+	}
+	r, err := testEngine(t).Review(t.Context(), set.Clusters, checks.ReviewOptions{})
+	if err != nil {
+		t.Fatalf("%s: review: %v", dir, err)
+	}
+	for _, e := range r.Errors {
+		t.Errorf("%s: model error: %v", dir, e)
+	}
+	return r
+}
+
+type expectation struct {
+	Findings []struct {
+		Rule    string `yaml:"rule"`
+		Cluster string `yaml:"cluster"`
+		File    string `yaml:"file"`
+		Line    int    `yaml:"line"`
+	} `yaml:"findings"`
+}
+
+func cases(t *testing.T, dir string) []string {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, e := range entries {
+		if e.IsDir() {
+			out = append(out, filepath.Join(dir, e.Name()))
+		}
+	}
+	return out
+}
+
+// TestRuleFixtures runs every rule's pass and fail fixtures through the real
+// engine: a fail case must raise the rule, a pass case must not.
+func TestRuleFixtures(t *testing.T) {
+	for _, rule := range testEngine(t).Rules() {
+		t.Run(rule.Code, func(t *testing.T) {
+			for _, dir := range cases(t, filepath.Join(rulesFixtures, rule.Code, "fail")) {
+				t.Run("fail/"+filepath.Base(dir), func(t *testing.T) {
+					got := findingsOf(lintFleet(t, dir).Findings, rule.Code)
+					if len(got) == 0 {
+						t.Fatalf("%s raised no finding", rule.Code)
+					}
+					checkExpectations(t, dir, got)
+				})
+			}
+			for _, dir := range cases(t, filepath.Join(rulesFixtures, rule.Code, "pass")) {
+				t.Run("pass/"+filepath.Base(dir), func(t *testing.T) {
+					if got := findingsOf(lintFleet(t, dir).Findings, rule.Code); len(got) > 0 {
+						t.Fatalf("%s raised %d finding(s) on a passing fixture, first: %s:%d %s",
+							rule.Code, len(got), got[0].File, got[0].Line, got[0].Message)
+					}
+				})
+			}
+		})
+	}
+}
+
+func findingsOf(fs []checks.Finding, code string) []checks.Finding {
+	var out []checks.Finding
+	for _, f := range fs {
+		if f.Rule == code {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func checkExpectations(t *testing.T, dir string, got []checks.Finding) {
+	b, err := os.ReadFile(filepath.Join(dir, "expect.yaml"))
+	if os.IsNotExist(err) {
+		return
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var exp expectation
+	if err := yaml.Unmarshal(b, &exp); err != nil {
+		t.Fatalf("expect.yaml: %v", err)
+	}
+	for _, want := range exp.Findings {
+		match := slices.ContainsFunc(got, func(f checks.Finding) bool {
+			return (want.Cluster == "" || f.Cluster == want.Cluster) &&
+				(want.File == "" || filepath.ToSlash(f.File) == filepath.ToSlash(filepath.Join(dir, want.File))) &&
+				(want.Line == 0 || f.Line == want.Line)
+		})
+		if !match {
+			t.Errorf("no finding at cluster=%q file=%q line=%d; got:\n%s", want.Cluster, want.File, want.Line, describe(got))
+		}
+	}
+}
+
+func describe(fs []checks.Finding) string {
+	var b strings.Builder
+	for _, f := range fs {
+		b.WriteString("  " + f.Rule + " " + f.Cluster + " " + f.File + ":" + strconv.Itoa(f.Line) + " " + f.Message + "\n")
+	}
+	return b.String()
+}
