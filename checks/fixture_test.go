@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/meshcheck/meshcheck/checks"
+	"github.com/meshcheck/meshcheck/config"
 	"github.com/meshcheck/meshcheck/fileset"
 	"github.com/meshcheck/meshcheck/source"
 )
@@ -36,14 +37,27 @@ func testEngine(t testing.TB) *checks.Engine {
 	return engine
 }
 
-// lintFleet reviews a fleet directory the way `meshcheck lint --fleet` does.
+// lintFleet reviews a fleet directory the way `meshcheck lint --fleet` does,
+// with the case's own .meshcheck.yaml when it has one (to declare meshes or
+// complete inventories, as a team's configuration would).
 func lintFleet(t testing.TB, dir string) *checks.Review {
 	t.Helper()
-	set := fileset.Read(fileset.Layout{Fleet: dir}, nil, source.DefaultLimits())
+	layout := fileset.Layout{Fleet: dir}
+	var cfg *config.Config
+	if _, err := os.Stat(filepath.Join(dir, config.FileName)); err == nil {
+		if cfg, err = config.Load(filepath.Join(dir, config.FileName)); err != nil {
+			t.Fatal(err)
+		}
+		layout.Config = fileset.ConfigAssignments(cfg)
+		if len(layout.Config) > 0 {
+			layout.Fleet = ""
+		}
+	}
+	set := fileset.Read(layout, nil, source.DefaultLimits())
 	for _, e := range set.Errors {
 		t.Errorf("%s: input error: %v", dir, e)
 	}
-	r, err := testEngine(t).Review(t.Context(), set.Clusters, checks.ReviewOptions{})
+	r, err := testEngine(t).Review(t.Context(), set.Clusters, checks.ReviewOptionsFrom(cfg))
 	if err != nil {
 		t.Fatalf("%s: review: %v", dir, err)
 	}

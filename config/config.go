@@ -71,7 +71,9 @@ type Exemption struct {
 	Reason    string `yaml:"reason"`
 }
 
-// Find looks for FileName in dir and its parents. It returns "" when none exists.
+// Find looks for FileName in dir and its parents. It returns "" when none
+// exists, and a path relative to the working directory when the file is
+// below it, so that findings show short paths.
 func Find(dir string) (string, error) {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
@@ -80,7 +82,7 @@ func Find(dir string) (string, error) {
 	for {
 		p := filepath.Join(dir, FileName)
 		if _, err := os.Stat(p); err == nil {
-			return p, nil
+			return relative(p), nil
 		} else if !errors.Is(err, os.ErrNotExist) {
 			return "", err
 		}
@@ -165,4 +167,15 @@ func (c *Config) Abs(p string) string {
 		return p
 	}
 	return filepath.Join(c.Dir, p)
+}
+
+func relative(p string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return p
+	}
+	if rel, err := filepath.Rel(wd, p); err == nil && !strings.HasPrefix(rel, "..") {
+		return rel
+	}
+	return p
 }

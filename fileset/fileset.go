@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/meshcheck/meshcheck/config"
 	"github.com/meshcheck/meshcheck/model"
 	"github.com/meshcheck/meshcheck/source"
 )
@@ -151,4 +152,16 @@ func within(file, root string) bool {
 		return true
 	}
 	return strings.HasPrefix(f, r+string(filepath.Separator))
+}
+
+// ConfigAssignments turns the clusters of a configuration file into
+// assignments, paths resolved against the file's directory.
+func ConfigAssignments(cfg *config.Config) []Assignment {
+	var out []Assignment
+	for _, c := range cfg.Clusters {
+		for _, p := range c.Paths {
+			out = append(out, Assignment{Cluster: c.Name, Path: cfg.Abs(p), Complete: c.Complete})
+		}
+	}
+	return out
 }

@@ -117,24 +117,3 @@ func loadConfig(file string, skip bool) (*config.Config, error) {
 	}
 	return config.Load(file)
 }
-
-// reviewOptions turns configuration into what the engine applies.
-func reviewOptions(cfg *config.Config) checks.ReviewOptions {
-	var opt checks.ReviewOptions
-	if cfg == nil {
-		return opt
-	}
-	opt.Meshes = cfg.Meshes
-	opt.Settings = map[string]checks.RuleSetting{}
-	for code, r := range cfg.Rules {
-		sev, _ := checks.ParseSeverity(r.Severity)
-		opt.Settings[code] = checks.RuleSetting{Disabled: r.Disabled, Severity: sev}
-	}
-	for _, e := range cfg.Exemptions {
-		opt.Exemptions = append(opt.Exemptions, checks.Exemption{
-			Rule: e.Rule, Cluster: e.Cluster, Kind: e.Kind, Namespace: e.Namespace, Name: e.Name,
-			Reason: e.Reason, Origin: cfg.File,
-		})
-	}
-	return opt
-}

@@ -62,6 +62,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			if errors.Is(err, pflag.ErrHelp) {
 				return exitClean
 			}
+			fmt.Fprintf(stderr, "meshcheck %s: %v\nRun 'meshcheck %s --help' for usage.\n", c.name, err, c.name)
 			return exitError
 		}
 		return runCmd(ctx, fs.Args(), s)

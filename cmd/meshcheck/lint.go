@@ -79,12 +79,8 @@ func (o *lintOptions) run(ctx context.Context, args []string, s streams) int {
 	// concerns the given files.
 	var only []string
 	if cfg != nil {
-		layout.Fleet = firstNonEmpty(o.fleet, cfgPath(cfg, cfg.Fleet))
-		for _, c := range cfg.Clusters {
-			for _, p := range c.Paths {
-				layout.Config = append(layout.Config, fileset.Assignment{Cluster: c.Name, Path: cfgPath(cfg, p), Complete: c.Complete})
-			}
-		}
+		layout.Fleet = firstNonEmpty(o.fleet, cfgFleet(cfg))
+		layout.Config = fileset.ConfigAssignments(cfg)
 	}
 	declared := layout.Fleet != "" || len(layout.Config) > 0 || len(layout.Flags) > 0
 	if declared && cfg != nil && len(args) > 0 {
@@ -101,7 +97,7 @@ func (o *lintOptions) run(ctx context.Context, args []string, s streams) int {
 		return exitError
 	}
 	set := fileset.Read(layout, s.in, source.DefaultLimits())
-	review, err := engine.Review(ctx, set.Clusters, reviewOptions(cfg))
+	review, err := engine.Review(ctx, set.Clusters, checks.ReviewOptionsFrom(cfg))
 	if err != nil {
 		fmt.Fprintf(s.err, "meshcheck: %v\n", err)
 		return exitError
@@ -169,21 +165,6 @@ func abs(p string) string {
 	return a
 }
 
-// cfgPath resolves a path of the configuration file, shown relative to
-// the working directory when it is below it.
-func cfgPath(cfg *config.Config, p string) string {
-	if p == "" {
-		return ""
-	}
-	p = cfg.Abs(p)
-	if wd, err := filepath.Abs("."); err == nil {
-		if rel, err := filepath.Rel(wd, p); err == nil && !strings.HasPrefix(rel, "..") {
-			return rel
-		}
-	}
-	return p
-}
-
 func firstNonEmpty(s ...string) string {
 	for _, v := range s {
 		if v != "" {
@@ -196,4 +177,11 @@ func firstNonEmpty(s ...string) string {
 func usageError(s streams, err error) int {
 	fmt.Fprintf(s.err, "meshcheck: %v\n", err)
 	return exitError
+}
+
+func cfgFleet(cfg *config.Config) string {
+	if cfg.Fleet == "" {
+		return ""
+	}
+	return cfg.Abs(cfg.Fleet)
 }
