@@ -143,8 +143,10 @@ func readObject(c *Cluster, obj *source.Object) {
 func namespace(obj *source.Object, cluster string) *Namespace {
 	ns := &Namespace{
 		Name: obj.Name(), Labels: obj.Labels(), Annotations: obj.Annotations(),
-		Network: labelFact(obj, cluster, LabelNetwork),
-		Source:  sourceAt(obj, cluster, "metadata.name", false),
+		Network:   labelFact(obj, cluster, LabelNetwork),
+		Revision:  labelFact(obj, cluster, LabelRevision),
+		Injection: labelFact(obj, cluster, "istio-injection"),
+		Source:    sourceAt(obj, cluster, "metadata.name", false),
 	}
 	const key = "topology.istio.io/controlPlaneClusters"
 	if v, ok := ns.Annotations[key]; ok {

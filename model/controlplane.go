@@ -95,6 +95,7 @@ func mergeControlPlane(ns, rev string, g []*contribution) *ControlPlane {
 	cp.MultiRoot = envBool(cp.Env, "ISTIO_MULTIROOT_MESH")
 	if f := first(g, func(c *contribution) *Fact[[]any] { return c.mesh.list("caCertificates") }); f != nil {
 		cp.CACertificates = &Fact[int]{Value: len(f.Value), Source: f.Source}
+		cp.CACertificateFingerprints = &Fact[[]string]{Value: pemFingerprints(f.Value), Source: f.Source}
 	}
 	if f := first(g, func(c *contribution) *Fact[[]any] {
 		return cmp.Or(c.values.list("revisionTags"), c.values.list("global.revisionTags"))

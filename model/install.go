@@ -172,7 +172,13 @@ func fromConfigMap(obj *source.Object, cluster string) (*contribution, error) {
 	if data == nil {
 		return nil, nil
 	}
-	c := &contribution{obj: obj, namespace: firstNonEmpty(obj.Namespace(), defaultNamespace), env: map[string]*Fact[string]{}}
+	c := &contribution{
+		obj: obj, namespace: firstNonEmpty(obj.Namespace(), defaultNamespace), env: map[string]*Fact[string]{},
+		// Trees default to empty ones anchored at the object, so provenance
+		// of defaults still points at it.
+		values: tree{obj: obj, cluster: cluster, prefix: "data"},
+		mesh:   tree{obj: obj, cluster: cluster, prefix: "data"},
+	}
 	var err error
 	switch {
 	case revisioned(name, "values") && (data["merged-values"] != nil || data["original-values"] != nil):
@@ -212,6 +218,8 @@ func fromIstiodDeployment(obj *source.Object, cluster string) *contribution {
 	c := &contribution{
 		rank:      rankDeployment,
 		obj:       obj,
+		values:    tree{obj: obj, cluster: cluster, prefix: "spec"},
+		mesh:      tree{obj: obj, cluster: cluster, prefix: "spec"},
 		namespace: firstNonEmpty(obj.Namespace(), defaultNamespace),
 		env:       map[string]*Fact[string]{},
 		istiod:    &Fact[bool]{Value: true, Source: sourceAt(obj, cluster, "metadata.name", false)},
@@ -276,7 +284,15 @@ func embeddedTree(obj *source.Object, cluster, path string) (tree, error) {
 }
 
 // addValuesEnv adds pilot.env from Helm values (a map of name to value).
+// The istiod chart also reads a top-level env (zzy_descope_legacy.yaml copies
+// everything under pilot to the top, pilot winning), which is what the
+// ambient multi-network doc sets: --set env.AMBIENT_ENABLE_MULTI_NETWORK=true.
 func addValuesEnv(c *contribution) {
+	for name := range c.values.mapAt("env") {
+		if f := c.values.str("env." + escapeKey(name)); f != nil {
+			c.env[name] = f
+		}
+	}
 	for name := range c.values.mapAt("pilot.env") {
 		if f := c.values.str("pilot.env." + escapeKey(name)); f != nil {
 			c.env[name] = f

@@ -217,6 +217,28 @@ func certs(b []byte) ([]*x509.Certificate, error) {
 	return out, nil
 }
 
+// fingerprint is the SHA-256 of a certificate's DER, as rules compare roots.
+func fingerprint(c *x509.Certificate) string {
+	sum := sha256.Sum256(c.Raw)
+	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// pemFingerprints fingerprints every certificate of the pem fields of
+// meshConfig.caCertificates entries; entries without pem add nothing.
+func pemFingerprints(entries []any) []string {
+	out := []string{}
+	for _, e := range entries {
+		p, _ := asMap(e)["pem"].(string)
+		cs, _ := certs([]byte(p))
+		for _, c := range cs {
+			if fp := fingerprint(c); !slices.Contains(out, fp) {
+				out = append(out, fp)
+			}
+		}
+	}
+	return out
+}
+
 func errString(err error, fallback string) string {
 	if err != nil {
 		return err.Error()

@@ -100,7 +100,11 @@ type Namespace struct {
 	// ControlPlaneClusters is the topology.istio.io/controlPlaneClusters
 	// annotation, split on commas.
 	ControlPlaneClusters *Fact[[]string] `json:"control_plane_clusters,omitempty"`
-	Source               Source          `json:"source"`
+	// Revision is the istio.io/rev label (which control plane injects the
+	// namespace's pods) and Injection the legacy istio-injection label.
+	Revision  *Fact[string] `json:"revision,omitempty"`
+	Injection *Fact[string] `json:"injection,omitempty"`
+	Source    Source        `json:"source"`
 }
 
 // ControlPlane is one Istio control plane installation (a revision in a
@@ -140,6 +144,13 @@ type ControlPlane struct {
 	Values              map[string]any           `json:"values"`
 	MeshConfig          map[string]any           `json:"mesh_config"`
 	Sources             []Source                 `json:"sources"`
+
+	// CACertificateFingerprints are the SHA-256 fingerprints (the form of
+	// CASecret.RootFingerprint) of the certificates in
+	// meshConfig.caCertificates[].pem, so that a rule can tell whether a
+	// peer's root is among the extra roots a multi-root mesh trusts.
+	// Entries without pem (spiffeBundleUrl, certSigners) add none.
+	CACertificateFingerprints *Fact[[]string] `json:"ca_certificate_fingerprints,omitempty"`
 }
 
 // Port is a Service or gateway port.

@@ -1,0 +1,307 @@
+package model
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/meshcheck/meshcheck/source"
+)
+
+// build reads each cluster's YAML (name -> documents) and builds the fleet.
+func build(t testing.TB, clusters map[string]string) *Fleet {
+	t.Helper()
+	var in []ClusterInput
+	for name, text := range clusters {
+		objs, errs := source.Read(strings.NewReader(text), name+".yaml", source.DefaultLimits())
+		if len(errs) > 0 {
+			t.Fatalf("%s: %v", name, errs[0])
+		}
+		in = append(in, ClusterInput{Name: name, Objects: objs})
+	}
+	f, errs := Build(in, Options{})
+	if len(errs) > 0 {
+		t.Fatalf("build: %v", errs[0])
+	}
+	return f
+}
+
+func value[T any](f *Fact[T]) any {
+	if f == nil {
+		return "<unknown>"
+	}
+	return f.Value
+}
+
+const primary = `apiVersion: install.istio.io/v1alpha1
+kind: IstioOperator
+spec:
+  values:
+    global:
+      meshID: mesh1
+      multiCluster:
+        clusterName: cluster1
+      network: network1
+`
+
+func TestClusterIDPrecedence(t *testing.T) {
+	tests := []struct {
+		name, yaml string
+		want       any
+		isDefault  bool
+	}{
+		{"values clusterName", primary, "cluster1", false},
+		{"default when unset", "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nspec: {}\n", "Kubernetes", true},
+		{"istiod env beats values", primary + `---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: istiod, namespace: istio-system}
+spec:
+  template:
+    spec:
+      containers:
+      - name: discovery
+        env:
+        - {name: CLUSTER_ID, value: from-env}
+`, "from-env", false},
+		{"injection path beats values on a remote", `apiVersion: install.istio.io/v1alpha1
+kind: IstioOperator
+spec:
+  profile: remote
+  values:
+    global:
+      multiCluster: {clusterName: from-values}
+    istiodRemote:
+      injectionPath: /inject/cluster/from-path/net/network2
+`, "from-path", false},
+		{"legacy :ENV: injection URL", `apiVersion: install.istio.io/v1alpha1
+kind: IstioOperator
+spec:
+  profile: remote
+  values:
+    istiodRemote:
+      injectionURL: https://x.example.com:15017/inject/:ENV:cluster=legacy:ENV:net=network1
+`, "legacy", false},
+		{"remote without any name is unknown", "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nspec: {profile: remote}\n", "<unknown>", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := build(t, map[string]string{"c": tt.yaml}).Clusters["c"]
+			if got := value(c.ID); got != tt.want {
+				t.Fatalf("cluster ID = %v, want %v", got, tt.want)
+			}
+			if c.ID != nil && c.ID.Default != tt.isDefault {
+				t.Errorf("default = %v, want %v", c.ID.Default, tt.isDefault)
+			}
+		})
+	}
+}
+
+func TestFactsCarryProvenance(t *testing.T) {
+	c := build(t, map[string]string{"c": primary}).Clusters["c"]
+	want := Source{
+		Cluster: "c",
+		Object:  ObjectRef{APIVersion: "install.istio.io/v1alpha1", Kind: "IstioOperator"},
+		Path:    "spec.values.global.network", File: "c.yaml", Line: 9, Column: 16,
+	}
+	if diff := cmp.Diff(want, c.Network.Source); diff != "" {
+		t.Errorf("network source (-want +got):\n%s", diff)
+	}
+}
+
+func TestMeshConfigInsideAConfigMap(t *testing.T) {
+	c := build(t, map[string]string{"c": `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: istio-canary
+  namespace: istio-system
+  labels: {istio.io/rev: canary}
+data:
+  mesh: |-
+    trustDomain: td1
+    trustDomainAliases: [old-td]
+    defaultConfig:
+      meshId: mesh7
+`}).Clusters["c"]
+	if len(c.ControlPlanes) != 1 {
+		t.Fatalf("control planes = %d", len(c.ControlPlanes))
+	}
+	cp := c.ControlPlanes[0]
+	if cp.Revision != "canary" || value(cp.TrustDomain) != "td1" || value(cp.MeshID) != "mesh7" {
+		t.Errorf("cp = rev %q td %v mesh %v", cp.Revision, value(cp.TrustDomain), value(cp.MeshID))
+	}
+	if diff := cmp.Diff([]string{"old-td"}, cp.TrustDomainAliases.Value); diff != "" {
+		t.Error(diff)
+	}
+	// The file shows the string, not the field inside it: point at the key.
+	if s := cp.TrustDomain.Source; s.Path != "data.mesh#trustDomain" || s.Line != 8 {
+		t.Errorf("source = %s line %d", s.Path, s.Line)
+	}
+}
+
+func TestRemoteInheritsMeshValuesFromItsPrimary(t *testing.T) {
+	f := build(t, map[string]string{
+		"cluster1": primary + `---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: istio-remote-secret-cluster2
+  namespace: istio-system
+  labels: {istio/multiCluster: "true"}
+  annotations: {networking.istio.io/cluster: cluster2}
+stringData:
+  cluster2: |
+    apiVersion: v1
+    kind: Config
+    clusters: [{name: cluster2, cluster: {server: "https://c2.example.com:6443"}}]
+    contexts: [{name: cluster2, context: {cluster: cluster2, user: cluster2}}]
+    current-context: cluster2
+    users: [{name: cluster2, user: {token: t}}]
+`,
+		"cluster2": `apiVersion: install.istio.io/v1alpha1
+kind: IstioOperator
+spec:
+  profile: remote
+  values:
+    istiodRemote:
+      injectionPath: /inject/cluster/cluster2/net/network2
+    global:
+      remotePilotAddress: 203.0.113.10
+`,
+	})
+	r := f.Clusters["cluster2"]
+	if r.Role != RoleRemote || r.ControlPlaneCluster != "cluster1" {
+		t.Fatalf("role %s, control plane cluster %q", r.Role, r.ControlPlaneCluster)
+	}
+	cp := r.ControlPlanes[0]
+	if value(cp.MeshID) != "mesh1" || cp.MeshID.InheritedFrom != "cluster1" {
+		t.Errorf("mesh ID %v inherited from %q", value(cp.MeshID), cp.MeshID.InheritedFrom)
+	}
+	if value(cp.Network) != "network2" || cp.Network.InheritedFrom != "" {
+		t.Errorf("network %v (the injection path sets it; nothing to inherit)", value(cp.Network))
+	}
+	if len(f.Meshes) != 1 || len(f.Meshes[0].Clusters) != 2 || f.Meshes[0].ID != "mesh1" {
+		t.Errorf("meshes = %+v", f.Meshes)
+	}
+	e := f.Clusters["cluster1"].RemoteSecrets[0].Entries[0]
+	if e.ServerHost != "c2.example.com" || !e.HasCredentials || e.ContextCluster != "cluster2" {
+		t.Errorf("secret entry = %+v", e)
+	}
+}
+
+func TestExternalControlPlaneDoesNotNameItsHost(t *testing.T) {
+	f := build(t, map[string]string{
+		"external": `apiVersion: install.istio.io/v1alpha1
+kind: IstioOperator
+metadata: {namespace: external-istiod}
+spec:
+  profile: empty
+  components:
+    pilot:
+      enabled: true
+      k8s:
+        env:
+        - {name: LOCAL_CLUSTER_SECRET_WATCHER, value: "true"}
+        - {name: CLUSTER_ID, value: remote1}
+  values:
+    global:
+      istioNamespace: external-istiod
+      meshID: mesh1
+      multiCluster: {clusterName: remote1}
+`,
+		"remote1": `apiVersion: install.istio.io/v1alpha1
+kind: IstioOperator
+spec:
+  profile: remote
+  values:
+    global: {istioNamespace: external-istiod, configCluster: true}
+    istiodRemote:
+      injectionURL: https://ext.example.com:15017/inject/cluster/remote1/net/network1
+`,
+	})
+	ext, r1 := f.Clusters["external"], f.Clusters["remote1"]
+	if ext.Role != RoleExternal || ext.ID != nil {
+		t.Errorf("external: role %s id %v", ext.Role, value(ext.ID))
+	}
+	if r1.ControlPlaneCluster != "external" || !r1.ConfigCluster || value(r1.ControlPlanes[0].MeshID) != "mesh1" {
+		t.Errorf("remote1: served by %q config %v mesh %v", r1.ControlPlaneCluster, r1.ConfigCluster, value(r1.ControlPlanes[0].MeshID))
+	}
+}
+
+func TestMeshesGroupByLinks(t *testing.T) {
+	f := build(t, map[string]string{
+		"a": primary,
+		"b": strings.ReplaceAll(primary, "cluster1", "cluster2"),
+		"c": strings.NewReplacer("cluster1", "cluster3", "mesh1", "mesh2").Replace(primary),
+	})
+	var got [][]string
+	for _, m := range f.Meshes {
+		got = append(got, m.Clusters)
+	}
+	if diff := cmp.Diff([][]string{{"a", "b"}, {"c"}}, got); diff != "" {
+		t.Errorf("meshes (-want +got):\n%s", diff)
+	}
+	if nw := f.Networks["network1"]; nw == nil || len(nw.Clusters) != 3 {
+		t.Errorf("networks = %+v", f.Networks)
+	}
+}
+
+func TestEastWestGatewayForms(t *testing.T) {
+	tests := map[string]string{
+		"iop": `apiVersion: install.istio.io/v1alpha1
+kind: IstioOperator
+spec:
+  profile: empty
+  components:
+    ingressGateways:
+    - name: istio-eastwestgateway
+      enabled: true
+      label: {istio: eastwestgateway, topology.istio.io/network: network1}
+      k8s:
+        env: [{name: ISTIO_META_REQUESTED_NETWORK_VIEW, value: network1}]
+        service:
+          ports: [{name: tls, port: 15443}]
+`,
+		"helm": "name: istio-eastwestgateway\nnetworkGateway: network1\n",
+		"service": `apiVersion: v1
+kind: Service
+metadata:
+  name: istio-eastwestgateway
+  namespace: istio-system
+  labels: {topology.istio.io/network: network1}
+spec:
+  type: LoadBalancer
+  selector: {istio: eastwestgateway}
+  ports: [{name: tls, port: 15443}]
+status:
+  loadBalancer:
+    ingress: [{ip: 203.0.113.10}]
+`,
+	}
+	for name, y := range tests {
+		t.Run(name, func(t *testing.T) {
+			c := build(t, map[string]string{"c": y}).Clusters["c"]
+			if len(c.NetworkGateways) != 1 {
+				t.Fatalf("gateways = %d", len(c.NetworkGateways))
+			}
+			g := c.NetworkGateways[0]
+			if value(g.Network) != "network1" || g.Selector["istio"] != "eastwestgateway" {
+				t.Errorf("gateway = %+v", g)
+			}
+			var has15443 bool
+			for _, p := range g.Ports {
+				has15443 = has15443 || p.Port == 15443
+			}
+			if !has15443 {
+				t.Errorf("ports = %+v", g.Ports)
+			}
+			if name == "service" && (!g.AddressesKnown || g.Addresses[0] != "203.0.113.10") {
+				t.Errorf("addresses = %v known %v", g.Addresses, g.AddressesKnown)
+			}
+			if name != "service" && g.AddressesKnown {
+				t.Error("a manifest in Git does not show the LB address")
+			}
+		})
+	}
+}

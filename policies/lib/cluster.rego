@@ -1,0 +1,117 @@
+# METADATA
+# description: |
+#   Cluster-identity views shared by the CLxxx rules: the cluster IDs the
+#   fleet's control planes set explicitly, which cluster a remote secret's
+#   kubeconfig reaches (from evidence other than its key), and which
+#   control planes read a remote secret.
+package meshcheck.lib.cluster
+
+import data.meshcheck.lib.fleet
+
+# explicit_id[name] is the cluster ID the cluster's own control plane sets
+# (clusterName, CLUSTER_ID or an injection URL parameter); the "Kubernetes"
+# default is not an explicit ID.
+explicit_id[name] := c.id.value if {
+	some name, c in input.clusters
+	not c.id.default
+	c.id.value != ""
+}
+
+# fleet_ids are all explicit cluster IDs of the fleet.
+fleet_ids contains id if some id in explicit_id
+
+# remote_entries are the kubeconfigs of type-remote secrets (istioctl
+# create-remote-secret --type=remote), with the cluster holding them. The
+# --type=config secret (istio-kubeconfig) follows other conventions.
+remote_entries contains {"holder": name, "secret": rs, "entry": e} if {
+	some name, c in input.clusters
+	some rs in c.remote_secrets
+	rs.type == "remote"
+	some e in rs.entries
+}
+
+# host_names(host) are the names a kubeconfig server host may carry for its
+# cluster: the host itself and its first DNS label.
+host_names(host) := {host, split(host, ".")[0]} if host != ""
+
+# evidence(holder, e, n) describes why the kubeconfig of entry e (held by
+# holder) is taken to reach cluster n, from what the kubeconfig says other
+# than a cluster ID in its key.
+evidence(holder, e, n) := ({s | s := key_evidence(holder, e, n)} | {s | s := context_evidence(holder, e, n)}) | {s | s := server_evidence(holder, e, n)}
+
+key_evidence(holder, e, n) := sprintf("its key is the fleet's name for %s", [n]) if {
+	n != holder
+	input.clusters[n]
+	e.key == n
+}
+
+context_evidence(holder, e, n) := sprintf("its current context uses cluster %q", [e.context_cluster]) if {
+	n != holder
+	input.clusters[n]
+	e.context_cluster != ""
+	e.context_cluster != e.key
+	e.context_cluster in {n, object.get(explicit_id, n, n)}
+}
+
+server_evidence(holder, e, n) := sprintf("its server is %s", [e.server]) if {
+	n != holder
+	input.clusters[n]
+	some h in host_names(e.server_host)
+	h in {n, object.get(explicit_id, n, n)}
+}
+
+# candidates(holder, e) are the clusters entry e's kubeconfig may reach.
+candidates(holder, e) := {n | some n, _ in input.clusters; count(evidence(holder, e, n)) > 0}
+
+# target(holder, e) is the one cluster entry e's kubeconfig reaches, when
+# the evidence names exactly one.
+target(holder, e) := t if {
+	ts := candidates(holder, e)
+	count(ts) == 1
+	some t in ts
+}
+
+# misnamed contains the remote-secret kubeconfigs whose key is no cluster ID
+# of the fleet although the kubeconfig reaches a cluster of the fleet that
+# sets a different, explicit ID: istiod registers that cluster under the key.
+misnamed contains object.union(x, {"target": t, "target_id": id}) if {
+	some x in remote_entries
+	not fleet_ids[x.entry.key]
+	t := target(x.holder, x.entry)
+	id := explicit_id[t]
+	id != x.entry.key
+}
+
+# evidence_text(x) joins the evidence for a misnamed entry.
+evidence_text(x) := concat(", ", sort([s | some s in evidence(x.holder, x.entry, x.target)]))
+
+# uid_hint(key) explains a key that looks like a kube-system namespace UID,
+# which istioctl create-remote-secret uses when --name is not given.
+uid_hint(key) := " (a kube-system namespace UID: the secret was created without --name)" if {
+	regex.match(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`, key)
+} else := ""
+
+# cp_namespaces(cp) are the namespaces a control plane's istiod reads remote
+# secrets from: its system namespace and values.global.istioNamespace.
+cp_namespaces(cp) := {cp.namespace, object.get(cp, ["istio_namespace", "value"], cp.namespace)}
+
+# secret_namespaces(c) are the namespaces where the cluster's mesh control
+# planes look for remote secrets. For a cluster hosting an external control
+# plane that is the external one's namespace only (its istio-system istiod
+# serves only a gateway).
+secret_namespaces(c) := {ns | some cp in fleet.mesh_control_planes(c); some ns in cp_namespaces(cp)}
+
+# readers(c, rs) are the control planes of cluster c that read remote secret
+# rs: those of its namespace, or all of them when the namespace is unknown.
+readers(c, rs) := [cp | some cp in fleet.mesh_control_planes(c); rs.namespace in cp_namespaces(cp)] if {
+	rs.namespace != ""
+} else := fleet.mesh_control_planes(c)
+
+# kubeconfig_problem(e) says why a kubeconfig cannot be used, when it cannot.
+kubeconfig_problem(e) := e.error if {
+	e.error
+} else := sprintf("its current-context %q names no context with a cluster", [e.current_context]) if {
+	object.get(e, "context_cluster", "") == ""
+} else := sprintf("cluster %q of its current context has no server", [e.context_cluster]) if {
+	object.get(e, "server", "") == ""
+}

@@ -1,0 +1,43 @@
+# METADATA
+# title: Cluster IDs are unique within a mesh
+# description: |
+#   Istiod keys every cluster of the mesh by its cluster ID (CLUSTER_ID,
+#   global.multiCluster.clusterName, or a remote's injection cluster parameter).
+#   When two clusters of one mesh use the same ID, istiod registers the first
+#   remote secret for it and ignores the second ("cluster has already been
+#   registered"), or ignores a secret for a peer whose ID equals its own: the
+#   other cluster's endpoints never reach the mesh, and proxies of both claim
+#   the same topology.istio.io/cluster. The default "Kubernetes" is reported by
+#   CL001, not here.
+# custom:
+#   code: CL002
+#   severity: error
+#   dimensions: [cluster, mesh]
+#   scope: fleet
+#   remediation: |
+#     Rename one of the clusters: install it with a unique
+#     values.global.multiCluster.clusterName (and, for a remote, the same name in
+#     istiodRemote.injectionPath/injectionURL), then recreate its remote secrets with
+#     istioctl create-remote-secret --name=<new name>.
+package meshcheck.rules.cluster.cl002
+
+import data.meshcheck.lib.cluster
+import data.meshcheck.lib.fleet
+import data.meshcheck.lib.result
+
+violation contains result.fail(rego.metadata.chain(), {
+	"cluster": a,
+	"message": sprintf(
+		"clusters %s and %s of one mesh both use cluster ID %q: istiod registers only one of them and drops the other's endpoints",
+		[a, b, id],
+	),
+	"at": input.clusters[a].id.source,
+	"related": [input.clusters[b].id.source],
+}) if {
+	some a, id in cluster.explicit_id
+	input.clusters[a].role != "external"
+	some b, id_b in cluster.explicit_id
+	id_b == id
+	input.clusters[b].role != "external"
+	fleet.same_mesh(a, b)
+}

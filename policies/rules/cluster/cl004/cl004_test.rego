@@ -1,0 +1,73 @@
+package meshcheck.rules.cluster.cl004_test
+
+import data.meshcheck.rules.cluster.cl004
+
+entry(key, ctx_cluster, creds) := {
+	"key": key, "current_context": ctx_cluster, "context_cluster": ctx_cluster,
+	"server": "https://cluster2.example.com:6443", "server_host": "cluster2.example.com",
+	"has_credentials": creds, "source": {"path": sprintf("stringData.%s", [key])},
+}
+
+secret(type, annotation, e) := {
+	"name": "istio-remote-secret-cluster2", "namespace": "istio-system", "type": type,
+	"cluster_annotation": {"value": annotation, "source": {"path": "metadata.annotations.networking\\.istio\\.io/cluster"}},
+	"entries": [e], "source": {"path": "metadata.name"},
+}
+
+fleet_of(rs) := {"clusters": {"cluster1": {"remote_secrets": [rs]}}}
+
+test_well_formed_is_silent if {
+	count(cl004.violation) == 0 with input as fleet_of(secret("remote", "cluster2", entry("cluster2", "cluster2", true)))
+}
+
+test_annotation_differs_from_key if {
+	vs := cl004.violation with input as fleet_of(secret("remote", "c2", entry("cluster2", "cluster2", true)))
+	count(vs) == 1
+	some v in vs
+	v.code == "CL004"
+	startswith(v.at.path, "metadata.annotations")
+}
+
+test_missing_annotation if {
+	rs := object.remove(secret("remote", "x", entry("cluster2", "cluster2", true)), ["cluster_annotation"])
+	vs := cl004.violation with input as fleet_of(rs)
+	count(vs) == 1
+	some v in vs
+	contains(v.message, "no networking.istio.io/cluster annotation")
+}
+
+test_context_cluster_differs_from_key if {
+	vs := cl004.violation with input as fleet_of(secret("remote", "cluster2", entry("cluster2", "kind-cluster2", true)))
+	count(vs) == 1
+	some v in vs
+	contains(v.message, "kind-cluster2")
+}
+
+test_no_credentials if {
+	vs := cl004.violation with input as fleet_of(secret("remote", "cluster2", entry("cluster2", "cluster2", false)))
+	count(vs) == 1
+	some v in vs
+	contains(v.message, "no credential")
+	v.at.path == "stringData.cluster2"
+}
+
+test_unparseable_kubeconfig_reports_once if {
+	e := {"key": "cluster2", "error": "kubeconfig is not valid YAML (line 3)", "has_credentials": false, "source": {}}
+	vs := cl004.violation with input as fleet_of(secret("remote", "cluster2", e))
+	count(vs) == 1
+	some v in vs
+	contains(v.message, "not valid YAML")
+}
+
+test_config_secret_checks_only_kubeconfig if {
+	uid := "5b1e3c7a-9d2f-4e61-8a0b-7c4d2e9f1a36"
+	ok := secret("config", uid, entry("config", uid, true))
+	count(cl004.violation) == 0 with input as fleet_of(ok)
+	vs := cl004.violation with input as fleet_of(secret("config", uid, entry("config", uid, false)))
+	count(vs) == 1
+}
+
+test_secret_without_data_is_silent if {
+	rs := object.union(secret("remote", "c2", entry("cluster2", "cluster2", true)), {"entries": []})
+	count(cl004.violation) == 0 with input as fleet_of(rs)
+}

@@ -1,0 +1,39 @@
+# METADATA
+# title: No remote secret for the cluster that holds it
+# description: |
+#   Istiod ignores a remote secret whose key is its own cluster ID ("ignoring
+#   cluster as it would overwrite the config cluster"): the secret is dead
+#   configuration, and usually a sign that it was applied to the wrong cluster
+#   or created with the wrong --name, so the cluster it was meant for is missing.
+#   The ID compared is that of the istiod reading the secret (the control plane of
+#   the secret's namespace; for a cluster hosting an external control plane, the
+#   config cluster's ID it serves).
+# custom:
+#   code: CL005
+#   severity: warning
+#   dimensions: [cluster]
+#   scope: cluster
+#   remediation: |
+#     Delete the secret from this cluster, or, if it was meant for a peer, apply it
+#     to that peer instead: istioctl create-remote-secret --context=<this cluster> --name=<its clusterName> | kubectl apply --context=<peer> -f -
+package meshcheck.rules.cluster.cl005
+
+import data.meshcheck.lib.cluster
+import data.meshcheck.lib.result
+
+violation contains result.fail(rego.metadata.chain(), {
+	"cluster": name,
+	"message": sprintf(
+		"%s's remote secret %s is keyed %q, the cluster ID of %s's own istiod in %s: istiod ignores it as it would overwrite its own cluster",
+		[name, rs.name, e.key, name, cp.namespace],
+	),
+	"at": e.source,
+	"related": [cp.cluster_id.source],
+}) if {
+	some name, c in input.clusters
+	some rs in c.remote_secrets
+	rs.type == "remote"
+	some cp in cluster.readers(c, rs)
+	some e in rs.entries
+	e.key == cp.cluster_id.value
+}

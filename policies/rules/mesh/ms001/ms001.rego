@@ -1,0 +1,61 @@
+# METADATA
+# title: Control planes of one mesh declare the same mesh ID
+# description: |
+#   Proxies report the mesh ID of the istiod that injected them
+#   (ISTIO_META_MESH_ID, from global.meshID or
+#   meshConfig.defaultConfig.meshId; unset, it defaults to the trust domain).
+#   Telemetry, Kiali's mesh view and federation key on it, so the primaries
+#   (and external control planes) of one mesh must agree on it. One mesh
+#   here means clusters joined by remote secrets held both ways
+#   (multi-primary), by a remote and the istiod serving it, or by the
+#   configuration's meshes; a one-way remote secret between clusters with
+#   different mesh IDs is MS009. Remote-profile clusters inherit the ID of
+#   their istiod and are not compared. Two clusters that both leave meshID
+#   unset and differ only through their trust domains are left to MS006 and
+#   MS002.
+# custom:
+#   code: MS001
+#   severity: error
+#   dimensions: [mesh]
+#   scope: fleet
+#   remediation: |
+#     Set the same values.global.meshID on every primary and external control
+#     plane of the mesh (IOP spec.values.global.meshID, Helm
+#     --set global.meshID=mesh1, Sail spec.values.global.meshID), e.g.
+#     meshID: mesh1 on both clusters of a multi-primary mesh.
+package meshcheck.rules.mesh.ms001
+
+import data.meshcheck.lib.mesh
+import data.meshcheck.lib.result
+
+violation contains result.fail(rego.metadata.chain(), {
+	"cluster": bad,
+	"message": sprintf(
+		"%s %s, but %s, which is one mesh with it (%s), declares meshID %q: the control planes of one mesh must declare the same mesh ID",
+		[bad, own_id(ebad), good, mesh.join_reason(bad, good), egood.value],
+	),
+	"at": ebad.source,
+	"related": [egood.source],
+}) if {
+	some a, ca in input.clusters
+	some b, cb in input.clusters
+	a < b
+	ea := mesh.effective_mesh_id(ca)
+	eb := mesh.effective_mesh_id(cb)
+	ea.value != eb.value
+	some e in [ea, eb]
+	e.explicit
+	mesh.strongly_joined(a, b)
+	[bad, ebad, good, egood] := blame(a, ea, b, eb)
+}
+
+# blame puts first the cluster to report: the one whose mesh ID is only the
+# trust-domain default when the other declares one, else the later name.
+blame(a, ea, b, eb) := [a, ea, b, eb] if {
+	not ea.explicit
+	eb.explicit
+} else := [b, eb, a, ea]
+
+own_id(e) := sprintf("declares meshID %q", [e.value]) if {
+	e.explicit
+} else := sprintf("sets no meshID, so its mesh ID defaults to its trust domain %q", [e.value])

@@ -1,0 +1,47 @@
+# METADATA
+# title: Network gateway has an address other networks can reach
+# description: |
+#   Peers on other networks reach a network through its gateway's external
+#   address: a load-balancer ingress address, spec.externalIPs, or node
+#   addresses for a NodePort Service. A gateway whose load balancer is still
+#   pending, or a ClusterIP Service without externalIPs, gives istiod no
+#   address, so no cross-network endpoint is built for the network. Manifests
+#   kept in Git carry no load-balancer status: a LoadBalancer gateway is only
+#   checked when its status is shown (a live object). NodePort gateways are
+#   not checked.
+# custom:
+#   code: NW005
+#   severity: warning
+#   dimensions: [network]
+#   scope: object
+#   remediation: |
+#     Make the gateway reachable: check why the load balancer has no address
+#     (kubectl -n istio-system get svc istio-eastwestgateway), or use type
+#     LoadBalancer or spec.externalIPs instead of ClusterIP.
+package meshcheck.rules.network.nw005
+
+import data.meshcheck.lib.result
+
+violation contains result.fail(rego.metadata.chain(), {
+	"cluster": name,
+	"message": sprintf(
+		"network gateway %s/%s in %s (network %q) %s: other networks cannot reach it",
+		[g.namespace, g.name, name, g.network.value, why],
+	),
+	"at": g.source,
+}) if {
+	some name, c in input.clusters
+	some g in c.network_gateways
+	g.network
+	not g.class == "istio-remote"
+	count(g.addresses) == 0
+	why := unreachable(g)
+}
+
+unreachable(g) := "is a ClusterIP Service without externalIPs" if {
+	g.type == "ClusterIP"
+	g.source.object.kind == "Service"
+} else := "has no address (load balancer pending)" if {
+	g.addresses_known
+	not g.type in {"NodePort", "ClusterIP"}
+}

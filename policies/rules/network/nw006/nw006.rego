@@ -1,0 +1,34 @@
+# METADATA
+# title: Gateway's requested network view matches its network
+# description: |
+#   An east-west gateway asks istiod, through ISTIO_META_REQUESTED_NETWORK_VIEW,
+#   for the endpoints of the network it serves; its topology.istio.io/network
+#   label says which network it is. When they differ the gateway routes
+#   traffic that arrives for its own network to endpoints of another network
+#   it cannot reach (or the reverse), and cross-network requests fail.
+# custom:
+#   code: NW006
+#   severity: warning
+#   dimensions: [network]
+#   scope: object
+#   remediation: |
+#     Set ISTIO_META_REQUESTED_NETWORK_VIEW to the gateway's network label
+#     (gen-eastwest-gateway.sh --network sets both; with the istio/gateway
+#     chart use --set networkGateway=<network>).
+package meshcheck.rules.network.nw006
+
+import data.meshcheck.lib.result
+
+violation contains result.fail(rego.metadata.chain(), {
+	"cluster": name,
+	"message": sprintf(
+		"gateway %s %s/%s in %s is labelled topology.istio.io/network=%q but requests the network view %q",
+		[w.kind, w.namespace, w.name, name, w.network.value, w.requested_network_view.value],
+	),
+	"at": w.requested_network_view.source,
+	"related": [w.network.source],
+}) if {
+	some name, c in input.clusters
+	some w in c.workloads
+	w.requested_network_view.value != w.network.value
+}

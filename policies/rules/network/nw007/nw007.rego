@@ -1,0 +1,47 @@
+# METADATA
+# title: Every network of a multi-network mesh has a network gateway
+# description: |
+#   Workloads on different networks reach each other only through a network
+#   (east-west) gateway. In a mesh spanning several networks, a network with
+#   clusters but no gateway labelled for it cannot be reached from the
+#   others: istiod either drops its endpoints for remote callers or hands
+#   out pod IPs that are not routable. A gateway is any Service, IstioOperator
+#   component, istio/gateway chart install or Gateway API gateway labelled
+#   with the network, in any cluster of the fleet, or a meshNetworks entry
+#   listing gateways for it. Fires only when a cluster of the network shows
+#   its own control-plane install in the files (so its gateways would be
+#   there too) and no gateway for the network exists anywhere in the fleet.
+# custom:
+#   code: NW007
+#   severity: error
+#   dimensions: [network]
+#   scope: fleet
+#   remediation: |
+#     Install an east-west gateway in a cluster of the network, e.g.
+#     samples/multicluster/gen-eastwest-gateway.sh --network network2 | istioctl install -y -f -
+#     or helm install istio-eastwestgateway istio/gateway -n istio-system
+#     --set name=istio-eastwestgateway --set networkGateway=network2
+#     (ambient: a Gateway of class istio-east-west labelled with the network).
+package meshcheck.rules.network.nw007
+
+import data.meshcheck.lib.network
+import data.meshcheck.lib.result
+
+violation contains result.fail(rego.metadata.chain(), {
+	"cluster": name,
+	"message": sprintf(
+		"network %q (clusters %s) of a mesh spanning networks %s has no network gateway: no gateway in the fleet is labelled topology.istio.io/network=%s",
+		[n, concat(", ", sort(on)), concat(", ", sort(network.mesh_networks(mesh))), n],
+	),
+	"at": network.network_fact(input.clusters[name]).source,
+}) if {
+	some mesh in input.meshes
+	network.multi_network(mesh)
+	some n in network.mesh_networks(mesh)
+	not n in network.gateway_networks
+	not n in network.declared_gateway_networks
+	on := {c | some c in mesh.clusters; network.network_of(input.clusters[c]) == n}
+	shown := {c | some c in on; network.install_shown(input.clusters[c])}
+	count(shown) > 0
+	name := min(shown)
+}
