@@ -49,6 +49,11 @@ func (rd *reader) chunk(ch chunk) {
 		rd.fail(ch, &locError{line: line, col: col, err: err})
 		return
 	}
+	if _, line := minNodes(ch.text, rd.lim.MaxNodes); line > 0 {
+		rd.index++
+		rd.fail(ch, &locError{line: line, err: fmt.Errorf("%w: more than %d nodes", ErrTooManyNodes, rd.lim.MaxNodes)})
+		return
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(ch.text))
 	for rd.document(dec, ch) {
 	}

@@ -115,3 +115,14 @@ kubeconfig_problem(e) := e.error if {
 } else := sprintf("cluster %q of its current context has no server", [e.context_cluster]) if {
 	object.get(e, "server", "") == ""
 }
+
+# encrypted(c, rs) holds when the remote secret's file is SOPS-encrypted (a
+# top-level sops key): its data values are ciphertext, not kubeconfigs, and
+# say nothing about the kubeconfig that will be applied.
+encrypted(c, rs) if {
+	some o in c.objects
+	o.object.kind == "Secret"
+	o.object.metadata.name == rs.name
+	object.get(o.object.metadata, "namespace", "") == rs.namespace
+	o.object.sops
+}

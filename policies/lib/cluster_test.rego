@@ -91,3 +91,10 @@ test_readers_by_namespace if {
 	[cp.namespace | some cp in rs] == ["usergroup-2"]
 	count(cluster.readers(c, {"namespace": ""})) == 2
 }
+
+test_sops_encrypted_secret if {
+	rs := {"name": "istio-remote-secret-c2", "namespace": "istio-system"}
+	obj := {"kind": "Secret", "metadata": {"name": "istio-remote-secret-c2", "namespace": "istio-system"}, "sops": {"version": "3.8.1"}}
+	cluster.encrypted({"objects": [{"object": obj}]}, rs)
+	not cluster.encrypted({"objects": [{"object": object.remove(obj, ["sops"])}]}, rs)
+}

@@ -138,16 +138,20 @@ short(fp) := sprintf("%s…", [substring(fp, 0, 19)]) if {
 # self-generated root: an istio-ca-secret shown beside it without a cacerts,
 # or a complete Secret inventory (live audit) without cacerts and without a
 # sign of an external CA. A Git tree without cacerts alone says nothing.
-self_signed(c) := {"source": s.source, "secret": s, "evidence": sprintf("its istiod keeps a self-signed root in Secret %s/%s and no cacerts is plugged in", [s.namespace, s.name])} if {
+self_signed(c) := {"source": s.source, "secret": s, "evidence": sprintf("Secret %s/%s%s, no cacerts", [s.namespace, s.name, root_note(s)])} if {
 	count(plugged_cas(c)) == 0
 	s := self_signed_cas(c)[0]
-} else := {"source": install_source(cps[0]), "evidence": sprintf("no cacerts Secret exists in %s (Secrets listed in full)", [concat(", ", sort({cp.namespace | some cp in cps}))])} if {
+} else := {"source": install_source(cps[0]), "evidence": sprintf("no cacerts in %s, whose Secrets are listed in full", [concat(", ", sort({cp.namespace | some cp in cps}))])} if {
 	c.complete.Secret == true
 	cps := istiods(c)
 	count(cps) > 0
 	count(plugged_cas(c)) == 0
 	not external_ca(c)
 }
+
+root_note(s) := sprintf(" with root %s", [short(s.root_fingerprint)]) if {
+	s.root_fingerprint
+} else := ""
 
 # external_ca(c): something other than istiod's own CA signs workload
 # certificates (istio-csr, a custom CA address, or the CA server disabled).

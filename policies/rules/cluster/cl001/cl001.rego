@@ -25,7 +25,7 @@ package meshcheck.rules.cluster.cl001
 import data.meshcheck.lib.fleet
 import data.meshcheck.lib.result
 
-# holds_secrets(c) explains the stake when the cluster holds remote secrets.
+# stake(c) says what the missing name breaks, more so when the cluster holds remote secrets.
 stake(c) := "it takes part in a multicluster mesh and holds remote secrets, so istiod registers it under a name peers cannot match" if {
 	count(c.remote_secrets) > 0
 } else := "it takes part in a multicluster mesh, where peers cannot tell it from other unnamed clusters"

@@ -37,6 +37,7 @@ violation contains result.fail(rego.metadata.chain(), {
 	own := network.network_names(c)
 	count(own) > 0
 	some g in c.network_gateways
+	g.network
 	not g.class == "istio-remote"
 	not g.network.value in own
 	not pod_network(c, g.network.value)

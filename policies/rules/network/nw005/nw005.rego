@@ -43,5 +43,9 @@ unreachable(g) := "is a ClusterIP Service without externalIPs" if {
 	g.source.object.kind == "Service"
 } else := "has no address (load balancer pending)" if {
 	g.addresses_known
-	not g.type in {"NodePort", "ClusterIP"}
+	not node_addressed(g)
 }
+
+# node_addressed(g) holds for Service types whose address does not come
+# from a load balancer (NodePort: node addresses; ClusterIP: externalIPs).
+node_addressed(g) if g.type in {"NodePort", "ClusterIP"}

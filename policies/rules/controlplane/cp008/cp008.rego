@@ -1,0 +1,36 @@
+# METADATA
+# title: istiodRemote injection settings only on remote installs
+# description: |
+#   istiodRemote.injectionURL and istiodRemote.injectionPath configure the
+#   injection webhook of a remote-profile install, which calls another
+#   cluster's istiod. On a full install they are meaningless or wrong (the
+#   chart notes injectionURL "is invalid to set if istiodRemote.enabled is
+#   false"): they usually mean a remote was installed without the remote
+#   profile, or remote values were copied into a primary.
+# custom:
+#   code: CP008
+#   severity: warning
+#   dimensions: [controlplane]
+#   scope: object
+#   remediation: |
+#     Remove istiodRemote.injectionURL/injectionPath from the full install, or
+#     install the cluster as a remote (profile: remote) if that was intended.
+package meshcheck.rules.controlplane.cp008
+
+import data.meshcheck.lib.controlplane
+import data.meshcheck.lib.result
+
+violation contains result.fail(rego.metadata.chain(), {
+	"cluster": name,
+	"message": sprintf(
+		"%s's control plane %s/%s is a %s install (not the remote profile) but sets istiodRemote.%s %q, which only a remote install uses",
+		[name, cp.namespace, controlplane.rev_label(cp.revision), cp.role, field, f.value],
+	),
+	"at": f.source,
+}) if {
+	some name, c in input.clusters
+	some cp in c.control_planes
+	cp.role in {"primary", "external"}
+	some field, key in {"injectionURL": "injection_url", "injectionPath": "injection_path"}
+	f := cp[key]
+}

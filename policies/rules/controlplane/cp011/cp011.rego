@@ -1,0 +1,56 @@
+# METADATA
+# title: Namespace istio.io/rev names an installed revision, without istio-injection
+# description: |
+#   A namespace labelled istio.io/rev is injected by the control plane of that
+#   revision or revision tag. A value that names no installed revision or tag
+#   matches no injection webhook, so its pods silently run without sidecars
+#   (or keep an old proxy). istio-injection takes precedence over
+#   istio.io/rev, so a namespace carrying both is not injected by the
+#   revision it names (istioctl analyze IST0123).
+# custom:
+#   code: CP011
+#   severity: warning
+#   dimensions: [controlplane]
+#   scope: cluster
+#   remediation: |
+#     Label the namespace with an installed revision or tag and drop the
+#     legacy label:
+#     kubectl label namespace NS istio.io/rev=REV istio-injection- --overwrite
+package meshcheck.rules.controlplane.cp011
+
+import data.meshcheck.lib.controlplane
+import data.meshcheck.lib.result
+
+violation contains result.fail(rego.metadata.chain(), {
+	"cluster": name,
+	"message": sprintf(
+		"namespace %s is labelled istio.io/rev=%s, but %s installs no such revision or tag (it has %s): its pods are not injected",
+		[ns.name, ns.revision.value, name, concat(", ", sort(known))],
+	),
+	"at": ns.revision.source,
+}) if {
+	some name, c in input.clusters
+	count(c.control_planes) > 0
+	known := controlplane.revision_labels(c)
+	some ns in c.namespaces
+	not ns.revision.value in known
+
+	# istioctl makes the first revisioned install the default; "default"
+	# may be a tag the files do not show.
+	ns.revision.value != "default"
+}
+
+violation contains result.fail(rego.metadata.chain(), {
+	"cluster": name,
+	"message": sprintf(
+		"namespace %s has both istio-injection=%s and istio.io/rev=%s: istio-injection takes precedence, so revision %s does not inject it",
+		[ns.name, ns.injection.value, ns.revision.value, ns.revision.value],
+	),
+	"at": ns.injection.source,
+	"related": [ns.revision.source],
+}) if {
+	some name, c in input.clusters
+	some ns in c.namespaces
+	ns.injection
+	ns.revision
+}

@@ -1,0 +1,47 @@
+# METADATA
+# title: Primaries of one mesh do not each self-sign their CA
+# description: |
+#   Without a plugged-in cacerts Secret, each istiod generates its own root
+#   (istio-ca-secret). Two primaries of one mesh then have different roots
+#   and cross-cluster mTLS fails; changing the CA afterwards "typically
+#   requires reinstalling Istio" (multicluster before-you-begin). A Git tree
+#   without cacerts proves nothing, so the rule needs evidence for each
+#   cluster: an istio-ca-secret shown beside its istiod with no cacerts, or
+#   a complete Secret inventory (live audit) without cacerts and without an
+#   external CA. Two istio-ca-secrets with the same root (copied between
+#   clusters) are accepted.
+# custom:
+#   code: MS005
+#   severity: error
+#   dimensions: [mesh]
+#   scope: fleet
+#   remediation: |
+#     Generate one root and an intermediate per cluster and plug them in as
+#     the cacerts Secret in istio-system of every primary before installing
+#     (istio.io "Plug in CA Certificates", tools/certs/Makefile.selfsigned.mk),
+#     then restart istiod and the workloads.
+package meshcheck.rules.mesh.ms005
+
+import data.meshcheck.lib.mesh
+import data.meshcheck.lib.result
+
+violation contains result.fail(rego.metadata.chain(), {
+	"cluster": b,
+	"message": sprintf(
+		"%s and %s are one mesh but each istiod signs with a root it generated itself (%s: %s; %s: %s), so mTLS between the clusters fails",
+		[a, b, a, sa.evidence, b, sb.evidence],
+	),
+	"at": sb.source,
+	"related": [sa.source],
+}) if {
+	some a, ca in input.clusters
+	some b, cb in input.clusters
+	a < b
+	sa := mesh.self_signed(ca)
+	sb := mesh.self_signed(cb)
+	not same_root(sa, sb)
+	mesh.one_mesh(a, b)
+}
+
+# same_root: the two self-signed secrets hold the same root (copied).
+same_root(sa, sb) if sa.secret.root_fingerprint == sb.secret.root_fingerprint

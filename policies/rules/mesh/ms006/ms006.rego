@@ -1,0 +1,79 @@
+# METADATA
+# title: Primaries of one mesh share a trust domain or alias each other's
+# description: |
+#   Workload identities are spiffe://<trust domain>/ns/<ns>/sa/<sa>. When
+#   the primaries of one mesh use different trust domains, a proxy rejects
+#   the peer's identity (CERTIFICATE_VERIFY_FAILED, only local endpoints
+#   served) even with a shared root, unless each lists the other's trust
+#   domain in meshConfig.trustDomainAliases (istio/istio#39204, #30349).
+#   The chart default cluster.local counts as a trust domain. Remote-profile
+#   clusters take the trust domain of their istiod and are not compared.
+# custom:
+#   code: MS006
+#   severity: error
+#   dimensions: [mesh]
+#   scope: fleet
+#   remediation: |
+#     Give every primary of the mesh the same meshConfig.trustDomain (IOP
+#     spec.meshConfig.trustDomain, Helm/Sail meshConfig.trustDomain), or, while
+#     migrating, list each other cluster's trust domain in
+#     meshConfig.trustDomainAliases on every primary.
+package meshcheck.rules.mesh.ms006
+
+import data.meshcheck.lib.mesh
+import data.meshcheck.lib.result
+
+violation contains result.fail(rego.metadata.chain(), {
+	"cluster": bad,
+	"message": sprintf(
+		"%s uses trust domain %q%s and %s uses %q%s, yet they are one mesh: %s",
+		[bad, tbad.value, default_note(tbad), good, tgood.value, default_note(tgood), why(cbad, tbad, cgood, tgood)],
+	),
+	"at": at(cbad, tbad),
+	"related": [tgood.source],
+}) if {
+	some a, ca in input.clusters
+	some b, cb in input.clusters
+	a < b
+	ta := mesh.trust_domain(ca)
+	tb := mesh.trust_domain(cb)
+	ta.value != tb.value
+	not mutual(ca, ta, cb, tb)
+	mesh.one_mesh(a, b)
+	[bad, cbad, tbad, good, cgood, tgood] := blame(a, ca, ta, b, cb, tb)
+}
+
+mutual(ca, ta, cb, tb) if {
+	tb.value in mesh.aliases(ca)
+	ta.value in mesh.aliases(cb)
+}
+
+# blame reports first the cluster that lacks the alias when the other has
+# one; else the one that moved away from the default; else the later name.
+blame(a, ca, ta, b, cb, tb) := [a, ca, ta, b, cb, tb] if {
+	not tb.value in mesh.aliases(ca)
+	ta.value in mesh.aliases(cb)
+} else := [b, cb, tb, a, ca, ta] if {
+	not ta.value in mesh.aliases(cb)
+	tb.value in mesh.aliases(ca)
+} else := [a, ca, ta, b, cb, tb] if {
+	not ta.default
+	tb.default
+} else := [b, cb, tb, a, ca, ta]
+
+default_note(t) := " (the default)" if {
+	t.default
+} else := ""
+
+why(cbad, tbad, cgood, tgood) := "neither lists the other's in meshConfig.trustDomainAliases, so each rejects the other's workload identities" if {
+	not tgood.value in mesh.aliases(cbad)
+	not tbad.value in mesh.aliases(cgood)
+} else := sprintf("%s does not list %q in meshConfig.trustDomainAliases, so it rejects the other's workload identities", [bad, tgood.value]) if {
+	bad := cbad.name
+}
+
+# at points at the aliases the cluster would need to extend, else its trust domain.
+at(c, t) := aliases[0].source if {
+	aliases := [cp.trust_domain_aliases | some cp in mesh.istiods(c); cp.trust_domain_aliases]
+	count(aliases) > 0
+} else := t.source

@@ -1,0 +1,48 @@
+# METADATA
+# title: Separate meshes do not share a mesh ID
+# description: |
+#   The mesh ID names one mesh in telemetry, in Kiali and in federation:
+#   "if two meshes are federated, then two meshes must have different Mesh
+#   IDs" (istiod chart values), and deployment models ask for a globally
+#   unique one. Clusters that declare the same meshID are grouped as one
+#   mesh, so the rule looks for evidence that they are in fact two: nothing
+#   but the mesh ID links them (no remote secret either way, no control
+#   plane serving the other, no configured mesh), AND their trust domains
+#   differ without aliasing each other, AND their roots of trust differ. A
+#   single difference is read as one mesh with a mistake (MS003, MS006).
+#   Clusters whose trust domain or root the inputs do not show are not
+#   judged.
+# custom:
+#   code: MS007
+#   severity: error
+#   dimensions: [mesh]
+#   scope: fleet
+#   remediation: |
+#     If the clusters are separate meshes, give each its own
+#     values.global.meshID (e.g. mesh1 and mesh2). If they are meant to be
+#     one mesh, give them one root of trust (cacerts from the same root) and
+#     one trust domain, and create remote secrets both ways
+#     (istioctl create-remote-secret).
+package meshcheck.rules.mesh.ms007
+
+import data.meshcheck.lib.mesh
+import data.meshcheck.lib.result
+
+violation contains result.fail(rego.metadata.chain(), {
+	"cluster": b,
+	"message": sprintf(
+		"%s and %s both declare meshID %q but look like separate meshes: nothing else links them, their trust domains differ (%q, %q) and so do their roots of trust (%s, %s); separate meshes need distinct mesh IDs",
+		[a, b, ib.value, ta, tb, mesh.short(mesh.root(ca).fingerprint), mesh.short(mesh.root(cb).fingerprint)],
+	),
+	"at": ib.source,
+	"related": [ia.source],
+}) if {
+	some a, ca in input.clusters
+	some b, cb in input.clusters
+	a < b
+	mesh.separate(a, b)
+	ia := mesh.mesh_id(ca)
+	ib := mesh.mesh_id(cb)
+	ta := mesh.trust_domain(ca).value
+	tb := mesh.trust_domain(cb).value
+}

@@ -1,0 +1,53 @@
+# METADATA
+# title: Distinct meshes have distinct trust domains
+# description: |
+#   "Every mesh has an exclusive trust domain" (istio.io glossary): the trust
+#   domain is what tells one mesh's identities from another's, and
+#   federating two meshes means importing the peer's trust bundle for its
+#   trust domain. Two meshes with the same trust domain cannot tell each
+#   other's workloads apart. Distinct meshes are taken from evidence only:
+#   clusters that declare different meshIDs and that no link joins (no
+#   remote secret, control plane or configured mesh, directly or through
+#   other clusters). The chart default cluster.local counts. Clusters that
+#   leave meshID unset are not judged, nor is a one-way remote secret
+#   between different mesh IDs (MS009).
+# custom:
+#   code: MS008
+#   severity: warning
+#   dimensions: [mesh]
+#   scope: fleet
+#   remediation: |
+#     Give each mesh its own meshConfig.trustDomain (e.g. mesh1.example.com
+#     and mesh2.example.com) before workloads depend on their identities; to
+#     federate, import the peer's root with meshConfig.caCertificates
+#     (trustDomains) or spiffeBundleUrl.
+package meshcheck.rules.mesh.ms008
+
+import data.meshcheck.lib.fleet
+import data.meshcheck.lib.mesh
+import data.meshcheck.lib.result
+
+violation contains result.fail(rego.metadata.chain(), {
+	"cluster": b,
+	"message": sprintf(
+		"%s (meshID %q) and %s (meshID %q) are separate meshes but share trust domain %q%s: their workload identities cannot be told apart",
+		[a, ia.value, b, ib.value, tb.value, default_note(tb)],
+	),
+	"at": tb.source,
+	"related": [ta.source],
+}) if {
+	some a, ca in input.clusters
+	some b, cb in input.clusters
+	a < b
+	ia := mesh.mesh_id(ca)
+	ib := mesh.mesh_id(cb)
+	ia.value != ib.value
+	not fleet.same_mesh(a, b)
+	ta := mesh.trust_domain(ca)
+	tb := mesh.trust_domain(cb)
+	ta.value == tb.value
+}
+
+default_note(t) := " (the default)" if {
+	t.default
+} else := ""

@@ -1,0 +1,44 @@
+package meshcheck.rules.network.nw005_test
+
+import data.meshcheck.rules.network.nw005
+
+gw(extra) := object.union(
+	{
+		"name": "istio-eastwestgateway", "namespace": "istio-system",
+		"network": {"value": "network1", "source": {}},
+		"type": "LoadBalancer", "addresses": [], "addresses_known": false,
+		"source": {"object": {"kind": "Service"}},
+	},
+	extra,
+)
+
+inp(g) := {"clusters": {"c1": {"network_gateways": [g]}}}
+
+test_pending_load_balancer if {
+	vs := nw005.violation with input as inp(gw({"addresses_known": true}))
+	count(vs) == 1
+	some v in vs
+	v.code == "NW005"
+}
+
+test_load_balancer_with_address if {
+	count(nw005.violation) == 0 with input as inp(gw({"addresses_known": true, "addresses": ["203.0.113.10"]}))
+}
+
+test_address_unknown_from_git_is_silent if {
+	count(nw005.violation) == 0 with input as inp(gw({}))
+}
+
+test_cluster_ip_service if {
+	count(nw005.violation) == 1 with input as inp(gw({"type": "ClusterIP"}))
+	count(nw005.violation) == 0 with input as inp(gw({"type": "ClusterIP", "addresses": ["198.51.100.7"], "addresses_known": true}))
+}
+
+test_node_port_is_not_checked if {
+	count(nw005.violation) == 0 with input as inp(gw({"type": "NodePort", "addresses_known": true}))
+}
+
+test_gateway_api_without_status_address if {
+	g := {"name": "ew", "namespace": "istio-system", "network": {"value": "network1"}, "class": "istio-east-west", "addresses": [], "addresses_known": true, "source": {"object": {"kind": "Gateway"}}}
+	count(nw005.violation) == 1 with input as inp(g)
+}

@@ -1,0 +1,54 @@
+# METADATA
+# title: Pod network override names a network of the mesh
+# description: |
+#   A pod labelled topology.istio.io/network leaves its cluster's default
+#   network for the one the label names. That network must exist in the
+#   mesh: be some cluster's network (install values or system namespace
+#   label), have a network gateway, or be declared in meshNetworks. A name
+#   that exists nowhere (often a typo) puts the pod alone on a network no
+#   gateway serves, so callers elsewhere are sent its unreachable pod IP, and
+#   its own calls are routed as if it were elsewhere. Checked only when the
+#   pod's mesh has several clusters and every one of them has a known
+#   network, so that the mesh's networks are all in view.
+# custom:
+#   code: NW012
+#   severity: warning
+#   dimensions: [network]
+#   scope: fleet
+#   remediation: |
+#     Fix the pod's topology.istio.io/network label to name an existing
+#     network, or install a network gateway for the new network.
+package meshcheck.rules.network.nw012
+
+import data.meshcheck.lib.network
+import data.meshcheck.lib.result
+
+violation contains result.fail(rego.metadata.chain(), {
+	"cluster": name,
+	"message": sprintf(
+		"%s %s/%s in %s is labelled topology.istio.io/network=%q, a network that no cluster, gateway or meshNetworks of its mesh declares (networks: %s)",
+		[w.kind, w.namespace, w.name, name, w.network.value, concat(", ", sort(known))],
+	),
+	"at": w.network.source,
+}) if {
+	some mesh in input.meshes
+	count(mesh.clusters) > 1
+	every m in mesh.clusters {
+		network.network_of(input.clusters[m])
+	}
+	known := known_networks(mesh)
+	some name in mesh.clusters
+	some w in input.clusters[name].workloads
+	w.network
+	not w.network.value in known
+}
+
+known_networks(mesh) := (network.mesh_networks(mesh) | {n |
+	some m in mesh.clusters
+	some g in input.clusters[m].network_gateways
+	n := g.network.value
+}) | {n |
+	some m in mesh.clusters
+	some cp in input.clusters[m].control_planes
+	some n, _ in network.mesh_networks_of(cp)
+}

@@ -1,0 +1,44 @@
+# METADATA
+# title: meshNetworks agrees with the namespace network labels
+# description: |
+#   When both are used, the network meshNetworks assigns to a registry
+#   overrides the topology.istio.io/network label of that cluster's system
+#   namespace. If they disagree, istiod and anything that reads the label
+#   (gateways installed without a label, other istiods, operators) see the
+#   cluster on different networks, and endpoints are routed through the
+#   wrong gateway. The registry is matched to the fleet's cluster with that
+#   cluster ID (one and only one, in the same mesh).
+# custom:
+#   code: NW014
+#   severity: warning
+#   dimensions: [network]
+#   scope: fleet
+#   remediation: |
+#     Make meshNetworks and the topology.istio.io/network label of the
+#     registry's system namespace name the same network, or drop one of them.
+package meshcheck.rules.network.nw014
+
+import data.meshcheck.lib.fleet
+import data.meshcheck.lib.network
+import data.meshcheck.lib.result
+
+violation contains result.fail(rego.metadata.chain(), {
+	"cluster": name,
+	"message": sprintf(
+		"meshNetworks in %s puts registry %q (cluster %s) in network %q, but %s's system namespace %s is labelled topology.istio.io/network=%q",
+		[name, r, k, n, k, ns.name, ns.network.value],
+	),
+	"at": cp.mesh_networks.source,
+	"related": [ns.network.source],
+}) if {
+	some name, c in input.clusters
+	some cp in c.control_planes
+	cp.role != "remote"
+	some n, spec in network.mesh_networks_of(cp)
+	some r in network.registries(spec)
+	ks := {k | some k in fleet.mesh_of(name).clusters; input.clusters[k].id.value == r}
+	count(ks) == 1
+	some k in ks
+	ns := fleet.system_namespace(input.clusters[k])
+	ns.network.value != n
+}

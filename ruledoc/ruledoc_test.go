@@ -1,0 +1,84 @@
+package ruledoc_test
+
+import (
+	"flag"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/meshcheck/meshcheck/checks"
+	"github.com/meshcheck/meshcheck/ruledoc"
+)
+
+var update = flag.Bool("update", false, "rewrite docs/rules/ (make docs)")
+
+const docsDir = "../docs/rules"
+
+// TestRuleDocs fails when docs/rules/ is not what the rules' METADATA and
+// fixtures generate: CI catches stale docs, `make docs` refreshes them.
+func TestRuleDocs(t *testing.T) {
+	e, err := checks.New(t.Context(), checks.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"README.md": ruledoc.Index(e.Rules())}
+	for _, r := range e.Rules() {
+		want[r.Code+".md"] = ruledoc.Page(r, examples(t, r.Code, "pass"), examples(t, r.Code, "fail"))
+	}
+	if *update {
+		if err := os.RemoveAll(docsDir); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(docsDir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for name, content := range want {
+			if err := os.WriteFile(filepath.Join(docsDir, name), []byte(content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return
+	}
+	for name, content := range want {
+		got, err := os.ReadFile(filepath.Join(docsDir, name))
+		if err != nil || string(got) != content {
+			t.Errorf("docs/rules/%s is stale or missing: run `make docs`", name)
+		}
+	}
+	entries, _ := os.ReadDir(docsDir)
+	for _, e := range entries {
+		if _, ok := want[e.Name()]; !ok {
+			t.Errorf("docs/rules/%s belongs to no rule: run `make docs`", e.Name())
+		}
+	}
+}
+
+// examples reads a rule's fixtures of one kind, skipping expect.yaml.
+func examples(t *testing.T, code, kind string) []ruledoc.Example {
+	root := filepath.Join("..", "testdata", "rules", code, kind)
+	cases, _ := os.ReadDir(root)
+	var out []ruledoc.Example
+	for _, c := range cases {
+		if !c.IsDir() {
+			continue
+		}
+		ex := ruledoc.Example{Case: c.Name()}
+		dir := filepath.Join(root, c.Name())
+		err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || filepath.Base(p) == "expect.yaml" || !strings.HasSuffix(p, ".yaml") {
+				return err
+			}
+			b, err := os.ReadFile(p)
+			rel, _ := filepath.Rel(dir, p)
+			ex.Files = append(ex.Files, ruledoc.File{Path: filepath.ToSlash(rel), Content: string(b)})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, ex)
+	}
+	return out
+}
