@@ -53,11 +53,18 @@ func Page(r checks.Rule, pass, fail []Example) string {
 	return b.String()
 }
 
+// maxExamples keeps pages readable; the rest stay in the fixtures.
+const maxExamples = 2
+
 func examples(b *strings.Builder, title string, exs []Example) {
 	if len(exs) == 0 {
 		return
 	}
 	fmt.Fprintf(b, "## %s\n\n", title)
+	if len(exs) > maxExamples {
+		fmt.Fprintf(b, "%d of %d fixtures; all are in testdata/rules/.\n\n", maxExamples, len(exs))
+		exs = exs[:maxExamples]
+	}
 	for _, ex := range exs {
 		fmt.Fprintf(b, "### %s\n\n", ex.Case)
 		for _, f := range ex.Files {

@@ -4,20 +4,24 @@ package source
 // it, and a 16 MiB "[1,1,1,...]" becomes 8 million nodes: 1.6 GB and many
 // seconds. minNodes reads the text first and counts tokens that each stand
 // for a distinct node, so such a document is rejected before it is parsed.
-// It must only undercount: quoted scalars, comments and block scalars are
-// skipped, and doubtful cases are not counted.
+// It must only undercount (FuzzMinNodes checks this against yaml.v3):
+// quoted and block scalars, plain scalar continuation lines and comments
+// are skipped, and doubtful cases are not counted.
+
+const none = -2 // no block or plain scalar continues onto the next line
 
 // scanState is what carries over from one line to the next.
 type scanState struct {
 	flow  int  // depth of [ and {
 	quote byte // '"' or '\'' inside a quoted scalar that spans lines
-	block int  // indentation that block-scalar content must exceed, or -1
+	block int  // a block scalar's content is indented past this column
+	plain int  // a plain scalar's continuation lines are indented past this
 }
 
 // minNodes returns a lower bound on the nodes yaml.v3 builds for text and
 // the 1-based line where the count went over limit (0 if it did not).
 func minNodes(text []byte, limit int) (count, overLine int) {
-	st := scanState{block: -1}
+	st := scanState{block: none, plain: none}
 	line := 0
 	for i := 0; i < len(text); {
 		end, next := nextLine(text, i)
@@ -28,11 +32,21 @@ func minNodes(text []byte, limit int) (count, overLine int) {
 		for indent < len(l) && l[indent] == ' ' {
 			indent++
 		}
-		if st.block >= 0 {
-			if blankOrComment(l) || indent > st.block {
+		blank := blankOrComment(l)
+		if st.block != none {
+			if blank || indent > st.block {
 				continue // block scalar content is text, not nodes
 			}
-			st.block = -1
+			st.block = none
+		}
+		if st.plain != none && st.quote == 0 {
+			if blank && indent < len(l) {
+				st.plain = none // a comment ends a plain scalar
+			}
+			if blank || indent > st.plain {
+				continue
+			}
+			st.plain = none
 		}
 		count += st.scanLine(l, indent)
 		if count > limit {
@@ -49,7 +63,7 @@ func minNodes(text []byte, limit int) (count, overLine int) {
 func (st *scanState) scanLine(l []byte, indent int) (n int) {
 	nodeStart := st.quote == 0 // where a node may begin: quotes and [ { open here
 	afterQuote := false        // JSON's "key":value has no space after the colon
-	parent := indent           // column that a block scalar's content must pass
+	dash, key, plain := -1, -1, -1
 	start := indent
 	if indicator(l, "---") {
 		start = 3
@@ -73,16 +87,19 @@ func (st *scanState) scanLine(l []byte, indent int) (n int) {
 			continue
 		case '#':
 			if j == 0 || l[j-1] == ' ' || l[j-1] == '\t' {
+				st.endLine(plain, dash, key, indent)
 				return n
 			}
 		case '"', '\'':
 			if nodeStart {
-				st.quote, parent = c, j
+				st.quote, plain = c, -1
+				key = keyCol(key, j)
 				continue
 			}
 		case '[', '{':
 			if nodeStart {
 				st.flow++
+				plain = -1
 				continue
 			}
 		case ']', '}':
@@ -92,13 +109,13 @@ func (st *scanState) scanLine(l []byte, indent int) (n int) {
 		case ',':
 			if st.flow > 0 {
 				n++
-				nodeStart, afterQuote = true, false
+				nodeStart, afterQuote, plain = true, false, -1
 				continue
 			}
 		case ':':
 			if spaceNext || (st.flow > 0 && afterQuote) {
 				n++
-				nodeStart, afterQuote = true, false
+				nodeStart, afterQuote, plain = true, false, -1
 				continue
 			}
 		case '-', '?':
@@ -106,12 +123,15 @@ func (st *scanState) scanLine(l []byte, indent int) (n int) {
 				if c == '-' {
 					n++
 				}
-				parent = j
+				dash, key = j, -1
 				continue
 			}
 		case '|', '>':
 			if nodeStart && st.flow == 0 {
-				st.block = parent
+				st.block = max(dash, key) // the column of the entry it is the value of
+				if st.block < 0 {
+					st.block = indent - 1
+				}
 				return n
 			}
 		case '&', '!':
@@ -123,9 +143,34 @@ func (st *scanState) scanLine(l []byte, indent int) (n int) {
 			}
 		}
 		if nodeStart {
-			parent = j // a key starts here; its value's content must pass it
+			plain = j
+			key = keyCol(key, j)
 		}
 		nodeStart, afterQuote = false, false
 	}
+	st.endLine(plain, dash, key, indent)
 	return n
+}
+
+func keyCol(key, j int) int {
+	if key < 0 {
+		return j
+	}
+	return key
+}
+
+// endLine notes a plain scalar still open at the end of a block-context
+// line: lines indented past its entry continue it.
+func (st *scanState) endLine(plain, dash, key, indent int) {
+	if plain < 0 || st.flow > 0 {
+		return
+	}
+	switch {
+	case key >= 0 && key < plain:
+		st.plain = key // the value of "key: value"
+	case dash >= 0:
+		st.plain = dash // the item of "- value"
+	default:
+		st.plain = indent - 1 // a value on a line of its own
+	}
 }

@@ -78,10 +78,12 @@ violation contains result.fail(rego.metadata.chain(), {
 	ns := c.namespaces[cp.namespace]
 	ids := ns.control_plane_clusters.value
 	not "*" in ids
-	not c.id.value in ids
+	not names_itself(c, ids)
 	some other in ids
 	other_cluster(name, other)
 }
+
+names_itself(c, ids) if c.id.value in ids
 
 # other_cluster(name, id) holds when id names a cluster of the fleet other than name.
 other_cluster(name, id) if {

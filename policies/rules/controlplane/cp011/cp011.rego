@@ -33,6 +33,7 @@ violation contains result.fail(rego.metadata.chain(), {
 	count(c.control_planes) > 0
 	known := controlplane.revision_labels(c)
 	some ns in c.namespaces
+	ns.revision
 	not ns.revision.value in known
 
 	# istioctl makes the first revisioned install the default; "default"

@@ -126,8 +126,10 @@ violation contains result.fail(rego.metadata.chain(), {
 	some k, cp in [p.a, p.b]
 	other := [p.b, p.a][k]
 	controlplane.env_shown(cp)
-	not lower(cp.env.ENABLE_ENHANCED_RESOURCE_SCOPING.value) == "true"
+	not scoped(cp)
 }
+
+scoped(cp) if lower(cp.env.ENABLE_ENHANCED_RESOURCE_SCOPING.value) == "true"
 
 scoping_source(cp) := cp.env.ENABLE_ENHANCED_RESOURCE_SCOPING.source if cp.env.ENABLE_ENHANCED_RESOURCE_SCOPING
 
