@@ -70,6 +70,9 @@ func (o ObjectRef) String() string {
 	if o.Kind == "" && o.Name == "" {
 		return ""
 	}
+	if o.Name == "" {
+		return o.Kind
+	}
 	if o.Namespace == "" {
 		return o.Kind + " " + o.Name
 	}

@@ -54,7 +54,9 @@ func writeTextFinding(b *strings.Builder, f checks.Finding) {
 	}
 	b.WriteString(head + "\n")
 	if f.Remediation != "" {
-		fmt.Fprintf(b, "  fix: %s\n", f.Remediation)
+		// Continuation lines line up under the text after "fix: ".
+		fix := strings.ReplaceAll(strings.TrimSpace(f.Remediation), "\n", "\n       ")
+		fmt.Fprintf(b, "  fix: %s\n", fix)
 	}
 	for _, l := range f.Related {
 		b.WriteString("  see: " + seeText(l) + "\n")

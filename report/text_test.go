@@ -116,3 +116,12 @@ func TestTextGroupsFleetApart(t *testing.T) {
 		}
 	}
 }
+
+func TestTextIndentsMultiLineRemediation(t *testing.T) {
+	var b strings.Builder
+	writeTextFinding(&b, checks.Finding{Rule: "NW001", Severity: checks.Error, Message: "m", Remediation: "first line\nsecond line\n"})
+	want := "ERROR NW001 m\n  fix: first line\n       second line\n"
+	if b.String() != want {
+		t.Errorf("got %q, want %q", b.String(), want)
+	}
+}

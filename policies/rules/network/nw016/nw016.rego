@@ -45,8 +45,10 @@ violation contains result.fail(rego.metadata.chain(), {
 }) if {
 	some name in network.multi_network_cluster
 	some cp in ambient_cps(name)
-	not network.truthy(cp.env.AMBIENT_ENABLE_MULTI_NETWORK.value)
+	not enabled(cp)
 }
+
+enabled(cp) if network.truthy(cp.env.AMBIENT_ENABLE_MULTI_NETWORK.value)
 
 violation contains result.fail(rego.metadata.chain(), {
 	"cluster": name,

@@ -1,0 +1,99 @@
+# METADATA
+# title: Ambient multicluster uses multi-primary only
+# description: |
+#   In ambient mode multi-primary "is currently the only supported
+#   configuration": ztunnel and waypoints cannot be served by an istiod in
+#   another cluster, so an ambient control plane must not be a remote or an
+#   external control plane, nor serve remote clusters (EXTERNAL_ISTIOD), and a
+#   remote-profile cluster must not run ztunnel.
+# custom:
+#   code: CP013
+#   severity: error
+#   dimensions: [controlplane]
+#   scope: fleet
+#   remediation: |
+#     Install every ambient cluster as a primary with its own istiod
+#     (profile: ambient, global.multiCluster.clusterName, global.network) and
+#     join them as multi-primary with remote secrets both ways.
+package meshcheck.rules.controlplane.cp013
+
+import data.meshcheck.lib.controlplane
+import data.meshcheck.lib.result
+
+# ambient_fact(cp) is the fact that makes cp an ambient control plane.
+ambient_fact(cp) := cp.ambient if cp.ambient.value == true
+
+ambient_fact(cp) := cp.env.PILOT_ENABLE_AMBIENT if {
+	not cp.ambient.value == true
+	lower(cp.env.PILOT_ENABLE_AMBIENT.value) == "true"
+}
+
+violation contains result.fail(rego.metadata.chain(), {
+	"cluster": name,
+	"message": sprintf(
+		"%s's control plane %s/%s is ambient and %s: ambient multicluster supports only multi-primary",
+		[name, cp.namespace, controlplane.rev_label(cp.revision), role_text[cp.role]],
+	),
+	"at": f.source,
+}) if {
+	some name, c in input.clusters
+	some cp in c.control_planes
+	role_text[cp.role]
+	f := ambient_fact(cp)
+}
+
+role_text := {"remote": "a remote install", "external": "an external control plane"}
+
+violation contains result.fail(rego.metadata.chain(), {
+	"cluster": name,
+	"message": sprintf(
+		"%s's ambient control plane %s/%s serves remote cluster %s: ambient multicluster supports only multi-primary",
+		[name, cp.namespace, controlplane.rev_label(cp.revision), r],
+	),
+	"at": f.source,
+	"related": [controlplane.anchor(rcp) | some rcp in controlplane.remote_control_planes(input.clusters[r])],
+}) if {
+	some name, c in input.clusters
+	some cp in c.control_planes
+	cp.role == "primary"
+	f := ambient_fact(cp)
+	some r, rc in input.clusters
+	rc.control_plane_cluster == name
+}
+
+violation contains result.fail(rego.metadata.chain(), {
+	"cluster": name,
+	"message": sprintf(
+		"%s's ambient control plane %s/%s runs with EXTERNAL_ISTIOD=true to serve remote clusters: ambient multicluster supports only multi-primary",
+		[name, cp.namespace, controlplane.rev_label(cp.revision)],
+	),
+	"at": cp.external_istiod.source,
+	"related": [f.source],
+}) if {
+	some name, c in input.clusters
+	not served_remote(name)
+	some cp in c.control_planes
+	cp.role == "primary"
+	f := ambient_fact(cp)
+	cp.external_istiod.value == true
+}
+
+served_remote(name) if {
+	some rc in input.clusters
+	rc.control_plane_cluster == name
+}
+
+violation contains result.fail(rego.metadata.chain(), {
+	"cluster": name,
+	"message": sprintf(
+		"remote cluster %s runs ztunnel (%s %s): ambient multicluster supports only multi-primary",
+		[name, o.source.object.kind, o.source.object.name],
+	),
+	"at": o.source,
+}) if {
+	some name, c in input.clusters
+	c.role == "remote"
+	some o in c.objects
+	o.source.object.kind == "ZTunnel"
+	startswith(o.source.object.apiVersion, "sailoperator.io/")
+}
