@@ -8,16 +8,18 @@ import (
 )
 
 // Limits bound what one input may cost. A zero field means its default, so
-// Limits{} behaves like DefaultLimits().
+// Limits{} behaves like DefaultLimits(). MaxNodes is checked twice: on the
+// text before parsing (minNodes, a lower bound, so that yaml.v3 never builds
+// a huge tree) and on the parsed tree with aliases expanded (budget).
 type Limits struct {
 	MaxFileBytes int64 // default 16 MiB
 	MaxNodes     int   // per document, counting alias expansion; default 1_000_000
 	MaxDepth     int   // default 200
 }
 
-// DefaultLimits returns limits that fit any real manifest (a 16 MiB
-// `kubectl get -o yaml` List is about a million nodes) while keeping a
-// hostile input to well under a second and a few hundred MiB.
+// DefaultLimits returns limits that fit real manifests (Kubernetes caps an
+// object at about 1.5 MiB) while keeping a hostile input to about a second
+// and a few hundred MiB: a million yaml.v3 nodes cost roughly 250 MB.
 func DefaultLimits() Limits {
 	return Limits{MaxFileBytes: 16 << 20, MaxNodes: 1_000_000, MaxDepth: 200}
 }

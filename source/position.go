@@ -13,7 +13,8 @@ import yaml "go.yaml.in/yaml/v3"
 // alias points into the anchored text it came from; one merged in with "<<"
 // points where it is written in the merged mapping.
 //
-// It returns (0, 0) for objects that were not read from text.
+// For an object that was not read from text it returns the Origin's
+// position, normally (0, 0). It is safe for concurrent use.
 func (o *Object) Position(path string) (line, col int) {
 	if o.node == nil {
 		return o.Origin.Line, o.Origin.Column
