@@ -31,9 +31,11 @@ network_of(c) := network_fact(c).value
 network_names(c) := {n | n := c.network.value} | {n | n := fleet.system_namespace(c).network.value}
 
 # mesh_networks(mesh) are the networks that the clusters of a mesh are on.
+# A cluster counts with its default network only, so that a cluster whose
+# label and values disagree (NW001) does not make its mesh multi-network.
 mesh_networks(mesh) := {n |
 	some name in mesh.clusters
-	some n in network_names(input.clusters[name])
+	n := network_of(input.clusters[name])
 } | {n | some n in mesh.networks}
 
 # multi_network(mesh) holds when the clusters of a mesh span several networks.

@@ -9,8 +9,9 @@
 #   networks fires when its istiod does not set the variable (the ambient
 #   install input is shown, so its env is too), when it has an istio-east-west
 #   gateway without a 15008 HBONE listener or without a network label, or
-#   when no istio-east-west gateway exists for its network anywhere in the
-#   mesh. Exported services also need istio.io/global=true, which meshcheck
+#   when its network's gateways are all sidecar-style ones (no istio-east-west
+#   gateway for the network anywhere in the mesh; a network with no gateway
+#   at all is NW007's finding). Exported services also need istio.io/global=true, which meshcheck
 #   does not check.
 # custom:
 #   code: NW016
@@ -65,8 +66,8 @@ violation contains result.fail(rego.metadata.chain(), {
 violation contains result.fail(rego.metadata.chain(), {
 	"cluster": name,
 	"message": sprintf(
-		"%s runs ambient on network %q of a mesh spanning networks %s, but no Gateway of class istio-east-west serves network %q",
-		[name, n, concat(", ", sort(network.mesh_networks(mesh))), n],
+		"%s runs ambient on network %q of a mesh spanning networks %s, but the network's gateways (%s) are not of class istio-east-west: ambient needs an HBONE east-west gateway",
+		[name, n, concat(", ", sort(network.mesh_networks(mesh))), n, concat(", ", sort(gateways_of(mesh, n)))],
 	),
 	"at": network.network_fact(c).source,
 }) if {
@@ -75,6 +76,7 @@ violation contains result.fail(rego.metadata.chain(), {
 	c := input.clusters[name]
 	mesh := fleet.mesh_of(name)
 	n := network.network_of(c)
+	count(gateways_of(mesh, n)) > 0
 	not east_west_for(mesh, n)
 	not has_east_west(c)
 }
@@ -82,6 +84,12 @@ violation contains result.fail(rego.metadata.chain(), {
 gateway_problems(g) := {p | not network.hbone_listener(g); p := "has no HBONE listener on port 15008"} | {p |
 	not g.network
 	p := "has no topology.istio.io/network label"
+}
+
+gateways_of(mesh, n) := {sprintf("%s/%s/%s", [m, g.namespace, g.name]) |
+	some m in mesh.clusters
+	some g in input.clusters[m].network_gateways
+	g.network.value == n
 }
 
 east_west_for(mesh, n) if {

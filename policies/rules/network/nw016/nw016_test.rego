@@ -56,11 +56,16 @@ test_gateway_without_network_label if {
 	count(nw016.violation) == 1 with input as fleet(cluster("network1", on, [g]))
 }
 
-test_no_east_west_gateway_for_the_network if {
-	vs := nw016.violation with input as fleet(cluster("network1", on, []))
+test_sidecar_gateway_only_for_the_network if {
+	sidecar := {"name": "istio-eastwestgateway", "namespace": "istio-system", "network": {"value": "network1"}, "ports": [{"port": 15443}], "listeners": []}
+	vs := nw016.violation with input as fleet(cluster("network1", on, [sidecar]))
 	count(vs) == 1
 	some v in vs
 	v.at.path == "global.network"
+}
+
+test_no_gateway_at_all_is_left_to_nw007 if {
+	count(nw016.violation) == 0 with input as fleet(cluster("network1", on, []))
 }
 
 test_sidecar_mesh_is_not_checked if {

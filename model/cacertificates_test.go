@@ -1,0 +1,29 @@
+package model
+
+import (
+	"os"
+	"slices"
+	"testing"
+)
+
+// meshConfig.caCertificates pem entries are fingerprinted like cacerts
+// roots, so MS003 can tell a peer's root is trusted; other entries add none.
+func TestPemFingerprints(t *testing.T) {
+	root, err := os.ReadFile("../testdata/certs/root-cert.pem")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := os.ReadFile("../testdata/certs/other-root/root-cert.pem")
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots, _ := certs(root)
+	got := pemFingerprints([]any{
+		map[string]any{"pem": string(root) + string(other)},
+		map[string]any{"spiffeBundleUrl": "bundle.example.com"},
+		map[string]any{"pem": string(root)},
+	})
+	if len(got) != 2 || got[0] != fingerprint(roots[0]) || slices.Contains(got, "") {
+		t.Fatalf("fingerprints = %v, want the two roots once each", got)
+	}
+}
