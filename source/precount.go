@@ -16,12 +16,15 @@ type scanState struct {
 	quote byte // '"' or '\'' inside a quoted scalar that spans lines
 	block int  // a block scalar's content is indented past this column
 	plain int  // a plain scalar's continuation lines are indented past this
+	// pending is the column of the entry whose value starts on a later
+	// line ("key:" or "-" at the end of a line; -1 for the document root).
+	pending int
 }
 
 // minNodes returns a lower bound on the nodes yaml.v3 builds for text and
 // the 1-based line where the count went over limit (0 if it did not).
 func minNodes(text []byte, limit int) (count, overLine int) {
-	st := scanState{block: none, plain: none}
+	st := scanState{block: none, plain: none, pending: -1}
 	line := 0
 	for i := 0; i < len(text); {
 		end, next := nextLine(text, i)
@@ -63,11 +66,12 @@ func minNodes(text []byte, limit int) (count, overLine int) {
 func (st *scanState) scanLine(l []byte, indent int) (n int) {
 	nodeStart := st.quote == 0 // where a node may begin: quotes and [ { open here
 	afterQuote := false        // JSON's "key":value has no space after the colon
-	dash, key, plain := -1, -1, -1
-	start := indent
+	dash, key, plain, expect := -1, -1, -1, none
+	start, pending := indent, st.pending
 	if indicator(l, "---") {
-		start = 3
+		start, pending = 3, -1
 	}
+	st.pending = none
 	for j := start; j < len(l); j++ {
 		c := l[j]
 		if st.quote != 0 {
@@ -87,19 +91,19 @@ func (st *scanState) scanLine(l []byte, indent int) (n int) {
 			continue
 		case '#':
 			if j == 0 || l[j-1] == ' ' || l[j-1] == '\t' {
-				st.endLine(plain, dash, key, indent)
+				st.endLine(plain, dash, key, pending, expect)
 				return n
 			}
 		case '"', '\'':
 			if nodeStart {
-				st.quote, plain = c, -1
+				st.quote, plain, expect = c, -1, none
 				key = keyCol(key, j)
 				continue
 			}
 		case '[', '{':
 			if nodeStart {
 				st.flow++
-				plain = -1
+				plain, expect = -1, none
 				continue
 			}
 		case ']', '}':
@@ -116,6 +120,7 @@ func (st *scanState) scanLine(l []byte, indent int) (n int) {
 			if spaceNext || (st.flow > 0 && afterQuote) {
 				n++
 				nodeStart, afterQuote, plain = true, false, -1
+				expect = max(key, indent-1)
 				continue
 			}
 		case '-', '?':
@@ -123,7 +128,7 @@ func (st *scanState) scanLine(l []byte, indent int) (n int) {
 				if c == '-' {
 					n++
 				}
-				dash, key = j, -1
+				dash, key, expect = j, -1, j
 				continue
 			}
 		case '|', '>':
@@ -146,9 +151,9 @@ func (st *scanState) scanLine(l []byte, indent int) (n int) {
 			plain = j
 			key = keyCol(key, j)
 		}
-		nodeStart, afterQuote = false, false
+		nodeStart, afterQuote, expect = false, false, none
 	}
-	st.endLine(plain, dash, key, indent)
+	st.endLine(plain, dash, key, pending, expect)
 	return n
 }
 
@@ -159,18 +164,23 @@ func keyCol(key, j int) int {
 	return key
 }
 
-// endLine notes a plain scalar still open at the end of a block-context
-// line: lines indented past its entry continue it.
-func (st *scanState) endLine(plain, dash, key, indent int) {
-	if plain < 0 || st.flow > 0 {
+// endLine records what carries over to the next line: the entry a value
+// is still expected for, or a plain scalar that lines indented past its
+// entry continue.
+func (st *scanState) endLine(plain, dash, key, pending, expect int) {
+	if st.flow > 0 {
 		return
 	}
+	if expect != none {
+		st.pending = expect
+	}
 	switch {
+	case plain < 0:
 	case key >= 0 && key < plain:
 		st.plain = key // the value of "key: value"
 	case dash >= 0:
 		st.plain = dash // the item of "- value"
 	default:
-		st.plain = indent - 1 // a value on a line of its own
+		st.plain = pending // a value on a line of its own
 	}
 }

@@ -99,6 +99,11 @@ func manifestFiles(root string) ([]string, []*Error) {
 		files = append(files, path)
 		return nil
 	}
+	if info, err := os.Lstat(root); err == nil && info.Mode()&fs.ModeSymlink != 0 {
+		// WalkDir does not follow a symlinked root; a trailing separator
+		// makes it, and keeps the path as the user wrote it.
+		root += string(filepath.Separator)
+	}
 	if err := filepath.WalkDir(root, walk); err != nil {
 		errs = append(errs, &Error{File: root, Err: pathless("walk", err)})
 	}

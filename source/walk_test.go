@@ -106,6 +106,18 @@ func TestReadPaths(t *testing.T) {
 	}
 }
 
+func TestReadPathsSymlinkedRoot(t *testing.T) {
+	root := writeTree(t, map[string]string{"real/a.yaml": obj("a")})
+	link := filepath.Join(root, "link")
+	if err := os.Symlink(filepath.Join(root, "real"), link); err != nil {
+		t.Fatal(err)
+	}
+	files, objs, errs := ReadPaths([]string{link}, nil, Limits{})
+	if diff := cmp.Diff([]string{filepath.Join(link, "a.yaml")}, files); diff != "" || len(objs) != 1 || len(errs) != 0 {
+		t.Errorf("files (-want +got):\n%s\n%d objects, errors %v", diff, len(objs), errs)
+	}
+}
+
 func TestReadPathsWithoutStdin(t *testing.T) {
 	files, objs, errs := ReadPaths([]string{"-"}, nil, Limits{})
 	if len(objs) != 0 || len(errs) != 1 || errs[0].File != "-" {

@@ -132,6 +132,33 @@ default_tag(c) if {
 # control plane of c: its revisions and tags.
 revision_labels(c) := {rev_label(cp.revision) | some cp in c.control_planes} | tags(c)
 
+# tags_known(c) holds when the cluster's inputs define its revision tags
+# (Helm revisionTags, tag webhooks) or a live audit listed all its webhooks:
+# only then is a name that is neither a revision nor a shown tag known not
+# to be a tag (istioctl tag set creates tags outside any values file).
+tags_known(c) if count(tags(c)) > 0
+
+tags_known(c) if c.complete.MutatingWebhookConfiguration == true
+
+# version_like(r) holds for revision names made from a version (1-26-0,
+# 1-26, 1-26-0-beta), which teams use for revisions and not for tags.
+version_like(r) if regex.match(`^[0-9]+-[0-9]+([-.].*)?$`, r)
+
+# unknown_revision(c, label) holds when istio.io/rev value label names
+# neither an installed revision nor a revision tag of c, as far as the
+# inputs can tell.
+unknown_revision(c, label) if {
+	not label in revision_labels(c)
+	label != "default"
+	tags_known(c)
+}
+
+unknown_revision(c, label) if {
+	not label in revision_labels(c)
+	label != "default"
+	version_like(label)
+}
+
 # is_ip(s) holds for an IPv4 or IPv6 address.
 is_ip(s) if net.cidr_is_valid(concat("", [s, "/32"]))
 

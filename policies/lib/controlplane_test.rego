@@ -67,3 +67,13 @@ test_revision_labels_include_tags if {
 	controlplane.revision_labels(c) == {"1-22", "prod", "canary"}
 	not controlplane.default_tag(c)
 }
+
+test_unknown_revision_needs_evidence if {
+	c := {"control_planes": [{"revision": "1-26-0", "values": {}}], "injector_webhooks": [], "complete": {}}
+	controlplane.unknown_revision(c, "1-25-2")
+	not controlplane.unknown_revision(c, "1-26-0")
+	not controlplane.unknown_revision(c, "prod-stable")
+	not controlplane.unknown_revision(c, "default")
+	live := object.union(c, {"complete": {"MutatingWebhookConfiguration": true}})
+	controlplane.unknown_revision(live, "prod-stable")
+}

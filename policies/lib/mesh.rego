@@ -201,19 +201,22 @@ may_trust(c, fp) if trusts_root(c, fp)
 
 may_trust(c, _) if extra_roots_unknown(c)
 
+# secret_pairs are the (holder, target) pairs of remote-secret links, a set
+# so that the reverse lookup below is indexed rather than a scan.
+secret_pairs contains [l.from, l.to] if {
+	some l in input.links
+	l.kind == "remote-secret"
+}
+
 # strong_edges are the links that show two clusters are meant as one mesh.
 strong_edges contains [l.from, l.to] if {
 	some l in input.links
 	l.kind in {"control-plane", "declared"}
 }
 
-strong_edges contains [l.from, l.to] if {
-	some l in input.links
-	l.kind == "remote-secret"
-	some m in input.links
-	m.kind == "remote-secret"
-	m.from == l.to
-	m.to == l.from
+strong_edges contains [a, b] if {
+	some [a, b] in secret_pairs
+	[b, a] in secret_pairs
 }
 
 # link_edges are all links but a shared mesh ID.
@@ -222,23 +225,31 @@ link_edges contains [l.from, l.to] if {
 	l.kind != "mesh-id"
 }
 
-undirected(edges) := {n: {m | some e in edges; some i in [0, 1]; e[i] == n; m := e[1 - i]} | some n, _ in input.clusters}
+# Adjacency built in one pass over the edges (both directions).
+strong_graph[a] contains b if some [a, b] in strong_edges
 
-strong_graph := undirected(strong_edges)
+strong_graph[b] contains a if some [a, b] in strong_edges
 
-link_graph := undirected(link_edges)
+link_graph[a] contains b if some [a, b] in link_edges
+
+link_graph[b] contains a if some [a, b] in link_edges
+
+# Reachability computed once per cluster, not once per pair of clusters.
+strong_reach[a] := graph.reachable(strong_graph, {a}) if some a, _ in input.clusters
+
+link_reach[a] := graph.reachable(link_graph, {a}) if some a, _ in input.clusters
 
 # strongly_joined(a, b): a path of control-plane links, declared links and
 # two-way remote secrets joins the two clusters.
 strongly_joined(a, b) if {
 	a != b
-	b in graph.reachable(strong_graph, {a})
+	b in strong_reach[a]
 }
 
 # linked(a, b): some path of links other than a shared mesh ID joins them.
 linked(a, b) if {
 	a != b
-	b in graph.reachable(link_graph, {a})
+	b in link_reach[a]
 }
 
 # join_reason(a, b) says why a and b are taken as one mesh, for messages.

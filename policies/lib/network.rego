@@ -7,9 +7,6 @@ package meshcheck.lib.network
 
 import data.meshcheck.lib.fleet
 
-# label is the pod, namespace and gateway label that carries a network.
-label := "topology.istio.io/network"
-
 # default_gateway_port is where istiod expects a network gateway's mTLS port
 # when the Service has no networking.istio.io/gatewayPort label.
 default_gateway_port := 15443

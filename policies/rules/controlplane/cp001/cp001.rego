@@ -6,7 +6,10 @@
 #   Service that global.remotePilotAddress renders, and its injection webhook
 #   calls that Service or istiodRemote.injectionURL. With neither set,
 #   nothing in the remote cluster points at a control plane: the webhook and
-#   the proxies call an istiod Service that has no endpoints.
+#   the proxies call an istiod Service that has no endpoints. A remote that
+#   only has an injectionURL gets no istiod Service at all, so the serving
+#   istiod's meshConfig.defaultConfig.discoveryAddress must tell its proxies
+#   where istiod is.
 # custom:
 #   code: CP001
 #   severity: error
@@ -17,6 +20,8 @@
 #     east-west gateway (primary-remote), or istiodRemote.injectionURL to the
 #     external istiod's webhook URL (external control plane), and reinstall:
 #     istioctl install --set profile=remote --set values.global.remotePilotAddress=<DISCOVERY_ADDRESS> ...
+#     With an injectionURL, set meshConfig.defaultConfig.discoveryAddress
+#     (<EXTERNAL_ISTIOD_ADDR>:15012) on the external istiod.
 package meshcheck.rules.controlplane.cp001
 
 import data.meshcheck.lib.controlplane
@@ -35,4 +40,43 @@ violation contains result.fail(rego.metadata.chain(), {
 	cp.role == "remote"
 	not cp.remote_pilot_address
 	not cp.injection_url
+}
+
+# A remote that uses an injectionURL and no remotePilotAddress has no istiod
+# Service: its proxies must be told where istiod is by the serving istiod's
+# meshConfig.defaultConfig.discoveryAddress (or the config cluster's shared
+# mesh config), else they dial istiod.<ns>.svc, which does not exist there.
+violation contains result.fail(rego.metadata.chain(), {
+	"cluster": name,
+	"message": sprintf(
+		"%s's remote control plane uses istiodRemote.injectionURL without global.remotePilotAddress, but the istiod that serves it (in %s) sets no meshConfig.defaultConfig.discoveryAddress: injected proxies dial %s.%s.svc:15012, which does not exist in %s",
+		[name, p, controlplane.istiod_name(cp.revision), cp.namespace, name],
+	),
+	"at": cp.injection_url.source,
+	"related": [controlplane.anchor(s) | some s in serving],
+}) if {
+	some name, c in input.clusters
+	some cp in c.control_planes
+	cp.role == "remote"
+	cp.injection_url
+	not cp.remote_pilot_address
+	not cp.discovery_address
+	p := c.control_plane_cluster
+	serving := controlplane.serving(p, cp.revision)
+	count(serving) > 0
+	every s in serving {
+		controlplane.mesh_shown(s)
+		not s.discovery_address
+	}
+	not shared_discovery_address(p)
+}
+
+# shared_discovery_address(p) holds when a config cluster served by p sets
+# the discovery address in the mesh config it shares with p's external istiod.
+shared_discovery_address(p) if {
+	some r, rc in input.clusters
+	rc.control_plane_cluster == p
+	rc.config_cluster == true
+	some rcp in rc.control_planes
+	rcp.discovery_address
 }

@@ -43,3 +43,32 @@ test_remote_without_profile_anchors_on_first_source if {
 	some v in vs
 	v.at.path == ""
 }
+
+url := {"injection_url": {"value": "https://external-istiod.example.com:15017/inject/cluster/remote1/net/network1", "source": src("spec.values.istiodRemote.injectionURL")}}
+
+external(extra) := {"role": "external", "control_planes": [object.union(
+	{"namespace": "external-istiod", "revision": "", "role": "external", "sources": [{"object": {"kind": "IstioOperator"}}]},
+	extra,
+)]}
+
+served_fleet(ext) := {"clusters": {
+	"ext": ext,
+	"cluster2": {"role": "remote", "control_plane_cluster": "ext", "control_planes": [remote(url)]},
+}}
+
+test_injection_url_with_discovery_address_on_external_passes if {
+	ext := external({"discovery_address": {"value": "external-istiod.example.com:15012", "source": {}}})
+	count(cp001.violation) == 0 with input as served_fleet(ext)
+}
+
+test_injection_url_without_discovery_address_fires if {
+	vs := cp001.violation with input as served_fleet(external({}))
+	count(vs) == 1
+	some v in vs
+	v.at.path == "spec.values.istiodRemote.injectionURL"
+}
+
+test_injection_url_with_serving_mesh_config_unknown_is_silent if {
+	ext := external({"sources": [{"object": {"kind": "Deployment"}}]})
+	count(cp001.violation) == 0 with input as served_fleet(ext)
+}

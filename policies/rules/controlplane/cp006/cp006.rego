@@ -58,7 +58,16 @@ violation contains result.fail(rego.metadata.chain(), {
 	some g in c.network_gateways
 	rev := gateway_revision(g)
 	not served_revision(c, rev.value)
+	unknown_gateway_revision(c, rev.value)
 }
+
+# An unrevisioned gateway with only revisioned control planes is the
+# documented mistake; another name may be a tag created outside the inputs
+# (istioctl tag set), so it counts only when tags are known or it is a
+# version-style revision name.
+unknown_gateway_revision(_, "")
+
+unknown_gateway_revision(c, rev) if controlplane.unknown_revision(c, rev)
 
 # (b) The expose-istiod VirtualService routes to an istiod revision that
 # does not run in the cluster.

@@ -86,3 +86,11 @@ test_remote_revision_served_passes if {
 	f := {"clusters": {"cluster1": cluster1([cp("cluster1", "canary", "primary")], [], []), "cluster2": c2}}
 	count(cp006.violation) == 0 with input as f
 }
+
+test_gateway_on_possible_tag_is_silent if {
+	count(cp006.violation) == 0 with input as fleet(cluster1([cp("cluster1", "1-26-0", "primary")], [iop_gateway("prod-stable")], []))
+}
+
+test_gateway_on_removed_version_revision_fires if {
+	count(cp006.violation) == 1 with input as fleet(cluster1([cp("cluster1", "1-26-0", "primary")], [iop_gateway("1-25-2")], []))
+}

@@ -95,18 +95,29 @@ config_secrets(ext) := [s |
 	s.namespace == ext.cp.namespace
 ]
 
-# (c) More than one config secret for one external istiod.
+# registrations(ext) are the secrets in the external istiod's namespace that
+# register its config cluster: the config secret, and any remote-type
+# secret keyed with the config cluster's ID.
+registrations(ext) := array.concat(config_secrets(ext), [s |
+	some s in input.clusters[ext.host].remote_secrets
+	s.type == "remote"
+	s.namespace == ext.cp.namespace
+	some e in s.entries
+	e.key == ext.cp.cluster_id.value
+])
+
+# (c) The config cluster is registered by more than one secret.
 violation contains result.fail(rego.metadata.chain(), {
 	"cluster": ext.host,
 	"message": sprintf(
-		"namespace %s of %s holds %d config secrets (--type=config) for external istiod %s; it must hold exactly one",
-		[ext.cp.namespace, ext.host, count(secrets), controlplane.istiod_name(ext.cp.revision)],
+		"namespace %s of %s holds %d secrets for config cluster %s (%s): external istiod %s needs exactly one, the --type=config secret istio-kubeconfig",
+		[ext.cp.namespace, ext.host, count(secrets), ext.cp.cluster_id.value, concat(", ", [s.name | some s in secrets]), controlplane.istiod_name(ext.cp.revision)],
 	),
-	"at": secrets[1].source,
+	"at": secrets[count(secrets) - 1].source,
 	"related": [secrets[0].source],
 }) if {
 	some ext in externals
-	secrets := config_secrets(ext)
+	secrets := registrations(ext)
 	count(secrets) > 1
 }
 

@@ -47,12 +47,22 @@ test_cluster_id_differs_from_config_cluster_fires if {
 	contains(v.message, "calls itself")
 }
 
-test_two_config_secrets_fire if {
-	f := fleet(ext_cp("remote1", "remote1"), [config_secret("istio-kubeconfig"), config_secret("istio-kubeconfig-2")], false, "remote1", "external-istiod")
+test_config_cluster_registered_twice_fires if {
+	rs := {
+		"name": "istio-remote-secret-remote1", "namespace": "external-istiod", "type": "remote",
+		"entries": [{"key": "remote1"}], "source": {"cluster": "ext", "path": "remote"},
+	}
+	f := fleet(ext_cp("remote1", "remote1"), [config_secret("istio-kubeconfig"), rs], false, "remote1", "external-istiod")
 	vs := cp009.violation with input as f
 	count(vs) == 1
 	some v in vs
-	v.at.path == "istio-kubeconfig-2"
+	v.at.path == "remote"
+}
+
+test_remote_secret_for_second_remote_passes if {
+	rs := {"name": "istio-remote-secret-second", "namespace": "external-istiod", "type": "remote", "entries": [{"key": "second"}], "source": {}}
+	f := fleet(ext_cp("remote1", "remote1"), [config_secret("istio-kubeconfig"), rs], false, "remote1", "external-istiod")
+	count(cp009.violation) == 0 with input as f
 }
 
 test_no_config_secret_fires_only_when_complete if {

@@ -4,7 +4,10 @@
 #   A namespace labelled istio.io/rev is injected by the control plane of that
 #   revision or revision tag. A value that names no installed revision or tag
 #   matches no injection webhook, so its pods silently run without sidecars
-#   (or keep an old proxy). istio-injection takes precedence over
+#   (or keep an old proxy). A name counts as unknown when the cluster's
+#   revision tags are known (revisionTags values, tag webhooks) or when it is
+#   a version-style revision name (1-25-2), since istioctl tag set creates
+#   tags outside Git. istio-injection takes precedence over
 #   istio.io/rev, so a namespace carrying both is not injected by the
 #   revision it names (istioctl analyze IST0123).
 # custom:
@@ -34,11 +37,11 @@ violation contains result.fail(rego.metadata.chain(), {
 	known := controlplane.revision_labels(c)
 	some ns in c.namespaces
 	ns.revision
-	not ns.revision.value in known
 
-	# istioctl makes the first revisioned install the default; "default"
-	# may be a tag the files do not show.
-	ns.revision.value != "default"
+	# "default" is always valid (istioctl makes the first revisioned install
+	# the default); other names count as unknown only when the cluster's tags
+	# are known or the name looks like a version revision (not a tag).
+	controlplane.unknown_revision(c, ns.revision.value)
 }
 
 violation contains result.fail(rego.metadata.chain(), {

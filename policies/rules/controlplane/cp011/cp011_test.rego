@@ -58,3 +58,13 @@ test_both_labels_fire if {
 test_injection_label_alone_passes if {
 	count(cp011.violation) == 0 with input as fleet([cp("")], ns(null, "enabled"))
 }
+
+test_tag_like_name_is_silent_when_tags_unknown if {
+	# istioctl tag set prod-stable --revision 1-22 leaves no trace in the values
+	count(cp011.violation) == 0 with input as fleet([cp("1-22")], ns("prod-stable", null))
+}
+
+test_tag_like_name_fires_when_tags_known if {
+	c := object.union(cp("1-22"), {"revision_tags": {"value": ["prod-stable"]}})
+	count(cp011.violation) == 1 with input as fleet([c], ns("prod-canary", null))
+}

@@ -8,7 +8,13 @@
 #   other's workloads apart. Distinct meshes are taken from evidence only:
 #   clusters that declare different meshIDs and that no link joins (no
 #   remote secret, control plane or configured mesh, directly or through
-#   other clusters). The chart default cluster.local counts. Clusters that
+#   other clusters). The chart default cluster.local counts. Sharing a
+#   trust domain only matters when the meshes also trust each other's
+#   certificates: the same root of trust, or one importing the other's root
+#   in caCertificates. Then a workload of one mesh is accepted by the other
+#   under an identity it cannot tell from its own. Separate meshes that
+#   merely both keep cluster.local with their own roots are not flagged
+#   (that is most fleets, and harmless until they federate). Clusters that
 #   leave meshID unset are not judged, nor is a one-way remote secret
 #   between different mesh IDs (MS009).
 # custom:
@@ -30,8 +36,8 @@ import data.meshcheck.lib.result
 violation contains result.fail(rego.metadata.chain(), {
 	"cluster": b,
 	"message": sprintf(
-		"%s (meshID %q) and %s (meshID %q) are separate meshes but share trust domain %q%s: their workload identities cannot be told apart",
-		[a, ia.value, b, ib.value, tb.value, default_note(tb)],
+		"%s (meshID %q) and %s (meshID %q) are separate meshes but share trust domain %q%s and %s: each accepts the other's workloads under identities it cannot tell from its own",
+		[a, ia.value, b, ib.value, tb.value, default_note(tb), trust_note(ca, cb)],
 	),
 	"at": tb.source,
 	"related": [ta.source],
@@ -46,6 +52,16 @@ violation contains result.fail(rego.metadata.chain(), {
 	ta := mesh.trust_domain(ca)
 	tb := mesh.trust_domain(cb)
 	ta.value == tb.value
+	trust_note(ca, cb)
+}
+
+# trust_note(ca, cb) says how the two meshes trust each other's certificates.
+trust_note(ca, cb) := "the same root of trust" if {
+	mesh.root(ca).fingerprint == mesh.root(cb).fingerprint
+} else := "one imports the other's root" if {
+	mesh.trusts_root(ca, mesh.root(cb).fingerprint)
+} else := "one imports the other's root" if {
+	mesh.trusts_root(cb, mesh.root(ca).fingerprint)
 }
 
 default_note(t) := " (the default)" if {

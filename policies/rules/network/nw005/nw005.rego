@@ -7,8 +7,9 @@
 #   pending, or a ClusterIP Service without externalIPs, gives istiod no
 #   address, so no cross-network endpoint is built for the network. Manifests
 #   kept in Git carry no load-balancer status: a LoadBalancer gateway is only
-#   checked when its status is shown (a live object). NodePort gateways are
-#   not checked.
+#   checked when it was read from a live object (it has a uid or
+#   resourceVersion) that shows its status. NodePort gateways are not
+#   checked.
 # custom:
 #   code: NW005
 #   severity: warning
@@ -44,6 +45,19 @@ unreachable(g) := "is a ClusterIP Service without externalIPs" if {
 } else := "has no address (load balancer pending)" if {
 	g.addresses_known
 	not node_addressed(g)
+	live(g)
+}
+
+# live(g) holds when the gateway was read from a live object (one the API
+# server returned: it has a uid or resourceVersion). `kubectl create
+# --dry-run -o yaml` writes an empty status.loadBalancer too, which says
+# nothing about the address.
+live(g) if {
+	some o in input.clusters[g.source.cluster].objects
+	o.source.file == g.source.file
+	o.source.object == g.source.object
+	some k in ["uid", "resourceVersion"]
+	o.object.metadata[k]
 }
 
 # node_addressed(g) holds for Service types whose address does not come

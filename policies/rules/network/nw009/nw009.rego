@@ -8,12 +8,15 @@
 #   east-west gateways of both), the config cluster under an external
 #   control plane. Without it the network's services cannot be reached
 #   from other networks. Files rarely show that something is absent, so the
-#   rule fires only on this evidence: the cluster is a config cluster of a
-#   multi-network mesh, it runs a Service-based east-west gateway exposing
-#   the mTLS port (15443 or its gatewayPort), its Istio Gateways are in the
-#   files (the inventory is complete, or other Gateways such as
-#   istiod-gateway are there), and none of them opens that port. Ambient
-#   (HBONE) and Gateway API gateways need no such Gateway.
+#   rule fires only on this evidence: a cluster of a multi-network mesh runs
+#   a Service-based east-west gateway exposing the mTLS port (15443 or its
+#   gatewayPort), the Istio Gateways of the config cluster that configures
+#   it (itself, its primary, or its external control plane's config
+#   cluster) are in the files (the inventory is complete, or other Gateways
+#   such as istiod-gateway are there), and none of them opens that port.
+#   When no Istio Gateway of the config cluster is in the files, the
+#   cross-network Gateway may simply be kept elsewhere: unknown, silent.
+#   Ambient (HBONE) and Gateway API gateways need no such Gateway.
 # custom:
 #   code: NW009
 #   severity: error

@@ -37,7 +37,7 @@ violation contains result.fail(rego.metadata.chain(), {
 	"cluster": name,
 	"message": sprintf(
 		"meshNetworks in %s puts registry %q in network %q, but %s knows no cluster by that ID (known: %s)",
-		[name, r, n, name, concat(", ", sort(known))],
+		[name, r, n, name, concat(", ", sort(known - {"External", "Mock"}))],
 	),
 	"at": cp.mesh_networks.source,
 }) if {

@@ -29,8 +29,7 @@ import data.meshcheck.lib.fleet
 import data.meshcheck.lib.network
 import data.meshcheck.lib.result
 
-# ambient_cp(name) are the ambient control planes of a cluster of a
-# multi-network mesh.
+# ambient_cps(name) are the ambient control planes that serve a cluster.
 ambient_cps(name) := [cp |
 	some cp in fleet.mesh_control_planes(input.clusters[name])
 	cp.ambient.value == true
@@ -67,12 +66,12 @@ violation contains result.fail(rego.metadata.chain(), {
 	"cluster": name,
 	"message": sprintf(
 		"%s runs ambient on network %q of a mesh spanning networks %s, but the network's gateways (%s) are not of class istio-east-west: ambient needs an HBONE east-west gateway",
-		[name, n, concat(", ", sort(network.mesh_networks(mesh))), n, concat(", ", sort(gateways_of(mesh, n)))],
+		[name, n, concat(", ", sort(network.mesh_networks(mesh))), concat(", ", sort(gateways_of(mesh, n)))],
 	),
 	"at": network.network_fact(c).source,
 }) if {
 	some name in network.multi_network_cluster
-	some cp in ambient_cps(name)
+	count(ambient_cps(name)) > 0
 	c := input.clusters[name]
 	mesh := fleet.mesh_of(name)
 	n := network.network_of(c)
