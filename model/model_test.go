@@ -305,3 +305,20 @@ status:
 		})
 	}
 }
+
+func TestSOPSEncryptedRemoteSecret(t *testing.T) {
+	c := build(t, map[string]string{"c": `apiVersion: v1
+kind: Secret
+metadata:
+  name: istio-remote-secret-c2
+  labels: {istio/multiCluster: "true"}
+stringData:
+  c2: ENC[AES256_GCM,data:abc,type:str]
+sops:
+  version: 3.8.1
+`}).Clusters["c"]
+	rs := c.RemoteSecrets[0]
+	if !rs.Encrypted || rs.Entries[0].Error == "" {
+		t.Errorf("secret = %+v", rs)
+	}
+}

@@ -65,6 +65,7 @@ func remoteSecret(obj *source.Object, cluster string) *RemoteSecret {
 	if obj.Name() == configSecretName {
 		rs.Type = "config"
 	}
+	_, rs.Encrypted = obj.Data["sops"]
 	if _, ok := obj.Annotations()[AnnotationCluster]; ok {
 		rs.ClusterAnnotation = &Fact[string]{
 			Value:  obj.Annotations()[AnnotationCluster],

@@ -262,7 +262,10 @@ type RemoteSecret struct {
 	Type string `json:"type"`
 	// ClusterAnnotation is networking.istio.io/cluster.
 	ClusterAnnotation *Fact[string] `json:"cluster_annotation,omitempty"`
-	Entries           []SecretEntry `json:"entries"`
+	// Encrypted is set for a SOPS-encrypted file (a top-level sops key): its
+	// values are ciphertext and say nothing about the kubeconfig applied.
+	Encrypted bool          `json:"encrypted,omitempty"`
+	Entries   []SecretEntry `json:"entries"`
 	Source            Source        `json:"source"`
 }
 

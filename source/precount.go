@@ -1,5 +1,7 @@
 package source
 
+import "bytes"
+
 // yaml.v3 builds a document's whole node tree before budget.check can count
 // it, and a 16 MiB "[1,1,1,...]" becomes 8 million nodes: 1.6 GB and many
 // seconds. minNodes reads the text first and counts tokens that each stand
@@ -43,13 +45,16 @@ func minNodes(text []byte, limit int) (count, overLine int) {
 			st.block = none
 		}
 		if st.plain != none && st.quote == 0 {
-			if blank && indent < len(l) {
+			if blank && len(bytes.TrimLeft(l, " \t")) > 0 {
 				st.plain = none // a comment ends a plain scalar
 			}
 			if blank || indent > st.plain {
 				continue
 			}
 			st.plain = none
+		}
+		if blank && st.quote == 0 {
+			continue // nothing to count, and what is pending stays so
 		}
 		count += st.scanLine(l, indent)
 		if count > limit {
@@ -69,7 +74,7 @@ func (st *scanState) scanLine(l []byte, indent int) (n int) {
 	dash, key, plain, expect := -1, -1, -1, none
 	start, pending := indent, st.pending
 	if indicator(l, "---") {
-		start, pending = 3, -1
+		start, pending, expect = 3, -1, -1
 	}
 	st.pending = none
 	for j := start; j < len(l); j++ {
@@ -133,9 +138,14 @@ func (st *scanState) scanLine(l []byte, indent int) (n int) {
 			}
 		case '|', '>':
 			if nodeStart && st.flow == 0 {
-				st.block = max(dash, key) // the column of the entry it is the value of
-				if st.block < 0 {
-					st.block = indent - 1
+				// Content is indented past the entry this is the value of.
+				switch {
+				case dash >= 0 || key >= 0:
+					st.block = max(dash, key)
+				case pending != none:
+					st.block = pending
+				default:
+					st.block = j - 1
 				}
 				return n
 			}
@@ -180,7 +190,9 @@ func (st *scanState) endLine(plain, dash, key, pending, expect int) {
 		st.plain = key // the value of "key: value"
 	case dash >= 0:
 		st.plain = dash // the item of "- value"
-	default:
+	case pending != none:
 		st.plain = pending // a value on a line of its own
+	default:
+		st.plain = plain - 1
 	}
 }

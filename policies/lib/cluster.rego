@@ -116,13 +116,7 @@ kubeconfig_problem(e) := e.error if {
 	object.get(e, "server", "") == ""
 }
 
-# encrypted(c, rs) holds when the remote secret's file is SOPS-encrypted (a
-# top-level sops key): its data values are ciphertext, not kubeconfigs, and
-# say nothing about the kubeconfig that will be applied.
-encrypted(c, rs) if {
-	some o in c.objects
-	o.object.kind == "Secret"
-	o.object.metadata.name == rs.name
-	object.get(o.object.metadata, "namespace", "") == rs.namespace
-	o.object.sops
-}
+# encrypted(rs) holds when the remote secret's file is SOPS-encrypted: its
+# data values are ciphertext, not kubeconfigs, and say nothing about the
+# kubeconfig that will be applied.
+encrypted(rs) if rs.encrypted == true

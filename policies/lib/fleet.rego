@@ -5,8 +5,10 @@
 #   mesh, and the control planes that speak for a cluster.
 package meshcheck.lib.fleet
 
-# mesh_index[name] is the index in input.meshes of the mesh holding cluster name.
-mesh_index[name] := i if {
+# mesh_index[name] is the index in input.meshes of the mesh holding cluster
+# name. A comprehension, so that it is built once and every lookup is a
+# keyed access (a partial rule would scan the meshes on each lookup).
+mesh_index := {name: i |
 	some i, mesh in input.meshes
 	some name in mesh.clusters
 }

@@ -295,6 +295,16 @@ declared_apart(a, b) if {
 	declared_mesh_id(input.clusters[a]).value != declared_mesh_id(input.clusters[b]).value
 }
 
+# mesh_pairs are the pairs [a, b] (a < b) of clusters in one input mesh: the
+# only pairs the one-mesh rules look at, so their cost grows with the fleet
+# times the mesh size, not with the square of the fleet.
+mesh_pairs contains [a, b] if {
+	some m in input.meshes
+	some a in m.clusters
+	some b in m.clusters
+	a < b
+}
+
 # one_mesh(a, b): two distinct clusters are taken as one mesh.
 one_mesh(a, b) if {
 	fleet.same_mesh(a, b)

@@ -34,10 +34,16 @@ violation contains result.fail(rego.metadata.chain(), {
 	"at": input.clusters[a].id.source,
 	"related": [input.clusters[b].id.source],
 }) if {
+	some id, names in by_id
+	some a in names
+	some b in names
+	a != b
+	fleet.same_mesh(a, b)
+}
+
+# by_id groups the clusters (external hosts aside) by explicit cluster ID,
+# so that only clusters sharing an ID are compared.
+by_id[id] contains a if {
 	some a, id in cluster.explicit_id
 	input.clusters[a].role != "external"
-	some b, id_b in cluster.explicit_id
-	id_b == id
-	input.clusters[b].role != "external"
-	fleet.same_mesh(a, b)
 }

@@ -35,7 +35,7 @@ secrets contains [name, rs] if {
 # readable are the secrets whose kubeconfigs the files show in clear.
 readable contains [name, rs] if {
 	some [name, rs] in secrets
-	not cluster.encrypted(input.clusters[name], rs)
+	not cluster.encrypted(rs)
 }
 
 # The annotation names the cluster istioctl and readers see.

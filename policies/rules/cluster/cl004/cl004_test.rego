@@ -74,7 +74,6 @@ test_secret_without_data_is_silent if {
 
 test_sops_encrypted_kubeconfig_is_not_checked if {
 	e := {"key": "cluster2", "error": "not a kubeconfig", "has_credentials": false, "source": {}}
-	rs := secret("remote", "cluster2", e)
-	obj := {"kind": "Secret", "metadata": {"name": rs.name, "namespace": rs.namespace}, "sops": {"version": "3.8.1"}}
-	count(cl004.violation) == 0 with input as {"clusters": {"cluster1": {"remote_secrets": [rs], "objects": [{"object": obj}]}}}
+	rs := object.union(secret("remote", "cluster2", e), {"encrypted": true})
+	count(cl004.violation) == 0 with input as {"clusters": {"cluster1": {"remote_secrets": [rs]}}}
 }

@@ -71,16 +71,17 @@ violation contains result.fail(rego.metadata.chain(), {
 	"related": [f.source],
 }) if {
 	some name, c in input.clusters
-	not served_remote(name)
+	not served_clusters[name]
 	some cp in c.control_planes
 	cp.role == "primary"
 	f := ambient_fact(cp)
 	cp.external_istiod.value == true
 }
 
-served_remote(name) if {
+# served_clusters are the clusters whose istiod serves a remote, built once.
+served_clusters contains rc.control_plane_cluster if {
 	some rc in input.clusters
-	rc.control_plane_cluster == name
+	rc.control_plane_cluster
 }
 
 violation contains result.fail(rego.metadata.chain(), {

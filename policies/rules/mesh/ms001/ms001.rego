@@ -37,9 +37,9 @@ violation contains result.fail(rego.metadata.chain(), {
 	"at": ebad.source,
 	"related": [egood.source],
 }) if {
-	some a, ca in input.clusters
-	some b, cb in input.clusters
-	a < b
+	some [a, b] in mesh.mesh_pairs
+	ca := input.clusters[a]
+	cb := input.clusters[b]
 	ea := mesh.effective_mesh_id(ca)
 	eb := mesh.effective_mesh_id(cb)
 	ea.value != eb.value

@@ -43,9 +43,9 @@ violation contains result.fail(rego.metadata.chain(), {
 	"at": rb.secret.source,
 	"related": [ra.secret.source],
 }) if {
-	some a, ca in input.clusters
-	some b, cb in input.clusters
-	a < b
+	some [a, b] in mesh.mesh_pairs
+	ca := input.clusters[a]
+	cb := input.clusters[b]
 	ra := mesh.root(ca)
 	rb := mesh.root(cb)
 	ra.fingerprint != rb.fingerprint

@@ -34,9 +34,9 @@ violation contains result.fail(rego.metadata.chain(), {
 	"at": sb.source,
 	"related": [sa.source],
 }) if {
-	some a, ca in input.clusters
-	some b, cb in input.clusters
-	a < b
+	some [a, b] in mesh.mesh_pairs
+	ca := input.clusters[a]
+	cb := input.clusters[b]
 	sa := mesh.self_signed(ca)
 	sb := mesh.self_signed(cb)
 	not same_root(sa, sb)

@@ -32,9 +32,9 @@ violation contains result.fail(rego.metadata.chain(), {
 	"at": at(cbad, tbad),
 	"related": [tgood.source],
 }) if {
-	some a, ca in input.clusters
-	some b, cb in input.clusters
-	a < b
+	some [a, b] in mesh.mesh_pairs
+	ca := input.clusters[a]
+	cb := input.clusters[b]
 	ta := mesh.trust_domain(ca)
 	tb := mesh.trust_domain(cb)
 	ta.value != tb.value

@@ -37,9 +37,9 @@ violation contains result.fail(rego.metadata.chain(), {
 	"at": ib.source,
 	"related": [ia.source],
 }) if {
-	some a, ca in input.clusters
-	some b, cb in input.clusters
-	a < b
+	some [a, b] in mesh.mesh_pairs
+	ca := input.clusters[a]
+	cb := input.clusters[b]
 	mesh.separate(a, b)
 	ia := mesh.mesh_id(ca)
 	ib := mesh.mesh_id(cb)

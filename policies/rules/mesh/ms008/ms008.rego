@@ -42,9 +42,9 @@ violation contains result.fail(rego.metadata.chain(), {
 	"at": tb.source,
 	"related": [ta.source],
 }) if {
-	some a, ca in input.clusters
-	some b, cb in input.clusters
-	a < b
+	some [a, b] in trusting_pairs
+	ca := input.clusters[a]
+	cb := input.clusters[b]
 	ia := mesh.mesh_id(ca)
 	ib := mesh.mesh_id(cb)
 	ia.value != ib.value
@@ -53,6 +53,29 @@ violation contains result.fail(rego.metadata.chain(), {
 	tb := mesh.trust_domain(cb)
 	ta.value == tb.value
 	trust_note(ca, cb)
+}
+
+# trusting_pairs are the pairs of clusters whose certificates the other
+# accepts: the same root, or one importing the other's root. Found through
+# an index by root fingerprint rather than by comparing every pair.
+by_root[fp] contains name if {
+	some name, c in input.clusters
+	fp := mesh.root(c).fingerprint
+}
+
+trusting_pairs contains [a, b] if {
+	some _, names in by_root
+	some a in names
+	some b in names
+	a < b
+}
+
+trusting_pairs contains [min({a, b}), max({a, b})] if {
+	some a, ca in input.clusters
+	some cp in mesh.istiods(ca)
+	some fp in cp.ca_certificate_fingerprints.value
+	some b in by_root[fp]
+	a != b
 }
 
 # trust_note(ca, cb) says how the two meshes trust each other's certificates.
