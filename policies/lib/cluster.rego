@@ -18,7 +18,7 @@ explicit_id[name] := c.id.value if {
 }
 
 # fleet_ids are all explicit cluster IDs of the fleet.
-fleet_ids contains id if some id in explicit_id
+fleet_ids := {id | some id in explicit_id}
 
 # remote_entries are the kubeconfigs of type-remote secrets (istioctl
 # create-remote-secret --type=remote), with the cluster holding them. The

@@ -203,7 +203,7 @@ may_trust(c, _) if extra_roots_unknown(c)
 
 # secret_pairs are the (holder, target) pairs of remote-secret links, a set
 # so that the reverse lookup below is indexed rather than a scan.
-secret_pairs contains [l.from, l.to] if {
+secret_pairs := {[l.from, l.to] |
 	some l in input.links
 	l.kind == "remote-secret"
 }

@@ -79,7 +79,7 @@ violation contains result.fail(rego.metadata.chain(), {
 }
 
 # served_clusters are the clusters whose istiod serves a remote, built once.
-served_clusters contains rc.control_plane_cluster if {
+served_clusters := {rc.control_plane_cluster |
 	some rc in input.clusters
 	rc.control_plane_cluster
 }
