@@ -69,14 +69,32 @@ func countNodes(t testing.TB, text []byte) int {
 	}
 }
 
-func TestHugeFlowIsRejectedBeforeParsing(t *testing.T) {
-	in := "metadata: {name: big}\ndata: [" + strings.Repeat("1,", 5000) + "1]\n---\nmetadata: {name: after}\n"
-	objs, errs := Read(strings.NewReader(in), "big.yaml", Limits{MaxNodes: 1000})
-	if len(errs) != 1 || !errors.Is(errs[0], ErrTooManyNodes) || errs[0].Line != 2 {
-		t.Fatalf("errors = %v, want %v on line 2", errs, ErrTooManyNodes)
+func TestHugeDocumentsAreRejectedBeforeParsing(t *testing.T) {
+	flow := "[" + strings.Repeat("1,", 5000) + "1]"
+	tests := []struct {
+		name string
+		doc  string
+		line int
+	}{
+		{"flow sequence", "metadata: {name: big}\ndata: " + flow + "\n", 2},
+		{"minified JSON", `{"a":` + flow + "}", 1},
+		{"block sequence", strings.Repeat("- 1\n", 5000), 1001},
+		{"after a value on its own line", "k:\n  v\nbig: " + flow + "\n", 3},
+		{"after a quoted line that looks like a comment", "k: \"x\n# y\"\nbig: " + flow + "\n", 3},
+		{"after a block scalar", "k: |\n  text\nbig: " + flow + "\n", 3},
 	}
-	if len(objs) != 1 || objs[0].Name() != "after" {
-		t.Errorf("objects = %v, want the document after", summarize(objs, nil))
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := tt.doc + "\n---\nmetadata: {name: after}\n"
+			objs, errs := Read(strings.NewReader(in), "big.yaml", Limits{MaxNodes: 1000})
+			// The parsed-tree budget would say "once aliases are expanded".
+			if len(errs) != 1 || !errors.Is(errs[0], ErrTooManyNodes) || strings.Contains(errs[0].Error(), "aliases") || errs[0].Line != tt.line {
+				t.Fatalf("errors = %v, want %v from the text scan on line %d", errs, ErrTooManyNodes, tt.line)
+			}
+			if len(objs) != 1 || objs[0].Name() != "after" {
+				t.Errorf("objects = %v, want the document after", summarize(objs, nil))
+			}
+		})
 	}
 }
 

@@ -1,0 +1,58 @@
+// Package inventory lists the Kubernetes kinds the fleet model reads from a
+// live cluster, with the server-side selectors that keep listing them cheap
+// on big clusters. Audit lists them; the webhook's cache watches them. It
+// holds no client code: callers do the listing.
+package inventory
+
+import (
+	"k8s.io/apimachinery/pkg/runtime/schema"
+)
+
+// Kind is one kind the model reads, and how to select only what it needs.
+type Kind struct {
+	GVK        schema.GroupVersionKind
+	Resource   string // plural resource name
+	Namespaced bool
+	// LabelSelector and FieldSelector are applied server-side; empty means all.
+	LabelSelector string
+	FieldSelector string
+	// Optional kinds come from CRDs a cluster may not have (Sail, Istio
+	// networking, Gateway API, IstioOperator): their absence is normal.
+	Optional bool
+	// Completes names the model inventory that a successful list of this
+	// kind makes complete (model.Cluster.Complete), or "".
+	Completes string
+}
+
+// GVR returns the kind's group, version and resource.
+func (k Kind) GVR() schema.GroupVersionResource {
+	return k.GVK.GroupVersion().WithResource(k.Resource)
+}
+
+func gvk(group, version, kind string) schema.GroupVersionKind {
+	return schema.GroupVersionKind{Group: group, Version: version, Kind: kind}
+}
+
+// Kinds returns what the model reads, in listing order. Secrets are listed
+// in three narrow selections so that no other Secret is ever read.
+func Kinds() []Kind {
+	return []Kind{
+		{GVK: gvk("", "v1", "Namespace"), Resource: "namespaces"},
+		{GVK: gvk("", "v1", "Secret"), Resource: "secrets", Namespaced: true, LabelSelector: "istio/multiCluster=true", Completes: "Secret"},
+		{GVK: gvk("", "v1", "Secret"), Resource: "secrets", Namespaced: true, FieldSelector: "metadata.name=cacerts", Completes: "Secret"},
+		{GVK: gvk("", "v1", "Secret"), Resource: "secrets", Namespaced: true, FieldSelector: "metadata.name=istio-ca-secret", Completes: "Secret"},
+		{GVK: gvk("", "v1", "Service"), Resource: "services", Namespaced: true, LabelSelector: "topology.istio.io/network"},
+		// The istiod chart labels its ConfigMaps (istio, istio-sidecar-injector,
+		// values) with istio.io/rev.
+		{GVK: gvk("", "v1", "ConfigMap"), Resource: "configmaps", Namespaced: true, LabelSelector: "istio.io/rev"},
+		{GVK: gvk("apps", "v1", "Deployment"), Resource: "deployments", Namespaced: true, LabelSelector: "app=istiod"},
+		{GVK: gvk("apps", "v1", "Deployment"), Resource: "deployments", Namespaced: true, LabelSelector: "topology.istio.io/network"},
+		{GVK: gvk("", "v1", "Pod"), Resource: "pods", Namespaced: true, LabelSelector: "topology.istio.io/network"},
+		{GVK: gvk("admissionregistration.k8s.io", "v1", "MutatingWebhookConfiguration"), Resource: "mutatingwebhookconfigurations", LabelSelector: "istio.io/rev"},
+		{GVK: gvk("install.istio.io", "v1alpha1", "IstioOperator"), Resource: "istiooperators", Namespaced: true, Optional: true},
+		{GVK: gvk("sailoperator.io", "v1", "Istio"), Resource: "istios", Optional: true},
+		{GVK: gvk("networking.istio.io", "v1", "Gateway"), Resource: "gateways", Namespaced: true, Optional: true},
+		{GVK: gvk("networking.istio.io", "v1", "VirtualService"), Resource: "virtualservices", Namespaced: true, Optional: true},
+		{GVK: gvk("gateway.networking.k8s.io", "v1", "Gateway"), Resource: "gateways", Namespaced: true, Optional: true},
+	}
+}
