@@ -36,7 +36,9 @@ vet:
 policy-check:
 	$(GO) tool opa check --strict policies/
 
-go-test:
+# envtest tests (webhook, audit) need a real kube-apiserver and etcd: built
+# from Go modules into bin/k8s by hack/envtest.mk, once, then cached.
+go-test: envtest-bins
 	$(GO) test ./...
 
 ## docs: regenerate docs/rules/ from the rules' METADATA and fixtures
