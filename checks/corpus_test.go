@@ -72,6 +72,12 @@ func TestDocumentedMistakes(t *testing.T) {
 					t.Errorf("%s not raised; got %v", code, got)
 				}
 			}
+			// One mistake, one diagnosis: no other rule may call it an error.
+			for _, f := range r.Findings {
+				if f.Severity == checks.Error && !slices.Contains(exp.Rules, f.Rule) {
+					t.Errorf("unexpected error %s: %s", f.Rule, f.Message)
+				}
+			}
 		})
 	}
 }
