@@ -1,0 +1,231 @@
+package live
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/go-logr/logr"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/rest"
+
+	"github.com/meshcheck/meshcheck/inventory"
+	"github.com/meshcheck/meshcheck/model"
+	"github.com/meshcheck/meshcheck/source"
+)
+
+// Options tune how clusters are read.
+type Options struct {
+	// Concurrency bounds how many clusters are read at once (default 4).
+	Concurrency int
+	// Timeout bounds the reading of one cluster (default 30s).
+	Timeout time.Duration
+	// PageSize is the Limit of each list request (default 500).
+	PageSize int64
+	// Kinds to list; nil means inventory.Kinds().
+	Kinds []inventory.Kind
+	// Done, when set, is called as each cluster finishes (progress).
+	Done func(Result)
+	Log  logr.Logger
+}
+
+func (o Options) withDefaults() Options {
+	if o.Concurrency <= 0 {
+		o.Concurrency = 4
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 30 * time.Second
+	}
+	if o.PageSize <= 0 {
+		o.PageSize = 500
+	}
+	if o.Kinds == nil {
+		o.Kinds = inventory.Kinds()
+	}
+	if o.Log.GetSink() == nil {
+		o.Log = logr.Discard()
+	}
+	return o
+}
+
+// Result is what was read from one cluster.
+type Result struct {
+	Target Target
+	// Input holds the objects, Secrets with their data: it stays in memory
+	// for the model, which keeps only derived facts.
+	Input model.ClusterInput
+	// Errors are the kinds that could not be read; the rest was.
+	Errors   []*Error
+	Duration time.Duration
+}
+
+// Partial reports whether something could not be read.
+func (r Result) Partial() bool { return len(r.Errors) > 0 }
+
+// Error is one thing a cluster did not let us read.
+type Error struct {
+	Cluster string
+	// Kind is the kind and selection that failed; "" when the whole cluster did.
+	Kind string
+	Err  error
+}
+
+func (e *Error) Error() string {
+	if e.Kind == "" {
+		return e.Err.Error()
+	}
+	return fmt.Sprintf("list %s: %v", e.Kind, e.Err)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Read reads every target, at most Concurrency at once, and returns the
+// results in the targets' order. One cluster's failure never stops another.
+func Read(ctx context.Context, targets []Target, opt Options) []Result {
+	opt = opt.withDefaults()
+	out := make([]Result, len(targets))
+	sem := make(chan struct{}, opt.Concurrency)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	for i, t := range targets {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			r := readCluster(ctx, t, opt)
+			out[i] = r
+			if opt.Done != nil {
+				mu.Lock()
+				opt.Done(r)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+func readCluster(ctx context.Context, t Target, opt Options) Result {
+	start := time.Now()
+	log := opt.Log.WithValues("cluster", t.Name)
+	ctx, cancel := context.WithTimeout(ctx, opt.Timeout)
+	defer cancel()
+	res := Result{Target: t, Input: model.ClusterInput{Name: t.Name}}
+	cfg := rest.CopyConfig(t.Config)
+	cfg.WarningHandler = rest.NoWarnings{}
+	if cfg.QPS == 0 {
+		cfg.QPS, cfg.Burst = 50, 100
+	}
+	client, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		res.Errors = append(res.Errors, &Error{Cluster: t.Name, Err: fmt.Errorf("client: %w", err)})
+		return res
+	}
+	completes := map[string]bool{}
+	for _, k := range opt.Kinds {
+		if k.Completes != "" {
+			if _, seen := completes[k.Completes]; !seen {
+				completes[k.Completes] = true
+			}
+		}
+		items, err := list(ctx, client, k, opt.PageSize)
+		if err != nil && k.Optional && apierrors.IsNotFound(err) {
+			log.V(1).Info("optional kind not served", "kind", describe(k))
+			continue
+		}
+		if err != nil {
+			if k.Completes != "" {
+				completes[k.Completes] = false
+			}
+			if unreachable(err) || ctx.Err() != nil {
+				// The cluster is gone: listing the other kinds would only
+				// wait for the same timeout again.
+				res.Errors = append(res.Errors, &Error{Cluster: t.Name, Err: explain(err, t, k)})
+				res.Input.Objects = nil
+				res.Input.Complete = nil
+				res.Duration = time.Since(start)
+				return res
+			}
+			res.Errors = append(res.Errors, &Error{Cluster: t.Name, Kind: describe(k), Err: explain(err, t, k)})
+			continue
+		}
+		log.V(1).Info("listed", "kind", describe(k), "count", len(items))
+		res.Input.Objects = append(res.Input.Objects, items...)
+	}
+	for kind, ok := range completes {
+		if ok {
+			res.Input.Complete = append(res.Input.Complete, kind)
+		}
+	}
+	slices.Sort(res.Input.Complete)
+	res.Duration = time.Since(start)
+	return res
+}
+
+// list pages through one kind with its server-side selectors.
+func list(ctx context.Context, client dynamic.Interface, k inventory.Kind, pageSize int64) ([]*source.Object, error) {
+	var out []*source.Object
+	opts := metav1.ListOptions{LabelSelector: k.LabelSelector, FieldSelector: k.FieldSelector, Limit: pageSize}
+	for {
+		page, err := client.Resource(k.GVR()).List(ctx, opts)
+		if err != nil {
+			return nil, err
+		}
+		for i := range page.Items {
+			u := &page.Items[i]
+			u.SetGroupVersionKind(k.GVK)
+			// managedFields are large and say nothing the model reads.
+			u.SetManagedFields(nil)
+			out = append(out, &source.Object{Data: u.Object})
+		}
+		if page.GetContinue() == "" {
+			return out, nil
+		}
+		opts.Continue = page.GetContinue()
+	}
+}
+
+func describe(k inventory.Kind) string {
+	s := k.Resource
+	if k.GVK.Group != "" {
+		s += "." + k.GVK.Group
+	}
+	sel := k.LabelSelector
+	if k.FieldSelector != "" {
+		sel = k.FieldSelector
+	}
+	if sel != "" {
+		s += " (" + sel + ")"
+	}
+	return s
+}
+
+// unreachable tells a cluster that cannot be reached from a kind it refuses.
+func unreachable(err error) bool {
+	var ne net.Error
+	var ue *url.Error
+	return errors.As(err, &ne) || errors.As(err, &ue) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// explain turns API errors into messages that say what to do.
+func explain(err error, t Target, k inventory.Kind) error {
+	switch {
+	case apierrors.IsForbidden(err):
+		return fmt.Errorf("forbidden: the identity used for %s may not list %s cluster-wide (see the RBAC in docs/audit.md)", t.Name, k.Resource)
+	case apierrors.IsUnauthorized(err):
+		return fmt.Errorf("unauthorized: the credentials for %s were refused", t.Name)
+	case errors.Is(err, context.DeadlineExceeded):
+		return fmt.Errorf("timed out reading the cluster (--timeout)")
+	case unreachable(err):
+		return fmt.Errorf("unreachable: %w", err)
+	}
+	return err
+}
