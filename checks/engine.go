@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -19,10 +21,12 @@ import (
 const query = "v = " + RulesPrefix + "[group][name].violation[_]"
 
 // Engine evaluates the rules on fleet models. It compiles and prepares the
-// query once; Evaluate is safe for concurrent use.
+// queries once; Evaluate is safe for concurrent use.
 type Engine struct {
-	prepared rego.PreparedEvalQuery
-	rules    map[string]Rule // by package path
+	// shards are prepared queries over independent parts of the rules
+	// (see shards), evaluated in parallel.
+	shards []rego.PreparedEvalQuery
+	rules  map[string]Rule // by package path
 }
 
 // Options configures an Engine.
@@ -41,19 +45,47 @@ func New(ctx context.Context, opt Options) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse policies: %w", err)
 	}
+	parts := shards(mods)
+	prepared := make([]rego.PreparedEvalQuery, len(parts))
+	catalogs := make([]map[string]Rule, len(parts))
+	errs := make([]error, len(parts))
+	var wg sync.WaitGroup
+	for i, part := range parts {
+		wg.Go(func() { prepared[i], catalogs[i], errs[i] = prepare(ctx, part) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	rules := map[string]Rule{}
+	byCode := map[string]string{}
+	for _, c := range catalogs {
+		for pkg, r := range c {
+			if other, dup := byCode[r.Code]; dup && other != pkg {
+				return nil, fmt.Errorf("rule catalog: rule code %s is used by %s and %s", r.Code, other, pkg)
+			}
+			byCode[r.Code] = pkg
+			rules[pkg] = r
+		}
+	}
+	return &Engine{shards: prepared, rules: rules}, nil
+}
+
+// prepare compiles one shard, reads its catalog and prepares its query.
+func prepare(ctx context.Context, mods map[string]*ast.Module) (rego.PreparedEvalQuery, map[string]Rule, error) {
 	c, err := compile(mods)
 	if err != nil {
-		return nil, fmt.Errorf("compile policies: %w", err)
+		return rego.PreparedEvalQuery{}, nil, fmt.Errorf("compile policies: %w", err)
 	}
 	rules, err := catalog(c, func(name string) bool { return strings.HasPrefix(name, "policies/") })
 	if err != nil {
-		return nil, fmt.Errorf("rule catalog: %w", err)
+		return rego.PreparedEvalQuery{}, nil, fmt.Errorf("rule catalog: %w", err)
 	}
 	pq, err := rego.New(rego.Compiler(c), rego.Query(query)).PrepareForEval(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("prepare query: %w", err)
+		return rego.PreparedEvalQuery{}, nil, fmt.Errorf("prepare query: %w", err)
 	}
-	return &Engine{prepared: pq, rules: rules}, nil
+	return pq, rules, nil
 }
 
 // Rules returns the catalog ordered by code.
@@ -89,12 +121,18 @@ func (e *Engine) Evaluate(ctx context.Context, f *model.Fleet) ([]Finding, error
 	if err != nil {
 		return nil, err
 	}
-	rs, err := e.prepared.Eval(ctx, rego.EvalParsedInput(in))
-	if err != nil {
+	results := make([]rego.ResultSet, len(e.shards))
+	errs := make([]error, len(e.shards))
+	var wg sync.WaitGroup
+	for i, pq := range e.shards {
+		wg.Go(func() { results[i], errs[i] = pq.Eval(ctx, rego.EvalParsedInput(in)) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("evaluate rules: %w", err)
 	}
 	var out []Finding
-	for _, r := range rs {
+	for _, r := range slices.Concat(results...) {
 		pkg := fmt.Sprintf("%s.%s.%s", RulesPrefix, r.Bindings["group"], r.Bindings["name"])
 		rule, ok := e.rules[pkg]
 		if !ok {

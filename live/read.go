@@ -130,6 +130,7 @@ func readCluster(ctx context.Context, t Target, opt Options) Result {
 		return res
 	}
 	completes := map[string]bool{}
+	seen := map[string]bool{}
 	for _, k := range opt.Kinds {
 		if k.Completes != "" {
 			if _, seen := completes[k.Completes]; !seen {
@@ -148,7 +149,12 @@ func readCluster(ctx context.Context, t Target, opt Options) Result {
 			if unreachable(err) || ctx.Err() != nil {
 				// The cluster is gone: listing the other kinds would only
 				// wait for the same timeout again.
-				res.Errors = append(res.Errors, &Error{Cluster: t.Name, Err: explain(err, t, k)})
+				if ctx.Err() != nil {
+					err = fmt.Errorf("timed out after %s reading the cluster (--timeout)", opt.Timeout)
+				} else {
+					err = explain(err, t, k)
+				}
+				res.Errors = append(res.Errors, &Error{Cluster: t.Name, Err: err})
 				res.Input.Objects = nil
 				res.Input.Complete = nil
 				res.Duration = time.Since(start)
@@ -158,7 +164,15 @@ func readCluster(ctx context.Context, t Target, opt Options) Result {
 			continue
 		}
 		log.V(1).Info("listed", "kind", describe(k), "count", len(items))
-		res.Input.Objects = append(res.Input.Objects, items...)
+		for _, o := range items {
+			// One object can match two selections (an istiod Deployment
+			// labelled with a network): the model must see it once.
+			id := o.APIVersion() + "/" + o.Kind() + "/" + o.Namespace() + "/" + o.Name()
+			if !seen[id] {
+				seen[id] = true
+				res.Input.Objects = append(res.Input.Objects, o)
+			}
+		}
 	}
 	for kind, ok := range completes {
 		if ok {

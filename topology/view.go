@@ -9,8 +9,8 @@ const Unknown = "unknown"
 
 // Link kinds drawn on diagrams.
 const (
-	RemoteSecret = "remote-secret" // From holds a remote secret for To
-	ControlPlane = "control-plane" // To's istiod serves From
+	LinkRemoteSecret = "remote-secret" // From holds a remote secret for To
+	LinkControlPlane = "control-plane" // To's istiod serves From
 )
 
 // View is the fleet as the diagrams show it. Every element has an ID that
@@ -110,7 +110,7 @@ func Worst(fs []Finding) checks.Severity {
 	return s
 }
 
-// ClusterFindings returns the findings of a cluster and of its control planes.
+// AllFindings returns the findings of a cluster and of its control planes.
 func (c *Cluster) AllFindings() []Finding {
 	out := append([]Finding(nil), c.Findings...)
 	for _, cp := range c.ControlPlanes {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -62,6 +64,7 @@ func lintCommand() command {
 }
 
 func (o *lintOptions) run(ctx context.Context, args []string, s streams) int {
+	lessGC()
 	flagClusters, err := o.assignments()
 	if err != nil {
 		return usageError(s, err)
@@ -196,4 +199,13 @@ func cfgFleet(cfg *config.Config) string {
 		return ""
 	}
 	return cfg.Abs(cfg.Fleet)
+}
+
+// lessGC trades a few MiB for time in short runs: compiling the policies
+// allocates ~25 MiB of short-lived objects, which the default GOGC=100
+// collects several times over before the run ends. GOGC set by the user wins.
+func lessGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
 }

@@ -1,0 +1,183 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/spf13/pflag"
+	"golang.org/x/term"
+
+	"github.com/meshcheck/meshcheck/checks"
+	"github.com/meshcheck/meshcheck/config"
+	"github.com/meshcheck/meshcheck/live"
+	"github.com/meshcheck/meshcheck/model"
+	"github.com/meshcheck/meshcheck/report"
+)
+
+// auditOptions are audit's flags.
+type auditOptions struct {
+	kubeconfigs       []string
+	contexts          []string
+	allContexts       bool
+	fromRemoteSecrets bool
+	concurrency       int
+	timeout           time.Duration
+	snapshot          string
+	configFile        string
+	noConfig          bool
+	check             checkOptions
+	showModel         bool
+	// progress forces (true) or silences (false) the per-cluster progress
+	// lines; nil means "when stderr is a terminal". Tests set it.
+	progress *bool
+}
+
+func (o *auditOptions) AddFlags(fs *pflag.FlagSet) {
+	fs.StringArrayVar(&o.kubeconfigs, "kubeconfig", o.kubeconfigs, "kubeconfig file (repeatable; merged like KUBECONFIG, which is used when none is given)")
+	fs.StringArrayVar(&o.contexts, "context", o.contexts, "kubeconfig context to audit (repeatable; default: the current context)")
+	fs.BoolVar(&o.allContexts, "all-contexts", o.allContexts, "audit every context of the kubeconfig")
+	fs.BoolVar(&o.fromRemoteSecrets, "from-remote-secrets", o.fromRemoteSecrets, "also audit the clusters named by the Istio remote secrets found (credentials used in memory only)")
+	fs.IntVar(&o.concurrency, "concurrency", o.concurrency, "clusters read at once")
+	fs.DurationVar(&o.timeout, "timeout", o.timeout, "time allowed to read one cluster")
+	fs.StringVar(&o.snapshot, "snapshot", o.snapshot, "write what was read, secrets redacted, to this directory (lint reads it back)")
+	fs.StringVar(&o.configFile, "config", o.configFile, "configuration file (default: "+config.FileName+" in the working directory or above)")
+	fs.BoolVar(&o.noConfig, "no-config", o.noConfig, "do not read "+config.FileName)
+	o.check.AddFlags(fs)
+	fs.BoolVar(&o.showModel, "show-model", o.showModel, "print the fleet model (JSON) instead of findings")
+}
+
+func auditCommand() command {
+	return command{
+		name:  "audit",
+		usage: "audit [flags]",
+		short: "Audit the live Istio state of a fleet of clusters reached through kubeconfig contexts.",
+		flags: func(fs *pflag.FlagSet) func(context.Context, []string, streams) int {
+			o := &auditOptions{check: defaultCheckOptions(), concurrency: 4, timeout: 30 * time.Second}
+			o.AddFlags(fs)
+			return func(ctx context.Context, args []string, s streams) int { return o.run(ctx, args, s) }
+		},
+	}
+}
+
+func (o *auditOptions) validate(args []string) error {
+	if len(args) > 0 {
+		return fmt.Errorf("audit takes no arguments (got %q): name clusters with --context", args[0])
+	}
+	if o.concurrency < 1 {
+		return fmt.Errorf("--concurrency must be at least 1")
+	}
+	if o.timeout <= 0 {
+		return fmt.Errorf("--timeout must be positive")
+	}
+	return o.check.validate()
+}
+
+func (o *auditOptions) run(ctx context.Context, args []string, s streams) int {
+	if err := o.validate(args); err != nil {
+		return usageError(s, err)
+	}
+	cfg, err := loadConfig(o.configFile, o.noConfig)
+	if err != nil {
+		return usageError(s, err)
+	}
+	targets, err := live.Targets(live.Selection{Kubeconfigs: o.kubeconfigs, Contexts: o.contexts, AllContexts: o.allContexts})
+	if err != nil {
+		return usageError(s, err)
+	}
+	engine, err := checks.New(ctx, checks.Options{PolicyDirs: o.check.policies})
+	if err != nil {
+		fmt.Fprintf(s.err, "meshcheck: %v\n", err)
+		return exitError
+	}
+	results, discoveryErrs := o.read(ctx, targets, s.err)
+	inputs := make([]model.ClusterInput, len(results))
+	for i, r := range results {
+		inputs[i] = r.Input
+	}
+	review, err := engine.Review(ctx, inputs, checks.ReviewOptionsFrom(cfg))
+	if err != nil {
+		fmt.Fprintf(s.err, "meshcheck: %v\n", err)
+		return exitError
+	}
+	if o.snapshot != "" {
+		if err := live.WriteSnapshot(o.snapshot, results, cfg); err != nil {
+			fmt.Fprintf(s.err, "meshcheck: %v\n", err)
+			return exitError
+		}
+	}
+	if o.showModel {
+		enc := json.NewEncoder(s.out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(review.Fleet); err != nil {
+			fmt.Fprintf(s.err, "meshcheck: %v\n", err)
+			return exitError
+		}
+		return exitClean
+	}
+	var errs []report.InputError
+	for _, r := range results {
+		for _, e := range r.Errors {
+			errs = append(errs, report.InputError{Cluster: e.Cluster, Message: e.Error()})
+		}
+	}
+	for _, e := range discoveryErrs {
+		errs = append(errs, report.InputError{Cluster: e.Cluster, Message: e.Error()})
+	}
+	for _, e := range review.Errors {
+		errs = append(errs, report.InputError{Message: e.Error()})
+	}
+	res := report.Result{
+		Tool: "meshcheck", Version: version, Command: "audit",
+		Findings: review.Findings, Rules: engine.Rules(),
+		Summary: checks.Summarize(review.Findings, len(results), 0),
+		Errors:  errs,
+	}
+	// A partial audit exits 2 like lint's unreadable inputs: the findings of
+	// what was read are still reported, the errors name their cluster.
+	return o.check.write(s, res)
+}
+
+// read reads the targets and, with --from-remote-secrets, the peers their
+// remote secrets name, until no new peer appears.
+func (o *auditOptions) read(ctx context.Context, targets []live.Target, stderr io.Writer) ([]live.Result, []*live.Error) {
+	opt := live.Options{Concurrency: o.concurrency, Timeout: o.timeout}
+	if o.showProgress(stderr) {
+		opt.Done = func(r live.Result) { fmt.Fprintln(stderr, progressLine(r)) }
+	}
+	results := live.Read(ctx, targets, opt)
+	var errs []*live.Error
+	for scanned := 0; o.fromRemoteSecrets; {
+		peers, perrs := live.Peers(results, scanned)
+		scanned = len(results)
+		errs = append(errs, perrs...)
+		if len(peers) == 0 {
+			break
+		}
+		results = append(results, live.Read(ctx, peers, opt)...)
+	}
+	return results, errs
+}
+
+func (o *auditOptions) showProgress(stderr io.Writer) bool {
+	if o.progress != nil {
+		return *o.progress
+	}
+	f, ok := stderr.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+func progressLine(r live.Result) string {
+	name := r.Target.Name
+	if r.Target.Via != "" {
+		name += " (via remote secret in " + r.Target.Via + ")"
+	}
+	status := fmt.Sprintf("%d objects", len(r.Input.Objects))
+	if r.Partial() {
+		status += fmt.Sprintf(", %d problem(s)", len(r.Errors))
+	}
+	return fmt.Sprintf("audit: %s: %s in %s", name, status, r.Duration.Round(time.Millisecond))
+}

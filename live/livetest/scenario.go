@@ -1,0 +1,95 @@
+package livetest
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+	"k8s.io/client-go/rest"
+)
+
+// CopyScenario copies the manifests of src into dst, replacing the
+// kubeconfig under each remote-secret key that names a cluster of peers
+// with a real one for that cluster: the fleet in files then describes the
+// servers that run it, so lint and audit read the same manifests.
+func CopyScenario(src, dst string, peers map[string]*rest.Config) error {
+	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if ext := filepath.Ext(path); ext == ".yaml" || ext == ".yml" {
+			if b, err = rewriteRemoteSecrets(b, peers); err != nil {
+				return fmt.Errorf("%s: %w", path, err)
+			}
+		}
+		return os.WriteFile(target, b, 0o644)
+	})
+}
+
+func rewriteRemoteSecrets(b []byte, peers map[string]*rest.Config) ([]byte, error) {
+	if !bytes.Contains(b, []byte("istio/multiCluster")) {
+		return b, nil
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	var out bytes.Buffer
+	enc := yaml.NewEncoder(&out)
+	enc.SetIndent(2)
+	for {
+		var doc map[string]any
+		if err := dec.Decode(&doc); errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			return nil, err
+		}
+		if doc == nil {
+			continue
+		}
+		if md, _ := doc["metadata"].(map[string]any); doc["kind"] == "Secret" && md != nil {
+			labels, _ := md["labels"].(map[string]any)
+			if fmt.Sprint(labels["istio/multiCluster"]) == "true" {
+				for _, field := range []string{"stringData", "data"} {
+					data, _ := doc[field].(map[string]any)
+					for key := range data {
+						cfg, ok := peers[key]
+						if !ok {
+							continue
+						}
+						kc, err := KubeconfigBytes(key, cfg)
+						if err != nil {
+							return nil, err
+						}
+						delete(data, key)
+						sd, _ := doc["stringData"].(map[string]any)
+						if sd == nil {
+							sd = map[string]any{}
+							doc["stringData"] = sd
+						}
+						sd[key] = string(kc)
+					}
+				}
+			}
+		}
+		if err := enc.Encode(doc); err != nil {
+			return nil, err
+		}
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return []byte(strings.TrimSpace(out.String()) + "\n"), nil
+}

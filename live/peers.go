@@ -1,0 +1,119 @@
+package live
+
+import (
+	"encoding/base64"
+	"fmt"
+	"slices"
+	"strings"
+
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+
+	"github.com/meshcheck/meshcheck/model"
+	"github.com/meshcheck/meshcheck/source"
+)
+
+// Peers returns the clusters that the remote secrets in results[from:]
+// name, except those of results (by name or API server). The kubeconfigs are
+// decoded in memory only; errors say which secret and key, never quote it.
+func Peers(results []Result, from int) ([]Target, []*Error) {
+	known := map[string]bool{}
+	for _, r := range results {
+		known[r.Target.Name] = true
+		if r.Target.Config != nil {
+			known["host:"+r.Target.Config.Host] = true
+		}
+	}
+	var out []Target
+	var errs []*Error
+	for _, r := range results[from:] {
+		for _, obj := range r.Input.Objects {
+			if obj.Kind() != "Secret" || obj.Labels()[model.LabelMultiCluster] != "true" || obj.Name() == "istio-kubeconfig" {
+				continue
+			}
+			for _, key := range secretKeys(obj) {
+				if known[key] {
+					continue
+				}
+				where := fmt.Sprintf("remote secret %s/%s key %s", obj.Namespace(), obj.Name(), key)
+				cfg, err := peerConfig(secretValue(obj, key))
+				if err != nil {
+					errs = append(errs, &Error{Cluster: r.Target.Name, Err: fmt.Errorf("%s: %w", where, err)})
+					continue
+				}
+				if known["host:"+cfg.Host] {
+					continue
+				}
+				known[key], known["host:"+cfg.Host] = true, true
+				out = append(out, Target{Name: key, Config: cfg, Via: r.Target.Name})
+			}
+		}
+	}
+	return out, errs
+}
+
+func secretKeys(obj *source.Object) []string {
+	var keys []string
+	for _, field := range []string{"data", "stringData"} {
+		m, _ := obj.Data[field].(map[string]any)
+		for k := range m {
+			if !slices.Contains(keys, k) {
+				keys = append(keys, k)
+			}
+		}
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func secretValue(obj *source.Object, key string) []byte {
+	if m, ok := obj.Data["stringData"].(map[string]any); ok {
+		if s, ok := m[key].(string); ok {
+			return []byte(s)
+		}
+	}
+	m, _ := obj.Data["data"].(map[string]any)
+	s, _ := m[key].(string)
+	b, _ := base64.StdEncoding.DecodeString(strings.TrimSpace(s))
+	return b
+}
+
+// peerConfig builds a rest config from a remote secret's kubeconfig. Only
+// inline credentials are accepted: a secret must not make meshcheck run a
+// command (exec, auth-provider) or read a local file.
+func peerConfig(kubeconfig []byte) (*rest.Config, error) {
+	if len(kubeconfig) == 0 {
+		return nil, fmt.Errorf("empty kubeconfig")
+	}
+	cfg, err := clientcmd.Load(kubeconfig)
+	if err != nil {
+		// The parser's message may quote the secret: do not pass it on.
+		return nil, fmt.Errorf("kubeconfig does not parse")
+	}
+	if err := inlineOnly(cfg); err != nil {
+		return nil, err
+	}
+	rc, err := clientcmd.NewNonInteractiveClientConfig(*cfg, cfg.CurrentContext, &clientcmd.ConfigOverrides{}, nil).ClientConfig()
+	if err != nil {
+		return nil, fmt.Errorf("kubeconfig is not usable (current-context %q)", cfg.CurrentContext)
+	}
+	return rc, nil
+}
+
+func inlineOnly(cfg *clientcmdapi.Config) error {
+	for name, u := range cfg.AuthInfos {
+		switch {
+		case u.Exec != nil || u.AuthProvider != nil:
+			return fmt.Errorf("user %q uses an exec or auth-provider credential, which meshcheck does not run", name)
+		case u.TokenFile != "" || u.ClientCertificate != "" || u.ClientKey != "":
+			return fmt.Errorf("user %q refers to local files, which meshcheck does not read from a secret", name)
+		}
+	}
+	for name, c := range cfg.Clusters {
+		if c.CertificateAuthority != "" {
+			return fmt.Errorf("cluster %q refers to a local CA file, which meshcheck does not read from a secret", name)
+		}
+	}
+	return nil
+}

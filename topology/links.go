@@ -1,0 +1,87 @@
+package topology
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/meshcheck/meshcheck/model"
+)
+
+// buildLinks keeps the model's remote-secret and control-plane links (mesh-id
+// and declared links are not drawn: the mesh box shows them) and adds a
+// dashed link for each remote secret key that names no known cluster.
+func buildLinks(fleet *model.Fleet) []*Link {
+	var out []*Link
+	seen := map[string]bool{}
+	add := func(l *Link) {
+		l.ID = fmt.Sprintf("link/%s/%s/%s", l.Kind, l.From, l.To)
+		if seen[l.ID] {
+			return
+		}
+		seen[l.ID] = true
+		out = append(out, l)
+	}
+	for _, l := range fleet.Links {
+		if l.Kind != LinkRemoteSecret && l.Kind != LinkControlPlane {
+			continue
+		}
+		nl := &Link{From: l.From, To: l.To, Kind: l.Kind, Resolved: true}
+		if l.Kind == LinkRemoteSecret {
+			nl.Secret = secretFor(fleet.Clusters[l.From], l.To, fleet)
+		}
+		add(nl)
+	}
+	known := clusterNames(fleet)
+	for _, name := range slices.Sorted(maps.Keys(fleet.Clusters)) {
+		for _, s := range fleet.Clusters[name].RemoteSecrets {
+			if s.Type != "remote" {
+				continue
+			}
+			for _, e := range s.Entries {
+				if _, ok := known[e.Key]; !ok && e.Key != "" {
+					add(&Link{From: name, To: e.Key, Kind: LinkRemoteSecret, Secret: s.Namespace + "/" + s.Name})
+				}
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(a, b *Link) int {
+		if a.Resolved != b.Resolved {
+			if a.Resolved {
+				return -1
+			}
+			return 1
+		}
+		return 0
+	})
+	return out
+}
+
+// clusterNames maps every Istio cluster ID and meshcheck name to its cluster,
+// the way the model resolves remote secret keys.
+func clusterNames(fleet *model.Fleet) map[string]string {
+	out := map[string]string{}
+	for name, c := range fleet.Clusters {
+		out[name] = name
+		if c.ID != nil && c.ID.Value != "" {
+			out[c.ID.Value] = name
+		}
+	}
+	return out
+}
+
+// secretFor names the remote secret in from that points at cluster to.
+func secretFor(from *model.Cluster, to string, fleet *model.Fleet) string {
+	if from == nil {
+		return ""
+	}
+	names := clusterNames(fleet)
+	for _, s := range from.RemoteSecrets {
+		for _, e := range s.Entries {
+			if names[e.Key] == to {
+				return s.Namespace + "/" + s.Name
+			}
+		}
+	}
+	return ""
+}

@@ -1,0 +1,140 @@
+package topology
+
+import (
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/meshcheck/meshcheck/checks"
+)
+
+// writeMermaid draws a flowchart: one subgraph per network holding its
+// clusters, solid arrows for remote secrets, thick ones for remote →
+// primary, dotted ones for secrets naming no known cluster; clusters with
+// findings are red (errors) or amber (warnings) and show the rule codes.
+func writeMermaid(w io.Writer, v *View) error {
+	p := &errWriter{w: w}
+	p.printf("flowchart LR\n")
+	for _, m := range v.Meshes {
+		p.printf("  %%%% mesh %s: %s\n", m.MeshID, m.Model)
+	}
+	for _, n := range v.Networks {
+		title := "network " + n.Name
+		if len(n.Findings) > 0 {
+			title += " ⚠ " + codes(n.Findings)
+		}
+		p.printf("  subgraph %s[\"%s\"]\n", nodeID(n.ID), mermaidText(title))
+		for _, name := range n.Clusters {
+			if c := v.Cluster(name); c != nil {
+				p.printf("    %s[\"%s\"]\n", nodeID(c.ID), strings.Join(mermaidLines(clusterLabel(c)), "<br/>"))
+			}
+		}
+		p.printf("  end\n")
+	}
+	for _, l := range v.Links {
+		if !l.Resolved {
+			p.printf("  %s[\"%s?\"]\n", nodeID("unknown/"+l.To), mermaidText(l.To))
+		}
+	}
+	var red, amber, dashed []string
+	for i, l := range v.Links {
+		to := nodeID("cluster/" + l.To)
+		if !l.Resolved {
+			to = nodeID("unknown/" + l.To)
+			dashed = append(dashed, itoa(i))
+		}
+		label := linkLabel(l)
+		switch {
+		case l.Kind == LinkControlPlane:
+			p.printf("  %s ==>|\"%s\"| %s\n", nodeID("cluster/"+l.From), mermaidText(label), to)
+		case !l.Resolved:
+			p.printf("  %s -.->|\"%s\"| %s\n", nodeID("cluster/"+l.From), mermaidText(label), to)
+		default:
+			p.printf("  %s -->|\"%s\"| %s\n", nodeID("cluster/"+l.From), mermaidText(label), to)
+		}
+	}
+	for _, c := range v.Clusters {
+		switch Worst(c.AllFindings()) {
+		case checks.Error:
+			red = append(red, nodeID(c.ID))
+		case checks.Warning:
+			amber = append(amber, nodeID(c.ID))
+		}
+	}
+	p.printf("  classDef error fill:#fdd,stroke:#c00,stroke-width:2px\n  classDef warning fill:#ffe8b3,stroke:#c80\n")
+	if len(red) > 0 {
+		p.printf("  class %s error\n", strings.Join(red, ","))
+	}
+	if len(amber) > 0 {
+		p.printf("  class %s warning\n", strings.Join(amber, ","))
+	}
+	if len(dashed) > 0 {
+		p.printf("  linkStyle %s stroke:#c00\n", strings.Join(dashed, ","))
+	}
+	return p.err
+}
+
+// clusterLabel is the text of a cluster node, one entry per line.
+func clusterLabel(c *Cluster) []string {
+	lines := []string{c.Name + " (" + c.Role + ")"}
+	for _, cp := range c.ControlPlanes {
+		s := "istiod " + cp.Namespace
+		if cp.Revision != "default" {
+			s += "@" + cp.Revision
+		}
+		lines = append(lines, s+" "+cp.Role)
+	}
+	if len(c.ControlPlanes) == 0 {
+		lines = append(lines, "control plane unknown")
+	}
+	if len(c.Gateways) > 0 {
+		lines = append(lines, "e-w gateway")
+	}
+	if fs := c.AllFindings(); len(fs) > 0 {
+		lines = append(lines, "⚠ "+codes(fs))
+	}
+	return lines
+}
+
+func linkLabel(l *Link) string {
+	s := "remote secret"
+	switch {
+	case l.Kind == LinkControlPlane:
+		s = "served by"
+	case !l.Resolved:
+		s = "remote secret: unknown cluster"
+	}
+	if len(l.Findings) > 0 {
+		s += " ⚠ " + codes(l.Findings)
+	}
+	return s
+}
+
+// nodeID turns an element ID into an identifier every renderer accepts.
+func nodeID(id string) string {
+	var b strings.Builder
+	b.WriteString("n_")
+	for _, r := range id {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		} else {
+			b.WriteString("_" + itoa(int(r)) + "_")
+		}
+	}
+	return b.String()
+}
+
+func mermaidLines(lines []string) []string {
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = mermaidText(l)
+	}
+	return out
+}
+
+// mermaidText escapes what would end a quoted Mermaid label.
+func mermaidText(s string) string {
+	return strings.NewReplacer(`"`, "#quot;", "<", "#lt;", ">", "#gt;", "|", "#124;").Replace(s)
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }

@@ -1,0 +1,204 @@
+package webhook
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+
+	admissionv1 "k8s.io/api/admission/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/meshcheck/meshcheck/checks"
+	"github.com/meshcheck/meshcheck/inventory"
+	"github.com/meshcheck/meshcheck/model"
+	"github.com/meshcheck/meshcheck/source"
+)
+
+// Reviewer evaluates a fleet: *checks.Engine in production, a fake in the
+// engine-error tests.
+type Reviewer interface {
+	Review(ctx context.Context, in []model.ClusterInput, opt checks.ReviewOptions) (*checks.Review, error)
+}
+
+// DeciderOptions configure a Decider.
+type DeciderOptions struct {
+	// Cluster is meshcheck's name for this cluster in findings.
+	Cluster string
+	// Review carries meshes, rule settings and configured exemptions.
+	Review checks.ReviewOptions
+	// Enforcement overrides the per-rule default (errors deny, warnings warn).
+	Enforcement map[string]Enforcement
+	// Exclude lists namespaces whose objects are never evaluated (the
+	// webhook's own and kube-system).
+	Exclude []string
+	// Kinds are what the cache watches; nil means inventory.Kinds().
+	Kinds []inventory.Kind
+}
+
+// Decider turns an admission request and the cluster's state into a
+// decision. It caches the "before" review per state generation, so a
+// request costs one evaluation while the cache does not change.
+type Decider struct {
+	engine Reviewer
+	opt    DeciderOptions
+	sels   []selection
+
+	mu     sync.Mutex
+	before map[uint64]*beforeReview // at most a few generations
+}
+
+type beforeReview struct {
+	once   sync.Once
+	review *checks.Review
+	err    error
+}
+
+// NewDecider validates the options and returns a Decider.
+func NewDecider(engine Reviewer, opt DeciderOptions) (*Decider, error) {
+	if opt.Kinds == nil {
+		opt.Kinds = inventory.Kinds()
+	}
+	if opt.Cluster == "" {
+		opt.Cluster = "cluster"
+	}
+	sels, err := selections(opt.Kinds)
+	if err != nil {
+		return nil, err
+	}
+	return &Decider{engine: engine, opt: opt, sels: sels, before: map[uint64]*beforeReview{}}, nil
+}
+
+// Outcome says why a request was allowed without evaluation, or that it was evaluated.
+type Outcome string
+
+// Outcomes, used as a metric label.
+const (
+	Evaluated  Outcome = "evaluated"
+	Excluded   Outcome = "excluded"    // in an excluded namespace
+	NotWatched Outcome = "not-watched" // the model does not read the object
+	Ignored    Outcome = "ignored"     // CONNECT, or nothing the model reads changed
+)
+
+// Decision is the answer to one request.
+type Decision struct {
+	Allowed bool
+	Outcome Outcome
+	// Message explains a denial: each rule code, what conflicts and the fix.
+	Message  string
+	Warnings []string
+	// Denied, Warned and Recorded are the introduced findings by enforcement.
+	Denied, Warned, Recorded []checks.Finding
+}
+
+// Decide evaluates req against st. An error means the engine failed; the
+// caller answers with an error and the failure policy decides.
+func (d *Decider) Decide(ctx context.Context, st *State, req Request) (Decision, error) {
+	allow := func(o Outcome) (Decision, error) { return Decision{Allowed: true, Outcome: o}, nil }
+	if req.Operation == admissionv1.Connect {
+		return allow(Ignored)
+	}
+	if d.excluded(req) {
+		return allow(Excluded)
+	}
+	key := objectKey(req.Kind.Group, req.Kind.Kind, req.Namespace, req.Name)
+	obj := req.Object
+	if req.Operation == admissionv1.Delete {
+		obj = nil
+	}
+	if obj != nil {
+		obj = obj.DeepCopy()
+		Reduce(obj)
+	}
+	newWatched := watched(d.sels, obj)
+	if !newWatched && !watched(d.sels, req.OldObject) && st.lookup(key) == nil {
+		return allow(NotWatched)
+	}
+	if !newWatched {
+		obj = nil
+	}
+	if obj != nil && req.Operation == admissionv1.Update && unchanged(st, key, obj) {
+		return allow(Ignored)
+	}
+	before, err := d.beforeReview(ctx, st)
+	if err != nil {
+		return Decision{}, err
+	}
+	after, err := d.engine.Review(ctx, d.inputs(st, st.with(key, obj)), d.opt.Review)
+	if err != nil {
+		return Decision{}, fmt.Errorf("evaluate the cluster after the request: %w", err)
+	}
+	dec := Decision{Allowed: true, Outcome: Evaluated}
+	for _, f := range introduced(before.Findings, after.Findings) {
+		switch enforcementOf(f, d.opt.Enforcement) {
+		case Deny:
+			dec.Denied = append(dec.Denied, f)
+		case Warn:
+			dec.Warned = append(dec.Warned, f)
+		default:
+			dec.Recorded = append(dec.Recorded, f)
+		}
+	}
+	if len(dec.Denied) > 0 {
+		dec.Allowed = false
+		dec.Message = denyMessage(dec.Denied)
+	}
+	for _, f := range dec.Warned {
+		dec.Warnings = append(dec.Warnings, warning(f))
+	}
+	return dec, nil
+}
+
+// excluded says whether req is about an excluded namespace or an object in one.
+func (d *Decider) excluded(req Request) bool {
+	ns := req.Namespace
+	if req.Kind.Group == "" && req.Kind.Kind == "Namespace" {
+		ns = req.Name
+	}
+	return ns != "" && slices.Contains(d.opt.Exclude, ns)
+}
+
+// unchanged says whether an UPDATE leaves what the model reads as it is
+// (status updates, resourceVersion bumps): such requests skip evaluation.
+func unchanged(st *State, key string, obj *unstructured.Unstructured) bool {
+	cur := st.lookup(key)
+	if cur == nil {
+		return false
+	}
+	return equalIgnoringMeta(cur.Data, obj.Object)
+}
+
+// inputs are this cluster with objs, and the peers.
+func (d *Decider) inputs(st *State, objs []*source.Object) []model.ClusterInput {
+	in := make([]model.ClusterInput, 0, 1+len(st.Peers))
+	// The cache lists every Secret the model reads, so absent ones are absent.
+	in = append(in, model.ClusterInput{Name: d.opt.Cluster, Objects: objs, Complete: []string{"Secret"}})
+	return append(in, st.Peers...)
+}
+
+// beforeReview evaluates st once per generation, whoever asks first.
+func (d *Decider) beforeReview(ctx context.Context, st *State) (*checks.Review, error) {
+	d.mu.Lock()
+	b := d.before[st.Generation]
+	if b == nil {
+		b = &beforeReview{}
+		if len(d.before) >= 4 {
+			clear(d.before) // older generations are not asked for again
+		}
+		d.before[st.Generation] = b
+	}
+	d.mu.Unlock()
+	b.once.Do(func() {
+		// Not the request's context: the result is shared with other requests.
+		b.review, b.err = d.engine.Review(context.WithoutCancel(ctx), d.inputs(st, st.objects), d.opt.Review)
+	})
+	if b.err != nil {
+		d.mu.Lock()
+		if d.before[st.Generation] == b {
+			delete(d.before, st.Generation) // retry on the next request
+		}
+		d.mu.Unlock()
+		return nil, fmt.Errorf("evaluate the cluster before the request: %w", b.err)
+	}
+	return b.review, nil
+}
