@@ -331,3 +331,35 @@ func TestShowModel(t *testing.T) {
 		t.Errorf("model: %+v", m)
 	}
 }
+
+// Hostile input is bounded and reported per file; the rest is linted.
+func TestHostileInputIsBoundedAndReported(t *testing.T) {
+	bomb := "a: &a [x, x, x, x, x, x, x, x, x]\n"
+	for i, prev := 0, "a"; i < 9; i++ {
+		name := string(rune('b' + i))
+		bomb += name + ": &" + name + " [*" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + ", *" + prev + "]\n"
+		prev = name
+	}
+	dir := brokenFleet(t, map[string]string{
+		"fleet/cluster1/bomb.yaml":   bomb,
+		"fleet/cluster1/binary.yaml": "\x00\x01\x02ELF",
+		"fleet/cluster1/latin1.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: caf\xe9\n",
+	})
+	code, out, _ := runCLI(t, dir, "", "lint", "--fleet", "fleet", "-o", "json")
+	if code != exitError {
+		t.Fatalf("exit %d, want %d", code, exitError)
+	}
+	r := decodeReport(t, out)
+	files := map[string]bool{}
+	for _, e := range r.Errors {
+		files[filepath.Base(e.File)] = true
+	}
+	for _, f := range []string{"bomb.yaml", "binary.yaml", "latin1.yaml"} {
+		if !files[f] {
+			t.Errorf("no error reported for %s: %+v", f, r.Errors)
+		}
+	}
+	if len(r.Findings) == 0 {
+		t.Error("the good files were not linted")
+	}
+}
