@@ -11,7 +11,6 @@ import (
 	"github.com/meshcheck/meshcheck/source"
 )
 
-
 func tree(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()

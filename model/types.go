@@ -266,7 +266,7 @@ type RemoteSecret struct {
 	// values are ciphertext and say nothing about the kubeconfig applied.
 	Encrypted bool          `json:"encrypted,omitempty"`
 	Entries   []SecretEntry `json:"entries"`
-	Source            Source        `json:"source"`
+	Source    Source        `json:"source"`
 }
 
 // SecretEntry is one data key of a remote secret: the cluster it names and
