@@ -8,6 +8,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
 include hack/envtest.mk
+include hack/testdeps.mk
 
 .PHONY: all build demo test check-format vet policy-check go-test docs fuzz bench clean help
 
@@ -38,7 +39,7 @@ policy-check:
 
 # envtest tests (webhook, audit) need a real kube-apiserver and etcd: built
 # from Go modules into bin/k8s by hack/envtest.mk, once, then cached.
-go-test: envtest-bins
+go-test: envtest-bins test-deps
 	$(GO) test ./...
 
 ## docs: regenerate docs/rules/ from the rules' METADATA and fixtures

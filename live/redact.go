@@ -1,7 +1,6 @@
 package live
 
 import (
-	"encoding/base64"
 	"encoding/pem"
 	"maps"
 
@@ -35,7 +34,8 @@ func redact(obj *source.Object) map[string]any {
 	if obj.Kind() != "Secret" {
 		return out
 	}
-	delete(out, "stringData")
+	// Written as stringData: the redacted values are text meant to be read.
+	delete(out, "data")
 	data := map[string]any{}
 	for _, key := range secretKeys(obj) {
 		v := secretValue(obj, key)
@@ -45,9 +45,9 @@ func redact(obj *source.Object) map[string]any {
 		default:
 			v = publicCerts(v)
 		}
-		data[key] = base64.StdEncoding.EncodeToString(v)
+		data[key] = string(v)
 	}
-	out["data"] = data
+	out["stringData"] = data
 	return out
 }
 
@@ -102,4 +102,3 @@ func publicCerts(b []byte) []byte {
 	}
 	return out
 }
-

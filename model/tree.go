@@ -126,6 +126,7 @@ func (t tree) mapAt(path string) map[string]any {
 // sourceAt builds the provenance of path inside obj.
 func sourceAt(obj *source.Object, cluster, path string, embedded bool) Source {
 	s := Source{Cluster: cluster, Object: refOf(obj), Path: path, File: obj.Origin.File}
+	s.ResourceVersion, _ = lookup(obj.Data, "metadata.resourceVersion").(string)
 	if s.File == "" {
 		return s
 	}

@@ -28,6 +28,9 @@ type Source struct {
 	File    string    `json:"file,omitempty"`
 	Line    int       `json:"line,omitempty"`
 	Column  int       `json:"column,omitempty"`
+	// ResourceVersion is the object's metadata.resourceVersion when it was
+	// read from a cluster (audit), so a fact says which version it saw.
+	ResourceVersion string `json:"resource_version,omitempty"`
 }
 
 // ObjectRef names a Kubernetes object (or a Helm values file, kind "HelmValues").

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/meshcheck/meshcheck/checks"
+	"github.com/meshcheck/meshcheck/model"
 )
 
 // Result is everything a front-end hands to a writer.
@@ -17,6 +18,8 @@ type Result struct {
 	Rules    []checks.Rule    // the catalog of rules that were evaluated (for SARIF rule metadata)
 	Summary  checks.Summary
 	Errors   []InputError // problems reading inputs (bad YAML, unreachable cluster): the run went on
+	Clusters []string     // audit: the clusters read (policyreport writes one report each)
+	Fleet    *model.Fleet // optional: the fleet model, for formats that draw it (markdown)
 }
 
 // InputError is a problem with one input that did not stop the run. Its JSON
@@ -48,6 +51,8 @@ var formats = []struct {
 	{"sarif", writeSARIF},
 	{"junit", writeJUnit},
 	{"github", writeGitHub},
+	{"markdown", writeMarkdown},
+	{"policyreport", writePolicyReport},
 }
 
 // Formats lists the accepted -o values in help order.

@@ -10,8 +10,12 @@ import (
 // ascii format falls back to a grouped list, which stays readable.
 const MaxDiagramClusters = 10
 
-// boxesPerRow keeps a network box within about 100 columns.
-const boxesPerRow = 3
+// boxesPerRow keeps a network box within about 100 columns, and maxWidth
+// is how wide a row of network boxes may grow.
+const (
+	boxesPerRow = 3
+	maxWidth    = 100
+)
 
 // writeASCII draws networks as boxes holding their clusters, each cluster
 // with its control plane and east-west gateway, then the links as arrows.
@@ -24,6 +28,7 @@ func writeASCII(w io.Writer, v *View) error {
 		asciiList(p, v)
 		return p.err
 	}
+	var frames [][]string
 	for _, n := range v.Networks {
 		var boxes [][]string
 		for _, name := range n.Clusters {
@@ -35,17 +40,21 @@ func writeASCII(w io.Writer, v *View) error {
 		if w := Worst(n.Findings); w > 0 {
 			title += " !! " + codes(n.Findings)
 		}
-		p.printf("\n%s", frame(title, rows(boxes)))
+		frames = append(frames, strings.Split(strings.TrimSuffix(frame(title, rows(boxes, boxesPerRow)), "\n"), "\n"))
+	}
+	// Network boxes sit side by side as long as a row fits maxWidth columns.
+	for i := 0; i < len(frames); {
+		n, width := 0, 0
+		for i+n < len(frames) && (n == 0 || width+2+len(frames[i+n][0]) <= maxWidth) {
+			width += len(frames[i+n][0]) + 2
+			n++
+		}
+		p.printf("\n%s\n", strings.Join(rows(frames[i:i+n], n), "\n"))
+		i += n
 	}
 	if len(v.Links) > 0 {
 		p.printf("\n")
-		width := 0
-		for _, l := range v.Links {
-			width = max(width, len(l.From))
-		}
-		for _, l := range v.Links {
-			p.printf("  %-*s %s %s%s\n", width, l.From, arrow(l), l.To, linkNote(l))
-		}
+		asciiLinks(p, v)
 		p.printf("\n  ---> remote secret (istiod of the left cluster reads the right one)\n  ===> control plane (the right cluster's istiod serves the left one)\n  - -> remote secret naming no known cluster\n")
 	}
 	if len(v.Fleet) > 0 {
@@ -101,11 +110,11 @@ func box(lines []string) []string {
 	return append(out, out[0])
 }
 
-// rows lays boxes side by side, boxesPerRow at a time.
-func rows(boxes [][]string) []string {
+// rows lays boxes side by side, perRow at a time, top-aligned.
+func rows(boxes [][]string, perRow int) []string {
 	var out []string
-	for i := 0; i < len(boxes); i += boxesPerRow {
-		row := boxes[i:min(i+boxesPerRow, len(boxes))]
+	for i := 0; i < len(boxes); i += perRow {
+		row := boxes[i:min(i+perRow, len(boxes))]
 		height := 0
 		for _, b := range row {
 			height = max(height, len(b))
@@ -175,39 +184,88 @@ func codes(fs []Finding) string {
 	return strings.Join(out, " ")
 }
 
-// asciiList is the fallback for large fleets: networks with their clusters
-// on one line each, then link counts.
+// asciiLinks prints one line per source cluster and kind of link, so that
+// a full mesh of n clusters takes n lines rather than n*(n-1).
+func asciiLinks(p *errWriter, v *View) {
+	width := 0
+	for _, l := range v.Links {
+		width = max(width, len(l.From))
+	}
+	type key struct{ from, arrow string }
+	var order []key
+	targets := map[key][]string{}
+	for _, l := range v.Links {
+		k := key{l.From, arrow(l)}
+		if _, ok := targets[k]; !ok {
+			order = append(order, k)
+		}
+		targets[k] = append(targets[k], l.To+linkNote(l))
+	}
+	for _, k := range order {
+		list := strings.Join(targets[k], ", ")
+		if m := meshOf(v, k.from); k.arrow == "--->" && m != nil && len(m.Clusters) > 3 && len(targets[k]) == len(m.Clusters)-1 && !strings.Contains(list, "!!") {
+			list = fmt.Sprintf("all %d other clusters of mesh %s", len(targets[k]), m.MeshID)
+		}
+		p.printf("  %-*s %s %s\n", width, k.from, k.arrow, list)
+	}
+}
+
+// asciiList is the fallback for large fleets: each mesh with its networks,
+// one line per network listing its clusters, then link counts.
 func asciiList(p *errWriter, v *View) {
-	p.printf("\n%d clusters: too many to draw, grouped by network\n", len(v.Clusters))
-	for _, n := range v.Networks {
-		p.printf("\n[network %s]  gateways: %d\n", n.Name, len(n.Gateways))
-		for _, name := range n.Clusters {
-			c := v.Cluster(name)
-			if c == nil {
+	p.printf("\n%d clusters: too many to draw, grouped by mesh and network\n", len(v.Clusters))
+	for _, m := range v.Meshes {
+		p.printf("\n[mesh %s] %d clusters, %s\n", m.MeshID, len(m.Clusters), m.Model)
+		for _, n := range v.Networks {
+			var members []string
+			for _, name := range n.Clusters {
+				c := v.Cluster(name)
+				if c == nil || !contains(m.Clusters, name) {
+					continue
+				}
+				s := c.Name + " [" + c.Role
+				if c.Role == "remote" {
+					s += " of " + c.Primary
+				}
+				s += "]"
+				if fs := c.AllFindings(); len(fs) > 0 {
+					s += " !! " + codes(fs)
+				}
+				members = append(members, s)
+			}
+			if len(members) == 0 {
 				continue
 			}
-			s := fmt.Sprintf("  - %s [%s]", c.Name, c.Role)
-			if c.Role == "remote" {
-				s += " served by " + c.Primary
+			gw := "no e-w gateway"
+			if len(n.Gateways) > 0 {
+				gw = plural(len(n.Gateways), "e-w gateway", "e-w gateways")
 			}
-			if fs := c.AllFindings(); len(fs) > 0 {
-				s += "  !! " + codes(fs)
+			line := "  " + n.Name + " (" + gw + "): " + strings.Join(members, ", ")
+			if len(n.Findings) > 0 {
+				line += " !! " + codes(n.Findings)
 			}
-			p.printf("%s\n", s)
+			p.printf("%s\n", line)
 		}
 	}
-	kinds := map[string]int{}
+	var secrets, cps int
 	for _, l := range v.Links {
 		switch {
 		case !l.Resolved:
-			kinds["unresolved remote secrets"]++
-			p.printf("\n  %s %s %s?  (unknown cluster)", l.From, arrow(l), l.To)
+			p.printf("  %s %s %s%s\n", l.From, arrow(l), l.To, linkNote(l))
 		case l.Kind == LinkControlPlane:
-			kinds["remote -> primary links"]++
+			cps++
 		default:
-			kinds["remote secrets"]++
+			secrets++
 		}
 	}
-	p.printf("\nlinks: %d remote secrets, %d remote -> primary, %d naming unknown clusters\n",
-		kinds["remote secrets"], kinds["remote -> primary links"], kinds["unresolved remote secrets"])
+	p.printf("\nlinks: %d remote secrets, %d remote -> primary\n", secrets, cps)
+}
+
+func meshOf(v *View, cluster string) *Mesh {
+	for _, m := range v.Meshes {
+		if contains(m.Clusters, cluster) {
+			return m
+		}
+	}
+	return nil
 }

@@ -1,6 +1,8 @@
 package topology
 
 import (
+	"strings"
+
 	"github.com/meshcheck/meshcheck/checks"
 	"github.com/meshcheck/meshcheck/model"
 )
@@ -40,6 +42,13 @@ func attach(v *View, fleet *model.Fleet, f checks.Finding) {
 	for i, cp := range mc.ControlPlanes {
 		for _, s := range cp.Sources {
 			if o.Kind != "" && s.Object.Kind == o.Kind && s.Object.Name == o.Name && s.Object.Namespace == o.Namespace && i < len(c.ControlPlanes) {
+				// A network finding read from the install belongs to the
+				// network box rather than to the control plane.
+				if n := networkOf(v, c); n != nil && strings.HasPrefix(f.Rule, "NW") {
+					tf.Element = n.ID
+					n.Findings = append(n.Findings, tf)
+					return
+				}
 				tcp := c.ControlPlanes[i]
 				tf.Element = tcp.ID
 				tcp.Findings = append(tcp.Findings, tf)
@@ -60,6 +69,15 @@ func attach(v *View, fleet *model.Fleet, f checks.Finding) {
 	}
 	tf.Element = c.ID
 	c.Findings = append(c.Findings, tf)
+}
+
+func networkOf(v *View, c *Cluster) *Network {
+	for _, n := range v.Networks {
+		if contains(n.Clusters, c.Name) && n.Name != Unknown {
+			return n
+		}
+	}
+	return nil
 }
 
 func contains(s []string, v string) bool {

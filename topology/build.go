@@ -49,8 +49,8 @@ func buildCluster(c *model.Cluster) *Cluster {
 	}
 	for _, cp := range c.ControlPlanes {
 		out.ControlPlanes = append(out.ControlPlanes, &ControlPlane{
-			ID:        "cp/" + c.Name + "/" + cp.Namespace + "/" + or(cp.Revision, "default"),
-			Cluster:   c.Name, Namespace: cp.Namespace, Revision: or(cp.Revision, "default"),
+			ID:      "cp/" + c.Name + "/" + cp.Namespace + "/" + or(cp.Revision, "default"),
+			Cluster: c.Name, Namespace: cp.Namespace, Revision: or(cp.Revision, "default"),
 			Role: cp.Role, MeshID: factOr(cp.MeshID), TrustDomain: factOr(cp.TrustDomain),
 			Ambient: cp.Ambient != nil && cp.Ambient.Value,
 		})
@@ -87,7 +87,7 @@ func buildNetworks(fleet *model.Fleet, clusters []*Cluster) []*Network {
 		}
 		unknown.Clusters = append(unknown.Clusters, c.Name)
 	}
-	slices.SortFunc(out, func(a, b *Network) int { return cmp.Compare(a.Name, b.Name) })
+	slices.SortFunc(out, func(a, b *Network) int { return naturalCompare(a.Name, b.Name) })
 	if unknown != nil {
 		out = append(out, unknown)
 	}
@@ -154,3 +154,32 @@ func or(s, def string) string {
 
 // objectString renders a finding's object as kubectl users read it.
 func objectString(o checks.ObjectRef) string { return strings.TrimSpace(o.String()) }
+
+// naturalCompare orders names with numbers the way people count:
+// network2 before network10.
+func naturalCompare(a, b string) int {
+	for a != "" && b != "" {
+		da, db := digits(a), digits(b)
+		if da > 0 && db > 0 {
+			na, nb := strings.TrimLeft(a[:da], "0"), strings.TrimLeft(b[:db], "0")
+			if c := cmp.Or(cmp.Compare(len(na), len(nb)), cmp.Compare(na, nb)); c != 0 {
+				return c
+			}
+			a, b = a[da:], b[db:]
+			continue
+		}
+		if a[0] != b[0] {
+			return cmp.Compare(a[0], b[0])
+		}
+		a, b = a[1:], b[1:]
+	}
+	return cmp.Compare(len(a), len(b))
+}
+
+func digits(s string) int {
+	n := 0
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	return n
+}

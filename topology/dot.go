@@ -11,6 +11,7 @@ import (
 // clusters (subgraphs), clusters are boxes, links are edges.
 func writeDOT(w io.Writer, v *View) error {
 	p := &errWriter{w: w}
+	nodeID := newNodeIDs(v)
 	p.printf("digraph fleet {\n  rankdir=LR;\n  compound=true;\n  node [shape=box, style=\"rounded,filled\", fillcolor=\"#eef4ff\", fontname=\"Helvetica\"];\n  edge [fontname=\"Helvetica\", fontsize=10];\n")
 	for _, m := range v.Meshes {
 		p.printf("  // mesh %s: %s\n", dotComment(m.MeshID), dotComment(m.Model))
@@ -23,7 +24,7 @@ func writeDOT(w io.Writer, v *View) error {
 		if len(n.Findings) > 0 {
 			title += " ⚠ " + codes(n.Findings)
 		}
-		p.printf("  subgraph %s {\n    label=%s;\n    style=dashed;\n", "cluster_"+nodeID(n.ID), dotQuote(title))
+		p.printf("  subgraph %s {\n    label=%s;\n    style=dashed;\n", "cluster_"+nodeID[n.ID], dotQuote(title))
 		if len(n.Findings) > 0 {
 			p.printf("    color=\"#cc0000\";\n")
 		}
@@ -39,16 +40,20 @@ func writeDOT(w io.Writer, v *View) error {
 			case checks.Warning:
 				attrs = `, fillcolor="#ffe8b3", color="#cc8800"`
 			}
-			p.printf("    %s [label=%s%s];\n", nodeID(c.ID), dotQuote(strings.Join(clusterLabel(c), "\n")), attrs)
+			p.printf("    %s [label=%s%s];\n", nodeID[c.ID], dotQuote(strings.Join(clusterLabel(c), "\n")), attrs)
 		}
 		p.printf("  }\n")
 	}
+	both, skip := pairs(v)
 	for _, l := range v.Links {
-		to := nodeID("cluster/" + l.To)
+		if skip[l.ID] {
+			continue
+		}
+		to := nodeID["cluster/"+l.To]
 		attrs := ""
 		switch {
 		case !l.Resolved:
-			to = nodeID("unknown/" + l.To)
+			to = nodeID["unknown/"+l.To]
 			p.printf("  %s [label=%s, style=\"dashed,rounded\", color=\"#cc0000\", fillcolor=white];\n", to, dotQuote(l.To+"?"))
 			attrs = `, style=dashed, color="#cc0000"`
 		case l.Kind == LinkControlPlane:
@@ -57,7 +62,14 @@ func writeDOT(w io.Writer, v *View) error {
 		if len(l.Findings) > 0 {
 			attrs += `, color="#cc0000", fontcolor="#cc0000"`
 		}
-		p.printf("  %s -> %s [label=%s%s];\n", nodeID("cluster/"+l.From), to, dotQuote(linkLabel(l)), attrs)
+		if to == "" || nodeID["cluster/"+l.From] == "" {
+			continue
+		}
+		label := linkLabel(l)
+		if both[l.ID] {
+			label, attrs = "remote secrets", attrs+", dir=both"
+		}
+		p.printf("  %s -> %s [label=%s%s];\n", nodeID["cluster/"+l.From], to, dotQuote(label), attrs)
 	}
 	p.printf("}\n")
 	return p.err

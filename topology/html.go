@@ -11,7 +11,7 @@ import (
 // highlights its element. Nothing is loaded from the network.
 func writeHTML(w io.Writer, v *View) error {
 	var svg bytes.Buffer
-	if err := writeSVG(&svg, v); err != nil {
+	if err := WriteSVG(&svg, v); err != nil {
 		return err
 	}
 	p := &errWriter{w: w}
@@ -67,6 +67,7 @@ func describeElement(v *View, id string) string {
 
 const pageCSS = `body{font-family:Helvetica,Arial,sans-serif;margin:1.5em;color:#222}
 .diagram{overflow:auto;border:1px solid #ddd;padding:.5em}
+#topology{max-width:100%;height:auto}
 #findings{list-style:none;padding:0}
 #findings li{border-left:5px solid #999;margin:.4em 0;padding:.4em .6em;cursor:pointer;background:#fafafa}
 #findings li.error{border-color:#c00}#findings li.warning{border-color:#c80}#findings li.info{border-color:#48c}

@@ -85,3 +85,30 @@ func secretFor(from *model.Cluster, to string, fleet *model.Fleet) string {
 	}
 	return ""
 }
+
+// pairs finds remote secrets held both ways between two clusters, with no
+// finding on either: diagrams draw each such pair as one double-headed
+// line (both), leaving the other direction out (skip). A full mesh of n
+// clusters then draws n*(n-1)/2 lines rather than n*(n-1).
+func pairs(v *View) (both, skip map[string]bool) {
+	both, skip = map[string]bool{}, map[string]bool{}
+	byID := map[string]*Link{}
+	for _, l := range v.Links {
+		byID[l.ID] = l
+	}
+	plain := func(l *Link) bool {
+		return l != nil && l.Kind == LinkRemoteSecret && l.Resolved && len(l.Findings) == 0
+	}
+	for _, l := range v.Links {
+		rev := byID["link/"+l.Kind+"/"+l.To+"/"+l.From]
+		if !plain(l) || !plain(rev) {
+			continue
+		}
+		if l.From < l.To {
+			both[l.ID] = true
+		} else {
+			skip[l.ID] = true
+		}
+	}
+	return both, skip
+}

@@ -14,51 +14,65 @@ import (
 // findings are red (errors) or amber (warnings) and show the rule codes.
 func writeMermaid(w io.Writer, v *View) error {
 	p := &errWriter{w: w}
+	nodeID := newNodeIDs(v)
 	p.printf("flowchart LR\n")
 	for _, m := range v.Meshes {
-		p.printf("  %%%% mesh %s: %s\n", m.MeshID, m.Model)
+		p.printf("  %%%% mesh %s: %s\n", dotComment(m.MeshID), dotComment(m.Model))
 	}
 	for _, n := range v.Networks {
 		title := "network " + n.Name
 		if len(n.Findings) > 0 {
 			title += " ⚠ " + codes(n.Findings)
 		}
-		p.printf("  subgraph %s[\"%s\"]\n", nodeID(n.ID), mermaidText(title))
+		p.printf("  subgraph %s[\"%s\"]\n", nodeID[n.ID], mermaidText(title))
 		for _, name := range n.Clusters {
 			if c := v.Cluster(name); c != nil {
-				p.printf("    %s[\"%s\"]\n", nodeID(c.ID), strings.Join(mermaidLines(clusterLabel(c)), "<br/>"))
+				p.printf("    %s[\"%s\"]\n", nodeID[c.ID], strings.Join(mermaidLines(clusterLabel(c)), "<br/>"))
 			}
 		}
 		p.printf("  end\n")
 	}
 	for _, l := range v.Links {
 		if !l.Resolved {
-			p.printf("  %s[\"%s?\"]\n", nodeID("unknown/"+l.To), mermaidText(l.To))
+			p.printf("  %s[\"%s?\"]\n", nodeID["unknown/"+l.To], mermaidText(l.To))
 		}
 	}
 	var red, amber, dashed []string
-	for i, l := range v.Links {
-		to := nodeID("cluster/" + l.To)
-		if !l.Resolved {
-			to = nodeID("unknown/" + l.To)
-			dashed = append(dashed, itoa(i))
+	drawn := 0
+	both, skip := pairs(v)
+	for _, l := range v.Links {
+		if skip[l.ID] {
+			continue
 		}
+		to := nodeID["cluster/"+l.To]
+		if !l.Resolved {
+			to = nodeID["unknown/"+l.To]
+		}
+		if to == "" || nodeID["cluster/"+l.From] == "" {
+			continue
+		}
+		if !l.Resolved {
+			dashed = append(dashed, strconv.Itoa(drawn))
+		}
+		drawn++
 		label := linkLabel(l)
 		switch {
 		case l.Kind == LinkControlPlane:
-			p.printf("  %s ==>|\"%s\"| %s\n", nodeID("cluster/"+l.From), mermaidText(label), to)
+			p.printf("  %s ==>|\"%s\"| %s\n", nodeID["cluster/"+l.From], mermaidText(label), to)
 		case !l.Resolved:
-			p.printf("  %s -.->|\"%s\"| %s\n", nodeID("cluster/"+l.From), mermaidText(label), to)
+			p.printf("  %s -.->|\"%s\"| %s\n", nodeID["cluster/"+l.From], mermaidText(label), to)
+		case both[l.ID]:
+			p.printf("  %s <-->|\"remote secrets\"| %s\n", nodeID["cluster/"+l.From], to)
 		default:
-			p.printf("  %s -->|\"%s\"| %s\n", nodeID("cluster/"+l.From), mermaidText(label), to)
+			p.printf("  %s -->|\"%s\"| %s\n", nodeID["cluster/"+l.From], mermaidText(label), to)
 		}
 	}
 	for _, c := range v.Clusters {
 		switch Worst(c.AllFindings()) {
 		case checks.Error:
-			red = append(red, nodeID(c.ID))
+			red = append(red, nodeID[c.ID])
 		case checks.Warning:
-			amber = append(amber, nodeID(c.ID))
+			amber = append(amber, nodeID[c.ID])
 		}
 	}
 	p.printf("  classDef error fill:#fdd,stroke:#c00,stroke-width:2px\n  classDef warning fill:#ffe8b3,stroke:#c80\n")
@@ -110,18 +124,43 @@ func linkLabel(l *Link) string {
 	return s
 }
 
-// nodeID turns an element ID into an identifier every renderer accepts.
-func nodeID(id string) string {
-	var b strings.Builder
-	b.WriteString("n_")
-	for _, r := range id {
-		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
-			b.WriteRune(r)
-		} else {
-			b.WriteString("_" + itoa(int(r)) + "_")
+// nodeIDs gives every drawable element an identifier that Mermaid and
+// Graphviz accept: its name with other characters turned into "_", and a
+// numeric suffix when two names would collide (us-east and us_east).
+type nodeIDs map[string]string
+
+func newNodeIDs(v *View) nodeIDs {
+	ids := nodeIDs{}
+	used := map[string]bool{}
+	add := func(id, prefix, name string) {
+		if _, ok := ids[id]; ok {
+			return
+		}
+		base := prefix + strings.Map(func(r rune) rune {
+			if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+				return r
+			}
+			return '_'
+		}, name)
+		out := base
+		for i := 2; used[out]; i++ {
+			out = base + "_" + strconv.Itoa(i)
+		}
+		used[out] = true
+		ids[id] = out
+	}
+	for _, n := range v.Networks {
+		add(n.ID, "net_", n.Name)
+	}
+	for _, c := range v.Clusters {
+		add(c.ID, "c_", c.Name)
+	}
+	for _, l := range v.Links {
+		if !l.Resolved {
+			add("unknown/"+l.To, "unknown_", l.To)
 		}
 	}
-	return b.String()
+	return ids
 }
 
 func mermaidLines(lines []string) []string {
@@ -134,7 +173,5 @@ func mermaidLines(lines []string) []string {
 
 // mermaidText escapes what would end a quoted Mermaid label.
 func mermaidText(s string) string {
-	return strings.NewReplacer(`"`, "#quot;", "<", "#lt;", ">", "#gt;", "|", "#124;").Replace(s)
+	return strings.NewReplacer(`"`, "#quot;", "<", "#lt;", ">", "#gt;", "|", "#124;", "\n", " ", "\r", " ").Replace(s)
 }
-
-func itoa(i int) string { return strconv.Itoa(i) }

@@ -1,10 +1,12 @@
 package topology
 
 import (
+	"cmp"
 	"fmt"
 	"html"
 	"io"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/meshcheck/meshcheck/checks"
@@ -17,7 +19,8 @@ const (
 	lineH      = 16
 	pad        = 14
 	netGap     = 50
-	netsPerRow = 4
+	netsPerRow = 5
+	arcMax     = 150 // how far a link's control point bows at most (the curve reaches half of it)
 )
 
 type rect struct{ x, y, w, h float64 }
@@ -37,12 +40,28 @@ func place(v *View) layout {
 	if extra := unknownTargets(v); len(extra) > 0 {
 		nets = append(nets[:len(nets):len(nets)], &Network{ID: "network/?unresolved", Name: "names no known cluster", Clusters: extra})
 	}
-	x, y, rowH := float64(pad), float64(40), 0.0
-	for i, n := range nets {
-		if i > 0 && i%netsPerRow == 0 {
-			x, y = pad, y+rowH+netGap
-			rowH = 0
+	// Each mesh starts a row of its own, so that its links stay among its
+	// networks rather than crossing the whole picture.
+	meshOf := func(n *Network) int {
+		for i, m := range v.Meshes {
+			for _, c := range n.Clusters {
+				if contains(m.Clusters, c) {
+					return i
+				}
+			}
 		}
+		return len(v.Meshes)
+	}
+	nets = slices.Clone(nets)
+	slices.SortStableFunc(nets, func(a, b *Network) int { return cmp.Compare(meshOf(a), meshOf(b)) })
+	x, y, rowH := float64(pad), float64(40+arcMax/2), 0.0
+	inRow := 0
+	for i, n := range nets {
+		if i > 0 && (inRow == netsPerRow || meshOf(n) != meshOf(nets[i-1])) {
+			x, y = pad, y+rowH+netGap+arcMax/2
+			rowH, inRow = 0, 0
+		}
+		inRow++
 		cy := y + 28
 		for _, name := range n.Clusters {
 			h := float64(len(svgLines(v, name))*lineH + 12)
@@ -55,7 +74,7 @@ func place(v *View) layout {
 		x += r.w + netGap
 		lo.w = max(lo.w, x)
 	}
-	lo.h = y + rowH + pad
+	lo.h = y + rowH + arcMax/2
 	return lo
 }
 
@@ -76,17 +95,19 @@ func svgLines(v *View, name string) []string {
 	return []string{name + "?"}
 }
 
-// writeSVG draws the view as an inline SVG. Every element carries
+// WriteSVG draws the view as an SVG (the picture of the html format; docs
+// embed it as a file). Every element carries
 // data-element (its view ID) so the page can highlight it.
-func writeSVG(w io.Writer, v *View) error {
+func WriteSVG(w io.Writer, v *View) error {
 	lo := place(v)
 	p := &errWriter{w: w}
 	p.printf(`<svg xmlns="http://www.w3.org/2000/svg" id="topology" width="%.0f" height="%.0f" viewBox="0 0 %.0f %.0f" font-family="Helvetica, Arial, sans-serif" font-size="12">`+"\n", lo.w, lo.h, lo.w, lo.h)
-	p.printf(`<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="context-stroke"/></marker></defs>` + "\n")
+	p.printf(`<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="10" markerHeight="10" markerUnits="userSpaceOnUse" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="context-stroke"/></marker></defs>` + "\n")
 	for _, m := range v.Meshes {
-		p.printf(`<g class="mesh" data-element="%s"><text x="%d" y="24" font-size="15" font-weight="bold">%s</text></g>`+"\n", m.ID, pad, esc("mesh "+m.MeshID+": "+m.Model))
+		p.printf(`<g class="mesh" data-element="%s"><text x="%d" y="24" font-size="15" font-weight="bold">%s</text></g>`+"\n", esc(m.ID), pad, esc("mesh "+m.MeshID+": "+m.Model))
 		break
 	}
+	p.printf(`<g class="legend" font-size="11" fill="#333"><text x="%d" y="44">thin line: remote secret (arrow points at the cluster it reads; two heads: both ways) · thick line: remote served by that primary · dashed red: names no known cluster · red/amber box: error/warning findings</text></g>`+"\n", pad)
 	for _, n := range append(v.Networks, &Network{ID: "network/?unresolved", Name: "names no known cluster", Clusters: unknownTargets(v)}) {
 		r, ok := lo.nets[n.ID]
 		if !ok {
@@ -104,10 +125,18 @@ func writeSVG(w io.Writer, v *View) error {
 			title += " ⚠ " + codes(n.Findings)
 		}
 		p.printf(`<g class="network" data-element="%s"><rect x="%.0f" y="%.0f" width="%.0f" height="%.0f" rx="10" fill="#f6f8fb" stroke="%s" stroke-dasharray="6 4" stroke-width="1.5"/><text x="%.0f" y="%.0f" font-weight="bold">%s</text></g>`+"\n",
-			n.ID, r.x, r.y, r.w, r.h, stroke, r.x+10, r.y+18, esc(title))
+			esc(n.ID), r.x, r.y, r.w, r.h, stroke, r.x+10, r.y+18, esc(title))
 	}
-	for i, l := range v.Links {
-		svgLink(p, lo, l, i)
+	// Two clusters holding remote secrets for each other (multi-primary)
+	// get one double-headed line, so a full mesh of n clusters draws
+	// n*(n-1)/2 lines rather than n*(n-1).
+	both, skip := pairs(v)
+	for _, l := range v.Links {
+		if skip[l.ID] {
+			p.printf(`<g class="link paired" data-element="%s"></g>`+"\n", esc(l.ID))
+			continue
+		}
+		svgLink(p, lo, l, both[l.ID])
 	}
 	for _, c := range v.Clusters {
 		svgCluster(p, lo.clusters[c.Name], c)
@@ -129,7 +158,7 @@ func svgCluster(p *errWriter, r rect, c *Cluster) {
 	case checks.Warning:
 		fill, stroke = "#ffe8b3", "#cc8800"
 	}
-	p.printf(`<g class="cluster" data-element="%s"><rect x="%.0f" y="%.0f" width="%.0f" height="%.0f" rx="6" fill="%s" stroke="%s" stroke-width="1.5"/>`, c.ID, r.x, r.y, r.w, r.h, fill, stroke)
+	p.printf(`<g class="cluster" data-element="%s"><rect x="%.0f" y="%.0f" width="%.0f" height="%.0f" rx="6" fill="%s" stroke="%s" stroke-width="1.5"/>`, esc(c.ID), r.x, r.y, r.w, r.h, fill, stroke)
 	p.printf(`<text x="%.0f" y="%.0f" font-weight="bold">%s</text></g>`+"\n", r.x+8, r.y+18, esc(c.Name+" ("+c.Role+")"))
 	lines := clusterLabel(c)[1:]
 	y := r.y + 18
@@ -138,14 +167,14 @@ func svgCluster(p *errWriter, r rect, c *Cluster) {
 		y += lineH
 		el := ""
 		if strings.HasPrefix(l, "istiod ") && cps < len(c.ControlPlanes) {
-			el = fmt.Sprintf(` class="control-plane" data-element="%s"`, c.ControlPlanes[cps].ID)
+			el = fmt.Sprintf(` class="control-plane" data-element="%s"`, esc(c.ControlPlanes[cps].ID))
 			cps++
 		}
 		p.printf(`<g%s><text x="%.0f" y="%.0f">%s</text></g>`+"\n", el, r.x+14, y, esc(l))
 	}
 }
 
-func svgLink(p *errWriter, lo layout, l *Link, i int) {
+func svgLink(p *errWriter, lo layout, l *Link, both bool) {
 	a, okA := lo.clusters[l.From]
 	b, okB := lo.clusters[l.To]
 	if !okA || !okB {
@@ -153,17 +182,18 @@ func svgLink(p *errWriter, lo layout, l *Link, i int) {
 	}
 	x1, y1 := a.center()
 	x2, y2 := b.center()
-	// Offset each direction sideways so that a pair of opposite links
+	// Links bow sideways (each direction to its own side) so that they go
+	// around the boxes between their ends and a pair of opposite links
 	// shows as two arrows.
 	dx, dy := x2-x1, y2-y1
 	d := math.Hypot(dx, dy)
 	if d == 0 {
 		return
 	}
-	ox, oy := -dy/d*6, dx/d*6
-	x1, y1, x2, y2 = x1+ox, y1+oy, x2+ox, y2+oy
-	sx, sy := clip(a, x1, y1, x2, y2)
-	ex, ey := clip(b, x2, y2, x1, y1)
+	bow := min(arcMax, 0.3*d+30)
+	cx, cy := (x1+x2)/2-dy/d*bow, (y1+y2)/2+dx/d*bow
+	sx, sy := clip(a, x1, y1, cx, cy)
+	ex, ey := clip(b, x2, y2, cx, cy)
 	stroke, dash, width := "#4a6fa5", "", 1.5
 	switch {
 	case !l.Resolved:
@@ -174,9 +204,18 @@ func svgLink(p *errWriter, lo layout, l *Link, i int) {
 	if len(l.Findings) > 0 {
 		stroke = "#cc0000"
 	}
-	mx, my := (sx+ex)/2, (sy+ey)/2
-	p.printf(`<g class="link %s" data-element="%s"><path d="M%.1f,%.1f L%.1f,%.1f" stroke="%s" stroke-width="%.1f"%s fill="none" marker-end="url(#arrow)"/><text x="%.0f" y="%.0f" font-size="10" fill="%s">%s</text></g>`+"\n",
-		l.Kind, l.ID, sx, sy, ex, ey, stroke, width, dash, mx+4, my-4, stroke, esc(linkLabel(l)))
+	mx, my := 0.25*sx+0.5*cx+0.25*ex, 0.25*sy+0.5*cy+0.25*ey
+	// Plain remote secrets go unlabelled (the legend says what a thin line
+	// is); labels are kept for what needs reading.
+	label, start := linkLabel(l), ""
+	if l.Kind == LinkRemoteSecret && l.Resolved && len(l.Findings) == 0 {
+		label = ""
+	}
+	if both {
+		start = ` marker-start="url(#arrow)"`
+	}
+	p.printf(`<g class="link %s" data-element="%s"><path d="M%.1f,%.1f Q%.1f,%.1f %.1f,%.1f" stroke="%s" stroke-width="%.1f"%s fill="none"%s marker-end="url(#arrow)"/><text x="%.0f" y="%.0f" font-size="10" fill="%s">%s</text></g>`+"\n",
+		esc(l.Kind), esc(l.ID), sx, sy, cx, cy, ex, ey, stroke, width, dash, start, mx+4, my-4, stroke, esc(label))
 }
 
 // clip returns where the segment from (x1,y1) inside r towards (x2,y2)

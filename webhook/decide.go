@@ -2,6 +2,7 @@ package webhook
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -120,13 +121,12 @@ func (d *Decider) Decide(ctx context.Context, st *State, req Request) (Decision,
 	if obj != nil && req.Operation == admissionv1.Update && unchanged(st, key, obj) {
 		return allow(Ignored)
 	}
-	before, err := d.beforeReview(ctx, st)
+	before, after, err := d.reviews(ctx, st, req, key, obj)
+	if errors.Is(err, errUnchanged) {
+		return allow(Ignored)
+	}
 	if err != nil {
 		return Decision{}, err
-	}
-	after, err := d.engine.Review(ctx, d.inputs(st, st.with(key, obj)), d.opt.Review)
-	if err != nil {
-		return Decision{}, fmt.Errorf("evaluate the cluster after the request: %w", err)
 	}
 	dec := Decision{Allowed: true, Outcome: Evaluated}
 	for _, f := range introduced(before.Findings, after.Findings) {
@@ -147,6 +147,56 @@ func (d *Decider) Decide(ctx context.Context, st *State, req Request) (Decision,
 		dec.Warnings = append(dec.Warnings, warning(f))
 	}
 	return dec, nil
+}
+
+// reviews evaluates the projection of st before and after the request.
+// A namespace outside the projection is evaluated with it, before and
+// after; the namespace of a namespaced object is added to both sides, as
+// the object may make it relevant (a Gateway in a new namespace).
+func (d *Decider) reviews(ctx context.Context, st *State, req Request, key string, obj *unstructured.Unstructured) (before, after *checks.Review, err error) {
+	var newObj *source.Object
+	if obj != nil {
+		newObj = &source.Object{Data: obj.Object}
+	}
+	var extraBefore, extraAfter []*source.Object
+	switch {
+	case isNamespace(req.Kind.Group, req.Kind.Kind) && !st.inProj[key]:
+		if req.OldObject != nil && signature(req.OldObject) == signatureOf(obj) && req.Operation == admissionv1.Update {
+			// Nothing the rules tell namespaces apart by changes.
+			return nil, nil, errUnchanged
+		}
+		extraBefore = []*source.Object{st.lookup(key)}
+		extraAfter = []*source.Object{newObj}
+		newObj = nil
+	case req.Namespace != "":
+		nsKey := objectKey("", "Namespace", "", req.Namespace)
+		if ns := st.lookup(nsKey); ns != nil && !st.inProj[nsKey] {
+			extraBefore = []*source.Object{ns}
+			extraAfter = extraBefore
+		}
+	}
+	if extraBefore == nil {
+		before, err = d.beforeReview(ctx, st)
+	} else {
+		before, err = d.engine.Review(ctx, d.inputs(st, st.with("", extraBefore...)), d.opt.Review)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("evaluate the cluster before the request: %w", err)
+	}
+	after, err = d.engine.Review(ctx, d.inputs(st, st.with(key, append(extraAfter, newObj)...)), d.opt.Review)
+	if err != nil {
+		return nil, nil, fmt.Errorf("evaluate the cluster after the request: %w", err)
+	}
+	return before, after, nil
+}
+
+var errUnchanged = errors.New("unchanged")
+
+func signatureOf(u *unstructured.Unstructured) string {
+	if u == nil {
+		return "\x00deleted"
+	}
+	return signature(u)
 }
 
 // excluded says whether req is about an excluded namespace or an object in one.
@@ -190,7 +240,7 @@ func (d *Decider) beforeReview(ctx context.Context, st *State) (*checks.Review, 
 	d.mu.Unlock()
 	b.once.Do(func() {
 		// Not the request's context: the result is shared with other requests.
-		b.review, b.err = d.engine.Review(context.WithoutCancel(ctx), d.inputs(st, st.objects), d.opt.Review)
+		b.review, b.err = d.engine.Review(context.WithoutCancel(ctx), d.inputs(st, st.proj), d.opt.Review)
 	})
 	if b.err != nil {
 		d.mu.Lock()
@@ -198,7 +248,7 @@ func (d *Decider) beforeReview(ctx context.Context, st *State) (*checks.Review, 
 			delete(d.before, st.Generation) // retry on the next request
 		}
 		d.mu.Unlock()
-		return nil, fmt.Errorf("evaluate the cluster before the request: %w", b.err)
+		return nil, b.err
 	}
 	return b.review, nil
 }

@@ -130,8 +130,12 @@ func (o *auditOptions) run(ctx context.Context, args []string, s streams) int {
 	for _, e := range review.Errors {
 		errs = append(errs, report.InputError{Message: e.Error()})
 	}
+	var names []string
+	for _, r := range results {
+		names = append(names, r.Input.Name)
+	}
 	res := report.Result{
-		Tool: "meshcheck", Version: version, Command: "audit",
+		Tool: "meshcheck", Version: version, Command: "audit", Clusters: names,
 		Findings: review.Findings, Rules: engine.Rules(),
 		Summary: checks.Summarize(review.Findings, len(results), 0),
 		Errors:  errs,

@@ -35,7 +35,7 @@ type command struct {
 
 // commands is both the dispatch table and the help listing.
 func commands() []command {
-	return []command{lintCommand(), auditCommand(), topologyCommand(), rulesCommand(), verifyCommand(), versionCommand()}
+	return []command{lintCommand(), auditCommand(), topologyCommand(), serveCommand(), rulesCommand(), verifyCommand(), versionCommand()}
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {

@@ -138,7 +138,7 @@ func (o *lintOptions) run(ctx context.Context, args []string, s streams) int {
 		inputErrs = append(inputErrs, report.InputError{Message: e.Error()})
 	}
 	res := report.Result{
-		Tool: "meshcheck", Version: version, Command: "lint",
+		Tool: "meshcheck", Version: version, Command: "lint", Fleet: review.Fleet,
 		Findings: findings, Rules: engine.Rules(),
 		Summary: checks.Summarize(findings, len(set.Clusters), len(set.Files)),
 		Errors:  inputErrs,

@@ -6,19 +6,21 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 
 	"github.com/meshcheck/meshcheck/checks"
 	"github.com/meshcheck/meshcheck/config"
 	"github.com/meshcheck/meshcheck/fileset"
+	"github.com/meshcheck/meshcheck/live"
 	"github.com/meshcheck/meshcheck/model"
 	"github.com/meshcheck/meshcheck/report"
 	"github.com/meshcheck/meshcheck/source"
 	"github.com/meshcheck/meshcheck/topology"
 )
 
-// topologyOptions are topology's flags: lint's inputs (and, later, audit's),
+// topologyOptions are topology's flags: lint's inputs or audit's,
 // a format, and the policies whose findings are pinned on the picture.
 type topologyOptions struct {
 	fleet      string
@@ -28,6 +30,9 @@ type topologyOptions struct {
 	format     string
 	outputFile string
 	policies   []string
+	// live holds audit's input flags; set, they make topology read live
+	// clusters as audit does instead of files.
+	live auditOptions
 }
 
 func (o *topologyOptions) AddFlags(fs *pflag.FlagSet) {
@@ -38,6 +43,20 @@ func (o *topologyOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVarP(&o.format, "output", "o", o.format, "output format: "+strings.Join(topology.Formats(), ", "))
 	fs.StringVar(&o.outputFile, "output-file", o.outputFile, "write the picture to this file instead of standard output")
 	fs.StringArrayVar(&o.policies, "policy", o.policies, "directory of additional Rego rules (repeatable)")
+	// Audit's inputs, with audit's meaning.
+	a := &o.live
+	fs.StringArrayVar(&a.kubeconfigs, "kubeconfig", a.kubeconfigs, "read live clusters: kubeconfig file (repeatable; as audit)")
+	fs.StringArrayVar(&a.contexts, "context", a.contexts, "read live clusters: kubeconfig context (repeatable; as audit)")
+	fs.BoolVar(&a.allContexts, "all-contexts", a.allContexts, "read live clusters: every context of the kubeconfig")
+	fs.BoolVar(&a.fromRemoteSecrets, "from-remote-secrets", a.fromRemoteSecrets, "read live clusters: also the clusters named by the remote secrets found")
+	fs.IntVar(&a.concurrency, "concurrency", a.concurrency, "live clusters read at once")
+	fs.DurationVar(&a.timeout, "timeout", a.timeout, "time allowed to read one live cluster")
+}
+
+// isLive says whether audit's inputs were asked for.
+func (o *topologyOptions) isLive() bool {
+	a := &o.live
+	return len(a.kubeconfigs) > 0 || len(a.contexts) > 0 || a.allContexts || a.fromRemoteSecrets
 }
 
 func topologyCommand() command {
@@ -46,7 +65,7 @@ func topologyCommand() command {
 		usage: "topology [flags] [PATH...]",
 		short: "Show the fleet's deployment model (clusters, networks, control planes, meshes) with its findings.",
 		flags: func(fs *pflag.FlagSet) func(context.Context, []string, streams) int {
-			o := &topologyOptions{format: "text"}
+			o := &topologyOptions{format: "text", live: auditOptions{concurrency: 4, timeout: 30 * time.Second, progress: new(bool)}}
 			o.AddFlags(fs)
 			return func(ctx context.Context, args []string, s streams) int { return o.run(ctx, args, s) }
 		},
@@ -61,9 +80,17 @@ func (o *topologyOptions) run(ctx context.Context, args []string, s streams) int
 	if err != nil {
 		return usageError(s, err)
 	}
-	// Audit inputs (--context, --all-contexts, --from-remote-secrets) plug
-	// in here: any function that returns []model.ClusterInput will do.
-	inputs, inputErrs, err := o.fileInputs(cfg, args, s)
+	// Both kinds of input end as []model.ClusterInput; the rest is shared.
+	var inputs []model.ClusterInput
+	var inputErrs []report.InputError
+	if o.isLive() {
+		if len(args) > 0 || o.fleet != "" || len(o.clusters) > 0 {
+			return usageError(s, fmt.Errorf("give either files (--fleet, --cluster, paths) or live clusters (--kubeconfig, --context, --all-contexts), not both"))
+		}
+		inputs, inputErrs, err = o.liveInputs(ctx, s)
+	} else {
+		inputs, inputErrs, err = o.fileInputs(cfg, args, s)
+	}
 	if err != nil {
 		return usageError(s, err)
 	}
@@ -105,6 +132,31 @@ func (o *topologyOptions) fileInputs(cfg *config.Config, args []string, s stream
 		errs = append(errs, report.InputError{File: e.File, Line: e.Line, Column: e.Column, Message: e.Err.Error()})
 	}
 	return set.Clusters, errs, nil
+}
+
+// liveInputs reads live clusters the way audit does (the same kinds, the
+// same redaction, --from-remote-secrets following peers).
+func (o *topologyOptions) liveInputs(ctx context.Context, s streams) ([]model.ClusterInput, []report.InputError, error) {
+	if o.live.concurrency < 1 || o.live.timeout <= 0 {
+		return nil, nil, fmt.Errorf("--concurrency must be at least 1 and --timeout positive")
+	}
+	targets, err := live.Targets(live.Selection{Kubeconfigs: o.live.kubeconfigs, Contexts: o.live.contexts, AllContexts: o.live.allContexts})
+	if err != nil {
+		return nil, nil, err
+	}
+	results, discoveryErrs := o.live.read(ctx, targets, s.err)
+	var inputs []model.ClusterInput
+	var errs []report.InputError
+	for _, r := range results {
+		inputs = append(inputs, r.Input)
+		for _, e := range r.Errors {
+			errs = append(errs, report.InputError{Cluster: e.Cluster, Message: e.Error()})
+		}
+	}
+	for _, e := range discoveryErrs {
+		errs = append(errs, report.InputError{Cluster: e.Cluster, Message: e.Error()})
+	}
+	return inputs, errs, nil
 }
 
 // write renders the view and reports input errors on stderr. Findings do

@@ -71,6 +71,8 @@ func Start(name string) (*Cluster, error) {
 	}
 	cfg, err := env.Start()
 	if err != nil {
+		// A failed CRD install leaves the servers running.
+		_ = env.Stop()
 		return nil, fmt.Errorf("start envtest %s: %w", name, err)
 	}
 	return &Cluster{Name: name, Env: env, Admin: cfg}, nil

@@ -14,10 +14,13 @@ import (
 	"k8s.io/client-go/rest"
 )
 
-// CopyScenario copies the manifests of src into dst, replacing the
-// kubeconfig under each remote-secret key that names a cluster of peers
-// with a real one for that cluster: the fleet in files then describes the
-// servers that run it, so lint and audit read the same manifests.
+// CopyScenario copies the manifests of src into dst so that they can be
+// applied to a cluster as they are: the kubeconfig under each remote-secret
+// key that names a cluster of peers becomes a real one for that cluster,
+// and objects without a name or namespace get one (the file's name,
+// istio-system, as istioctl installs an IstioOperator). The fleet in files
+// then describes the servers that run it, so lint and audit read the same
+// manifests.
 func CopyScenario(src, dst string, peers map[string]*rest.Config) error {
 	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -33,7 +36,7 @@ func CopyScenario(src, dst string, peers map[string]*rest.Config) error {
 			return err
 		}
 		if ext := filepath.Ext(path); ext == ".yaml" || ext == ".yml" {
-			if b, err = rewriteRemoteSecrets(b, peers); err != nil {
+			if b, err = rewrite(b, strings.TrimSuffix(d.Name(), filepath.Ext(path)), peers); err != nil {
 				return fmt.Errorf("%s: %w", path, err)
 			}
 		}
@@ -41,10 +44,13 @@ func CopyScenario(src, dst string, peers map[string]*rest.Config) error {
 	})
 }
 
-func rewriteRemoteSecrets(b []byte, peers map[string]*rest.Config) ([]byte, error) {
-	if !bytes.Contains(b, []byte("istio/multiCluster")) {
-		return b, nil
-	}
+// clusterScoped are the kinds of the scenarios that have no namespace.
+var clusterScoped = map[string]bool{
+	"Namespace": true, "MutatingWebhookConfiguration": true, "ValidatingWebhookConfiguration": true,
+	"ClusterRole": true, "ClusterRoleBinding": true, "CustomResourceDefinition": true, "Istio": true, "Node": true,
+}
+
+func rewrite(b []byte, base string, peers map[string]*rest.Config) ([]byte, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	var out bytes.Buffer
 	enc := yaml.NewEncoder(&out)
@@ -59,7 +65,21 @@ func rewriteRemoteSecrets(b []byte, peers map[string]*rest.Config) ([]byte, erro
 		if doc == nil {
 			continue
 		}
-		if md, _ := doc["metadata"].(map[string]any); doc["kind"] == "Secret" && md != nil {
+		kind, _ := doc["kind"].(string)
+		md, _ := doc["metadata"].(map[string]any)
+		if kind != "" && doc["apiVersion"] != nil {
+			if md == nil {
+				md = map[string]any{}
+				doc["metadata"] = md
+			}
+			if md["name"] == nil || md["name"] == "" {
+				md["name"] = base
+			}
+			if (md["namespace"] == nil || md["namespace"] == "") && !clusterScoped[kind] {
+				md["namespace"] = "istio-system"
+			}
+		}
+		if kind == "Secret" && md != nil {
 			labels, _ := md["labels"].(map[string]any)
 			if fmt.Sprint(labels["istio/multiCluster"]) == "true" {
 				for _, field := range []string{"stringData", "data"} {

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/spf13/pflag"
+
+	"github.com/meshcheck/meshcheck/config"
+	"github.com/meshcheck/meshcheck/webhook"
+)
+
+func TestServeFlags(t *testing.T) {
+	cfg, err := config.Parse([]byte("rules:\n  NW008: {enforcement: warn}\n  CL005: {enforcement: deny}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		args        []string
+		exclude     []string
+		cluster     string
+		enforcement map[string]webhook.Enforcement
+	}{
+		{nil, []string{"meshcheck-system", "kube-system"}, "cluster", map[string]webhook.Enforcement{"NW008": webhook.Warn, "CL005": webhook.Deny}},
+		{[]string{"--namespace", "mc", "--exclude-namespace", "infra", "--cluster-name", "east"}, []string{"mc", "kube-system", "infra"}, "east", map[string]webhook.Enforcement{"NW008": webhook.Warn, "CL005": webhook.Deny}},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			t.Setenv("POD_NAMESPACE", "")
+			o := defaultServeOptions()
+			fs := pflag.NewFlagSet("serve", pflag.ContinueOnError)
+			o.AddFlags(fs)
+			if err := fs.Parse(tt.args); err != nil {
+				t.Fatal(err)
+			}
+			d := o.deciderOptions(cfg)
+			if diff := cmp.Diff(tt.exclude, d.Exclude); diff != "" {
+				t.Errorf("exclude (-want +got):\n%s", diff)
+			}
+			if d.Cluster != tt.cluster {
+				t.Errorf("cluster = %q, want %q", d.Cluster, tt.cluster)
+			}
+			if diff := cmp.Diff(tt.enforcement, d.Enforcement); diff != "" {
+				t.Errorf("enforcement (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestServeUsageErrors(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"bad.yaml": "rules:\n  NW001: {enforcement: block}\n"})
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"serve", "extra"}, "serve takes no arguments"},
+		{[]string{"serve", "--config", "bad.yaml"}, `"block" is not deny, warn or dryrun`},
+		{[]string{"serve", "--no-config", "--kubeconfig", "missing-kubeconfig"}, "kubernetes client configuration"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			code, _, stderr := runCLI(t, dir, "", tt.args...)
+			if code != exitError || !strings.Contains(stderr, tt.want) {
+				t.Errorf("exit %d, stderr %q; want exit %d and %q", code, stderr, exitError, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,157 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"slices"
+
+	"sigs.k8s.io/yaml"
+
+	"github.com/meshcheck/meshcheck/checks"
+)
+
+// PolicyReports follow the wg-policy format (wgpolicyk8s.io/v1alpha2), which
+// Policy Reporter and the OpenReports tools read.
+const (
+	policyReportAPIVersion = "wgpolicyk8s.io/v1alpha2"
+	policyReportName       = "meshcheck-audit"
+	policyReportNamespace  = "istio-system"
+)
+
+type policyReport struct {
+	APIVersion string              `json:"apiVersion"`
+	Kind       string              `json:"kind"`
+	Metadata   policyReportMeta    `json:"metadata"`
+	Summary    policyReportSummary `json:"summary"`
+	Results    []policyResult      `json:"results"`
+}
+
+type policyReportMeta struct {
+	Name        string            `json:"name"`
+	Namespace   string            `json:"namespace"`
+	Labels      map[string]string `json:"labels"`
+	Annotations map[string]string `json:"annotations"`
+}
+
+type policyReportSummary struct {
+	Pass  int `json:"pass"`
+	Fail  int `json:"fail"`
+	Warn  int `json:"warn"`
+	Error int `json:"error"`
+	Skip  int `json:"skip"`
+}
+
+type policyResult struct {
+	Source     string             `json:"source"`
+	Policy     string             `json:"policy"`
+	Rule       string             `json:"rule"`
+	Category   string             `json:"category,omitempty"`
+	Severity   string             `json:"severity"`
+	Result     string             `json:"result"`
+	Scored     bool               `json:"scored"`
+	Message    string             `json:"message"`
+	Resources  []checks.ObjectRef `json:"resources,omitempty"`
+	Properties map[string]string  `json:"properties,omitempty"`
+}
+
+// ForCommand says whether a format suits a command: a PolicyReport
+// describes a live cluster, so policyreport is for audit only. Front-ends
+// call it when they validate -o, so lint refuses it before reading anything.
+func ForCommand(format, command string) error {
+	if format == "policyreport" && command != "audit" {
+		return fmt.Errorf("-o policyreport is for meshcheck audit: a PolicyReport describes a live cluster (use -o json or sarif with %s)", command)
+	}
+	return nil
+}
+
+// writePolicyReport writes one PolicyReport per audited cluster, each to be
+// applied to its cluster, with one result per finding. Clusters without
+// findings get an empty report so that applying it clears an old one.
+func writePolicyReport(w io.Writer, r Result, _ Options) error {
+	clusters := slices.Clone(r.Clusters)
+	for _, f := range r.Findings {
+		if !slices.Contains(clusters, f.Cluster) {
+			clusters = append(clusters, f.Cluster)
+		}
+	}
+	category := map[string]string{}
+	for _, rule := range r.Rules {
+		if len(rule.Dimensions) > 0 {
+			category[rule.Code] = rule.Dimensions[0]
+		}
+	}
+	for i, c := range clusters {
+		rep := policyReport{
+			APIVersion: policyReportAPIVersion, Kind: "PolicyReport",
+			Metadata: policyReportMeta{
+				Name: policyReportName, Namespace: policyReportNamespace,
+				Labels:      map[string]string{"app.kubernetes.io/managed-by": r.Tool},
+				Annotations: map[string]string{"meshcheck.io/cluster": c, "meshcheck.io/version": r.Version},
+			},
+			Results: []policyResult{},
+		}
+		head := fmt.Sprintf("# cluster %s: kubectl --context %s apply -f -\n", c, c)
+		if c == "" {
+			// Findings about the fleet as a whole belong to no one cluster.
+			rep.Metadata.Name += "-fleet"
+			delete(rep.Metadata.Annotations, "meshcheck.io/cluster")
+			head = "# findings about the whole fleet: apply to the cluster where you keep them\n"
+		}
+		for _, f := range r.Findings {
+			if f.Cluster != c {
+				continue
+			}
+			res := policyResultOf(f, category[f.Rule])
+			rep.Results = append(rep.Results, res)
+			switch res.Result {
+			case "fail":
+				rep.Summary.Fail++
+			case "warn":
+				rep.Summary.Warn++
+			case "skip":
+				rep.Summary.Skip++
+			}
+		}
+		b, err := yaml.Marshal(rep)
+		if err != nil {
+			return err
+		}
+		sep := ""
+		if i > 0 {
+			sep = "---\n"
+		}
+		if _, err := fmt.Fprintf(w, "%s%s%s", sep, head, b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func policyResultOf(f checks.Finding, category string) policyResult {
+	res := policyResult{
+		Source: "meshcheck", Policy: f.Rule, Rule: f.Title, Category: category,
+		Scored: true, Message: f.Message,
+		Properties: map[string]string{},
+	}
+	switch f.Severity {
+	case checks.Error:
+		res.Severity, res.Result = "high", "fail"
+	case checks.Warning:
+		res.Severity, res.Result = "medium", "warn"
+	default:
+		res.Severity, res.Result = "info", "warn"
+	}
+	if f.Suppressed {
+		res.Result = "skip"
+		res.Properties["suppressed_by"] = f.SuppressedBy
+	}
+	if f.Object.Kind != "" {
+		res.Resources = []checks.ObjectRef{f.Object}
+	}
+	for k, v := range map[string]string{"cluster_id": f.ClusterID, "path": f.Path, "remediation": f.Remediation, "docs": f.Docs} {
+		if v != "" {
+			res.Properties[k] = v
+		}
+	}
+	return res
+}

@@ -1,0 +1,86 @@
+package report
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"sigs.k8s.io/yaml"
+
+	"github.com/meshcheck/meshcheck/checks"
+)
+
+func TestPolicyResultOf(t *testing.T) {
+	obj := checks.ObjectRef{APIVersion: "v1", Kind: "Namespace", Name: "istio-system"}
+	tests := []struct {
+		name string
+		f    checks.Finding
+		want policyResult
+	}{
+		{"error fails", checks.Finding{Rule: "NW001", Title: "t", Severity: checks.Error, Message: "m", Object: obj, Path: "metadata.labels", ClusterID: "c1"},
+			policyResult{Source: "meshcheck", Policy: "NW001", Rule: "t", Category: "network", Severity: "high", Result: "fail", Scored: true, Message: "m",
+				Resources: []checks.ObjectRef{obj}, Properties: map[string]string{"path": "metadata.labels", "cluster_id": "c1"}}},
+		{"warning warns", checks.Finding{Rule: "CP004", Severity: checks.Warning},
+			policyResult{Source: "meshcheck", Policy: "CP004", Category: "network", Severity: "medium", Result: "warn", Scored: true, Properties: map[string]string{}}},
+		{"info warns", checks.Finding{Rule: "X", Severity: checks.Info},
+			policyResult{Source: "meshcheck", Policy: "X", Category: "network", Severity: "info", Result: "warn", Scored: true, Properties: map[string]string{}}},
+		{"suppressed skips", checks.Finding{Rule: "X", Severity: checks.Error, Suppressed: true, SuppressedBy: "config"},
+			policyResult{Source: "meshcheck", Policy: "X", Category: "network", Severity: "high", Result: "skip", Scored: true, Properties: map[string]string{"suppressed_by": "config"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if d := cmp.Diff(tt.want, policyResultOf(tt.f, "network")); d != "" {
+				t.Errorf("(-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+// One report per cluster, clusters without findings included, one result
+// per finding, each document valid YAML for kubectl apply.
+func TestPolicyReportPerCluster(t *testing.T) {
+	r := fixture()
+	r.Command = "audit"
+	r.Clusters = []string{"east", "west", "quiet"}
+	var buf bytes.Buffer
+	if err := Write(&buf, "policyreport", r, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	results := map[string]int{}
+	for _, doc := range strings.Split(buf.String(), "\n---\n") {
+		var rep policyReport
+		if err := yaml.UnmarshalStrict([]byte(doc), &rep); err != nil {
+			t.Fatalf("document does not parse: %v\n%s", err, doc)
+		}
+		if rep.APIVersion != "wgpolicyk8s.io/v1alpha2" || rep.Kind != "PolicyReport" {
+			t.Errorf("not a PolicyReport: %s %s", rep.APIVersion, rep.Kind)
+		}
+		c := rep.Metadata.Annotations["meshcheck.io/cluster"]
+		results[c] = len(rep.Results)
+		if rep.Summary.Fail+rep.Summary.Warn+rep.Summary.Skip != len(rep.Results) {
+			t.Errorf("%s: summary %+v does not count %d results", c, rep.Summary, len(rep.Results))
+		}
+	}
+	want := map[string]int{}
+	for _, c := range r.Clusters {
+		want[c] = 0
+	}
+	for _, f := range r.Findings {
+		want[f.Cluster]++
+	}
+	if d := cmp.Diff(want, results); d != "" {
+		t.Errorf("results per cluster (-want +got):\n%s", d)
+	}
+}
+
+func TestPolicyReportForCommand(t *testing.T) {
+	if err := ForCommand("policyreport", "lint"); err == nil || !strings.Contains(err.Error(), "audit") {
+		t.Errorf("lint -o policyreport: %v, want an error pointing to audit", err)
+	}
+	for _, f := range Formats() {
+		if err := ForCommand(f, "audit"); err != nil {
+			t.Errorf("audit -o %s: %v", f, err)
+		}
+	}
+}

@@ -1,0 +1,138 @@
+package topology_test
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/meshcheck/meshcheck/checks"
+	"github.com/meshcheck/meshcheck/fileset"
+	"github.com/meshcheck/meshcheck/source"
+	"github.com/meshcheck/meshcheck/topology"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// fleets are the inputs of the golden tests: every official install model
+// of the corpus (IOP form), a few real mistakes and the example fleet.
+func fleets(t testing.TB) map[string]string {
+	t.Helper()
+	out := map[string]string{"example-fleet": "../examples/fleet", "hostile-names": "testdata/fleets/hostile-names"}
+	dirs, err := filepath.Glob("../testdata/corpus/*/iop")
+	if err != nil || len(dirs) == 0 {
+		t.Fatalf("no corpus fleets: %v", err)
+	}
+	for _, d := range dirs {
+		out["corpus-"+filepath.Base(filepath.Dir(d))] = d
+	}
+	for _, m := range []string{
+		"01-different-root-ca", "02-different-trust-domain", "03-eastwest-gateway-missing",
+		"03-namespace-network-label-mismatch", "05-remote-secret-name-differs-from-injection-path",
+		"08-remote-without-remote-pilot-address", "17-mesh-id-unset",
+	} {
+		out["mistake-"+m] = filepath.Join("../testdata/mistakes", m)
+	}
+	return out
+}
+
+var (
+	engineOnce sync.Once
+	engine     *checks.Engine
+	engineErr  error
+)
+
+// view lints dir with the built-in rules and derives its view.
+func view(t testing.TB, dir string) *topology.View {
+	t.Helper()
+	engineOnce.Do(func() { engine, engineErr = checks.New(t.Context(), checks.Options{}) })
+	if engineErr != nil {
+		t.Fatal(engineErr)
+	}
+	set := fileset.Read(fileset.Layout{Fleet: dir}, strings.NewReader(""), source.DefaultLimits())
+	if len(set.Errors) > 0 {
+		t.Fatalf("read %s: %v", dir, set.Errors[0].Err)
+	}
+	review, err := engine.Review(t.Context(), set.Clusters, checks.ReviewOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return topology.Build(review.Fleet, review.Findings)
+}
+
+func render(t testing.TB, v *topology.View, format string) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := topology.Write(&b, format, v); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+var goldenExt = map[string]string{"text": "txt", "ascii": "ascii", "mermaid": "mmd", "dot": "dot"}
+
+// TestGolden pins each format on each fleet. Regenerate with
+// `go test ./topology -run Golden -update` and read the diff.
+func TestGolden(t *testing.T) {
+	for name, dir := range fleets(t) {
+		v := view(t, dir)
+		for format, ext := range goldenExt {
+			t.Run(name+"/"+format, func(t *testing.T) {
+				got := render(t, v, format)
+				golden := filepath.Join("testdata", "golden", name+"."+ext)
+				if *update {
+					if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+						t.Fatal(err)
+					}
+					if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+						t.Fatal(err)
+					}
+					return
+				}
+				want, err := os.ReadFile(golden)
+				if err != nil {
+					t.Fatalf("%v (run with -update to create)", err)
+				}
+				if diff := cmp.Diff(string(want), got); diff != "" {
+					t.Errorf("%s differs (-want +got), rerun with -update if intended:\n%s", golden, diff)
+				}
+			})
+		}
+	}
+}
+
+// TestDocsPictures keeps docs/topology.md honest: the committed SVG and the
+// ASCII diagram in it are what meshcheck draws for the example fleet today.
+// Regenerate the SVG with -update; paste the ASCII by hand.
+func TestDocsPictures(t *testing.T) {
+	v := view(t, "../examples/fleet")
+	var svg bytes.Buffer
+	if err := topology.WriteSVG(&svg, v); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join("..", "docs", "topology-example-fleet.svg")
+	if *update {
+		if err := os.WriteFile(file, svg.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatalf("%v (run go test ./topology -run Docs -update)", err)
+	}
+	if diff := cmp.Diff(string(want), svg.String()); diff != "" {
+		t.Errorf("%s is stale (run go test ./topology -run Docs -update):\n%s", file, diff)
+	}
+	doc, err := os.ReadFile(filepath.Join("..", "docs", "topology.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ascii := render(t, v, "ascii"); !strings.Contains(string(doc), ascii) {
+		t.Errorf("docs/topology.md does not hold the current ASCII diagram of examples/fleet:\n%s", ascii)
+	}
+}

@@ -1,0 +1,185 @@
+package webhook
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	admissionv1 "k8s.io/api/admission/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
+	"sigs.k8s.io/yaml"
+
+	"github.com/meshcheck/meshcheck/checks"
+	"github.com/meshcheck/meshcheck/model"
+)
+
+var (
+	engineOnce sync.Once
+	engine     *checks.Engine
+	engineErr  error
+)
+
+func testEngine(t testing.TB) *checks.Engine {
+	t.Helper()
+	engineOnce.Do(func() { engine, engineErr = checks.New(context.Background(), checks.Options{}) })
+	if engineErr != nil {
+		t.Fatal(engineErr)
+	}
+	return engine
+}
+
+// objects parses a multi-document YAML string.
+func objects(t testing.TB, docs string) []*unstructured.Unstructured {
+	t.Helper()
+	var out []*unstructured.Unstructured
+	for _, d := range strings.Split(docs, "\n---\n") {
+		m := map[string]any{}
+		if err := yaml.Unmarshal([]byte(d), &m); err != nil {
+			t.Fatalf("parse %q: %v", d, err)
+		}
+		if len(m) == 0 {
+			continue
+		}
+		b, _ := json.Marshal(m)
+		u := &unstructured.Unstructured{}
+		if err := u.UnmarshalJSON(b); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, u)
+	}
+	return out
+}
+
+func fixture(t testing.TB) []*unstructured.Unstructured {
+	t.Helper()
+	b, err := os.ReadFile("testdata/cluster.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return objects(t, string(b))
+}
+
+// find returns a copy of the fixture object of kind and name.
+func find(t testing.TB, objs []*unstructured.Unstructured, kind, name string) *unstructured.Unstructured {
+	for _, o := range objs {
+		if o.GetKind() == kind && o.GetName() == name {
+			return o.DeepCopy()
+		}
+	}
+	t.Fatalf("no %s %s in fixture", kind, name)
+	return nil
+}
+
+// review builds the admission request for op on obj (old for UPDATE/DELETE).
+func review(op admissionv1.Operation, obj, old *unstructured.Unstructured) admission.Request {
+	ref := obj
+	if ref == nil {
+		ref = old
+	}
+	gvk := ref.GroupVersionKind()
+	r := admissionv1.AdmissionRequest{
+		UID: "uid-1", Operation: op,
+		Kind:      metav1.GroupVersionKind{Group: gvk.Group, Version: gvk.Version, Kind: gvk.Kind},
+		Namespace: ref.GetNamespace(), Name: ref.GetName(),
+	}
+	if obj != nil {
+		b, _ := obj.MarshalJSON()
+		r.Object = runtime.RawExtension{Raw: b}
+	}
+	if old != nil {
+		b, _ := old.MarshalJSON()
+		r.OldObject = runtime.RawExtension{Raw: b}
+	}
+	return admission.Request{AdmissionRequest: r}
+}
+
+type fixedState struct{ st *State }
+
+func (f fixedState) State() *State { return f.st }
+
+func newHandler(t testing.TB, eng Reviewer, objs []*unstructured.Unstructured, opt DeciderOptions) *Handler {
+	t.Helper()
+	if opt.Cluster == "" {
+		opt.Cluster = "east"
+	}
+	if opt.Exclude == nil {
+		opt.Exclude = []string{"kube-system", "meshcheck-system"}
+	}
+	d, err := NewDecider(eng, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Handler{Decider: d, States: fixedState{NewState(1, objs)}, Metrics: NewMetrics(nil)}
+}
+
+func withLabel(u *unstructured.Unstructured, k, v string) *unstructured.Unstructured {
+	u = u.DeepCopy()
+	l := u.GetLabels()
+	if l == nil {
+		l = map[string]string{}
+	}
+	l[k] = v
+	u.SetLabels(l)
+	return u
+}
+
+func withAnnotation(u *unstructured.Unstructured, k, v string) *unstructured.Unstructured {
+	u = u.DeepCopy()
+	a := u.GetAnnotations()
+	if a == nil {
+		a = map[string]string{}
+	}
+	a[k] = v
+	u.SetAnnotations(a)
+	return u
+}
+
+func withTLSMode(t testing.TB, u *unstructured.Unstructured, mode string) *unstructured.Unstructured {
+	u = u.DeepCopy()
+	servers, _, _ := unstructured.NestedSlice(u.Object, "spec", "servers")
+	s := servers[0].(map[string]any)
+	s["tls"] = map[string]any{"mode": mode}
+	if err := unstructured.SetNestedSlice(u.Object, servers, "spec", "servers"); err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+const netLabel = "topology.istio.io/network"
+
+// remoteSecret is a remote secret keyed key whose kubeconfig reaches server.
+func remoteSecret(t testing.TB, name, key, server string) *unstructured.Unstructured {
+	kc := "apiVersion: v1\nkind: Config\ncurrent-context: " + key + "\nclusters:\n- name: " + key +
+		"\n  cluster:\n    server: " + server + "\ncontexts:\n- name: " + key + "\n  context:\n    cluster: " + key +
+		"\n    user: " + key + "\nusers:\n- name: " + key + "\n  user:\n    token: PLANTED-SECRET-TOKEN\n"
+	return objects(t, `apiVersion: v1
+kind: Secret
+metadata:
+  name: `+name+`
+  namespace: istio-system
+  labels: {istio/multiCluster: "true"}
+  annotations: {networking.istio.io/cluster: `+key+`}
+stringData:
+  `+key+`: |
+`+indent(kc, "    "))[0]
+}
+
+func indent(s, p string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return p + strings.Join(lines, "\n"+p) + "\n"
+}
+
+type failingEngine struct{}
+
+func (failingEngine) Review(context.Context, []model.ClusterInput, checks.ReviewOptions) (*checks.Review, error) {
+	return nil, errors.New("engine exploded")
+}
+
+func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }

@@ -1,0 +1,51 @@
+package webhook
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	admissionv1 "k8s.io/api/admission/v1"
+	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
+)
+
+// FuzzServeHTTP feeds random AdmissionReview bodies to the HTTP handler:
+// every body gets an HTTP answer, never a panic.
+func FuzzServeHTTP(f *testing.F) {
+	base := fixture(f)
+	ns := find(f, base, "Namespace", "istio-system")
+	gw := find(f, base, "Gateway", "cross-network-gateway")
+	for _, r := range []admission.Request{
+		review(admissionv1.Update, withLabel(ns, netLabel, "network2"), ns),
+		review(admissionv1.Update, withTLSMode(f, gw, "ISTIO_MUTUAL"), gw),
+		review(admissionv1.Delete, nil, gw),
+	} {
+		b, err := admissionReview(r)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte(`{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"x","kind":{"kind":"Namespace","version":"v1"},"operation":"UPDATE","object":{"kind":"Namespace"}}}`))
+	f.Add([]byte(`{"request":null}`))
+	f.Add([]byte(`not json`))
+	h := newHandler(f, testEngine(f), base, DeciderOptions{})
+	srv := &admission.Webhook{Handler: h}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		req := httptest.NewRequestWithContext(context.Background(), http.MethodPost, "/validate", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		srv.ServeHTTP(w, req)
+		if w.Code == 0 {
+			t.Fatal("no status")
+		}
+	})
+}
+
+func admissionReview(r admission.Request) ([]byte, error) {
+	ar := admissionv1.AdmissionReview{Request: &r.AdmissionRequest}
+	ar.APIVersion, ar.Kind = "admission.k8s.io/v1", "AdmissionReview"
+	return jsonMarshal(ar)
+}

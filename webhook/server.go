@@ -1,0 +1,113 @@
+package webhook
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+
+	"github.com/go-logr/logr"
+	"k8s.io/apimachinery/pkg/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/healthz"
+	"sigs.k8s.io/controller-runtime/pkg/manager"
+	"sigs.k8s.io/controller-runtime/pkg/metrics"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+	crwebhook "sigs.k8s.io/controller-runtime/pkg/webhook"
+	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
+)
+
+// Path is where the API server sends admission reviews
+// (deploy/base/validatingwebhookconfiguration.yaml).
+const Path = "/validate"
+
+// ServerOptions configure Run.
+type ServerOptions struct {
+	Config  *rest.Config
+	Engine  Reviewer
+	Decider DeciderOptions
+	// CertDir holds tls.crt and tls.key; they are reloaded when they change.
+	CertDir     string
+	Host        string
+	Port        int
+	MetricsAddr string // "0" disables the metrics endpoint
+	ProbeAddr   string // "0" disables the probes
+	Log         logr.Logger
+	// Ready, when set, is closed once the caches have synced (tests).
+	Ready chan<- struct{}
+}
+
+var defaultMetrics = sync.OnceValue(func() *Metrics { return NewMetrics(metrics.Registry) })
+
+// Run starts the manager: the caches, the webhook server (TLS 1.2 at
+// least), metrics and probes. It blocks until ctx ends. The engine must
+// already be compiled: readiness then only waits for the caches.
+func Run(ctx context.Context, opt ServerOptions) error {
+	if opt.Engine == nil {
+		return errors.New("no engine")
+	}
+	scheme := runtime.NewScheme()
+	if err := clientgoscheme.AddToScheme(scheme); err != nil {
+		return fmt.Errorf("scheme: %w", err)
+	}
+	mgr, err := manager.New(opt.Config, manager.Options{
+		Scheme:                 scheme,
+		Logger:                 opt.Log,
+		Metrics:                metricsserver.Options{BindAddress: opt.MetricsAddr},
+		HealthProbeBindAddress: opt.ProbeAddr,
+		WebhookServer: crwebhook.NewServer(crwebhook.Options{
+			Host: opt.Host, Port: opt.Port, CertDir: opt.CertDir,
+			TLSOpts: []func(*tls.Config){func(c *tls.Config) { c.MinVersion = tls.VersionTLS12 }},
+		}),
+	})
+	if err != nil {
+		return fmt.Errorf("create manager: %w", err)
+	}
+	d, err := NewDecider(opt.Engine, opt.Decider)
+	if err != nil {
+		return err
+	}
+	w, err := NewWatch(ctx, opt.Config, scheme, mgr.GetRESTMapper(), opt.Log, d.sels)
+	if err != nil {
+		return err
+	}
+	m := defaultMetrics()
+	w.Store.onChange = func(n int) { m.Objects.Set(float64(n)) }
+	for _, c := range w.Caches {
+		if err := mgr.Add(c); err != nil {
+			return fmt.Errorf("add cache: %w", err)
+		}
+	}
+	h := &Handler{Decider: d, States: w.Store, Metrics: m, Log: opt.Log.WithName("admission")}
+	mgr.GetWebhookServer().Register(Path, &admission.Webhook{Handler: h, RecoverPanic: ptr.To(true)})
+	if err := mgr.AddHealthzCheck("ping", healthz.Ping); err != nil {
+		return err
+	}
+	if err := mgr.AddReadyzCheck("webhook", mgr.GetWebhookServer().StartedChecker()); err != nil {
+		return err
+	}
+	if err := mgr.AddReadyzCheck("caches", func(*http.Request) error {
+		if !w.Synced() {
+			return errors.New("caches not synced")
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	if opt.Ready != nil {
+		go func() {
+			for _, c := range w.Caches {
+				if !c.WaitForCacheSync(ctx) {
+					return
+				}
+			}
+			opt.Log.Info("caches synced; ready", "objects", w.Store.State().Len())
+			close(opt.Ready)
+		}()
+	}
+	return mgr.Start(ctx)
+}
