@@ -51,6 +51,7 @@ FUZZTIME ?= 30s
 fuzz:
 	$(GO) test ./source -run '^$$' -fuzz FuzzRead -fuzztime $(FUZZTIME)
 	$(GO) test ./model -run '^$$' -fuzz FuzzBuild -fuzztime $(FUZZTIME)
+	$(GO) test ./topology -run '^$$' -fuzz FuzzEscapes -fuzztime $(FUZZTIME)
 
 ## bench: model building, evaluation and whole-fleet lint benchmarks
 bench:

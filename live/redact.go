@@ -1,8 +1,10 @@
 package live
 
 import (
+	"encoding/base64"
 	"encoding/pem"
 	"maps"
+	"strings"
 
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
@@ -34,20 +36,21 @@ func redact(obj *source.Object) map[string]any {
 	if obj.Kind() != "Secret" {
 		return out
 	}
-	// Written as stringData: the redacted values are text meant to be read.
-	delete(out, "data")
+	// Written back as data, as the cluster returned it, so that findings
+	// name the same paths (data.<key>) when lint reads the snapshot.
+	delete(out, "stringData")
 	data := map[string]any{}
 	for _, key := range secretKeys(obj) {
 		v := secretValue(obj, key)
 		switch {
-		case obj.Labels()[model.LabelMultiCluster] == "true":
+		case strings.EqualFold(obj.Labels()[model.LabelMultiCluster], "true"):
 			v = kubeconfigSkeleton(v)
 		default:
 			v = publicCerts(v)
 		}
-		data[key] = string(v)
+		data[key] = base64.StdEncoding.EncodeToString(v)
 	}
-	out["stringData"] = data
+	out["data"] = data
 	return out
 }
 

@@ -45,7 +45,8 @@ func TestRedactRemoteSecret(t *testing.T) {
 	if strings.Contains(text, strings.ToLower(token)) {
 		t.Fatalf("redacted secret holds the token: %v", out)
 	}
-	cfg, err := clientcmd.Load([]byte(out["stringData"].(map[string]any)["west"].(string)))
+	b, _ := base64.StdEncoding.DecodeString(out["data"].(map[string]any)["west"].(string))
+	cfg, err := clientcmd.Load(b)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,15 +69,17 @@ func TestRedactCACerts(t *testing.T) {
 	}}
 	obj.Data["data"] = map[string]any{"ca-key.pem": base64.StdEncoding.EncodeToString([]byte("KEY"))}
 	out := redact(obj)
-	data := out["stringData"].(map[string]any)
-	if data["ca-key.pem"] != Redacted {
-		t.Errorf("ca-key.pem = %q, want the marker", data["ca-key.pem"])
+	data := out["data"].(map[string]any)
+	key, _ := base64.StdEncoding.DecodeString(data["ca-key.pem"].(string))
+	root, _ := base64.StdEncoding.DecodeString(data["root-cert.pem"].(string))
+	if string(key) != Redacted {
+		t.Errorf("ca-key.pem = %q, want the marker", key)
 	}
-	if !strings.Contains(data["root-cert.pem"].(string), "Q0VSVA==") {
-		t.Errorf("root-cert.pem lost its certificate: %q", data["root-cert.pem"])
+	if !strings.Contains(string(root), "Q0VSVA==") {
+		t.Errorf("root-cert.pem lost its certificate: %q", root)
 	}
-	if _, ok := out["data"]; ok {
-		t.Error("data kept")
+	if _, ok := out["stringData"]; ok {
+		t.Error("stringData kept")
 	}
 }
 

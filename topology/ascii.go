@@ -14,7 +14,7 @@ const MaxDiagramClusters = 10
 // is how wide a row of network boxes may grow.
 const (
 	boxesPerRow = 3
-	maxWidth    = 100
+	maxWidth    = 120
 )
 
 // writeASCII draws networks as boxes holding their clusters, each cluster
@@ -29,11 +29,15 @@ func writeASCII(w io.Writer, v *View) error {
 		return p.err
 	}
 	var frames [][]string
+	var members [][][]string // per network, the boxes of its clusters
+	var names [][]string
 	for _, n := range v.Networks {
 		var boxes [][]string
+		var ns []string
 		for _, name := range n.Clusters {
 			if c := v.Cluster(name); c != nil {
 				boxes = append(boxes, clusterBox(c))
+				ns = append(ns, name)
 			}
 		}
 		title := "network " + n.Name
@@ -41,18 +45,63 @@ func writeASCII(w io.Writer, v *View) error {
 			title += " !! " + codes(n.Findings)
 		}
 		frames = append(frames, strings.Split(strings.TrimSuffix(frame(title, rows(boxes, boxesPerRow)), "\n"), "\n"))
+		members, names = append(members, boxes), append(names, ns)
 	}
 	// Network boxes sit side by side as long as a row fits maxWidth columns.
+	rowCount := 0
 	for i := 0; i < len(frames); {
 		n, width := 0, 0
 		for i+n < len(frames) && (n == 0 || width+2+len(frames[i+n][0]) <= maxWidth) {
 			width += len(frames[i+n][0]) + 2
 			n++
 		}
-		p.printf("\n%s\n", strings.Join(rows(frames[i:i+n], n), "\n"))
+		lines := rows(frames[i:i+n], n)
+		for k := range lines {
+			lines[k] = strings.TrimRight(lines[k], " ")
+		}
+		p.printf("\n%s\n", strings.Join(lines, "\n"))
 		i += n
+		rowCount++
 	}
-	if len(v.Links) > 0 {
+	drawn := false
+	if rowCount == 1 {
+		// One row: draw the links as lines under it.
+		at := map[string]placedCluster{}
+		x, width, ok := 0, 0, true
+		for j, f := range frames {
+			bx := x + 2
+			for k, b := range members[j] {
+				if k >= boxesPerRow {
+					ok = false // a second row of boxes would make ports ambiguous
+				}
+				centre := bx + len(b[0])/2
+				at[names[j][k]] = placedCluster{out: centre - portShift, in: centre + portShift}
+				bx += len(b[0]) + 2
+			}
+			x += len(f[0]) + 2
+			width = x
+		}
+		if ok {
+			var lines []string
+			if lines, drawn = lanes(v, at, width); drawn && len(lines) > 0 {
+				p.printf("%s\n", strings.Join(lines, "\n"))
+			}
+		}
+	}
+	var unresolved []*Link
+	for _, l := range v.Links {
+		if !l.Resolved {
+			unresolved = append(unresolved, l)
+		}
+	}
+	switch {
+	case drawn && len(unresolved) > 0:
+		p.printf("\n")
+		for _, l := range unresolved {
+			p.printf("  %s %s %s%s\n", l.From, arrow(l), l.To, linkNote(l))
+		}
+		p.printf("\n  - -> remote secret naming no known cluster\n")
+	case !drawn && len(v.Links) > 0:
 		p.printf("\n")
 		asciiLinks(p, v)
 		p.printf("\n  ---> remote secret (istiod of the left cluster reads the right one)\n  ===> control plane (the right cluster's istiod serves the left one)\n  - -> remote secret naming no known cluster\n")
@@ -86,10 +135,14 @@ func clusterBox(c *Cluster) []string {
 		lines = append(lines, "served by: "+c.Primary)
 	}
 	for _, g := range c.Gateways {
-		lines = append(lines, "e-w gw: "+g[strings.Index(g, "/")+1:])
+		if name := g[strings.Index(g, "/")+1:]; name != "istio-eastwestgateway" {
+			lines = append(lines, "e-w gateway: "+name)
+		} else {
+			lines = append(lines, "e-w gateway") // the usual name says nothing more
+		}
 	}
 	if len(c.Gateways) == 0 {
-		lines = append(lines, "e-w gw: none shown")
+		lines = append(lines, "e-w gateway: none shown")
 	}
 	if fs := c.AllFindings(); len(fs) > 0 {
 		lines = append(lines, "!! "+codes(fs))

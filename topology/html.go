@@ -73,7 +73,7 @@ const pageCSS = `body{font-family:Helvetica,Arial,sans-serif;margin:1.5em;color:
 #findings li.error{border-color:#c00}#findings li.warning{border-color:#c80}#findings li.info{border-color:#48c}
 #findings li.selected{background:#e6f0ff}
 .where{color:#555}
-.hl rect,.hl path{stroke:#0066ff!important;stroke-width:5px!important}
+.hl rect,.hl path{stroke:#0066ff!important;stroke-width:4px!important}
 .hl text{fill:#0066ff}`
 
 // pageJS highlights the element of a clicked finding (and its enclosing

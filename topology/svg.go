@@ -75,6 +75,7 @@ func place(v *View) layout {
 		lo.w = max(lo.w, x)
 	}
 	lo.h = y + rowH + arcMax/2
+	lo.w = max(lo.w, 620) // room for the legend
 	return lo
 }
 
@@ -102,12 +103,14 @@ func WriteSVG(w io.Writer, v *View) error {
 	lo := place(v)
 	p := &errWriter{w: w}
 	p.printf(`<svg xmlns="http://www.w3.org/2000/svg" id="topology" width="%.0f" height="%.0f" viewBox="0 0 %.0f %.0f" font-family="Helvetica, Arial, sans-serif" font-size="12">`+"\n", lo.w, lo.h, lo.w, lo.h)
+	// An opaque background keeps the picture readable on dark pages.
+	p.printf(`<rect width="100%%" height="100%%" fill="#ffffff"/>` + "\n")
 	p.printf(`<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="10" markerHeight="10" markerUnits="userSpaceOnUse" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="context-stroke"/></marker></defs>` + "\n")
 	for _, m := range v.Meshes {
 		p.printf(`<g class="mesh" data-element="%s"><text x="%d" y="24" font-size="15" font-weight="bold">%s</text></g>`+"\n", esc(m.ID), pad, esc("mesh "+m.MeshID+": "+m.Model))
 		break
 	}
-	p.printf(`<g class="legend" font-size="11" fill="#333"><text x="%d" y="44">thin line: remote secret (arrow points at the cluster it reads; two heads: both ways) · thick line: remote served by that primary · dashed red: names no known cluster · red/amber box: error/warning findings</text></g>`+"\n", pad)
+	p.printf(`<g class="legend" font-size="11" fill="#333"><text x="%d" y="44">thin arrow: remote secret (points at the cluster it reads; two heads: both ways) · thick: served by</text><text x="%d" y="58">dashed red: names no known cluster · red / amber: error / warning findings</text></g>`+"\n", pad, pad)
 	for _, n := range append(v.Networks, &Network{ID: "network/?unresolved", Name: "names no known cluster", Clusters: unknownTargets(v)}) {
 		r, ok := lo.nets[n.ID]
 		if !ok {
@@ -166,11 +169,15 @@ func svgCluster(p *errWriter, r rect, c *Cluster) {
 	for _, l := range lines {
 		y += lineH
 		el := ""
+		bg := ""
 		if strings.HasPrefix(l, "istiod ") && cps < len(c.ControlPlanes) {
 			el = fmt.Sprintf(` class="control-plane" data-element="%s"`, esc(c.ControlPlanes[cps].ID))
+			// An invisible row box, so that a highlighted control plane
+			// shows as a frame, not just coloured text.
+			bg = fmt.Sprintf(`<rect x="%.0f" y="%.0f" width="%.0f" height="%d" rx="3" fill="none" stroke="none"/>`, r.x+8, y-12, r.w-16, lineH)
 			cps++
 		}
-		p.printf(`<g%s><text x="%.0f" y="%.0f">%s</text></g>`+"\n", el, r.x+14, y, esc(l))
+		p.printf(`<g%s>%s<text x="%.0f" y="%.0f">%s</text></g>`+"\n", el, bg, r.x+14, y, esc(l))
 	}
 }
 

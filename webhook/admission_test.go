@@ -97,8 +97,10 @@ func TestAdmissionThroughAPIServer(t *testing.T) {
 			warn: "CL004",
 		},
 		{
-			name:  "object in the webhook's own namespace",
-			apply: func() error { return c.create(ctx, gwGVR, gateway(t, "meshcheck-system", "bad-gw", "ISTIO_MUTUAL"), false) },
+			name: "object in the webhook's own namespace",
+			apply: func() error {
+				return c.create(ctx, gwGVR, gateway(t, "meshcheck-system", "bad-gw", "ISTIO_MUTUAL"), false)
+			},
 		},
 		{
 			name: "reasoned exemption annotation",
@@ -139,6 +141,12 @@ func TestAdmissionThroughAPIServer(t *testing.T) {
 			}
 		})
 	}
+
+	wo := e.WebhookInstallOptions
+	t.Run("TLS 1.2 minimum", func(t *testing.T) { checkTLS(t, wo.LocalServingHost, wo.LocalServingPort) })
+	t.Run("certificate reloaded when the files change", func(t *testing.T) {
+		checkCertReload(t, wo.LocalServingCertDir, wo.LocalServingHost, wo.LocalServingPort)
+	})
 
 	t.Run("webhook stopped: failurePolicy Ignore lets requests through", func(t *testing.T) {
 		stop()

@@ -3,7 +3,9 @@ package webhook
 import (
 	"context"
 	"fmt"
+	"os"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -31,7 +33,7 @@ func bigCluster(t testing.TB, n int) []*unstructured.Unstructured {
 // and 64 concurrent requests on a cache of 10,000 objects. The request is
 // evaluated (a label change on the system namespace), the expensive case.
 func BenchmarkHandle(b *testing.B) {
-	objs := bigCluster(b, 10000)
+	objs := bigCluster(b, benchObjects)
 	ns := find(b, objs, "Namespace", "istio-system")
 	for _, conc := range []int{1, 16, 64} {
 		b.Run(fmt.Sprintf("concurrency=%d", conc), func(b *testing.B) {
@@ -67,5 +69,14 @@ func BenchmarkHandle(b *testing.B) {
 			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
 			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
 		})
+	}
+}
+
+// benchObjects is the size of the benchmark's cache.
+var benchObjects = 10000
+
+func init() {
+	if n, err := strconv.Atoi(os.Getenv("MESHCHECK_BENCH_OBJECTS")); err == nil {
+		benchObjects = n
 	}
 }

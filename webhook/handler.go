@@ -41,8 +41,8 @@ func (h *Handler) Handle(ctx context.Context, ar admission.Request) (resp admiss
 		}
 		decision := "allow"
 		switch {
-		case resp.Result != nil && resp.Result.Code >= 500 || resp.Result != nil && resp.Result.Code == http.StatusBadRequest:
-			decision = "error"
+		case resp.Result != nil && resp.Result.Code != http.StatusForbidden && !resp.Allowed:
+			decision = "error" // admission.Errored: the failure policy decides
 		case !resp.Allowed:
 			decision = "deny"
 		}

@@ -144,7 +144,7 @@ func TestHandle(t *testing.T) {
 				return r
 			}(),
 			code:    http.StatusBadRequest,
-			message: []string{"decode object"},
+			message: []string{"decode object: not valid JSON"},
 		},
 	}
 	for _, tt := range tests {

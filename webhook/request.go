@@ -1,6 +1,7 @@
 package webhook
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -91,7 +92,12 @@ func decode(raw []byte, what string) (*unstructured.Unstructured, error) {
 	}
 	u := &unstructured.Unstructured{}
 	if err := u.UnmarshalJSON(raw); err != nil {
-		return nil, fmt.Errorf("decode %s: %w", what, err)
+		// The decoder's errors may quote the object, a Secret's data
+		// included: say what is wrong, never what it holds.
+		if !json.Valid(raw) {
+			return nil, fmt.Errorf("decode %s: not valid JSON", what)
+		}
+		return nil, fmt.Errorf("decode %s: not a Kubernetes object (apiVersion and kind are required)", what)
 	}
 	return u, nil
 }

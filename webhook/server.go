@@ -5,7 +5,9 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"sync"
 
 	"github.com/go-logr/logr"
@@ -37,6 +39,8 @@ type ServerOptions struct {
 	MetricsAddr string // "0" disables the metrics endpoint
 	ProbeAddr   string // "0" disables the probes
 	Log         logr.Logger
+	// Peers are the other clusters of the fleet, by name, read-only.
+	Peers map[string]*rest.Config
 	// Ready, when set, is closed once the caches have synced (tests).
 	Ready chan<- struct{}
 }
@@ -82,7 +86,20 @@ func Run(ctx context.Context, opt ServerOptions) error {
 			return fmt.Errorf("add cache: %w", err)
 		}
 	}
-	h := &Handler{Decider: d, States: w.Store, Metrics: m, Log: opt.Log.WithName("admission")}
+	var states StateSource = w.Store
+	if len(opt.Peers) > 0 {
+		fleet := &Fleet{Local: w.Store}
+		for _, name := range slices.Sorted(maps.Keys(opt.Peers)) {
+			p := NewPeer(name, opt.Peers[name], scheme, d.sels, opt.Log, m)
+			fleet.Peers = append(fleet.Peers, p)
+			// Peers do not gate readiness: an unreachable one degrades admission.
+			if err := mgr.Add(p); err != nil {
+				return fmt.Errorf("add peer %s: %w", name, err)
+			}
+		}
+		states = fleet
+	}
+	h := &Handler{Decider: d, States: states, Metrics: m, Log: opt.Log.WithName("admission")}
 	mgr.GetWebhookServer().Register(Path, &admission.Webhook{Handler: h, RecoverPanic: ptr.To(true)})
 	if err := mgr.AddHealthzCheck("ping", healthz.Ping); err != nil {
 		return err

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 	"time"
 
+	"github.com/go-logr/logr/funcr"
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
@@ -31,6 +33,7 @@ type auditOptions struct {
 	noConfig          bool
 	check             checkOptions
 	showModel         bool
+	verbose           bool
 	// progress forces (true) or silences (false) the per-cluster progress
 	// lines; nil means "when stderr is a terminal". Tests set it.
 	progress *bool
@@ -48,6 +51,7 @@ func (o *auditOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.noConfig, "no-config", o.noConfig, "do not read "+config.FileName)
 	o.check.AddFlags(fs)
 	fs.BoolVar(&o.showModel, "show-model", o.showModel, "print the fleet model (JSON) instead of findings")
+	fs.BoolVarP(&o.verbose, "verbose", "v", o.verbose, "log each list request's kind, selector and count on stderr")
 }
 
 func auditCommand() command {
@@ -149,6 +153,14 @@ func (o *auditOptions) run(ctx context.Context, args []string, s streams) int {
 // remote secrets name, until no new peer appears.
 func (o *auditOptions) read(ctx context.Context, targets []live.Target, stderr io.Writer) ([]live.Result, []*live.Error) {
 	opt := live.Options{Concurrency: o.concurrency, Timeout: o.timeout}
+	if o.verbose {
+		var mu sync.Mutex // clusters log concurrently
+		opt.Log = funcr.New(func(_, args string) {
+			mu.Lock()
+			defer mu.Unlock()
+			fmt.Fprintln(stderr, "audit:", args)
+		}, funcr.Options{Verbosity: 1})
+	}
 	if o.showProgress(stderr) {
 		opt.Done = func(r live.Result) { fmt.Fprintln(stderr, progressLine(r)) }
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 
 	"github.com/go-logr/logr"
 	"github.com/spf13/pflag"
@@ -33,6 +34,8 @@ type serveOptions struct {
 	metricsAddr  string
 	probeAddr    string
 	logVerbosity int
+	peers        []string
+	peersFromRS  bool
 }
 
 func defaultServeOptions() serveOptions {
@@ -60,6 +63,8 @@ func (o *serveOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.IntVar(&o.port, "port", o.port, "port of the webhook server")
 	fs.StringVar(&o.metricsAddr, "metrics-bind-address", o.metricsAddr, `Prometheus metrics address ("0" disables)`)
 	fs.StringVar(&o.probeAddr, "health-probe-bind-address", o.probeAddr, `/healthz and /readyz address ("0" disables)`)
+	fs.StringArrayVar(&o.peers, "peer-kubeconfig", o.peers, "fleet-aware admission: read the peer cluster NAME through the current context of the kubeconfig PATH, as NAME=PATH (repeatable)")
+	fs.BoolVar(&o.peersFromRS, "peers-from-remote-secrets", o.peersFromRS, "fleet-aware admission: read the peer clusters named by this cluster's Istio remote secrets (read once at start)")
 	fs.IntVarP(&o.logVerbosity, "verbosity", "v", o.logVerbosity, "log verbosity (0: decisions and errors; 1: every request)")
 }
 
@@ -118,8 +123,12 @@ func (o *serveOptions) run(ctx context.Context, args []string, s streams) int {
 		return exitError
 	}
 	log.Info("policies compiled", "rules", len(engine.Rules()))
+	peers, err := o.peerConfigs(ctx, rc, log)
+	if err != nil {
+		return usageError(s, err)
+	}
 	err = webhook.Run(ctx, webhook.ServerOptions{
-		Config: rc, Engine: engine, Decider: o.deciderOptions(cfg),
+		Config: rc, Engine: engine, Decider: o.deciderOptions(cfg), Peers: peers,
 		CertDir: o.certDir, Host: o.host, Port: o.port,
 		MetricsAddr: o.metricsAddr, ProbeAddr: o.probeAddr, Log: log,
 	})
@@ -128,4 +137,35 @@ func (o *serveOptions) run(ctx context.Context, args []string, s streams) int {
 		return exitError
 	}
 	return exitClean
+}
+
+// peerConfigs are the peers of --peer-kubeconfig and --peers-from-remote-secrets.
+func (o *serveOptions) peerConfigs(ctx context.Context, local *rest.Config, log logr.Logger) (map[string]*rest.Config, error) {
+	peers := map[string]*rest.Config{}
+	for _, p := range o.peers {
+		name, path, ok := strings.Cut(p, "=")
+		if !ok || name == "" || path == "" {
+			return nil, fmt.Errorf("--peer-kubeconfig %q: want NAME=PATH", p)
+		}
+		rc, err := clientcmd.BuildConfigFromFlags("", path)
+		if err != nil {
+			return nil, fmt.Errorf("--peer-kubeconfig %s: %w", name, err)
+		}
+		peers[name] = rc
+	}
+	if o.peersFromRS {
+		found, skipped, err := webhook.PeersFromRemoteSecrets(ctx, local, o.clusterName)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range skipped {
+			log.Info("peer not read", "reason", e.Error())
+		}
+		for name, rc := range found {
+			if _, ok := peers[name]; !ok {
+				peers[name] = rc
+			}
+		}
+	}
+	return peers, nil
 }

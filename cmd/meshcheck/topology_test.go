@@ -16,7 +16,7 @@ func TestTopologyFormats(t *testing.T) {
 		want   []string
 	}{
 		{"text", []string{"Install model: multi-primary with remote clusters on different networks (mesh mesh1)", "Clusters: multiple (3)", "! ERROR NW001"}},
-		{"ascii", []string{"+-- network network1 ", "| | edge-1 [remote]", "edge-1  ===> us-east"}},
+		{"ascii", []string{"+-- network network1 ", "| | edge-1 [remote]", "3: edge-1 ===> us-east  edge-1 is served by us-east"}},
 		{"mermaid", []string{"flowchart LR", `subgraph net_network2["network network2"]`, "c_edge_1 ==>|"}},
 		{"dot", []string{"digraph fleet {", "subgraph cluster_net_network3", "c_us_east -> c_edge_1"}},
 		{"html", []string{"<!DOCTYPE html>", `<svg xmlns="http://www.w3.org/2000/svg" id="topology"`, `data-element="cluster/us-west"`}},

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"sync"
 
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
@@ -78,16 +80,23 @@ func Start(name string) (*Cluster, error) {
 	return &Cluster{Name: name, Env: env, Admin: cfg}, nil
 }
 
-// StartFleet starts one API server per name; on error it stops those started.
+// StartFleet starts one API server per name, in parallel; on error it
+// stops those started.
 func StartFleet(names ...string) ([]*Cluster, error) {
-	var out []*Cluster
-	for _, n := range names {
-		c, err := Start(n)
-		if err != nil {
-			StopAll(out)
-			return nil, err
-		}
-		out = append(out, c)
+	out := make([]*Cluster, len(names))
+	errs := make([]error, len(names))
+	var wg sync.WaitGroup
+	for i, n := range names {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[i], errs[i] = Start(n)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		StopAll(slices.DeleteFunc(out, func(c *Cluster) bool { return c == nil }))
+		return nil, err
 	}
 	return out, nil
 }

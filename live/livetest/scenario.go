@@ -51,6 +51,7 @@ var clusterScoped = map[string]bool{
 }
 
 func rewrite(b []byte, base string, peers map[string]*rest.Config) ([]byte, error) {
+	named := map[string]int{} // unnamed objects per kind in this file
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	var out bytes.Buffer
 	enc := yaml.NewEncoder(&out)
@@ -73,7 +74,11 @@ func rewrite(b []byte, base string, peers map[string]*rest.Config) ([]byte, erro
 				doc["metadata"] = md
 			}
 			if md["name"] == nil || md["name"] == "" {
+				named[kind]++
 				md["name"] = base
+				if n := named[kind]; n > 1 {
+					md["name"] = fmt.Sprintf("%s-%d", base, n)
+				}
 			}
 			if (md["namespace"] == nil || md["namespace"] == "") && !clusterScoped[kind] {
 				md["namespace"] = "istio-system"

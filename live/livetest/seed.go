@@ -101,6 +101,10 @@ func create(ctx context.Context, dyn dynamic.Interface, gvr schema.GroupVersionR
 	if err := u.UnmarshalJSON(b); err != nil {
 		return err
 	}
+	// As kubectl apply does with a `kubectl get -o yaml` output.
+	u.SetResourceVersion("")
+	u.SetUID("")
+	u.SetManagedFields(nil)
 	status, hasStatus := u.Object["status"]
 	var ri dynamic.ResourceInterface = dyn.Resource(gvr)
 	if namespaced {
@@ -114,6 +118,44 @@ func create(ctx context.Context, dyn dynamic.Interface, gvr schema.GroupVersionR
 		created.Object["status"] = status
 		if _, err := ri.UpdateStatus(ctx, created, metav1.UpdateOptions{}); err != nil && !apierrors.IsNotFound(err) && !errors.Is(err, context.Canceled) {
 			return fmt.Errorf("status of %s %s/%s: %w", u.GetKind(), u.GetNamespace(), u.GetName(), err)
+		}
+	}
+	return nil
+}
+
+// AssignLoadBalancers does what a cloud's load-balancer controller would:
+// every LoadBalancer Service without an address gets addr(namespace, name)
+// in its status, or, when that is "", one from 192.0.2.0/24 (TEST-NET-1).
+// envtest runs no such controller.
+func AssignLoadBalancers(ctx context.Context, cfg *rest.Config, addr func(namespace, name string) string) error {
+	dyn, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		return err
+	}
+	gvr := schema.GroupVersionResource{Version: "v1", Resource: "services"}
+	list, err := dyn.Resource(gvr).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return err
+	}
+	for i := range list.Items {
+		svc := &list.Items[i]
+		typ, _, _ := unstructured.NestedString(svc.Object, "spec", "type")
+		ingress, _, _ := unstructured.NestedSlice(svc.Object, "status", "loadBalancer", "ingress")
+		if typ != "LoadBalancer" || len(ingress) > 0 {
+			continue
+		}
+		ip := ""
+		if addr != nil {
+			ip = addr(svc.GetNamespace(), svc.GetName())
+		}
+		if ip == "" {
+			ip = fmt.Sprintf("192.0.2.%d", 10+i%200)
+		}
+		if err := unstructured.SetNestedSlice(svc.Object, []any{map[string]any{"ip": ip}}, "status", "loadBalancer", "ingress"); err != nil {
+			return err
+		}
+		if _, err := dyn.Resource(gvr).Namespace(svc.GetNamespace()).UpdateStatus(ctx, svc, metav1.UpdateOptions{}); err != nil {
+			return fmt.Errorf("status of service %s/%s: %w", svc.GetNamespace(), svc.GetName(), err)
 		}
 	}
 	return nil

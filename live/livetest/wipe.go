@@ -31,6 +31,8 @@ var scenarioClusterScoped = []schema.GroupVersionResource{
 // namespaces themselves (finalized by hand: envtest runs no namespace
 // controller), and the cluster-scoped kinds the model reads.
 func Wipe(ctx context.Context, cfg *rest.Config) error {
+	cfg = rest.CopyConfig(cfg)
+	cfg.WarningHandler = rest.NoWarnings{}
 	dyn, err := dynamic.NewForConfig(cfg)
 	if err != nil {
 		return err

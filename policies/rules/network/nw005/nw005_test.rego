@@ -55,3 +55,13 @@ test_gateway_api_without_status_address if {
 	inp2 := {"clusters": {"c1": {"network_gateways": [g], "objects": [{"source": {"file": "gw.yaml", "object": {"kind": "Gateway"}}, "object": {"metadata": {"resourceVersion": "48213"}}}]}}}
 	count(nw005.violation) == 1 with input as inp2
 }
+
+# Read by meshcheck audit: no file, only the object's uid and resourceVersion.
+test_pending_load_balancer_read_live if {
+	g := json.remove(gw({"addresses_known": true}), ["source/file"])
+	live := {"clusters": {"c1": {
+		"network_gateways": [g],
+		"objects": [{"source": {"object": {"kind": "Service"}}, "object": {"metadata": {"name": "istio-eastwestgateway", "uid": "0d6c5f0e"}}}],
+	}}}
+	count(nw005.violation) == 1 with input as live
+}

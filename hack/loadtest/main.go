@@ -1,0 +1,258 @@
+// Command loadtest drives meshcheck's admission handler over TLS on
+// 127.0.0.1 at a fixed rate and reports latency percentiles, errors and
+// the process's resident memory. The server is the real webhook server
+// (controller-runtime, TLS 1.2+, certificate from a directory) with the real
+// engine, over a synthetic cache of -objects objects; no API server is
+// involved, so the figures are the webhook's own.
+//
+//	go run ./hack/loadtest -rate 500 -duration 60s -objects 10000
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-logr/logr"
+	admissionv1 "k8s.io/api/admission/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	crwebhook "sigs.k8s.io/controller-runtime/pkg/webhook"
+	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
+	"sigs.k8s.io/yaml"
+
+	"github.com/meshcheck/meshcheck/checks"
+	"github.com/meshcheck/meshcheck/webhook"
+)
+
+func main() {
+	rate := flag.Int("rate", 500, "requests per second")
+	duration := flag.Duration("duration", 60*time.Second, "how long to send")
+	objects := flag.Int("objects", 10000, "objects in the webhook's cache")
+	fixture := flag.String("fixture", "webhook/testdata/cluster.yaml", "the cluster's Istio objects; namespaces are added up to -objects")
+	flag.Parse()
+	if err := run(*rate, *duration, *objects, *fixture); err != nil {
+		fmt.Fprintln(os.Stderr, "loadtest:", err)
+		os.Exit(1)
+	}
+}
+
+func run(rate int, duration time.Duration, n int, fixture string) error {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	objs, err := cluster(fixture, n)
+	if err != nil {
+		return err
+	}
+	engine, err := checks.New(ctx, checks.Options{})
+	if err != nil {
+		return err
+	}
+	d, err := webhook.NewDecider(engine, webhook.DeciderOptions{Cluster: "east", Exclude: []string{"kube-system", "meshcheck-system"}})
+	if err != nil {
+		return err
+	}
+	h := &webhook.Handler{Decider: d, States: fixed{webhook.NewState(1, objs)}, Metrics: webhook.NewMetrics(nil), Log: logr.Discard()}
+
+	dir, err := os.MkdirTemp("", "meshcheck-loadtest-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	pool, err := writeCert(dir)
+	if err != nil {
+		return err
+	}
+	port, err := freePort()
+	if err != nil {
+		return err
+	}
+	srv := crwebhook.NewServer(crwebhook.Options{
+		Host: "127.0.0.1", Port: port, CertDir: dir,
+		TLSOpts: []func(*tls.Config){func(c *tls.Config) { c.MinVersion = tls.VersionTLS12 }},
+	})
+	srv.Register(webhook.Path, &admission.Webhook{Handler: h})
+	go func() {
+		if err := srv.Start(ctx); err != nil {
+			fmt.Fprintln(os.Stderr, "server:", err)
+		}
+	}()
+	for srv.StartedChecker()(nil) != nil {
+		time.Sleep(10 * time.Millisecond)
+	}
+	body, err := reviewBody(objs)
+	if err != nil {
+		return err
+	}
+	client := &http.Client{Timeout: 3 * time.Second, Transport: &http.Transport{
+		TLSClientConfig:     &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12},
+		MaxIdleConnsPerHost: 256,
+	}}
+	url := fmt.Sprintf("https://127.0.0.1:%d%s", port, webhook.Path)
+
+	var (
+		mu      sync.Mutex
+		lat     []time.Duration
+		errs    atomic.Int64
+		denied  atomic.Int64
+		wg      sync.WaitGroup
+		maxRSS  int64
+		rssSeen []int64
+	)
+	send := func() {
+		defer wg.Done()
+		start := time.Now()
+		resp, err := client.Post(url, "application/json", bytes.NewReader(body))
+		if err != nil {
+			errs.Add(1)
+			return
+		}
+		var ar admissionv1.AdmissionReview
+		err = json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&ar)
+		resp.Body.Close()
+		elapsed := time.Since(start)
+		if err != nil || resp.StatusCode != http.StatusOK || ar.Response == nil || (ar.Response.Result != nil && ar.Response.Result.Code >= 400 && ar.Response.Allowed) {
+			errs.Add(1)
+			return
+		}
+		if !ar.Response.Allowed {
+			denied.Add(1)
+		}
+		mu.Lock()
+		lat = append(lat, elapsed)
+		mu.Unlock()
+	}
+	interval := time.Second / time.Duration(rate)
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	sample := time.NewTicker(time.Second)
+	defer sample.Stop()
+	end := time.Now().Add(duration)
+	sent := 0
+	for time.Now().Before(end) {
+		select {
+		case <-tick.C:
+			wg.Add(1)
+			sent++
+			go send()
+		case <-sample.C:
+			r := rss()
+			rssSeen = append(rssSeen, r)
+			maxRSS = max(maxRSS, r)
+		}
+	}
+	wg.Wait()
+	slices.Sort(lat)
+	pct := func(p int) time.Duration {
+		if len(lat) == 0 {
+			return 0
+		}
+		return lat[min(len(lat)-1, len(lat)*p/100)]
+	}
+	fmt.Printf("requests %d in %s (%.0f/s), objects %d, errors %d, denied %d\n", sent, duration, float64(sent)/duration.Seconds(), n, errs.Load(), denied.Load())
+	fmt.Printf("latency p50 %s  p90 %s  p99 %s  max %s\n", pct(50), pct(90), pct(99), pct(100))
+	if len(rssSeen) > 1 {
+		fmt.Printf("RSS first %d MiB, last %d MiB, max %d MiB\n", rssSeen[0]>>20, rssSeen[len(rssSeen)-1]>>20, maxRSS>>20)
+	}
+	return nil
+}
+
+type fixed struct{ st *webhook.State }
+
+func (f fixed) State() *webhook.State { return f.st }
+
+// cluster reads the fixture and adds namespaces up to n objects.
+func cluster(file string, n int) ([]*unstructured.Unstructured, error) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	var out []*unstructured.Unstructured
+	for _, doc := range strings.Split(string(b), "\n---\n") {
+		m := map[string]any{}
+		if err := yaml.Unmarshal([]byte(doc), &m); err != nil {
+			return nil, fmt.Errorf("%s: %w", file, err)
+		}
+		if len(m) > 0 {
+			out = append(out, &unstructured.Unstructured{Object: m})
+		}
+	}
+	for i := len(out); i < n; i++ {
+		ns := &unstructured.Unstructured{}
+		ns.SetAPIVersion("v1")
+		ns.SetKind("Namespace")
+		ns.SetName(fmt.Sprintf("team-%05d", i))
+		ns.SetLabels(map[string]string{"istio-injection": "enabled"})
+		out = append(out, ns)
+	}
+	return out, nil
+}
+
+// reviewBody is an UPDATE of the system namespace that the webhook
+// evaluates (a new label): the expensive path, allowed.
+func reviewBody(objs []*unstructured.Unstructured) ([]byte, error) {
+	var ns *unstructured.Unstructured
+	for _, o := range objs {
+		if o.GetKind() == "Namespace" && o.GetName() == "istio-system" {
+			ns = o
+		}
+	}
+	if ns == nil {
+		return nil, fmt.Errorf("fixture has no istio-system namespace")
+	}
+	old, _ := ns.MarshalJSON()
+	upd := ns.DeepCopy()
+	l := upd.GetLabels()
+	l["team"] = "mesh"
+	upd.SetLabels(l)
+	obj, _ := upd.MarshalJSON()
+	ar := admissionv1.AdmissionReview{
+		TypeMeta: metav1.TypeMeta{APIVersion: "admission.k8s.io/v1", Kind: "AdmissionReview"},
+		Request: &admissionv1.AdmissionRequest{
+			UID: "load", Operation: admissionv1.Update, Name: "istio-system",
+			Kind:      metav1.GroupVersionKind{Version: "v1", Kind: "Namespace"},
+			Resource:  metav1.GroupVersionResource{Version: "v1", Resource: "namespaces"},
+			Object:    runtime.RawExtension{Raw: obj},
+			OldObject: runtime.RawExtension{Raw: old},
+		},
+	}
+	return json.Marshal(ar)
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// rss is the resident set size of this process, from /proc.
+func rss() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			var kb int64
+			fmt.Sscanf(strings.TrimSpace(v), "%d", &kb)
+			return kb << 10
+		}
+	}
+	return 0
+}

@@ -1,0 +1,95 @@
+package webhook
+
+import (
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"math/big"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+)
+
+// writeServingCert replaces tls.crt and tls.key in dir with a new
+// self-signed certificate for host and returns its DER.
+func writeServingCert(t *testing.T, dir, host string) []byte {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(time.Now().UnixNano()),
+		Subject:      pkix.Name{CommonName: "meshcheck-reload-test"},
+		NotBefore:    time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IPAddresses: []net.IP{net.ParseIP(host)},
+		DNSNames:    []string{"localhost"},
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kb, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Key first, then certificate: the watcher reloads on the certificate's change.
+	if err := os.WriteFile(filepath.Join(dir, "tls.key"), pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kb}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "tls.crt"), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return der
+}
+
+// servedCert returns the certificate the server at host:port presents, and
+// the TLS version negotiated when the client offers at most maxVersion.
+func servedCert(host string, port int, maxVersion uint16) ([]byte, uint16, error) {
+	conn, err := tls.Dial("tcp", net.JoinHostPort(host, strconv.Itoa(port)), &tls.Config{
+		InsecureSkipVerify: true, //nolint:gosec // the test compares the certificate itself
+		MaxVersion:         maxVersion,
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	defer conn.Close()
+	st := conn.ConnectionState()
+	return st.PeerCertificates[0].Raw, st.Version, nil
+}
+
+func checkTLS(t *testing.T, host string, port int) {
+	t.Helper()
+	if _, _, err := servedCert(host, port, tls.VersionTLS11); err == nil {
+		t.Error("the server accepts TLS 1.1")
+	}
+	if _, v, err := servedCert(host, port, tls.VersionTLS12); err != nil || v != tls.VersionTLS12 {
+		t.Errorf("TLS 1.2: version %x, %v", v, err)
+	}
+}
+
+func checkCertReload(t *testing.T, dir, host string, port int) {
+	t.Helper()
+	before, _, err := servedCert(host, port, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := writeServingCert(t, dir, host)
+	if bytes.Equal(before, want) {
+		t.Fatal("new certificate equals the old one")
+	}
+	eventually(t, "the new certificate to be served", func(ctxDone context.Context) bool {
+		got, _, err := servedCert(host, port, 0)
+		return err == nil && bytes.Equal(got, want)
+	})
+}

@@ -1,0 +1,98 @@
+package webhook
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-logr/logr/funcr"
+	"github.com/prometheus/client_golang/prometheus"
+	admissionv1 "k8s.io/api/admission/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/client-go/rest"
+)
+
+// syncedPeer is a peer whose cache holds objs.
+func syncedPeer(name string, objs []*unstructured.Unstructured) *Peer {
+	s := NewStore(1)
+	for _, o := range objs {
+		s.put(0, o)
+	}
+	p := &Peer{Name: name}
+	p.setStore(s)
+	return p
+}
+
+func withClusterName(t *testing.T, objs []*unstructured.Unstructured, name string) []*unstructured.Unstructured {
+	t.Helper()
+	out := make([]*unstructured.Unstructured, len(objs))
+	for i, o := range objs {
+		out[i] = o.DeepCopy()
+		if o.GetKind() == "IstioOperator" {
+			if err := unstructured.SetNestedField(out[i].Object, name, "spec", "values", "global", "multiCluster", "clusterName"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return out
+}
+
+// With a peer in the same mesh, a fleet rule applies at admission: renaming
+// this cluster to the peer's cluster ID is refused (CL002).
+func TestFleetAwareAdmission(t *testing.T) {
+	local := fixture(t)
+	peer := withClusterName(t, fixture(t), "west")
+	iop := find(t, local, "IstioOperator", "control-plane")
+	renamed := withClusterName(t, []*unstructured.Unstructured{iop}, "west")[0]
+	req := review(admissionv1.Update, renamed, iop)
+
+	h := newHandler(t, testEngine(t), local, DeciderOptions{})
+	h.States = &Fleet{Local: h.States, Peers: []*Peer{syncedPeer("west", peer)}}
+	resp := h.Handle(context.Background(), req)
+	if resp.Allowed || !strings.Contains(resp.Result.Message, "CL002") {
+		t.Fatalf("want CL002 denial with the peer, got allowed=%v %v", resp.Allowed, resp.Result)
+	}
+
+	// The same request with the peer not synced: cluster-only checks.
+	h.States = &Fleet{Local: h.States.(*Fleet).Local, Peers: []*Peer{{Name: "west"}}}
+	if resp := h.Handle(context.Background(), req); !resp.Allowed {
+		t.Fatalf("want allowed without the peer, got %v", resp.Result)
+	}
+}
+
+// An unreachable peer is logged and counted, and left out of the state.
+func TestUnreachablePeer(t *testing.T) {
+	logged := make(chan string, 10)
+	log := funcr.New(func(prefix, args string) { logged <- args }, funcr.Options{})
+	m := NewMetrics(prometheus.NewRegistry())
+	sels, err := selections(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := NewPeer("west", &rest.Config{Host: "https://127.0.0.1:1"}, nil, sels, log, m)
+	p.Retry = time.Hour
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- p.Start(ctx) }()
+	line := <-logged
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(line, "peer unreachable") || !strings.Contains(line, `"peer"="west"`) {
+		t.Errorf("log line %s", line)
+	}
+	g, err := m.PeerUp.GetMetricWithLabelValues("west")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out = new(dtoMetric)
+	if err := g.Write(out); err != nil || out.GetGauge().GetValue() != 0 {
+		t.Errorf("peer_up = %v, want 0", out.GetGauge().GetValue())
+	}
+	local := fixedState{NewState(7, fixture(t))}
+	if st := (&Fleet{Local: local, Peers: []*Peer{p}}).State(); st != local.st || len(st.Peers) != 0 {
+		t.Error("the unreachable peer is in the state")
+	}
+}
