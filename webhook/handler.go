@@ -58,6 +58,7 @@ func (h *Handler) Handle(ctx context.Context, ar admission.Request) (resp admiss
 	}
 	st := h.States.State()
 	if st == nil {
+		outcome = "not-synced"
 		return admission.Errored(http.StatusServiceUnavailable, fmt.Errorf("meshcheck: cache not synced yet"))
 	}
 	d, err := h.Decider.Decide(ctx, st, req)

@@ -10,7 +10,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	admissionv1 "k8s.io/api/admission/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
+
+	"github.com/meshcheck/meshcheck/inventory"
 )
 
 // syncedPeer is a peer whose cache holds objs.
@@ -66,11 +69,11 @@ func TestUnreachablePeer(t *testing.T) {
 	logged := make(chan string, 10)
 	log := funcr.New(func(prefix, args string) { logged <- args }, funcr.Options{})
 	m := NewMetrics(prometheus.NewRegistry())
-	sels, err := selections(nil)
+	sels, err := selections(inventory.Kinds())
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := NewPeer("west", &rest.Config{Host: "https://127.0.0.1:1"}, nil, sels, log, m)
+	p := NewPeer("west", &rest.Config{Host: "https://127.0.0.1:1"}, clientgoscheme.Scheme, sels, log, m)
 	p.Retry = time.Hour
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
@@ -94,5 +97,67 @@ func TestUnreachablePeer(t *testing.T) {
 	local := fixedState{NewState(7, fixture(t))}
 	if st := (&Fleet{Local: local, Peers: []*Peer{p}}).State(); st != local.st || len(st.Peers) != 0 {
 		t.Error("the unreachable peer is in the state")
+	}
+}
+
+// A reachable peer is read through its API server into the fleet state.
+func TestPeerThroughAPIServer(t *testing.T) {
+	e := apiServer(t)
+	m := NewMetrics(prometheus.NewRegistry())
+	sels, err := selections(inventory.Kinds())
+	if err != nil {
+		t.Fatal(err)
+	}
+	logged := make(chan string, 100)
+	log := funcr.New(func(prefix, args string) { logged <- args }, funcr.Options{})
+	p := NewPeer("west", e.Config, clientgoscheme.Scheme, sels, log, m)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- p.Start(ctx) }()
+	defer func() {
+		cancel()
+		<-done
+	}()
+	for line := range logged {
+		if strings.Contains(line, "peer synced") {
+			break
+		}
+		if strings.Contains(line, "peer unreachable") {
+			t.Fatalf("peer not read: %s", line)
+		}
+	}
+	st := (&Fleet{Local: fixedState{NewState(1, fixture(t))}, Peers: []*Peer{p}}).State()
+	if len(st.Peers) != 1 || st.Peers[0].Name != "west" || len(st.Peers[0].Objects) == 0 {
+		t.Fatalf("peers in the state: %+v", st.Peers)
+	}
+	var out dtoMetric
+	g, _ := m.PeerUp.GetMetricWithLabelValues("west")
+	if err := g.Write(&out); err != nil || out.GetGauge().GetValue() != 1 {
+		t.Errorf("peer_up = %v, want 1", out.GetGauge().GetValue())
+	}
+}
+
+func TestPeerConfig(t *testing.T) {
+	kc := func(user string) []byte {
+		return []byte("apiVersion: v1\nkind: Config\ncurrent-context: c\ncontexts:\n- name: c\n  context: {cluster: c, user: u}\nclusters:\n- name: c\n  cluster: {server: https://peer.example.com}\nusers:\n- name: u\n  user: " + user + "\n")
+	}
+	tests := []struct {
+		in   []byte
+		want string // error substring, "" for success
+	}{
+		{kc("{token: abc}"), ""},
+		{kc("{exec: {command: /bin/sh, apiVersion: client.authentication.k8s.io/v1}}"), "runs a command"},
+		{kc("{tokenFile: /var/run/token}"), "local file"},
+		{[]byte("{"), "not a kubeconfig"},
+		{[]byte("apiVersion: v1\nkind: Config\n"), "no current context"},
+	}
+	for _, tt := range tests {
+		rc, err := peerConfig(tt.in)
+		switch {
+		case tt.want == "" && (err != nil || rc.Host != "https://peer.example.com"):
+			t.Errorf("%s: %v", tt.in, err)
+		case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+			t.Errorf("%s: error %v, want %q", tt.in, err, tt.want)
+		}
 	}
 }

@@ -49,7 +49,10 @@ func TestServeFlags(t *testing.T) {
 }
 
 func TestServeUsageErrors(t *testing.T) {
-	dir := writeFiles(t, map[string]string{"bad.yaml": "rules:\n  NW001: {enforcement: block}\n"})
+	dir := writeFiles(t, map[string]string{
+		"bad.yaml":   "rules:\n  NW001: {enforcement: block}\n",
+		"kubeconfig": "apiVersion: v1\nkind: Config\ncurrent-context: c\ncontexts:\n- name: c\n  context: {cluster: c, user: u}\nclusters:\n- name: c\n  cluster: {server: https://127.0.0.1:1}\nusers:\n- name: u\n  user: {token: t}\n",
+	})
 	tests := []struct {
 		args []string
 		want string
@@ -57,6 +60,8 @@ func TestServeUsageErrors(t *testing.T) {
 		{[]string{"serve", "extra"}, "serve takes no arguments"},
 		{[]string{"serve", "--config", "bad.yaml"}, `"block" is not deny, warn or dryrun`},
 		{[]string{"serve", "--no-config", "--kubeconfig", "missing-kubeconfig"}, "kubernetes client configuration"},
+		{[]string{"serve", "--no-config", "--kubeconfig", "kubeconfig", "--peer-kubeconfig", "west"}, "want NAME=PATH"},
+		{[]string{"serve", "--no-config", "--kubeconfig", "kubeconfig", "--peer-kubeconfig", "west=missing"}, "--peer-kubeconfig west"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
