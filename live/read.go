@@ -2,10 +2,7 @@ package live
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net"
-	"net/url"
 	"slices"
 	"sync"
 	"time"
@@ -69,23 +66,6 @@ type Result struct {
 // Partial reports whether something could not be read.
 func (r Result) Partial() bool { return len(r.Errors) > 0 }
 
-// Error is one thing a cluster did not let us read.
-type Error struct {
-	Cluster string
-	// Kind is the kind and selection that failed; "" when the whole cluster did.
-	Kind string
-	Err  error
-}
-
-func (e *Error) Error() string {
-	if e.Kind == "" {
-		return e.Err.Error()
-	}
-	return fmt.Sprintf("list %s: %v", e.Kind, e.Err)
-}
-
-func (e *Error) Unwrap() error { return e.Err }
-
 // Read reads every target, at most Concurrency at once, and returns the
 // results in the targets' order. One cluster's failure never stops another.
 func Read(ctx context.Context, targets []Target, opt Options) []Result {
@@ -146,9 +126,9 @@ func readCluster(ctx context.Context, t Target, opt Options) Result {
 			if k.Completes != "" {
 				completes[k.Completes] = false
 			}
-			if unreachable(err) || ctx.Err() != nil {
-				// The cluster is gone: listing the other kinds would only
-				// wait for the same timeout again.
+			if unreachable(err) || ctx.Err() != nil || apierrors.IsUnauthorized(err) {
+				// The cluster is gone or refuses the credentials: listing
+				// the other kinds would only fail (or wait) the same way.
 				if ctx.Err() != nil {
 					err = fmt.Errorf("timed out after %s reading the cluster (--timeout)", opt.Timeout)
 				} else {
@@ -205,41 +185,4 @@ func list(ctx context.Context, client dynamic.Interface, k inventory.Kind, pageS
 		}
 		opts.Continue = page.GetContinue()
 	}
-}
-
-func describe(k inventory.Kind) string {
-	s := k.Resource
-	if k.GVK.Group != "" {
-		s += "." + k.GVK.Group
-	}
-	sel := k.LabelSelector
-	if k.FieldSelector != "" {
-		sel = k.FieldSelector
-	}
-	if sel != "" {
-		s += " (" + sel + ")"
-	}
-	return s
-}
-
-// unreachable tells a cluster that cannot be reached from a kind it refuses.
-func unreachable(err error) bool {
-	var ne net.Error
-	var ue *url.Error
-	return errors.As(err, &ne) || errors.As(err, &ue) || errors.Is(err, context.DeadlineExceeded)
-}
-
-// explain turns API errors into messages that say what to do.
-func explain(err error, t Target, k inventory.Kind) error {
-	switch {
-	case apierrors.IsForbidden(err):
-		return fmt.Errorf("forbidden: the identity used for %s may not list %s cluster-wide (see the RBAC in docs/audit.md)", t.Name, k.Resource)
-	case apierrors.IsUnauthorized(err):
-		return fmt.Errorf("unauthorized: the credentials for %s were refused", t.Name)
-	case errors.Is(err, context.DeadlineExceeded):
-		return fmt.Errorf("timed out reading the cluster (--timeout)")
-	case unreachable(err):
-		return fmt.Errorf("unreachable: %w", err)
-	}
-	return err
 }

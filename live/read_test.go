@@ -185,12 +185,19 @@ func TestReadTimeoutAndUnreachable(t *testing.T) {
 	defer hang.Close()
 	closed := httptest.NewServer(http.NotFoundHandler())
 	closed.Close()
+	// Credentials the server refuses: one error for the cluster, not one per kind.
+	refused := rest.CopyConfig(server.Admin)
+	refused.CertData, refused.KeyData, refused.BearerToken = nil, nil, "not-a-token"
+	res := Read(t.Context(), []Target{{Name: "refused", Config: refused}}, Options{})
+	if len(res[0].Errors) != 1 || !strings.Contains(res[0].Errors[0].Error(), "unauthorized") {
+		t.Errorf("refused: %v", res[0].Errors)
+	}
 	targets := []Target{
 		{Name: "hangs", Config: &rest.Config{Host: hang.URL}},
 		{Name: "gone", Config: &rest.Config{Host: closed.URL}},
 	}
 	var done atomic.Int64
-	res := Read(t.Context(), targets, Options{Timeout: 500 * time.Millisecond, Concurrency: 2, Done: func(Result) { done.Add(1) }})
+	res = Read(t.Context(), targets, Options{Timeout: 500 * time.Millisecond, Concurrency: 2, Done: func(Result) { done.Add(1) }})
 	// A healthy cluster, read with the default timeout, is unaffected.
 	res = append(res, Read(t.Context(), []Target{{Name: "live", Config: server.Admin}}, Options{Done: func(Result) { done.Add(1) }})...)
 	if len(res[0].Errors) != 1 || !strings.Contains(res[0].Errors[0].Error(), "timed out") {

@@ -54,16 +54,6 @@ type policyResult struct {
 	Properties map[string]string  `json:"properties,omitempty"`
 }
 
-// ForCommand says whether a format suits a command: a PolicyReport
-// describes a live cluster, so policyreport is for audit only. Front-ends
-// call it when they validate -o, so lint refuses it before reading anything.
-func ForCommand(format, command string) error {
-	if format == "policyreport" && command != "audit" {
-		return fmt.Errorf("-o policyreport is for meshcheck audit: a PolicyReport describes a live cluster (use -o json or sarif with %s)", command)
-	}
-	return nil
-}
-
 // writePolicyReport writes one PolicyReport per audited cluster, each to be
 // applied to its cluster, with one result per finding. Clusters without
 // findings get an empty report so that applying it clears an old one.

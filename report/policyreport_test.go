@@ -2,6 +2,8 @@ package report
 
 import (
 	"bytes"
+	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -74,13 +76,35 @@ func TestPolicyReportPerCluster(t *testing.T) {
 	}
 }
 
-func TestPolicyReportForCommand(t *testing.T) {
-	if err := ForCommand("policyreport", "lint"); err == nil || !strings.Contains(err.Error(), "audit") {
-		t.Errorf("lint -o policyreport: %v, want an error pointing to audit", err)
+// Lint does not offer policyreport; audit does, with every other format.
+func TestPolicyReportIsForAudit(t *testing.T) {
+	if slices.Contains(Formats(), "policyreport") {
+		t.Error("Formats() (lint's -o values) lists policyreport")
 	}
-	for _, f := range Formats() {
-		if err := ForCommand(f, "audit"); err != nil {
-			t.Errorf("audit -o %s: %v", f, err)
-		}
+	if d := cmp.Diff(append(Formats(), "policyreport"), AuditFormats()); d != "" {
+		t.Errorf("AuditFormats() (-want +got):\n%s", d)
+	}
+}
+
+func TestPolicyReportGolden(t *testing.T) {
+	r := fixture()
+	r.Command = "audit"
+	var buf bytes.Buffer
+	if err := Write(&buf, "policyreport", r, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "fixture.policyreport.golden", buf.Bytes())
+	buf.Reset()
+	c := clean()
+	c.Clusters = []string{"east", "west"}
+	if err := Write(&buf, "policyreport", c, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "clean.policyreport.golden", buf.Bytes())
+}
+
+func TestPolicyReportWriterError(t *testing.T) {
+	if err := Write(failingWriter{}, "policyreport", fixture(), Options{}); !errors.Is(err, errDiskFull) {
+		t.Fatalf("Write = %v, want it to wrap %v", err, errDiskFull)
 	}
 }

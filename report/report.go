@@ -45,18 +45,33 @@ type writeFunc func(w io.Writer, r Result, opt Options) error
 var formats = []struct {
 	name  string
 	write writeFunc
+	// auditOnly formats describe live clusters (a PolicyReport is applied
+	// to the cluster it is about): lint does not offer them.
+	auditOnly bool
 }{
-	{"text", writeText},
-	{"json", writeJSON},
-	{"sarif", writeSARIF},
-	{"junit", writeJUnit},
-	{"github", writeGitHub},
-	{"markdown", writeMarkdown},
-	{"policyreport", writePolicyReport},
+	{"text", writeText, false},
+	{"json", writeJSON, false},
+	{"sarif", writeSARIF, false},
+	{"junit", writeJUnit, false},
+	{"github", writeGitHub, false},
+	{"markdown", writeMarkdown, false},
+	{"policyreport", writePolicyReport, true},
 }
 
-// Formats lists the accepted -o values in help order.
+// Formats lists the -o values every command accepts, in help order.
 func Formats() []string {
+	var names []string
+	for _, f := range formats {
+		if !f.auditOnly {
+			names = append(names, f.name)
+		}
+	}
+	return names
+}
+
+// AuditFormats lists the -o values audit accepts: Formats plus those that
+// describe live clusters (policyreport).
+func AuditFormats() []string {
 	names := make([]string, len(formats))
 	for i, f := range formats {
 		names[i] = f.name
@@ -76,5 +91,5 @@ func Write(w io.Writer, format string, r Result, opt Options) error {
 		}
 		return nil
 	}
-	return fmt.Errorf("unknown output format %q (want one of: %s)", format, strings.Join(Formats(), ", "))
+	return fmt.Errorf("unknown output format %q (want one of: %s)", format, strings.Join(AuditFormats(), ", "))
 }

@@ -10,7 +10,7 @@ import (
 )
 
 func TestFormats(t *testing.T) {
-	want := []string{"text", "json", "sarif", "junit", "github", "markdown", "policyreport"}
+	want := []string{"text", "json", "sarif", "junit", "github", "markdown"}
 	if diff := cmp.Diff(want, Formats()); diff != "" {
 		t.Errorf("Formats() mismatch (-want +got):\n%s", diff)
 	}

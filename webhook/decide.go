@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"sync"
+	"time"
 
 	admissionv1 "k8s.io/api/admission/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -35,6 +37,11 @@ type DeciderOptions struct {
 	Exclude []string
 	// Kinds are what the cache watches; nil means inventory.Kinds().
 	Kinds []inventory.Kind
+	// MaxWait bounds how long a request waits for a free CPU before it is
+	// answered with an error (the failure policy decides), so an overload
+	// sheds requests fast instead of queueing them past the API server's
+	// timeout. Default 1s (the deployed webhook timeout is 3s).
+	MaxWait time.Duration
 }
 
 // Decider turns an admission request and the cluster's state into a
@@ -44,6 +51,10 @@ type Decider struct {
 	engine Reviewer
 	opt    DeciderOptions
 	sels   []selection
+	// slots bounds concurrent evaluations to the CPUs: waiting requests are
+	// then served first come, first served, instead of all slowing down
+	// together, which keeps the latency tail close to the median.
+	slots chan struct{}
 
 	mu     sync.Mutex
 	before map[uint64]*beforeReview // at most a few generations
@@ -63,11 +74,17 @@ func NewDecider(engine Reviewer, opt DeciderOptions) (*Decider, error) {
 	if opt.Cluster == "" {
 		opt.Cluster = "cluster"
 	}
+	if opt.MaxWait == 0 {
+		opt.MaxWait = time.Second
+	}
 	sels, err := selections(opt.Kinds)
 	if err != nil {
 		return nil, err
 	}
-	return &Decider{engine: engine, opt: opt, sels: sels, before: map[uint64]*beforeReview{}}, nil
+	return &Decider{
+		engine: engine, opt: opt, sels: sels, before: map[uint64]*beforeReview{},
+		slots: make(chan struct{}, runtime.GOMAXPROCS(0)),
+	}, nil
 }
 
 // Outcome says why a request was allowed without evaluation, or that it was evaluated.
@@ -121,7 +138,18 @@ func (d *Decider) Decide(ctx context.Context, st *State, req Request) (Decision,
 	if obj != nil && req.Operation == admissionv1.Update && unchanged(st, key, obj) {
 		return allow(Ignored)
 	}
+	wait := time.NewTimer(d.opt.MaxWait)
+	select {
+	case d.slots <- struct{}{}:
+		wait.Stop()
+	case <-wait.C:
+		return Decision{}, ErrOverloaded
+	case <-ctx.Done():
+		wait.Stop()
+		return Decision{}, fmt.Errorf("waiting to evaluate: %w", ctx.Err())
+	}
 	before, after, err := d.reviews(ctx, st, req, key, obj)
+	<-d.slots
 	if errors.Is(err, errUnchanged) {
 		return allow(Ignored)
 	}
@@ -191,6 +219,9 @@ func (d *Decider) reviews(ctx context.Context, st *State, req Request, key strin
 }
 
 var errUnchanged = errors.New("unchanged")
+
+// ErrOverloaded is returned when no CPU was free within MaxWait.
+var ErrOverloaded = errors.New("meshcheck: overloaded, request not evaluated")
 
 func signatureOf(u *unstructured.Unstructured) string {
 	if u == nil {

@@ -2,6 +2,7 @@ package webhook
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -62,6 +63,10 @@ func (h *Handler) Handle(ctx context.Context, ar admission.Request) (resp admiss
 		return admission.Errored(http.StatusServiceUnavailable, fmt.Errorf("meshcheck: cache not synced yet"))
 	}
 	d, err := h.Decider.Decide(ctx, st, req)
+	if errors.Is(err, ErrOverloaded) {
+		outcome = "overloaded"
+		return admission.Errored(http.StatusTooManyRequests, err)
+	}
 	if err != nil {
 		outcome = "engine-error"
 		log.Error(err, "evaluation failed")

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -50,6 +52,7 @@ func (o *auditOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.configFile, "config", o.configFile, "configuration file (default: "+config.FileName+" in the working directory or above)")
 	fs.BoolVar(&o.noConfig, "no-config", o.noConfig, "do not read "+config.FileName)
 	o.check.AddFlags(fs)
+	fs.Lookup("output").Usage = "output format: " + strings.Join(report.AuditFormats(), ", ")
 	fs.BoolVar(&o.showModel, "show-model", o.showModel, "print the fleet model (JSON) instead of findings")
 	fs.BoolVarP(&o.verbose, "verbose", "v", o.verbose, "log each list request's kind, selector and count on stderr")
 }
@@ -77,7 +80,13 @@ func (o *auditOptions) validate(args []string) error {
 	if o.timeout <= 0 {
 		return fmt.Errorf("--timeout must be positive")
 	}
-	return o.check.validate()
+	if !slices.Contains(report.AuditFormats(), o.check.format) {
+		return fmt.Errorf("--output %q: want one of %s", o.check.format, strings.Join(report.AuditFormats(), ", "))
+	}
+	// The shared checks know lint's formats; the format is checked above.
+	c := o.check
+	c.format = "json"
+	return c.validate()
 }
 
 func (o *auditOptions) run(ctx context.Context, args []string, s streams) int {
