@@ -50,7 +50,11 @@ docs:
 FUZZTIME ?= 30s
 fuzz:
 	$(GO) test ./source -run '^$$' -fuzz FuzzRead -fuzztime $(FUZZTIME)
+	$(GO) test ./source -run '^$$' -fuzz FuzzMinNodes -fuzztime $(FUZZTIME)
+	$(GO) test ./source -run '^$$' -fuzz FuzzPathJoin -fuzztime $(FUZZTIME)
 	$(GO) test ./model -run '^$$' -fuzz FuzzBuild -fuzztime $(FUZZTIME)
+	$(GO) test ./live -run '^$$' -fuzz FuzzKubeconfigSkeleton -fuzztime $(FUZZTIME)
+	$(GO) test ./webhook -run '^$$' -fuzz FuzzServeHTTP -fuzztime $(FUZZTIME)
 	$(GO) test ./topology -run '^$$' -fuzz FuzzEscapes -fuzztime $(FUZZTIME)
 
 ## bench: model building, evaluation and whole-fleet lint benchmarks

@@ -149,7 +149,7 @@ func (o *auditOptions) run(ctx context.Context, args []string, s streams) int {
 	}
 	res := report.Result{
 		Tool: "meshcheck", Version: version, Command: "audit", Clusters: names,
-		Findings: review.Findings, Rules: engine.Rules(),
+		Findings: review.Findings, Rules: engine.Rules(), Fleet: review.Fleet,
 		Summary: checks.Summarize(review.Findings, len(results), 0),
 		Errors:  errs,
 	}

@@ -37,6 +37,9 @@ func (o *checkOptions) AddFlags(fs *pflag.FlagSet) {
 
 func (o *checkOptions) validate() error {
 	if !slices.Contains(report.Formats(), o.format) {
+		if slices.Contains(report.AuditFormats(), o.format) {
+			return fmt.Errorf("--output %q is for audit, which reads live clusters", o.format)
+		}
 		return fmt.Errorf("--output %q: want one of %s", o.format, strings.Join(report.Formats(), ", "))
 	}
 	if o.failOn != "none" {
