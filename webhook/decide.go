@@ -15,7 +15,6 @@ import (
 	"github.com/meshcheck/meshcheck/checks"
 	"github.com/meshcheck/meshcheck/inventory"
 	"github.com/meshcheck/meshcheck/model"
-	"github.com/meshcheck/meshcheck/source"
 )
 
 // Reviewer evaluates a fleet: *checks.Engine in production, a fake in the
@@ -177,59 +176,6 @@ func (d *Decider) Decide(ctx context.Context, st *State, req Request) (Decision,
 	return dec, nil
 }
 
-// reviews evaluates the projection of st before and after the request.
-// A namespace outside the projection is evaluated with it, before and
-// after; the namespace of a namespaced object is added to both sides, as
-// the object may make it relevant (a Gateway in a new namespace).
-func (d *Decider) reviews(ctx context.Context, st *State, req Request, key string, obj *unstructured.Unstructured) (before, after *checks.Review, err error) {
-	var newObj *source.Object
-	if obj != nil {
-		newObj = &source.Object{Data: obj.Object}
-	}
-	var extraBefore, extraAfter []*source.Object
-	switch {
-	case isNamespace(req.Kind.Group, req.Kind.Kind) && !st.inProj[key]:
-		if req.OldObject != nil && signature(req.OldObject) == signatureOf(obj) && req.Operation == admissionv1.Update {
-			// Nothing the rules tell namespaces apart by changes.
-			return nil, nil, errUnchanged
-		}
-		extraBefore = []*source.Object{st.lookup(key)}
-		extraAfter = []*source.Object{newObj}
-		newObj = nil
-	case req.Namespace != "":
-		nsKey := objectKey("", "Namespace", "", req.Namespace)
-		if ns := st.lookup(nsKey); ns != nil && !st.inProj[nsKey] {
-			extraBefore = []*source.Object{ns}
-			extraAfter = extraBefore
-		}
-	}
-	if extraBefore == nil {
-		before, err = d.beforeReview(ctx, st)
-	} else {
-		before, err = d.engine.Review(ctx, d.inputs(st, st.with("", extraBefore...)), d.opt.Review)
-	}
-	if err != nil {
-		return nil, nil, fmt.Errorf("evaluate the cluster before the request: %w", err)
-	}
-	after, err = d.engine.Review(ctx, d.inputs(st, st.with(key, append(extraAfter, newObj)...)), d.opt.Review)
-	if err != nil {
-		return nil, nil, fmt.Errorf("evaluate the cluster after the request: %w", err)
-	}
-	return before, after, nil
-}
-
-var errUnchanged = errors.New("unchanged")
-
-// ErrOverloaded is returned when no CPU was free within MaxWait.
-var ErrOverloaded = errors.New("meshcheck: overloaded, request not evaluated")
-
-func signatureOf(u *unstructured.Unstructured) string {
-	if u == nil {
-		return "\x00deleted"
-	}
-	return signature(u)
-}
-
 // excluded says whether req is about an excluded namespace or an object in one.
 func (d *Decider) excluded(req Request) bool {
 	ns := req.Namespace
@@ -247,39 +193,4 @@ func unchanged(st *State, key string, obj *unstructured.Unstructured) bool {
 		return false
 	}
 	return equalIgnoringMeta(cur.Data, obj.Object)
-}
-
-// inputs are this cluster with objs, and the peers.
-func (d *Decider) inputs(st *State, objs []*source.Object) []model.ClusterInput {
-	in := make([]model.ClusterInput, 0, 1+len(st.Peers))
-	// The cache lists every Secret the model reads, so absent ones are absent.
-	in = append(in, model.ClusterInput{Name: d.opt.Cluster, Objects: objs, Complete: []string{"Secret"}})
-	return append(in, st.Peers...)
-}
-
-// beforeReview evaluates st once per generation, whoever asks first.
-func (d *Decider) beforeReview(ctx context.Context, st *State) (*checks.Review, error) {
-	d.mu.Lock()
-	b := d.before[st.Generation]
-	if b == nil {
-		b = &beforeReview{}
-		if len(d.before) >= 4 {
-			clear(d.before) // older generations are not asked for again
-		}
-		d.before[st.Generation] = b
-	}
-	d.mu.Unlock()
-	b.once.Do(func() {
-		// Not the request's context: the result is shared with other requests.
-		b.review, b.err = d.engine.Review(context.WithoutCancel(ctx), d.inputs(st, st.proj), d.opt.Review)
-	})
-	if b.err != nil {
-		d.mu.Lock()
-		if d.before[st.Generation] == b {
-			delete(d.before, st.Generation) // retry on the next request
-		}
-		d.mu.Unlock()
-		return nil, b.err
-	}
-	return b.review, nil
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	admissionv1 "k8s.io/api/admission/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -196,5 +197,24 @@ func TestHandleEngineError(t *testing.T) {
 	}
 	if !strings.Contains(resp.Result.Message, "engine exploded") {
 		t.Errorf("message %q does not say why", resp.Result.Message)
+	}
+}
+
+// With every evaluation slot busy past MaxWait, a request is answered with
+// an error at once (the failure policy decides) instead of queueing.
+func TestHandleOverloaded(t *testing.T) {
+	base := fixture(t)
+	ns := find(t, base, "Namespace", "istio-system")
+	h := newHandler(t, testEngine(t), base, DeciderOptions{MaxWait: time.Millisecond})
+	for range cap(h.Decider.slots) {
+		h.Decider.slots <- struct{}{}
+	}
+	resp := h.Handle(context.Background(), review(admissionv1.Update, withLabel(ns, netLabel, "network2"), ns))
+	if resp.Allowed || resp.Result == nil || resp.Result.Code != http.StatusTooManyRequests {
+		t.Fatalf("want an overloaded error, got %+v", resp.Result)
+	}
+	// Requests that need no evaluation are still answered.
+	if resp := h.Handle(context.Background(), review(admissionv1.Update, withLabel(ns, netLabel, "network1"), ns)); !resp.Allowed {
+		t.Fatalf("unchanged request: %+v", resp.Result)
 	}
 }

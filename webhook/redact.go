@@ -81,7 +81,7 @@ func kubeconfigSkeleton(b64 string) []byte {
 	if err := yaml.Unmarshal(raw, &kc); err != nil || kc == nil {
 		return []byte("not a kubeconfig: [") // still invalid YAML, as the original
 	}
-	sk := map[string]any{"apiVersion": "v1", "kind": "Config", "current-context": kc["current-context"]}
+	sk := map[string]any{"apiVersion": "v1", "kind": "Config", "current-context": str(kc["current-context"])}
 	sk["contexts"] = keep(kc["contexts"], "context", "cluster", "user", "namespace")
 	sk["clusters"] = keep(kc["clusters"], "cluster", "server")
 	var users []any
@@ -94,7 +94,7 @@ func kubeconfigSkeleton(b64 string) []byte {
 				user["token"] = "redacted-by-meshcheck"
 			}
 		}
-		users = append(users, map[string]any{"name": m["name"], "user": user})
+		users = append(users, map[string]any{"name": str(m["name"]), "user": user})
 	}
 	sk["users"] = users
 	out, err := yaml.Marshal(sk)
@@ -113,13 +113,23 @@ func keep(l any, inner string, fields ...string) []any {
 		in, _ := m[inner].(map[string]any)
 		kept := map[string]any{}
 		for _, f := range fields {
-			if v, ok := in[f]; ok {
+			if v, ok := in[f].(string); ok {
 				kept[f] = v
 			}
 		}
-		out = append(out, map[string]any{"name": m["name"], inner: kept})
+		out = append(out, map[string]any{"name": str(m["name"]), inner: kept})
 	}
 	return out
 }
 
 func list(v any) []any { l, _ := v.([]any); return l }
+
+// str keeps scalar names as the model reads them (a YAML number is a name
+// too) and drops anything else, which could carry arbitrary content.
+func str(v any) any {
+	switch v.(type) {
+	case string, bool, int, int64, float64:
+		return v
+	}
+	return nil
+}

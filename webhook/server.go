@@ -115,16 +115,16 @@ func Run(ctx context.Context, opt ServerOptions) error {
 	}); err != nil {
 		return err
 	}
-	if opt.Ready != nil {
-		go func() {
-			for _, c := range w.Caches {
-				if !c.WaitForCacheSync(ctx) {
-					return
-				}
+	go func() {
+		for _, c := range w.Caches {
+			if !c.WaitForCacheSync(ctx) {
+				return
 			}
-			opt.Log.Info("caches synced; ready", "objects", w.Store.State().Len())
+		}
+		opt.Log.Info("caches synced; ready", "objects", w.Store.State().Len())
+		if opt.Ready != nil {
 			close(opt.Ready)
-		}()
-	}
+		}
+	}()
 	return mgr.Start(ctx)
 }

@@ -38,14 +38,22 @@ func (s *Store) State() *State {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.state == nil || s.state.Generation != s.gen {
-		var objs []*unstructured.Unstructured
+		type keyed struct {
+			key string
+			obj *unstructured.Unstructured
+		}
+		var all []keyed
 		for _, set := range s.sets {
-			for _, o := range set {
-				objs = append(objs, o)
+			for k, o := range set {
+				all = append(all, keyed{k, o})
 			}
 		}
 		// Stable order, so that equal states evaluate equally.
-		sort.Slice(objs, func(i, j int) bool { return keyOf(objs[i]) < keyOf(objs[j]) })
+		sort.Slice(all, func(i, j int) bool { return all[i].key < all[j].key })
+		objs := make([]*unstructured.Unstructured, len(all))
+		for i, k := range all {
+			objs[i] = k.obj
+		}
 		s.state = NewState(s.gen, objs)
 		if s.onChange != nil {
 			s.onChange(s.state.Len())

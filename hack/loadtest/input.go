@@ -1,0 +1,98 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"strings"
+
+	admissionv1 "k8s.io/api/admission/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	"sigs.k8s.io/yaml"
+)
+
+// cluster reads the fixture and adds namespaces up to n objects.
+func cluster(file string, n int) ([]*unstructured.Unstructured, error) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	var out []*unstructured.Unstructured
+	for _, doc := range strings.Split(string(b), "\n---\n") {
+		m := map[string]any{}
+		if err := yaml.Unmarshal([]byte(doc), &m); err != nil {
+			return nil, fmt.Errorf("%s: %w", file, err)
+		}
+		if len(m) > 0 {
+			out = append(out, &unstructured.Unstructured{Object: m})
+		}
+	}
+	for i := len(out); i < n; i++ {
+		ns := &unstructured.Unstructured{}
+		ns.SetAPIVersion("v1")
+		ns.SetKind("Namespace")
+		ns.SetName(fmt.Sprintf("team-%05d", i))
+		ns.SetLabels(map[string]string{"istio-injection": "enabled"})
+		out = append(out, ns)
+	}
+	return out, nil
+}
+
+// reviewBody is an UPDATE of the system namespace that the webhook
+// evaluates (a new label): the expensive path, allowed.
+func reviewBody(objs []*unstructured.Unstructured) ([]byte, error) {
+	var ns *unstructured.Unstructured
+	for _, o := range objs {
+		if o.GetKind() == "Namespace" && o.GetName() == "istio-system" {
+			ns = o
+		}
+	}
+	if ns == nil {
+		return nil, fmt.Errorf("fixture has no istio-system namespace")
+	}
+	old, _ := ns.MarshalJSON()
+	upd := ns.DeepCopy()
+	l := upd.GetLabels()
+	l["team"] = "mesh"
+	upd.SetLabels(l)
+	obj, _ := upd.MarshalJSON()
+	ar := admissionv1.AdmissionReview{
+		TypeMeta: metav1.TypeMeta{APIVersion: "admission.k8s.io/v1", Kind: "AdmissionReview"},
+		Request: &admissionv1.AdmissionRequest{
+			UID: "load", Operation: admissionv1.Update, Name: "istio-system",
+			Kind:      metav1.GroupVersionKind{Version: "v1", Kind: "Namespace"},
+			Resource:  metav1.GroupVersionResource{Version: "v1", Resource: "namespaces"},
+			Object:    runtime.RawExtension{Raw: obj},
+			OldObject: runtime.RawExtension{Raw: old},
+		},
+	}
+	return json.Marshal(ar)
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// rss is the resident set size of this process, from /proc.
+func rss() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			var kb int64
+			fmt.Sscanf(strings.TrimSpace(v), "%d", &kb)
+			return kb << 10
+		}
+	}
+	return 0
+}
