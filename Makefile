@@ -55,11 +55,12 @@ fuzz:
 	$(GO) test ./model -run '^$$' -fuzz FuzzBuild -fuzztime $(FUZZTIME)
 	$(GO) test ./live -run '^$$' -fuzz FuzzKubeconfigSkeleton -fuzztime $(FUZZTIME)
 	$(GO) test ./webhook -run '^$$' -fuzz FuzzServeHTTP -fuzztime $(FUZZTIME)
+	$(GO) test ./webhook -run '^$$' -fuzz FuzzReduce -fuzztime $(FUZZTIME)
 	$(GO) test ./topology -run '^$$' -fuzz FuzzEscapes -fuzztime $(FUZZTIME)
 
 ## bench: model building, evaluation and whole-fleet lint benchmarks
 bench:
-	$(GO) test ./model ./checks ./cmd/meshcheck -run '^$$' -bench . -benchmem
+	$(GO) test ./source ./model ./checks ./cmd/meshcheck ./live ./webhook -run '^$$' -bench . -benchmem
 
 clean:
 	rm -rf $(BIN)/meshcheck
