@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -91,20 +90,19 @@ func (o *auditOptions) validate(args []string) error {
 
 func (o *auditOptions) run(ctx context.Context, args []string, s streams) int {
 	if err := o.validate(args); err != nil {
-		return usageError(s, err)
+		return failed(s, err)
 	}
 	cfg, err := loadConfig(o.configFile, o.noConfig)
 	if err != nil {
-		return usageError(s, err)
+		return failed(s, err)
 	}
 	targets, err := live.Targets(live.Selection{Kubeconfigs: o.kubeconfigs, Contexts: o.contexts, AllContexts: o.allContexts})
 	if err != nil {
-		return usageError(s, err)
+		return failed(s, err)
 	}
 	engine, err := checks.New(ctx, checks.Options{PolicyDirs: o.check.policies})
 	if err != nil {
-		fmt.Fprintf(s.err, "meshcheck: %v\n", err)
-		return exitError
+		return failed(s, err)
 	}
 	results, discoveryErrs := o.read(ctx, targets, s.err)
 	inputs := make([]model.ClusterInput, len(results))
@@ -113,23 +111,15 @@ func (o *auditOptions) run(ctx context.Context, args []string, s streams) int {
 	}
 	review, err := engine.Review(ctx, inputs, checks.ReviewOptionsFrom(cfg))
 	if err != nil {
-		fmt.Fprintf(s.err, "meshcheck: %v\n", err)
-		return exitError
+		return failed(s, err)
 	}
 	if o.snapshot != "" {
 		if err := live.WriteSnapshot(o.snapshot, results, cfg); err != nil {
-			fmt.Fprintf(s.err, "meshcheck: %v\n", err)
-			return exitError
+			return failed(s, err)
 		}
 	}
 	if o.showModel {
-		enc := json.NewEncoder(s.out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(review.Fleet); err != nil {
-			fmt.Fprintf(s.err, "meshcheck: %v\n", err)
-			return exitError
-		}
-		return exitClean
+		return showModel(s, review.Fleet)
 	}
 	var errs []report.InputError
 	for _, r := range results {

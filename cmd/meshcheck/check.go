@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"slices"
 	"strings"
@@ -67,19 +68,13 @@ func (o *checkOptions) exitCode(res report.Result) int {
 
 // write renders res where asked, lists input errors on stderr, and returns the exit code.
 func (o *checkOptions) write(s streams, res report.Result) int {
-	w := s.out
-	if o.outputFile != "" {
-		f, err := os.Create(o.outputFile)
-		if err != nil {
-			fmt.Fprintf(s.err, "meshcheck: %v\n", err)
-			return exitError
-		}
-		defer f.Close()
-		w = f
+	w, closeOutput, err := output(s, o.outputFile)
+	if err != nil {
+		return failed(s, err)
 	}
+	defer closeOutput()
 	if err := report.Write(w, o.format, res, report.Options{ShowSuppressed: o.showSuppressed}); err != nil {
-		fmt.Fprintf(s.err, "meshcheck: %v\n", err)
-		return exitError
+		return failed(s, err)
 	}
 	// Diagnostics go to stderr whatever the format, so that CI logs show
 	// them even when stdout is a SARIF file.
@@ -119,4 +114,16 @@ func loadConfig(file string, skip bool) (*config.Config, error) {
 		file = found
 	}
 	return config.Load(file)
+}
+
+// output returns where a report goes: the --output-file when given, else stdout.
+func output(s streams, file string) (io.Writer, func(), error) {
+	if file == "" {
+		return s.out, func() {}, nil
+	}
+	f, err := os.Create(file)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, func() { f.Close() }, nil
 }

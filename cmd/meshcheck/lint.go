@@ -14,6 +14,7 @@ import (
 	"github.com/meshcheck/meshcheck/checks"
 	"github.com/meshcheck/meshcheck/config"
 	"github.com/meshcheck/meshcheck/fileset"
+	"github.com/meshcheck/meshcheck/model"
 	"github.com/meshcheck/meshcheck/report"
 	"github.com/meshcheck/meshcheck/source"
 )
@@ -67,14 +68,14 @@ func (o *lintOptions) run(ctx context.Context, args []string, s streams) int {
 	lessGC()
 	flagClusters, err := o.assignments()
 	if err != nil {
-		return usageError(s, err)
+		return failed(s, err)
 	}
 	if err := o.check.validate(); err != nil {
-		return usageError(s, err)
+		return failed(s, err)
 	}
 	cfg, err := loadConfig(o.configFile, o.noConfig)
 	if err != nil {
-		return usageError(s, err)
+		return failed(s, err)
 	}
 	layout := fileset.Layout{Fleet: o.fleet, Flags: flagClusters}
 	// With a fleet declared in the configuration, lint FILE... (as
@@ -92,7 +93,7 @@ func (o *lintOptions) run(ctx context.Context, args []string, s streams) int {
 		layout.Paths = args
 	}
 	if !declared && len(args) == 0 {
-		return usageError(s, fmt.Errorf("nothing to lint: give paths, --fleet DIR, or declare clusters in %s", config.FileName))
+		return failed(s, fmt.Errorf("nothing to lint: give paths, --fleet DIR, or declare clusters in %s", config.FileName))
 	}
 	// Compiling the policies and reading the files are independent: on a
 	// small fleet, compiling is most of the run, so overlap the two.
@@ -109,22 +110,14 @@ func (o *lintOptions) run(ctx context.Context, args []string, s streams) int {
 	b := <-compiled
 	engine, err := b.engine, b.err
 	if err != nil {
-		fmt.Fprintf(s.err, "meshcheck: %v\n", err)
-		return exitError
+		return failed(s, err)
 	}
 	review, err := engine.Review(ctx, set.Clusters, checks.ReviewOptionsFrom(cfg))
 	if err != nil {
-		fmt.Fprintf(s.err, "meshcheck: %v\n", err)
-		return exitError
+		return failed(s, err)
 	}
 	if o.showModel {
-		enc := json.NewEncoder(s.out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(review.Fleet); err != nil {
-			fmt.Fprintf(s.err, "meshcheck: %v\n", err)
-			return exitError
-		}
-		return exitClean
+		return showModel(s, review.Fleet)
 	}
 	findings := review.Findings
 	if only != nil {
@@ -189,7 +182,9 @@ func firstNonEmpty(s ...string) string {
 	return ""
 }
 
-func usageError(s streams, err error) int {
+// failed reports err on stderr and returns the exit code for usage, input
+// and policy errors.
+func failed(s streams, err error) int {
 	fmt.Fprintf(s.err, "meshcheck: %v\n", err)
 	return exitError
 }
@@ -208,4 +203,14 @@ func lessGC() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
 	}
+}
+
+// showModel prints the fleet model as indented JSON (--show-model).
+func showModel(s streams, f *model.Fleet) int {
+	enc := json.NewEncoder(s.out)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(f); err != nil {
+		return failed(s, err)
+	}
+	return exitClean
 }

@@ -23,12 +23,11 @@ func rulesCommand() command {
 			policies := fs.StringArray("policy", nil, "directory of additional Rego rules (repeatable)")
 			return func(ctx context.Context, args []string, s streams) int {
 				if len(args) > 0 {
-					return usageError(s, fmt.Errorf("rules takes no arguments"))
+					return failed(s, fmt.Errorf("rules takes no arguments"))
 				}
 				e, err := checks.New(ctx, checks.Options{PolicyDirs: *policies})
 				if err != nil {
-					fmt.Fprintf(s.err, "meshcheck: %v\n", err)
-					return exitError
+					return failed(s, err)
 				}
 				rules := e.Rules()
 				switch *format {
@@ -43,13 +42,12 @@ func rulesCommand() command {
 					enc := json.NewEncoder(s.out)
 					enc.SetIndent("", "  ")
 					if err := enc.Encode(rules); err != nil {
-						fmt.Fprintf(s.err, "meshcheck: %v\n", err)
-						return exitError
+						return failed(s, err)
 					}
 				case "markdown":
 					fmt.Fprint(s.out, ruledoc.Index(rules))
 				default:
-					return usageError(s, fmt.Errorf("--output %q: want text, json or markdown", *format))
+					return failed(s, fmt.Errorf("--output %q: want text, json or markdown", *format))
 				}
 				return exitClean
 			}

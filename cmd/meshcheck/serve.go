@@ -104,28 +104,27 @@ func (o *serveOptions) restConfig() (*rest.Config, error) {
 
 func (o *serveOptions) run(ctx context.Context, args []string, s streams) int {
 	if len(args) > 0 {
-		return usageError(s, fmt.Errorf("serve takes no arguments, got %q", args))
+		return failed(s, fmt.Errorf("serve takes no arguments, got %q", args))
 	}
 	cfg, err := loadConfig(o.configFile, o.noConfig)
 	if err != nil {
-		return usageError(s, err)
+		return failed(s, err)
 	}
 	log := logr.FromSlogHandler(slog.NewJSONHandler(s.err, &slog.HandlerOptions{Level: slog.Level(-o.logVerbosity)}))
 	ctrllog.SetLogger(log)
 	rc, err := o.restConfig()
 	if err != nil {
-		return usageError(s, err)
+		return failed(s, err)
 	}
 	// Compiled before the server starts: readiness then waits only for the caches.
 	engine, err := checks.New(ctx, checks.Options{PolicyDirs: o.policies})
 	if err != nil {
-		fmt.Fprintf(s.err, "meshcheck: %v\n", err)
-		return exitError
+		return failed(s, err)
 	}
 	log.Info("policies compiled", "rules", len(engine.Rules()))
 	peers, err := o.peerConfigs(ctx, rc, log)
 	if err != nil {
-		return usageError(s, err)
+		return failed(s, err)
 	}
 	err = webhook.Run(ctx, webhook.ServerOptions{
 		Config: rc, Engine: engine, Decider: o.deciderOptions(cfg), Peers: peers,

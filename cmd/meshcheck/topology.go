@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -74,35 +73,33 @@ func topologyCommand() command {
 
 func (o *topologyOptions) run(ctx context.Context, args []string, s streams) int {
 	if !slices.Contains(topology.Formats(), o.format) {
-		return usageError(s, fmt.Errorf("--output %q: want one of %s", o.format, strings.Join(topology.Formats(), ", ")))
+		return failed(s, fmt.Errorf("--output %q: want one of %s", o.format, strings.Join(topology.Formats(), ", ")))
 	}
 	cfg, err := loadConfig(o.configFile, o.noConfig)
 	if err != nil {
-		return usageError(s, err)
+		return failed(s, err)
 	}
 	// Both kinds of input end as []model.ClusterInput; the rest is shared.
 	var inputs []model.ClusterInput
 	var inputErrs []report.InputError
 	if o.isLive() {
 		if len(args) > 0 || o.fleet != "" || len(o.clusters) > 0 {
-			return usageError(s, fmt.Errorf("give either files (--fleet, --cluster, paths) or live clusters (--kubeconfig, --context, --all-contexts), not both"))
+			return failed(s, fmt.Errorf("give either files (--fleet, --cluster, paths) or live clusters (--kubeconfig, --context, --all-contexts), not both"))
 		}
 		inputs, inputErrs, err = o.liveInputs(ctx, s)
 	} else {
 		inputs, inputErrs, err = o.fileInputs(cfg, args, s)
 	}
 	if err != nil {
-		return usageError(s, err)
+		return failed(s, err)
 	}
 	engine, err := checks.New(ctx, checks.Options{PolicyDirs: o.policies})
 	if err != nil {
-		fmt.Fprintf(s.err, "meshcheck: %v\n", err)
-		return exitError
+		return failed(s, err)
 	}
 	review, err := engine.Review(ctx, inputs, checks.ReviewOptionsFrom(cfg))
 	if err != nil {
-		fmt.Fprintf(s.err, "meshcheck: %v\n", err)
-		return exitError
+		return failed(s, err)
 	}
 	for _, e := range review.Errors {
 		inputErrs = append(inputErrs, report.InputError{Message: e.Error()})
@@ -162,19 +159,13 @@ func (o *topologyOptions) liveInputs(ctx context.Context, s streams) ([]model.Cl
 // write renders the view and reports input errors on stderr. Findings do
 // not change the exit code: topology shows, lint and audit judge.
 func (o *topologyOptions) write(s streams, v *topology.View, inputErrs []report.InputError) int {
-	w := s.out
-	if o.outputFile != "" {
-		f, err := os.Create(o.outputFile)
-		if err != nil {
-			fmt.Fprintf(s.err, "meshcheck: %v\n", err)
-			return exitError
-		}
-		defer f.Close()
-		w = f
+	w, closeOutput, err := output(s, o.outputFile)
+	if err != nil {
+		return failed(s, err)
 	}
+	defer closeOutput()
 	if err := topology.Write(w, o.format, v); err != nil {
-		fmt.Fprintf(s.err, "meshcheck: %v\n", err)
-		return exitError
+		return failed(s, err)
 	}
 	for _, e := range inputErrs {
 		fmt.Fprintf(s.err, "meshcheck: %s\n", describeInputError(e))

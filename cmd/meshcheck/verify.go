@@ -19,12 +19,11 @@ func verifyCommand() command {
 			verbose := fs.BoolP("verbose", "v", false, "list every test, not only failures")
 			return func(ctx context.Context, dirs []string, s streams) int {
 				if len(dirs) == 0 && !*builtin {
-					return usageError(s, fmt.Errorf("give policy directories, or --builtin"))
+					return failed(s, fmt.Errorf("give policy directories, or --builtin"))
 				}
 				results, err := checks.Verify(ctx, dirs, *builtin)
 				if err != nil {
-					fmt.Fprintf(s.err, "meshcheck: %v\n", err)
-					return exitError
+					return failed(s, err)
 				}
 				failed := 0
 				for _, r := range results {
