@@ -196,12 +196,14 @@ func cfgFleet(cfg *config.Config) string {
 	return cfg.Abs(cfg.Fleet)
 }
 
-// lessGC trades a few MiB for time in short runs: compiling the policies
-// allocates ~25 MiB of short-lived objects, which the default GOGC=100
-// collects several times over before the run ends. GOGC set by the user wins.
+// lessGC trades memory for time in a short run: compiling the policies
+// allocates ~25 MiB of short-lived objects, and collecting them costs more
+// than the process lives. Collection starts only past 256 MiB, which a fleet
+// of a few hundred clusters reaches. GOGC set by the user wins.
 func lessGC() {
 	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
+		debug.SetGCPercent(-1)
+		debug.SetMemoryLimit(256 << 20)
 	}
 }
 
