@@ -4,9 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -65,7 +63,6 @@ func lintCommand() command {
 }
 
 func (o *lintOptions) run(ctx context.Context, args []string, s streams) int {
-	lessGC()
 	flagClusters, err := o.assignments()
 	if err != nil {
 		return failed(s, err)
@@ -194,17 +191,6 @@ func cfgFleet(cfg *config.Config) string {
 		return ""
 	}
 	return cfg.Abs(cfg.Fleet)
-}
-
-// lessGC trades memory for time in a short run: compiling the policies
-// allocates ~25 MiB of short-lived objects, and collecting them costs more
-// than the process lives. Collection starts only past 256 MiB, which a fleet
-// of a few hundred clusters reaches. GOGC set by the user wins.
-func lessGC() {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(-1)
-		debug.SetMemoryLimit(256 << 20)
-	}
 }
 
 // showModel prints the fleet model as indented JSON (--show-model).
