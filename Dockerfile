@@ -1,0 +1,14 @@
+# The image deploy/ runs: meshcheck on a distroless, non-root base.
+# (Not built in CI here: the machines have no container engine.)
+FROM golang:1.26 AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+ARG VERSION=dev
+RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/meshcheck ./cmd/meshcheck
+
+FROM gcr.io/distroless/static:nonroot
+COPY --from=build /out/meshcheck /meshcheck
+USER 65532:65532
+ENTRYPOINT ["/meshcheck"]
