@@ -22,6 +22,16 @@ type Kind struct {
 	// Completes names the model inventory that a successful list of this
 	// kind makes complete (model.Cluster.Complete), or "".
 	Completes string
+	// AuditOnly kinds are listed by audit but never cached by the webhook:
+	// Nodes change with every scale-up and are too many to watch for what
+	// they give (pod CIDRs).
+	AuditOnly bool
+	// IfReadable kinds add facts where the credentials may list them: a
+	// forbidden list is skipped, not an error that makes the audit partial.
+	IfReadable bool
+	// DropStatus removes status from listed objects: the model reads none
+	// of it, and a Node's status (images, conditions) is most of its size.
+	DropStatus bool
 }
 
 // GVR returns the kind's group, version and resource.
@@ -54,5 +64,7 @@ func Kinds() []Kind {
 		{GVK: gvk("networking.istio.io", "v1", "Gateway"), Resource: "gateways", Namespaced: true, Optional: true},
 		{GVK: gvk("networking.istio.io", "v1", "VirtualService"), Resource: "virtualservices", Namespaced: true, Optional: true},
 		{GVK: gvk("gateway.networking.k8s.io", "v1", "Gateway"), Resource: "gateways", Namespaced: true, Optional: true},
+		// Nodes give the pod CIDRs (NW010), where readable.
+		{GVK: gvk("", "v1", "Node"), Resource: "nodes", AuditOnly: true, IfReadable: true, DropStatus: true},
 	}
 }

@@ -122,6 +122,10 @@ func readCluster(ctx context.Context, t Target, opt Options) Result {
 			log.V(1).Info("optional kind not served", "kind", describe(k))
 			continue
 		}
+		if err != nil && k.IfReadable && apierrors.IsForbidden(err) {
+			log.V(1).Info("kind not readable with these credentials; its facts stay unknown", "kind", describe(k))
+			continue
+		}
 		if err != nil {
 			if k.Completes != "" {
 				completes[k.Completes] = false
@@ -178,6 +182,9 @@ func list(ctx context.Context, client dynamic.Interface, k inventory.Kind, pageS
 			u.SetGroupVersionKind(k.GVK)
 			// managedFields are large and say nothing the model reads.
 			u.SetManagedFields(nil)
+			if k.DropStatus {
+				delete(u.Object, "status")
+			}
 			out = append(out, &source.Object{Data: u.Object})
 		}
 		if page.GetContinue() == "" {

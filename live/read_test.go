@@ -162,12 +162,22 @@ func TestReadForbiddenKind(t *testing.T) {
 		t.Fatal(err)
 	}
 	res := Read(t.Context(), []Target{{Name: "live", Config: cfg}}, Options{})[0]
-	if len(res.Errors) != len(inventory.Kinds()) {
-		t.Fatalf("want one error per kind, got %d: %v", len(res.Errors), res.Errors)
+	// Kinds read where readable (Nodes) are skipped, not reported.
+	want := 0
+	for _, k := range inventory.Kinds() {
+		if !k.IfReadable {
+			want++
+		}
+	}
+	if len(res.Errors) != want {
+		t.Fatalf("want one error per kind but Nodes, got %d (want %d): %v", len(res.Errors), want, res.Errors)
 	}
 	for _, e := range res.Errors {
 		if !strings.Contains(e.Error(), "forbidden") || !strings.Contains(e.Error(), "docs/audit.md") {
 			t.Errorf("unclear: %v", e)
+		}
+		if strings.Contains(e.Error(), "nodes") {
+			t.Errorf("a forbidden Node list is not an error: %v", e)
 		}
 	}
 	if len(res.Input.Complete) != 0 {
@@ -211,5 +221,34 @@ func TestReadTimeoutAndUnreachable(t *testing.T) {
 	}
 	if done.Load() != 3 {
 		t.Errorf("Done called %d times", done.Load())
+	}
+}
+
+func TestReadNodesWithoutStatus(t *testing.T) {
+	node := &source.Object{Data: map[string]any{
+		"apiVersion": "v1", "kind": "Node",
+		"metadata": map[string]any{"name": "worker-1"},
+		"spec":     map[string]any{"podCIDR": "10.244.1.0/24", "podCIDRs": []any{"10.244.1.0/24"}},
+		"status":   map[string]any{"nodeInfo": map[string]any{"kubeletVersion": "v1.37.2"}},
+	}}
+	if err := livetest.Seed(t.Context(), server.Admin, []*source.Object{node}); err != nil {
+		t.Fatal(err)
+	}
+	var kinds []inventory.Kind
+	for _, k := range inventory.Kinds() {
+		if k.GVK.Kind == "Node" {
+			kinds = append(kinds, k)
+		}
+	}
+	res := Read(t.Context(), []Target{{Name: "live", Config: server.Admin}}, Options{Kinds: kinds})[0]
+	if len(res.Errors) != 0 || len(res.Input.Objects) != 1 {
+		t.Fatalf("want the Node, got %d objects, errors %v", len(res.Input.Objects), res.Errors)
+	}
+	got := res.Input.Objects[0].Data
+	if _, ok := got["status"]; ok {
+		t.Error("the Node's status was kept")
+	}
+	if spec, _ := got["spec"].(map[string]any); spec["podCIDR"] != "10.244.1.0/24" {
+		t.Errorf("spec = %v", got["spec"])
 	}
 }

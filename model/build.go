@@ -101,6 +101,8 @@ func readObject(c *Cluster, obj *source.Object) {
 	switch {
 	case obj.Kind() == "Namespace" && obj.APIVersion() == "v1":
 		c.Namespaces[obj.Name()] = namespace(obj, c.Name)
+	case obj.Kind() == "Node" && obj.APIVersion() == "v1":
+		addPodCIDRs(c, obj, c.Name)
 	case obj.Kind() == "Secret" && obj.APIVersion() == "v1":
 		switch {
 		case isRemoteSecret(obj):

@@ -70,6 +70,9 @@ type Cluster struct {
 	ConfigCluster bool `json:"config_cluster,omitempty"`
 	// Network is the default network of injected pods (install values).
 	Network *Fact[string] `json:"network,omitempty"`
+	// PodCIDRs are the pod IP ranges of the cluster's Nodes (spec.podCIDRs,
+	// spec.podCIDR), sorted and deduplicated; the source is the first Node.
+	PodCIDRs *Fact[[]string] `json:"pod_cidrs,omitempty"`
 	// SystemNamespace is the namespace of the cluster's main control plane.
 	SystemNamespace string `json:"system_namespace"`
 	// ControlPlaneCluster names the cluster (meshcheck name) whose istiod

@@ -18,9 +18,13 @@ type selection struct {
 	fields fields.Selector
 }
 
+// selections skips audit-only kinds: the webhook does not cache them.
 func selections(kinds []inventory.Kind) ([]selection, error) {
 	out := make([]selection, 0, len(kinds))
 	for _, k := range kinds {
+		if k.AuditOnly {
+			continue
+		}
 		ls, err := labels.Parse(k.LabelSelector)
 		if err != nil {
 			return nil, fmt.Errorf("%s label selector %q: %w", k.GVK.Kind, k.LabelSelector, err)
