@@ -119,7 +119,7 @@ func TestUsage(t *testing.T) {
 		{"bad format", []string{"lint", "-o", "xml", "x.yaml"}, exitError, `--output "xml"`},
 		{"bad fail-on", []string{"lint", "--fail-on", "fatal", "x.yaml"}, exitError, "--fail-on"},
 		{"bad cluster flag", []string{"lint", "--cluster", "nopath", "x.yaml"}, exitError, "want NAME=PATH"},
-		{"nothing to lint", []string{"lint", "--no-config"}, exitError, "nothing to lint"},
+		{"nothing to lint", []string{"lint", "--no-config"}, exitError, "nothing to read"},
 		{"version", []string{"version"}, exitClean, "meshcheck.io/v1alpha1"},
 	}
 	for _, tt := range tests {

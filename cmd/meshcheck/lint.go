@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/meshcheck/meshcheck/checks"
-	"github.com/meshcheck/meshcheck/config"
 	"github.com/meshcheck/meshcheck/fileset"
 	"github.com/meshcheck/meshcheck/model"
 	"github.com/meshcheck/meshcheck/report"
@@ -19,34 +18,15 @@ import (
 
 // lintOptions are lint's flags.
 type lintOptions struct {
-	fleet      string
-	clusters   []string
-	configFile string
-	noConfig   bool
-	check      checkOptions
-	showModel  bool
+	files     fileInputs
+	check     checkOptions
+	showModel bool
 }
 
 func (o *lintOptions) AddFlags(fs *pflag.FlagSet) {
-	fs.StringVar(&o.fleet, "fleet", o.fleet, "directory whose subdirectories are the clusters of the fleet")
-	fs.StringArrayVar(&o.clusters, "cluster", o.clusters, "assign a path to a cluster, as NAME=PATH (repeatable)")
-	fs.StringVar(&o.configFile, "config", o.configFile, "configuration file (default: "+config.FileName+" in the working directory or above)")
-	fs.BoolVar(&o.noConfig, "no-config", o.noConfig, "do not read "+config.FileName)
+	o.files.AddFlags(fs)
 	o.check.AddFlags(fs)
 	fs.BoolVar(&o.showModel, "show-model", o.showModel, "print the fleet model (JSON) instead of findings")
-}
-
-// assignments parses the --cluster flags.
-func (o *lintOptions) assignments() ([]fileset.Assignment, error) {
-	var out []fileset.Assignment
-	for _, c := range o.clusters {
-		name, path, ok := strings.Cut(c, "=")
-		if !ok || name == "" || path == "" {
-			return nil, fmt.Errorf("--cluster %q: want NAME=PATH", c)
-		}
-		out = append(out, fileset.Assignment{Cluster: name, Path: path})
-	}
-	return out, nil
 }
 
 func lintCommand() command {
@@ -63,34 +43,16 @@ func lintCommand() command {
 }
 
 func (o *lintOptions) run(ctx context.Context, args []string, s streams) int {
-	flagClusters, err := o.assignments()
-	if err != nil {
-		return failed(s, err)
-	}
 	if err := o.check.validate(); err != nil {
 		return failed(s, err)
 	}
-	cfg, err := loadConfig(o.configFile, o.noConfig)
+	cfg, err := loadConfig(o.files.configFile, o.files.noConfig)
 	if err != nil {
 		return failed(s, err)
 	}
-	layout := fileset.Layout{Fleet: o.fleet, Flags: flagClusters}
-	// With a fleet declared in the configuration, lint FILE... (as
-	// pre-commit calls it) evaluates the whole fleet and reports what
-	// concerns the given files.
-	var only []string
-	if cfg != nil {
-		layout.Fleet = firstNonEmpty(o.fleet, cfgFleet(cfg))
-		layout.Config = fileset.ConfigAssignments(cfg)
-	}
-	declared := layout.Fleet != "" || len(layout.Config) > 0 || len(layout.Flags) > 0
-	if declared && cfg != nil && len(args) > 0 {
-		only = args
-	} else {
-		layout.Paths = args
-	}
-	if !declared && len(args) == 0 {
-		return failed(s, fmt.Errorf("nothing to lint: give paths, --fleet DIR, or declare clusters in %s", config.FileName))
+	layout, only, err := o.files.layout(cfg, args)
+	if err != nil {
+		return failed(s, err)
 	}
 	// Compiling the policies and reading the files are independent: on a
 	// small fleet, compiling is most of the run, so overlap the two.
@@ -120,10 +82,7 @@ func (o *lintOptions) run(ctx context.Context, args []string, s streams) int {
 	if only != nil {
 		findings = concerning(findings, only)
 	}
-	var inputErrs []report.InputError
-	for _, e := range set.Errors {
-		inputErrs = append(inputErrs, report.InputError{File: e.File, Line: e.Line, Column: e.Column, Message: e.Err.Error()})
-	}
+	inputErrs := inputErrors(set)
 	for _, e := range review.Errors {
 		inputErrs = append(inputErrs, report.InputError{Message: e.Error()})
 	}
@@ -184,13 +143,6 @@ func firstNonEmpty(s ...string) string {
 func failed(s streams, err error) int {
 	fmt.Fprintf(s.err, "meshcheck: %v\n", err)
 	return exitError
-}
-
-func cfgFleet(cfg *config.Config) string {
-	if cfg.Fleet == "" {
-		return ""
-	}
-	return cfg.Abs(cfg.Fleet)
 }
 
 // showModel prints the fleet model as indented JSON (--show-model).

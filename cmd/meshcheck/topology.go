@@ -22,10 +22,7 @@ import (
 // topologyOptions are topology's flags: lint's inputs or audit's,
 // a format, and the policies whose findings are pinned on the picture.
 type topologyOptions struct {
-	fleet      string
-	clusters   []string
-	configFile string
-	noConfig   bool
+	files      fileInputs
 	format     string
 	outputFile string
 	policies   []string
@@ -35,10 +32,7 @@ type topologyOptions struct {
 }
 
 func (o *topologyOptions) AddFlags(fs *pflag.FlagSet) {
-	fs.StringVar(&o.fleet, "fleet", o.fleet, "directory whose subdirectories are the clusters of the fleet")
-	fs.StringArrayVar(&o.clusters, "cluster", o.clusters, "assign a path to a cluster, as NAME=PATH (repeatable)")
-	fs.StringVar(&o.configFile, "config", o.configFile, "configuration file (default: "+config.FileName+" in the working directory or above)")
-	fs.BoolVar(&o.noConfig, "no-config", o.noConfig, "do not read "+config.FileName)
+	o.files.AddFlags(fs)
 	fs.StringVarP(&o.format, "output", "o", o.format, "output format: "+strings.Join(topology.Formats(), ", "))
 	fs.StringVar(&o.outputFile, "output-file", o.outputFile, "write the picture to this file instead of standard output")
 	fs.StringArrayVar(&o.policies, "policy", o.policies, "directory of additional Rego rules (repeatable)")
@@ -75,7 +69,7 @@ func (o *topologyOptions) run(ctx context.Context, args []string, s streams) int
 	if !slices.Contains(topology.Formats(), o.format) {
 		return failed(s, fmt.Errorf("--output %q: want one of %s", o.format, strings.Join(topology.Formats(), ", ")))
 	}
-	cfg, err := loadConfig(o.configFile, o.noConfig)
+	cfg, err := loadConfig(o.files.configFile, o.files.noConfig)
 	if err != nil {
 		return failed(s, err)
 	}
@@ -83,7 +77,7 @@ func (o *topologyOptions) run(ctx context.Context, args []string, s streams) int
 	var inputs []model.ClusterInput
 	var inputErrs []report.InputError
 	if o.isLive() {
-		if len(args) > 0 || o.fleet != "" || len(o.clusters) > 0 {
+		if len(args) > 0 || o.files.fleet != "" || len(o.files.clusters) > 0 {
 			return failed(s, fmt.Errorf("give either files (--fleet, --cluster, paths) or live clusters (--kubeconfig, --context, --all-contexts), not both"))
 		}
 		inputs, inputErrs, err = o.liveInputs(ctx, s)
@@ -108,27 +102,14 @@ func (o *topologyOptions) run(ctx context.Context, args []string, s streams) int
 }
 
 // fileInputs reads lint's inputs: --fleet, --cluster, paths and the
-// clusters .meshcheck.yaml declares.
+// clusters .meshcheck.yaml declares. The picture is always of the whole fleet.
 func (o *topologyOptions) fileInputs(cfg *config.Config, args []string, s streams) ([]model.ClusterInput, []report.InputError, error) {
-	lo := lintOptions{clusters: o.clusters}
-	flagClusters, err := lo.assignments()
+	layout, _, err := o.files.layout(cfg, args)
 	if err != nil {
 		return nil, nil, err
 	}
-	layout := fileset.Layout{Fleet: o.fleet, Flags: flagClusters, Paths: args}
-	if cfg != nil {
-		layout.Fleet = firstNonEmpty(o.fleet, cfgFleet(cfg))
-		layout.Config = fileset.ConfigAssignments(cfg)
-	}
-	if layout.Fleet == "" && len(layout.Config) == 0 && len(layout.Flags) == 0 && len(args) == 0 {
-		return nil, nil, fmt.Errorf("nothing to show: give paths, --fleet DIR, or declare clusters in %s", config.FileName)
-	}
 	set := fileset.Read(layout, s.in, source.DefaultLimits())
-	var errs []report.InputError
-	for _, e := range set.Errors {
-		errs = append(errs, report.InputError{File: e.File, Line: e.Line, Column: e.Column, Message: e.Err.Error()})
-	}
-	return set.Clusters, errs, nil
+	return set.Clusters, inputErrors(set), nil
 }
 
 // liveInputs reads live clusters the way audit does (the same kinds, the

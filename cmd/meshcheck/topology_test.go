@@ -49,7 +49,7 @@ func TestTopologyInputsAndErrors(t *testing.T) {
 		{"cluster assignment", []string{"topology", "--no-config", "--cluster", "east=fleet/cluster1"}, exitClean, "east: role primary"},
 		{"paths", []string{"topology", "--no-config", "fleet/cluster1/istio.yaml"}, exitClean, "network network1"},
 		{"unknown format", []string{"topology", "--no-config", "--fleet", "fleet", "-o", "svg"}, exitError, `--output "svg"`},
-		{"nothing to show", []string{"topology", "--no-config"}, exitError, "nothing to show"},
+		{"nothing to show", []string{"topology", "--no-config"}, exitError, "nothing to read"},
 		{"bad assignment", []string{"topology", "--no-config", "--cluster", "east"}, exitError, "want NAME=PATH"},
 	}
 	for _, tt := range tests {
