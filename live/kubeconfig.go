@@ -8,6 +8,8 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+
+	"github.com/meshcheck/meshcheck/model"
 )
 
 // Target is one cluster to read.
@@ -19,6 +21,9 @@ type Target struct {
 	// Via names the cluster whose remote secret led to this one; "" for a
 	// kubeconfig context.
 	Via string
+	// Secret is the remote-secret key in Via whose kubeconfig Config came
+	// from; zero for a kubeconfig context.
+	Secret model.SecretKeyRef
 }
 
 // Selection says which kubeconfig files and contexts make up the fleet.

@@ -46,7 +46,10 @@ func Peers(results []Result, from int) ([]Target, []*Error) {
 					continue
 				}
 				known[key], known["host:"+cfg.Host] = true, true
-				out = append(out, Target{Name: key, Config: cfg, Via: r.Target.Name})
+				out = append(out, Target{
+					Name: key, Config: cfg, Via: r.Target.Name,
+					Secret: model.SecretKeyRef{Namespace: obj.Namespace(), Name: obj.Name(), Key: key},
+				})
 			}
 		}
 	}

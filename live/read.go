@@ -59,7 +59,10 @@ type Result struct {
 	// for the model, which keeps only derived facts.
 	Input model.ClusterInput
 	// Errors are the kinds that could not be read; the rest was.
-	Errors   []*Error
+	Errors []*Error
+	// Rejected is set when the API server answered 401 Unauthorized: it
+	// refused the credentials themselves, not a permission (403).
+	Rejected bool
 	Duration time.Duration
 }
 
@@ -136,6 +139,7 @@ func readCluster(ctx context.Context, t Target, opt Options) Result {
 				if ctx.Err() != nil {
 					err = fmt.Errorf("timed out after %s reading the cluster (--timeout)", opt.Timeout)
 				} else {
+					res.Rejected = apierrors.IsUnauthorized(err)
 					err = explain(err, t, k)
 				}
 				res.Errors = append(res.Errors, &Error{Cluster: t.Name, Err: err})

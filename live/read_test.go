@@ -183,6 +183,10 @@ func TestReadForbiddenKind(t *testing.T) {
 	if len(res.Input.Complete) != 0 {
 		t.Errorf("complete = %v after forbidden secrets", res.Input.Complete)
 	}
+	// 403 on every list: the credentials were accepted, the role is missing.
+	if res.Rejected {
+		t.Error("a forbidden read counts as a rejected credential")
+	}
 }
 
 func TestReadTimeoutAndUnreachable(t *testing.T) {
@@ -199,8 +203,8 @@ func TestReadTimeoutAndUnreachable(t *testing.T) {
 	refused := rest.CopyConfig(server.Admin)
 	refused.CertData, refused.KeyData, refused.BearerToken = nil, nil, "not-a-token"
 	res := Read(t.Context(), []Target{{Name: "refused", Config: refused}}, Options{})
-	if len(res[0].Errors) != 1 || !strings.Contains(res[0].Errors[0].Error(), "unauthorized") {
-		t.Errorf("refused: %v", res[0].Errors)
+	if len(res[0].Errors) != 1 || !strings.Contains(res[0].Errors[0].Error(), "unauthorized") || !res[0].Rejected {
+		t.Errorf("refused: rejected %v, %v", res[0].Rejected, res[0].Errors)
 	}
 	targets := []Target{
 		{Name: "hangs", Config: &rest.Config{Host: hang.URL}},
@@ -218,6 +222,11 @@ func TestReadTimeoutAndUnreachable(t *testing.T) {
 	}
 	if res[2].Partial() || len(res[2].Input.Objects) == 0 {
 		t.Errorf("live was not read: %v", res[2].Errors)
+	}
+	for _, r := range res {
+		if r.Rejected {
+			t.Errorf("%s: rejected, but no server refused its credentials", r.Target.Name)
+		}
 	}
 	if done.Load() != 3 {
 		t.Errorf("Done called %d times", done.Load())

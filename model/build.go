@@ -16,6 +16,10 @@ type ClusterInput struct {
 	// Complete lists kinds (e.g. "Secret") whose every object in the cluster
 	// is among Objects, so that a missing one is known to be absent.
 	Complete []string
+	// Credentials are what a live audit learned by connecting to other
+	// clusters with the kubeconfigs of this cluster's remote secrets; only
+	// the keys it tried.
+	Credentials []CredentialCheck
 }
 
 // Options carries what configuration adds to the inputs.
@@ -90,6 +94,7 @@ func buildCluster(in ClusterInput) (*Cluster, []*Error) {
 			contribs = append(contribs, contrib)
 		}
 	}
+	checkCredentials(c, in.Credentials)
 	c.ControlPlanes = buildControlPlanes(contribs)
 	identify(c)
 	return c, errs

@@ -246,3 +246,33 @@ func errString(err error, fallback string) string {
 	}
 	return fallback
 }
+
+// SecretKeyRef names one key of a Secret in the cluster that holds it.
+type SecretKeyRef struct {
+	Namespace, Name, Key string
+}
+
+// CredentialCheck is the outcome of connecting with the kubeconfig under
+// one remote-secret key: whether the API server it names rejected the
+// credential (401 Unauthorized). Only a live audit can know it.
+type CredentialCheck struct {
+	Secret   SecretKeyRef
+	Rejected bool
+}
+
+// checkCredentials records each check on the entry it was made with; a
+// check whose secret or key the inputs do not show adds nothing.
+func checkCredentials(c *Cluster, checks []CredentialCheck) {
+	for _, ch := range checks {
+		for _, rs := range c.RemoteSecrets {
+			if rs.Namespace != ch.Secret.Namespace || rs.Name != ch.Secret.Name {
+				continue
+			}
+			for i := range rs.Entries {
+				if e := &rs.Entries[i]; e.Key == ch.Secret.Key {
+					e.CredentialRejected = &Fact[bool]{Value: ch.Rejected, Source: e.Source}
+				}
+			}
+		}
+	}
+}

@@ -286,6 +286,11 @@ type SecretEntry struct {
 	Server         string `json:"server,omitempty"`
 	ServerHost     string `json:"server_host,omitempty"`
 	HasCredentials bool   `json:"has_credentials"`
+	// CredentialRejected is what a live audit saw when it connected with
+	// this kubeconfig: true when the API server answered 401 Unauthorized,
+	// false when it accepted the credential. Absent (unknown) when the
+	// kubeconfig was not tried: files, or a cluster reached another way.
+	CredentialRejected *Fact[bool] `json:"credential_rejected,omitempty"`
 	// Error says why the kubeconfig could not be read, if it could not.
 	Error  string `json:"error,omitempty"`
 	Source Source `json:"source"`

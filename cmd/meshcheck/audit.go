@@ -174,6 +174,9 @@ func (o *auditOptions) read(ctx context.Context, targets []live.Target, stderr i
 		}
 		results = append(results, live.Read(ctx, peers, opt)...)
 	}
+	// A peer that refused its remote secret's credential refuses istiod too:
+	// the holder's model learns it (CP014).
+	live.RecordCredentials(results)
 	return results, errs
 }
 
