@@ -68,9 +68,22 @@ func examples(b *strings.Builder, title string, exs []Example) {
 	for _, ex := range exs {
 		fmt.Fprintf(b, "### %s\n\n", ex.Case)
 		for _, f := range ex.Files {
-			fmt.Fprintf(b, "`%s`\n\n```yaml\n%s\n```\n\n", f.Path, strings.TrimRight(f.Content, "\n"))
+			fmt.Fprintf(b, "`%s`\n\n```yaml\n%s\n```\n\n", f.Path, shorten(strings.TrimRight(f.Content, "\n")))
 		}
 	}
 }
 
 func escape(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
+
+// maxLine keeps certificates and kubeconfigs in base64 from filling pages.
+const maxLine = 120
+
+func shorten(content string) string {
+	lines := strings.Split(content, "\n")
+	for i, l := range lines {
+		if r := []rune(l); len(r) > maxLine {
+			lines[i] = string(r[:maxLine-1]) + "…"
+		}
+	}
+	return strings.Join(lines, "\n")
+}
