@@ -82,3 +82,16 @@ func examples(t *testing.T, code, kind string) []ruledoc.Example {
 	}
 	return out
 }
+
+func TestPagesShortenLongLines(t *testing.T) {
+	long := "  ca-cert.pem: " + strings.Repeat("QUJD", 100)
+	page := ruledoc.Page(checks.Rule{Code: "XX001"}, nil, []ruledoc.Example{{Case: "c", Files: []ruledoc.File{{Path: "a.yaml", Content: long + "\nkind: Secret\n"}}}})
+	for _, l := range strings.Split(page, "\n") {
+		if len([]rune(l)) > 120 {
+			t.Errorf("line of %d runes: %.40s…", len([]rune(l)), l)
+		}
+	}
+	if !strings.Contains(page, "kind: Secret") || !strings.Contains(page, "ca-cert.pem: QUJD") {
+		t.Errorf("short lines must stay whole:\n%s", page)
+	}
+}
