@@ -225,14 +225,16 @@ link_edges contains [l.from, l.to] if {
 	l.kind != "mesh-id"
 }
 
-# Adjacency built in one pass over the edges (both directions).
-strong_graph[a] contains b if some [a, b] in strong_edges
+# Adjacency of each graph, both directions. The inner comprehensions find
+# their node by equality on a rule's value, which OPA indexes once, so a
+# graph costs a pass over its edges, not one per node.
+strong_both := strong_edges | {[b, a] | some [a, b] in strong_edges}
 
-strong_graph[b] contains a if some [a, b] in strong_edges
+link_both := link_edges | {[b, a] | some [a, b] in link_edges}
 
-link_graph[a] contains b if some [a, b] in link_edges
+strong_graph := {a: {b | some e in strong_both; e[0] == a; b := e[1]} | some [a, _] in strong_both}
 
-link_graph[b] contains a if some [a, b] in link_edges
+link_graph := {a: {b | some e in link_both; e[0] == a; b := e[1]} | some [a, _] in link_both}
 
 # Reachability computed once per cluster, not once per pair of clusters.
 strong_reach[a] := graph.reachable(strong_graph, {a}) if some a, _ in input.clusters
