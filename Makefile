@@ -49,14 +49,14 @@ docs:
 ## fuzz: run each fuzz target for FUZZTIME (default 30s)
 FUZZTIME ?= 30s
 fuzz:
-	$(GO) test ./source -run '^$$' -fuzz FuzzRead -fuzztime $(FUZZTIME)
-	$(GO) test ./source -run '^$$' -fuzz FuzzMinNodes -fuzztime $(FUZZTIME)
-	$(GO) test ./source -run '^$$' -fuzz FuzzPathJoin -fuzztime $(FUZZTIME)
-	$(GO) test ./model -run '^$$' -fuzz FuzzBuild -fuzztime $(FUZZTIME)
-	$(GO) test ./live -run '^$$' -fuzz FuzzKubeconfigSkeleton -fuzztime $(FUZZTIME)
-	$(GO) test ./webhook -run '^$$' -fuzz FuzzServeHTTP -fuzztime $(FUZZTIME)
-	$(GO) test ./webhook -run '^$$' -fuzz FuzzReduce -fuzztime $(FUZZTIME)
-	$(GO) test ./topology -run '^$$' -fuzz FuzzEscapes -fuzztime $(FUZZTIME)
+	$(GO) test ./source -run '^$$' -fuzz FuzzRead -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./source -run '^$$' -fuzz FuzzMinNodes -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./source -run '^$$' -fuzz FuzzPathJoin -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./model -run '^$$' -fuzz FuzzBuild -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./live -run '^$$' -fuzz FuzzKubeconfigSkeleton -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./webhook -run '^$$' -fuzz FuzzServeHTTP -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./webhook -run '^$$' -fuzz FuzzReduce -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./topology -run '^$$' -fuzz FuzzEscapes -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 
 ## bench: model building, evaluation and whole-fleet lint benchmarks
 bench:

@@ -2,6 +2,7 @@ package live
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -26,6 +27,12 @@ import (
 var server *livetest.Cluster
 
 func TestMain(m *testing.M) {
+	// Fuzz workers run only the fuzz target: an API server per worker would
+	// make each of them start slower than a fuzzing run lasts.
+	flag.Parse()
+	if f := flag.Lookup("test.fuzzworker"); f != nil && f.Value.String() == "true" {
+		os.Exit(m.Run())
+	}
 	code := func() int {
 		c, err := livetest.Start("live")
 		if err != nil {
