@@ -18,6 +18,7 @@ import (
 	"k8s.io/client-go/rest"
 
 	"github.com/meshcheck/meshcheck/checks"
+	"github.com/meshcheck/meshcheck/internal/testenv"
 	"github.com/meshcheck/meshcheck/live/livetest"
 	"github.com/meshcheck/meshcheck/model"
 )
@@ -33,7 +34,7 @@ const benchObjects = 2000
 // wall time per audit, requests sent, and peak heap while it runs.
 func BenchmarkAudit(b *testing.B) {
 	ctx := context.Background()
-	root, err := livetest.Root()
+	root, err := testenv.Root()
 	if err != nil {
 		b.Fatal(err)
 	}

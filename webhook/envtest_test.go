@@ -4,13 +4,13 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
-	"runtime"
 	"sync"
 	"testing"
 
 	"github.com/go-logr/logr"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
+
+	"github.com/meshcheck/meshcheck/internal/testenv"
 )
 
 // The envtest API server is started once, by the first test that needs
@@ -36,30 +36,12 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// assets finds the kube-apiserver and etcd binaries: KUBEBUILDER_ASSETS, or
-// bin/k8s/<version>-<os>-<arch> at the repository root (make envtest-bins).
+// assets finds kube-apiserver and etcd (make envtest-bins).
 func assets(t *testing.T) string {
 	t.Helper()
-	if d := os.Getenv("KUBEBUILDER_ASSETS"); d != "" {
-		return d
-	}
-	dir, err := os.Getwd()
+	d, err := testenv.Assets()
 	if err != nil {
 		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("repository root not found; run make envtest-bins and set KUBEBUILDER_ASSETS")
-		}
-		dir = parent
-	}
-	d := filepath.Join(dir, "bin", "k8s", "1.37.2-"+runtime.GOOS+"-"+runtime.GOARCH)
-	if _, err := os.Stat(filepath.Join(d, "kube-apiserver")); err != nil {
-		t.Fatalf("no envtest binaries in %s: run make envtest-bins", d)
 	}
 	return d
 }

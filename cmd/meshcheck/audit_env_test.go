@@ -10,6 +10,7 @@ import (
 
 	"k8s.io/client-go/rest"
 
+	"github.com/meshcheck/meshcheck/internal/testenv"
 	"github.com/meshcheck/meshcheck/live/livetest"
 	"github.com/meshcheck/meshcheck/source"
 )
@@ -59,7 +60,7 @@ func sharedFleet(t *testing.T) *auditFleet {
 }
 
 func startAuditFleet(ctx context.Context) (*auditFleet, error) {
-	root, err := livetest.Root()
+	root, err := testenv.Root()
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"k8s.io/client-go/rest"
 
 	"github.com/meshcheck/meshcheck/checks"
+	"github.com/meshcheck/meshcheck/internal/testenv"
 	"github.com/meshcheck/meshcheck/live/livetest"
 	"github.com/meshcheck/meshcheck/source"
 )
@@ -21,7 +22,7 @@ import (
 // same manifests, given the completeness a live read has; each mistake is
 // found; and lint of the audit's snapshot finds the same again.
 func TestAuditScenariosMatchLint(t *testing.T) {
-	root, err := livetest.Root()
+	root, err := testenv.Root()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -18,27 +17,16 @@ import (
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/kubernetes"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
+
+	"github.com/meshcheck/meshcheck/internal/testenv"
 )
 
-// envtestAssets finds kube-apiserver and etcd: KUBEBUILDER_ASSETS, or
-// bin/k8s/<version>-<os>-<arch> at the repository root (make envtest-bins).
+// envtestAssets finds kube-apiserver and etcd (make envtest-bins).
 func envtestAssets(t *testing.T) string {
 	t.Helper()
-	if d := os.Getenv("KUBEBUILDER_ASSETS"); d != "" {
-		return d
-	}
-	dir, _ := os.Getwd()
-	for ; ; dir = filepath.Dir(dir) {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		if filepath.Dir(dir) == dir {
-			t.Fatal("repository root not found; run make envtest-bins")
-		}
-	}
-	d := filepath.Join(dir, "bin", "k8s", "1.37.2-"+runtime.GOOS+"-"+runtime.GOARCH)
-	if _, err := os.Stat(filepath.Join(d, "kube-apiserver")); err != nil {
-		t.Fatalf("no envtest binaries in %s: run make envtest-bins", d)
+	d, err := testenv.Assets()
+	if err != nil {
+		t.Fatal(err)
 	}
 	return d
 }

@@ -3,14 +3,14 @@ package livetest
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"sync"
 
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
+
+	"github.com/meshcheck/meshcheck/internal/testenv"
 )
 
 // Cluster is one running API server.
@@ -20,49 +20,13 @@ type Cluster struct {
 	Admin *rest.Config
 }
 
-// Root finds the repository root (the directory holding go.mod) from the
-// working directory, as tests run in their package directory.
-func Root() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("go.mod not found above the working directory")
-		}
-		dir = parent
-	}
-}
-
-// Assets returns KUBEBUILDER_ASSETS, or the binaries `make envtest-bins`
-// builds; an error (never a skip) when they are missing.
-func Assets() (string, error) {
-	if a := os.Getenv("KUBEBUILDER_ASSETS"); a != "" {
-		return a, nil
-	}
-	root, err := Root()
-	if err != nil {
-		return "", err
-	}
-	dir := filepath.Join(root, "bin", "k8s", "1.37.2-"+runtime.GOOS+"-"+runtime.GOARCH)
-	if _, err := os.Stat(filepath.Join(dir, "kube-apiserver")); err != nil {
-		return "", fmt.Errorf("envtest binaries missing in %s: run make envtest-bins", dir)
-	}
-	return dir, nil
-}
-
 // Start starts one API server with the test CRDs (testdata/crds) installed.
 func Start(name string) (*Cluster, error) {
-	assets, err := Assets()
+	assets, err := testenv.Assets()
 	if err != nil {
 		return nil, err
 	}
-	root, err := Root()
+	root, err := testenv.Root()
 	if err != nil {
 		return nil, err
 	}
