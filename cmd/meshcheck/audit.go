@@ -105,10 +105,7 @@ func (o *auditOptions) run(ctx context.Context, args []string, s streams) int {
 		return failed(s, err)
 	}
 	results, discoveryErrs := o.read(ctx, targets, s.err)
-	inputs := make([]model.ClusterInput, len(results))
-	for i, r := range results {
-		inputs[i] = r.Input
-	}
+	inputs, errs := liveInputs(results, discoveryErrs)
 	review, err := engine.Review(ctx, inputs, checks.ReviewOptionsFrom(cfg))
 	if err != nil {
 		return failed(s, err)
@@ -121,18 +118,7 @@ func (o *auditOptions) run(ctx context.Context, args []string, s streams) int {
 	if o.showModel {
 		return showModel(s, review.Fleet)
 	}
-	var errs []report.InputError
-	for _, r := range results {
-		for _, e := range r.Errors {
-			errs = append(errs, report.InputError{Cluster: e.Cluster, Message: e.Error()})
-		}
-	}
-	for _, e := range discoveryErrs {
-		errs = append(errs, report.InputError{Cluster: e.Cluster, Message: e.Error()})
-	}
-	for _, e := range review.Errors {
-		errs = append(errs, report.InputError{Message: e.Error()})
-	}
+	errs = append(errs, reviewErrors(review)...)
 	var names []string
 	for _, r := range results {
 		names = append(names, r.Input.Name)
@@ -146,6 +132,23 @@ func (o *auditOptions) run(ctx context.Context, args []string, s streams) int {
 	// A partial audit exits 2 like lint's unreadable inputs: the findings of
 	// what was read are still reported, the errors name their cluster.
 	return o.check.write(s, res)
+}
+
+// liveInputs turns what was read into the model's inputs and the problems
+// to report, each naming its cluster.
+func liveInputs(results []live.Result, discovery []*live.Error) ([]model.ClusterInput, []report.InputError) {
+	inputs := make([]model.ClusterInput, len(results))
+	var errs []report.InputError
+	for i, r := range results {
+		inputs[i] = r.Input
+		for _, e := range r.Errors {
+			errs = append(errs, report.InputError{Cluster: e.Cluster, Message: e.Error()})
+		}
+	}
+	for _, e := range discovery {
+		errs = append(errs, report.InputError{Cluster: e.Cluster, Message: e.Error()})
+	}
+	return inputs, errs
 }
 
 // read reads the targets and, with --from-remote-secrets, the peers their

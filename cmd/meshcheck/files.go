@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/meshcheck/meshcheck/checks"
 	"github.com/meshcheck/meshcheck/config"
 	"github.com/meshcheck/meshcheck/fileset"
 	"github.com/meshcheck/meshcheck/report"
@@ -71,6 +72,15 @@ func inputErrors(set *fileset.Set) []report.InputError {
 	var out []report.InputError
 	for _, e := range set.Errors {
 		out = append(out, report.InputError{File: e.File, Line: e.Line, Column: e.Column, Message: e.Err.Error()})
+	}
+	return out
+}
+
+// reviewErrors reports the objects the model could not read.
+func reviewErrors(r *checks.Review) []report.InputError {
+	var out []report.InputError
+	for _, e := range r.Errors {
+		out = append(out, report.InputError{Message: e.Error()})
 	}
 	return out
 }

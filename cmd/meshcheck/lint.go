@@ -83,9 +83,7 @@ func (o *lintOptions) run(ctx context.Context, args []string, s streams) int {
 		findings = concerning(findings, only)
 	}
 	inputErrs := inputErrors(set)
-	for _, e := range review.Errors {
-		inputErrs = append(inputErrs, report.InputError{Message: e.Error()})
-	}
+	inputErrs = append(inputErrs, reviewErrors(review)...)
 	res := report.Result{
 		Tool: "meshcheck", Version: version, Command: "lint", Fleet: review.Fleet,
 		Findings: findings, Rules: engine.Rules(),

@@ -95,9 +95,7 @@ func (o *topologyOptions) run(ctx context.Context, args []string, s streams) int
 	if err != nil {
 		return failed(s, err)
 	}
-	for _, e := range review.Errors {
-		inputErrs = append(inputErrs, report.InputError{Message: e.Error()})
-	}
+	inputErrs = append(inputErrs, reviewErrors(review)...)
 	return o.write(s, topology.Build(review.Fleet, review.Findings), inputErrs)
 }
 
@@ -122,18 +120,7 @@ func (o *topologyOptions) liveInputs(ctx context.Context, s streams) ([]model.Cl
 	if err != nil {
 		return nil, nil, err
 	}
-	results, discoveryErrs := o.live.read(ctx, targets, s.err)
-	var inputs []model.ClusterInput
-	var errs []report.InputError
-	for _, r := range results {
-		inputs = append(inputs, r.Input)
-		for _, e := range r.Errors {
-			errs = append(errs, report.InputError{Cluster: e.Cluster, Message: e.Error()})
-		}
-	}
-	for _, e := range discoveryErrs {
-		errs = append(errs, report.InputError{Cluster: e.Cluster, Message: e.Error()})
-	}
+	inputs, errs := liveInputs(o.live.read(ctx, targets, s.err))
 	return inputs, errs, nil
 }
 
