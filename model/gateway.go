@@ -46,10 +46,12 @@ func gatewayService(obj *source.Object, cluster string) *NetworkGateway {
 		Source:      sourceAt(obj, cluster, labelPath(LabelNetwork), false),
 	}
 	g.GatewayPort, _ = asInt(labels[LabelGatewayPort])
-	// An address is known from externalIPs, or from the status a live
-	// object carries; a manifest from Git has no status, so it is unknown.
+	// An address is known from externalIPs, or from the status of an object
+	// the API server returned. A manifest in Git has no status, and
+	// `kubectl create --dry-run -o yaml` writes an empty one that says
+	// nothing, so only a live object's status counts.
 	g.AddressesKnown = len(g.Addresses) > 0
-	if status, ok := lookup(obj.Data, "status.loadBalancer").(map[string]any); ok {
+	if status, ok := lookup(obj.Data, "status.loadBalancer").(map[string]any); ok && isLive(obj) {
 		g.AddressesKnown = true
 		ingress, _ := status["ingress"].([]any)
 		for _, in := range ingress {
@@ -191,7 +193,7 @@ func kubeGateway(obj *source.Object, cluster string) *NetworkGateway {
 			g.Addresses = append(g.Addresses, v)
 		}
 	}
-	if st, ok := lookup(obj.Data, "status.addresses").([]any); ok {
+	if st, ok := lookup(obj.Data, "status.addresses").([]any); ok && isLive(obj) {
 		g.AddressesKnown = true
 		for _, a := range st {
 			if v := scalarString(lookup(asMap(a), "value")); v != "" {
@@ -336,4 +338,15 @@ func envFact(obj *source.Object, cluster string, envs []any, path, name string) 
 func asMap(v any) map[string]any {
 	m, _ := v.(map[string]any)
 	return m
+}
+
+// isLive reports whether obj was returned by an API server (it carries a
+// uid or resourceVersion), so that its status is the cluster's state.
+func isLive(obj *source.Object) bool {
+	for _, k := range []string{"metadata.uid", "metadata.resourceVersion"} {
+		if v, _ := lookup(obj.Data, k).(string); v != "" {
+			return true
+		}
+	}
+	return false
 }

@@ -269,6 +269,7 @@ kind: Service
 metadata:
   name: istio-eastwestgateway
   namespace: istio-system
+  uid: 0d6c5f0e-7b1d-4c1e-9a55-2f0d6a1c9e11
   labels: {topology.istio.io/network: network1}
 spec:
   type: LoadBalancer
@@ -320,5 +321,35 @@ sops:
 	rs := c.RemoteSecrets[0]
 	if !rs.Encrypted || rs.Entries[0].Error == "" {
 		t.Errorf("secret = %+v", rs)
+	}
+}
+
+// Only a live object's status says what the load balancer has: the empty
+// status `kubectl create --dry-run -o yaml` writes says nothing.
+func TestGatewayAddressesKnownOnlyFromLiveStatus(t *testing.T) {
+	svc := func(extraMetadata string) string {
+		return `apiVersion: v1
+kind: Service
+metadata:
+  name: istio-eastwestgateway
+  labels: {topology.istio.io/network: network1}` + extraMetadata + `
+spec:
+  type: LoadBalancer
+  ports: [{name: tls, port: 15443}]
+status:
+  loadBalancer: {}
+`
+	}
+	for _, tt := range []struct {
+		name, metadata string
+		known          bool
+	}{
+		{"dry-run output", "\n  creationTimestamp: null", false},
+		{"read from the API server", "\n  resourceVersion: \"48213\"", true},
+	} {
+		g := build(t, map[string]string{"c": svc(tt.metadata)}).Clusters["c"].NetworkGateways[0]
+		if g.AddressesKnown != tt.known {
+			t.Errorf("%s: addresses_known = %v, want %v", tt.name, g.AddressesKnown, tt.known)
+		}
 	}
 }

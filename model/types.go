@@ -179,7 +179,8 @@ type NetworkGateway struct {
 	GatewayPort int    `json:"gateway_port,omitempty"`
 	Type        string `json:"type,omitempty"`
 	// Addresses are external IPs or load-balancer ingress addresses;
-	// AddressesKnown says whether the inputs show them (live status).
+	// AddressesKnown says whether the inputs show them: externalIPs, or the
+	// status of a live object (one with a uid or resourceVersion).
 	Addresses      []string          `json:"addresses"`
 	AddressesKnown bool              `json:"addresses_known"`
 	Selector       map[string]string `json:"selector"`

@@ -45,21 +45,6 @@ unreachable(g) := "is a ClusterIP Service without externalIPs" if {
 } else := "has no address (load balancer pending)" if {
 	g.addresses_known
 	not node_addressed(g)
-	live(g)
-}
-
-# live(g) holds when the gateway was read from a live object (one the API
-# server returned: it has a uid or resourceVersion). `kubectl create
-# --dry-run -o yaml` writes an empty status.loadBalancer too, which says
-# nothing about the address.
-live(g) if {
-	some o in input.clusters[g.source.cluster].objects
-
-	# Objects read by audit have no file: compare with "" for both.
-	object.get(o.source, "file", "") == object.get(g.source, "file", "")
-	o.source.object == g.source.object
-	some k in ["uid", "resourceVersion"]
-	o.object.metadata[k]
 }
 
 # node_addressed(g) holds for Service types whose address does not come
