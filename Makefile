@@ -14,9 +14,10 @@ include hack/testdeps.mk
 
 all: build test
 
-## build: build bin/meshcheck
+## build: build bin/meshcheck and bin/meshcheck-webhook (the server `meshcheck serve` runs)
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN)/meshcheck ./cmd/meshcheck
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN)/meshcheck-webhook ./cmd/meshcheck-webhook
 
 ## demo: lint the bundled example fleet (findings are expected; exit 1 means "found some")
 demo: build
@@ -63,7 +64,7 @@ bench:
 	$(GO) test ./source ./model ./checks ./cmd/meshcheck ./live ./webhook -run '^$$' -bench . -benchmem
 
 clean:
-	rm -rf $(BIN)/meshcheck
+	rm -rf $(BIN)/meshcheck $(BIN)/meshcheck-webhook
 
 help:
 	@awk -F': ' '/^## /{sub(/^## /,""); print}' $(MAKEFILE_LIST)

@@ -42,7 +42,7 @@ violation contains {"message": "m"} if false
 			if err != nil {
 				t.Fatal(err)
 			}
-			c, err := compile(map[string]*ast.Module{"x.rego": m})
+			c, err := compile(map[string]*ast.Module{"x.rego": m}, false)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -51,7 +51,7 @@ func New(ctx context.Context, opt Options) (*Engine, error) {
 	errs := make([]error, len(parts))
 	var wg sync.WaitGroup
 	for i, part := range parts {
-		wg.Go(func() { prepared[i], catalogs[i], errs[i] = prepare(ctx, part) })
+		wg.Go(func() { prepared[i], catalogs[i], errs[i] = prepare(ctx, part, len(opt.PolicyDirs) == 0) })
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
@@ -72,8 +72,8 @@ func New(ctx context.Context, opt Options) (*Engine, error) {
 }
 
 // prepare compiles one shard, reads its catalog and prepares its query.
-func prepare(ctx context.Context, mods map[string]*ast.Module) (rego.PreparedEvalQuery, map[string]Rule, error) {
-	c, err := compile(mods)
+func prepare(ctx context.Context, mods map[string]*ast.Module, trusted bool) (rego.PreparedEvalQuery, map[string]Rule, error) {
+	c, err := compile(mods, trusted)
 	if err != nil {
 		return rego.PreparedEvalQuery{}, nil, fmt.Errorf("compile policies: %w", err)
 	}

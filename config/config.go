@@ -94,6 +94,22 @@ func Find(dir string) (string, error) {
 	}
 }
 
+// Resolve reads the configuration file given, or the one Find finds from
+// the working directory upwards; nil when there is none or none is wanted.
+func Resolve(file string, none bool) (*Config, error) {
+	if none {
+		return nil, nil
+	}
+	if file == "" {
+		found, err := Find(".")
+		if err != nil || found == "" {
+			return nil, err
+		}
+		file = found
+	}
+	return Load(file)
+}
+
 // Load reads and validates a configuration file.
 func Load(path string) (*Config, error) {
 	b, err := os.ReadFile(path)

@@ -92,7 +92,7 @@ func (o *auditOptions) run(ctx context.Context, args []string, s streams) int {
 	if err := o.validate(args); err != nil {
 		return failed(s, err)
 	}
-	cfg, err := loadConfig(o.configFile, o.noConfig)
+	cfg, err := config.Resolve(o.configFile, o.noConfig)
 	if err != nil {
 		return failed(s, err)
 	}

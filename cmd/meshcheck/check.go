@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/meshcheck/meshcheck/checks"
-	"github.com/meshcheck/meshcheck/config"
 	"github.com/meshcheck/meshcheck/report"
 )
 
@@ -98,22 +97,6 @@ func describeInputError(e report.InputError) string {
 		return e.Message
 	}
 	return loc + ": " + e.Message
-}
-
-// loadConfig reads the configuration file given, or the one found from the
-// working directory upwards; nil when there is none.
-func loadConfig(file string, skip bool) (*config.Config, error) {
-	if skip {
-		return nil, nil
-	}
-	if file == "" {
-		found, err := config.Find(".")
-		if err != nil || found == "" {
-			return nil, err
-		}
-		file = found
-	}
-	return config.Load(file)
 }
 
 // output returns where a report goes: the --output-file when given, else stdout.

@@ -31,6 +31,8 @@ type command struct {
 	// flags registers the command's flags and returns the function that
 	// runs it with the positional arguments.
 	flags func(fs *pflag.FlagSet) func(ctx context.Context, args []string, s streams) int
+	// raw, when set, runs the command with its arguments unparsed.
+	raw func(ctx context.Context, args []string, s streams) int
 }
 
 // commands is both the dispatch table and the help listing.
@@ -50,6 +52,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	for _, c := range commands() {
 		if c.name != args[0] {
 			continue
+		}
+		if c.raw != nil {
+			return c.raw(ctx, args[1:], s)
 		}
 		fs := pflag.NewFlagSet("meshcheck "+c.name, pflag.ContinueOnError)
 		fs.SortFlags = false

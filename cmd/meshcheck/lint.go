@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/meshcheck/meshcheck/checks"
+	"github.com/meshcheck/meshcheck/config"
 	"github.com/meshcheck/meshcheck/fileset"
 	"github.com/meshcheck/meshcheck/model"
 	"github.com/meshcheck/meshcheck/report"
@@ -46,7 +47,7 @@ func (o *lintOptions) run(ctx context.Context, args []string, s streams) int {
 	if err := o.check.validate(); err != nil {
 		return failed(s, err)
 	}
-	cfg, err := loadConfig(o.files.configFile, o.files.noConfig)
+	cfg, err := config.Resolve(o.files.configFile, o.files.noConfig)
 	if err != nil {
 		return failed(s, err)
 	}

@@ -11,10 +11,8 @@ import (
 )
 
 func main() {
-	// serve is the one long-running command; the others are short runs.
-	if len(os.Args) < 2 || os.Args[1] != "serve" {
-		lessGC()
-	}
+	// Every command is a short run (serve hands over to another binary).
+	lessGC()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()

@@ -1,74 +1,71 @@
 package main
 
 import (
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
-	"github.com/spf13/pflag"
-
-	"github.com/meshcheck/meshcheck/config"
-	"github.com/meshcheck/meshcheck/webhook"
 )
 
-func TestServeFlags(t *testing.T) {
-	cfg, err := config.Parse([]byte("rules:\n  NW008: {enforcement: warn}\n  CL005: {enforcement: deny}\n"))
-	if err != nil {
-		t.Fatal(err)
+// buildBinaries builds the named commands of this module into a new
+// directory, as `make build` puts them side by side.
+func buildBinaries(t *testing.T, names ...string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, n := range names {
+		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, n), "github.com/meshcheck/meshcheck/cmd/"+n)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("go build %s: %v\n%s", n, err, out)
+		}
 	}
-	tests := []struct {
-		args        []string
-		exclude     []string
-		cluster     string
-		enforcement map[string]webhook.Enforcement
-	}{
-		{nil, []string{"meshcheck-system", "kube-system"}, "cluster", map[string]webhook.Enforcement{"NW008": webhook.Warn, "CL005": webhook.Deny}},
-		{[]string{"--namespace", "mc", "--exclude-namespace", "infra", "--cluster-name", "east"}, []string{"mc", "kube-system", "infra"}, "east", map[string]webhook.Enforcement{"NW008": webhook.Warn, "CL005": webhook.Deny}},
+	return dir
+}
+
+// `meshcheck serve` becomes the webhook binary found beside meshcheck:
+// its flags, its output and its exit code.
+func TestServeHandsOverToWebhookBinary(t *testing.T) {
+	dir := buildBinaries(t, "meshcheck", webhookBinary)
+	t.Setenv("PATH", "")
+	cmd := exec.Command(filepath.Join(dir, "meshcheck"), "serve", "--help")
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "--peers-from-remote-secrets") {
+		t.Errorf("serve --help: %v\n%s", err, out)
 	}
-	for _, tt := range tests {
-		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			t.Setenv("POD_NAMESPACE", "")
-			o := defaultServeOptions()
-			fs := pflag.NewFlagSet("serve", pflag.ContinueOnError)
-			o.AddFlags(fs)
-			if err := fs.Parse(tt.args); err != nil {
-				t.Fatal(err)
-			}
-			d := o.deciderOptions(cfg)
-			if diff := cmp.Diff(tt.exclude, d.Exclude); diff != "" {
-				t.Errorf("exclude (-want +got):\n%s", diff)
-			}
-			if d.Cluster != tt.cluster {
-				t.Errorf("cluster = %q, want %q", d.Cluster, tt.cluster)
-			}
-			if diff := cmp.Diff(tt.enforcement, d.Enforcement); diff != "" {
-				t.Errorf("enforcement (-want +got):\n%s", diff)
-			}
-		})
+	out, err = exec.Command(filepath.Join(dir, "meshcheck"), "serve", "--version").Output()
+	if err != nil || !strings.HasPrefix(string(out), webhookBinary+" ") {
+		t.Errorf("serve --version: %v, %q", err, out)
+	}
+	err = exec.Command(filepath.Join(dir, "meshcheck"), "serve", "unexpected-argument").Run()
+	if ee := new(exec.ExitError); !errors.As(err, &ee) || ee.ExitCode() != exitError {
+		t.Errorf("serve with an argument: %v, want exit %d", err, exitError)
 	}
 }
 
-func TestServeUsageErrors(t *testing.T) {
-	dir := writeFiles(t, map[string]string{
-		"bad.yaml":   "rules:\n  NW001: {enforcement: block}\n",
-		"kubeconfig": "apiVersion: v1\nkind: Config\ncurrent-context: c\ncontexts:\n- name: c\n  context: {cluster: c, user: u}\nclusters:\n- name: c\n  cluster: {server: https://127.0.0.1:1}\nusers:\n- name: u\n  user: {token: t}\n",
-	})
-	tests := []struct {
-		args []string
-		want string
-	}{
-		{[]string{"serve", "extra"}, "serve takes no arguments"},
-		{[]string{"serve", "--config", "bad.yaml"}, `"block" is not deny, warn or dryrun`},
-		{[]string{"serve", "--no-config", "--kubeconfig", "missing-kubeconfig"}, "kubernetes client configuration"},
-		{[]string{"serve", "--no-config", "--kubeconfig", "kubeconfig", "--peer-kubeconfig", "west"}, "want NAME=PATH"},
-		{[]string{"serve", "--no-config", "--kubeconfig", "kubeconfig", "--peer-kubeconfig", "west=missing"}, "--peer-kubeconfig west"},
+func TestServeWithoutWebhookBinary(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	code, _, stderr := runCLI(t, "", "", "serve")
+	if code != exitError || !strings.Contains(stderr, "go install github.com/meshcheck/meshcheck/cmd/"+webhookBinary) {
+		t.Errorf("exit %d, stderr %q; want exit %d and how to install %s", code, stderr, exitError, webhookBinary)
 	}
-	for _, tt := range tests {
-		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			code, _, stderr := runCLI(t, dir, "", tt.args...)
-			if code != exitError || !strings.Contains(stderr, tt.want) {
-				t.Errorf("exit %d, stderr %q; want exit %d and %q", code, stderr, exitError, tt.want)
+}
+
+// The CLI stays free of the server's dependencies: their initialisation
+// alone would cost every lint run ~7 ms.
+func TestCLIDoesNotLinkTheServer(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "github.com/meshcheck/meshcheck/cmd/meshcheck").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	for _, dep := range strings.Fields(string(out)) {
+		for _, server := range []string{"sigs.k8s.io/controller-runtime", "github.com/prometheus/", "k8s.io/client-go/kubernetes/scheme", "github.com/meshcheck/meshcheck/webhook"} {
+			if strings.HasPrefix(dep, server) {
+				t.Errorf("meshcheck links %s, a dependency of %s only", dep, webhookBinary)
 			}
-		})
+		}
+	}
+	if _, err := os.Stat("../" + webhookBinary); err != nil {
+		t.Errorf("cmd/%s: %v", webhookBinary, err)
 	}
 }

@@ -69,7 +69,7 @@ func (o *topologyOptions) run(ctx context.Context, args []string, s streams) int
 	if !slices.Contains(topology.Formats(), o.format) {
 		return failed(s, fmt.Errorf("--output %q: want one of %s", o.format, strings.Join(topology.Formats(), ", ")))
 	}
-	cfg, err := loadConfig(o.files.configFile, o.files.noConfig)
+	cfg, err := config.Resolve(o.files.configFile, o.files.noConfig)
 	if err != nil {
 		return failed(s, err)
 	}

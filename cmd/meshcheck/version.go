@@ -20,13 +20,17 @@ func versionCommand() command {
 		short: "Print meshcheck's version and the fleet model version.",
 		flags: func(*pflag.FlagSet) func(context.Context, []string, streams) int {
 			return func(_ context.Context, _ []string, s streams) int {
-				v := version
-				if bi, ok := debug.ReadBuildInfo(); ok && v == "dev" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-					v = bi.Main.Version
-				}
-				fmt.Fprintf(s.out, "meshcheck %s (model %s)\n", v, model.APIVersion)
+				fmt.Fprintf(s.out, "meshcheck %s (model %s)\n", buildVersion(), model.APIVersion)
 				return exitClean
 			}
 		},
 	}
+}
+
+// buildVersion is the -ldflags version, else the module version of `go install`.
+func buildVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && version == "dev" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return version
 }

@@ -61,7 +61,7 @@ func (s *syncBuffer) String() string {
 
 const plantedServeToken = "PLANTED-SERVE-TOKEN-51f3"
 
-// meshcheck serve, run as the CLI, becomes ready against a real API server
+// The webhook binary becomes ready against a real API server
 // and stops cleanly (exit 0) when its context ends.
 func TestServeAgainstAPIServer(t *testing.T) {
 	env := &envtest.Environment{BinaryAssetsDirectory: envtestAssets(t)}
@@ -104,9 +104,9 @@ func TestServeAgainstAPIServer(t *testing.T) {
 	var stderr syncBuffer
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--no-config", "--kubeconfig", kubeconfig, "--cluster-name", "east",
+		done <- run(ctx, []string{"--no-config", "--kubeconfig", kubeconfig, "--cluster-name", "east",
 			"--cert-dir", env.WebhookInstallOptions.LocalServingCertDir, "--host", "127.0.0.1", "--port", port,
-			"--metrics-bind-address", "0", "--health-probe-bind-address", probes, "-v", "10"}, strings.NewReader(""), &bytes.Buffer{}, &stderr)
+			"--metrics-bind-address", "0", "--health-probe-bind-address", probes, "-v", "10"}, &bytes.Buffer{}, &stderr)
 	}()
 	stopped := false
 	t.Cleanup(func() {
