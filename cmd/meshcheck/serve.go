@@ -25,7 +25,8 @@ func serveCommand() command {
 			if err != nil {
 				return failed(s, err)
 			}
-			return failed(s, handOver(path, args))
+			err = handOver(path, args) // returns only if it could not
+			return failed(s, fmt.Errorf("start %s: %w", path, err))
 		},
 	}
 }
@@ -41,13 +42,12 @@ func findWebhook() (string, error) {
 	}
 	p, err := exec.LookPath(webhookBinary)
 	if err != nil {
+		v := buildVersion()
+		if v == "dev" {
+			v = "latest"
+		}
 		return "", errors.New("serve runs " + webhookBinary + ", found neither beside meshcheck nor on PATH: " +
-			"install it with `go install github.com/meshcheck/meshcheck/cmd/" + webhookBinary + "@" + buildVersion() + "` or `make build`")
+			"install it with `go install github.com/meshcheck/meshcheck/cmd/" + webhookBinary + "@" + v + "` or `make build`")
 	}
 	return p, nil
-}
-
-// handOverError says why the webhook could not be started.
-func handOverError(path string, err error) error {
-	return fmt.Errorf("start %s: %w", path, err)
 }

@@ -4,6 +4,7 @@ package main
 
 import "errors"
 
-func handOver(path string, _ []string) error {
-	return handOverError(path, errors.New("run it directly on this system"))
+// handOver cannot replace the process here: run the webhook binary itself.
+func handOver(string, []string) error {
+	return errors.New("not possible on this system: run " + webhookBinary + " directly")
 }
