@@ -64,6 +64,10 @@ func Kinds() []Kind {
 		{GVK: gvk("networking.istio.io", "v1", "Gateway"), Resource: "gateways", Namespaced: true, Optional: true},
 		{GVK: gvk("networking.istio.io", "v1", "VirtualService"), Resource: "virtualservices", Namespaced: true, Optional: true},
 		{GVK: gvk("gateway.networking.k8s.io", "v1", "Gateway"), Resource: "gateways", Namespaced: true, Optional: true},
+		// TLSRoute is v1 from Gateway API 1.5; a cluster serving only an
+		// alpha version shows none, as a cluster without the CRD.
+		{GVK: gvk("gateway.networking.k8s.io", "v1", "TLSRoute"), Resource: "tlsroutes", Namespaced: true, Optional: true},
+		{GVK: gvk("sailoperator.io", "v1", "ZTunnel"), Resource: "ztunnels", Optional: true},
 		// Nodes give the pod CIDRs (NW010), where readable.
 		{GVK: gvk("", "v1", "Node"), Resource: "nodes", AuditOnly: true, IfReadable: true, DropStatus: true},
 	}

@@ -70,7 +70,8 @@ func newCluster(name string) *Cluster {
 		ControlPlanes: []*ControlPlane{}, NetworkGateways: []*NetworkGateway{},
 		Workloads: []*Workload{}, Gateways: []*Gateway{}, VirtualServices: []*VirtualService{},
 		RemoteSecrets: []*RemoteSecret{}, CASecrets: []*CASecret{},
-		InjectorWebhooks: []*InjectorWebhook{}, Objects: []RawObject{},
+		InjectorWebhooks: []*InjectorWebhook{}, ZTunnels: []Source{}, TLSRoutes: []Source{},
+		Objects: []RawObject{},
 	}
 }
 
@@ -140,6 +141,10 @@ func readObject(c *Cluster, obj *source.Object) {
 		if w := workload(obj, c.Name); w != nil {
 			c.Workloads = append(c.Workloads, w)
 		}
+	case obj.Kind() == "ZTunnel" && group == "sailoperator.io":
+		c.ZTunnels = append(c.ZTunnels, sourceAt(obj, c.Name, "metadata.name", false))
+	case obj.Kind() == "TLSRoute" && group == "gateway.networking.k8s.io":
+		c.TLSRoutes = append(c.TLSRoutes, sourceAt(obj, c.Name, "metadata.name", false))
 	case obj.Kind() == "MutatingWebhookConfiguration":
 		if w := injectorWebhook(obj, c.Name); w != nil {
 			c.InjectorWebhooks = append(c.InjectorWebhooks, w)

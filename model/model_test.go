@@ -353,3 +353,25 @@ status:
 		}
 	}
 }
+
+// ZTunnels and TLSRoutes are read as sources of their kind and group only.
+func TestZTunnelsAndTLSRoutes(t *testing.T) {
+	c := build(t, map[string]string{"c": `apiVersion: sailoperator.io/v1
+kind: ZTunnel
+metadata: {name: default}
+---
+apiVersion: example.com/v1
+kind: ZTunnel
+metadata: {name: other}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: TLSRoute
+metadata: {name: istiod, namespace: istio-system}
+`}).Clusters["c"]
+	if len(c.ZTunnels) != 1 || c.ZTunnels[0].Object.Name != "default" || c.ZTunnels[0].Line != 3 {
+		t.Errorf("ztunnels = %+v, want the Sail ZTunnel default at line 3", c.ZTunnels)
+	}
+	if len(c.TLSRoutes) != 1 || c.TLSRoutes[0].Object != (ObjectRef{APIVersion: "gateway.networking.k8s.io/v1", Kind: "TLSRoute", Namespace: "istio-system", Name: "istiod"}) {
+		t.Errorf("tls_routes = %+v, want istio-system/istiod", c.TLSRoutes)
+	}
+}

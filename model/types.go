@@ -91,6 +91,11 @@ type Cluster struct {
 	RemoteSecrets    []*RemoteSecret       `json:"remote_secrets"`
 	CASecrets        []*CASecret           `json:"ca_secrets"`
 	InjectorWebhooks []*InjectorWebhook    `json:"injector_webhooks"`
+	// ZTunnels are Sail ZTunnel resources: ambient's node proxy.
+	ZTunnels []Source `json:"ztunnels"`
+	// TLSRoutes are Gateway API TLSRoutes. The model does not follow where
+	// they route: a rule takes one to mean a port may be exposed through it.
+	TLSRoutes []Source `json:"tls_routes"`
 	// Objects are the raw objects read for the cluster, for user rules;
 	// Secrets appear without their data.
 	Objects []RawObject `json:"objects"`

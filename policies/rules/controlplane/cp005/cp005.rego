@@ -66,12 +66,9 @@ any_server(p, port) if {
 	sv.port == port
 }
 
-# tls_routes_shown(p) holds when p exposes ports with Gateway API TLSRoutes,
-# which the model does not read: then the Istio Gateway may be absent.
-tls_routes_shown(p) if {
-	some o in input.clusters[p].objects
-	o.object.kind == "TLSRoute"
-}
+# tls_routes_shown(p) holds when p has Gateway API TLSRoutes, which may
+# expose istiod instead of an Istio Gateway.
+tls_routes_shown(p) if count(input.clusters[p].tls_routes) > 0
 
 # (1) The east-west gateway carries 15012 but nothing opens it.
 violation contains result.fail(rego.metadata.chain(), {

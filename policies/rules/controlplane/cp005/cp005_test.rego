@@ -40,7 +40,7 @@ remote_cp := {
 fleet(gws, gateways, vss) := {"clusters": {
 	"cluster1": {
 		"role": "primary", "network_gateways": gws, "gateways": gateways,
-		"virtual_services": vss, "objects": [], "control_planes": [],
+		"virtual_services": vss, "tls_routes": [], "control_planes": [],
 	},
 	"cluster2": {"role": "remote", "control_plane_cluster": "cluster1", "control_planes": [remote_cp]},
 }}
@@ -56,6 +56,12 @@ test_expose_istiod_missing_fires if {
 	v.code == "CP005"
 	v.cluster == "cluster1"
 	v.at.path == "networkGateway"
+}
+
+test_istiod_behind_a_tls_route_is_silent if {
+	f := fleet([ew({})], [], [])
+	route := {"cluster": "cluster1", "object": {"kind": "TLSRoute", "namespace": "istio-system", "name": "istiod"}}
+	count(cp005.violation) == 0 with input as object.union(f, {"clusters": {"cluster1": {"tls_routes": [route]}}})
 }
 
 test_gateway_config_not_shown_is_silent if {

@@ -88,13 +88,11 @@ violation contains result.fail(rego.metadata.chain(), {
 	"cluster": name,
 	"message": sprintf(
 		"remote cluster %s runs ztunnel (%s %s): ambient multicluster supports only multi-primary",
-		[name, o.source.object.kind, o.source.object.name],
+		[name, z.object.kind, z.object.name],
 	),
-	"at": o.source,
+	"at": z,
 }) if {
 	some name, c in input.clusters
 	c.role == "remote"
-	some o in c.objects
-	o.source.object.kind == "ZTunnel"
-	startswith(o.source.object.apiVersion, "sailoperator.io/")
+	some z in c.ztunnels
 }

@@ -9,13 +9,13 @@ cp(role, extra) := object.union({"namespace": "istio-system", "revision": "", "r
 amb := {"ambient": fact(true, "spec.profile")}
 
 test_ambient_multi_primary_passes if {
-	f := {"clusters": {"cluster1": {"role": "primary", "control_planes": [cp("primary", amb)], "objects": []}, "cluster2": {"role": "primary", "control_planes": [cp("primary", amb)], "objects": []}}}
+	f := {"clusters": {"cluster1": {"role": "primary", "control_planes": [cp("primary", amb)], "ztunnels": []}, "cluster2": {"role": "primary", "control_planes": [cp("primary", amb)], "ztunnels": []}}}
 	count(cp013.violation) == 0 with input as f
 }
 
 test_ambient_remote_via_env_fires if {
 	c := cp("remote", {"ambient": fact(false, "spec.profile"), "env": {"PILOT_ENABLE_AMBIENT": fact("true", "pilot.env")}})
-	vs := cp013.violation with input as {"clusters": {"cluster2": {"role": "remote", "control_planes": [c], "objects": []}}}
+	vs := cp013.violation with input as {"clusters": {"cluster2": {"role": "remote", "control_planes": [c], "ztunnels": []}}}
 	count(vs) == 1
 	some v in vs
 	v.code == "CP013"
@@ -24,8 +24,8 @@ test_ambient_remote_via_env_fires if {
 
 test_ambient_primary_serving_remote_fires if {
 	f := {"clusters": {
-		"cluster1": {"role": "primary", "control_planes": [cp("primary", amb)], "objects": []},
-		"cluster2": {"role": "remote", "control_plane_cluster": "cluster1", "control_planes": [cp("remote", {})], "objects": []},
+		"cluster1": {"role": "primary", "control_planes": [cp("primary", amb)], "ztunnels": []},
+		"cluster2": {"role": "remote", "control_plane_cluster": "cluster1", "control_planes": [cp("remote", {})], "ztunnels": []},
 	}}
 	vs := cp013.violation with input as f
 	count(vs) == 1
@@ -35,27 +35,27 @@ test_ambient_primary_serving_remote_fires if {
 
 test_ambient_primary_with_external_istiod_fires if {
 	c := cp("primary", object.union(amb, {"external_istiod": fact(true, "values.global.externalIstiod")}))
-	count(cp013.violation) == 1 with input as {"clusters": {"cluster1": {"role": "primary", "control_planes": [c], "objects": []}}}
+	count(cp013.violation) == 1 with input as {"clusters": {"cluster1": {"role": "primary", "control_planes": [c], "ztunnels": []}}}
 }
 
 test_sidecar_primary_remote_passes if {
 	f := {"clusters": {
-		"cluster1": {"role": "primary", "control_planes": [cp("primary", {"ambient": fact(false, "p"), "external_istiod": fact(true, "x")})], "objects": []},
-		"cluster2": {"role": "remote", "control_plane_cluster": "cluster1", "control_planes": [cp("remote", {})], "objects": []},
+		"cluster1": {"role": "primary", "control_planes": [cp("primary", {"ambient": fact(false, "p"), "external_istiod": fact(true, "x")})], "ztunnels": []},
+		"cluster2": {"role": "remote", "control_plane_cluster": "cluster1", "control_planes": [cp("remote", {})], "ztunnels": []},
 	}}
 	count(cp013.violation) == 0 with input as f
 }
 
 test_unknown_profile_is_silent if {
 	f := {"clusters": {
-		"cluster1": {"role": "primary", "control_planes": [cp("primary", {})], "objects": []},
-		"cluster2": {"role": "remote", "control_plane_cluster": "cluster1", "control_planes": [cp("remote", {})], "objects": []},
+		"cluster1": {"role": "primary", "control_planes": [cp("primary", {})], "ztunnels": []},
+		"cluster2": {"role": "remote", "control_plane_cluster": "cluster1", "control_planes": [cp("remote", {})], "ztunnels": []},
 	}}
 	count(cp013.violation) == 0 with input as f
 }
 
 test_ztunnel_on_remote_fires if {
-	o := {"source": {"cluster": "cluster2", "object": {"apiVersion": "sailoperator.io/v1", "kind": "ZTunnel", "name": "default"}}, "object": {}}
-	f := {"clusters": {"cluster2": {"role": "remote", "control_planes": [cp("remote", {})], "objects": [o]}}}
+	z := {"cluster": "cluster2", "object": {"apiVersion": "sailoperator.io/v1", "kind": "ZTunnel", "name": "default"}, "path": "metadata.name"}
+	f := {"clusters": {"cluster2": {"role": "remote", "control_planes": [cp("remote", {})], "ztunnels": [z]}}}
 	count(cp013.violation) == 1 with input as f
 }
