@@ -125,7 +125,11 @@ func (e *Engine) Evaluate(ctx context.Context, f *model.Fleet) ([]Finding, error
 	errs := make([]error, len(e.shards))
 	var wg sync.WaitGroup
 	for i, pq := range e.shards {
-		wg.Go(func() { results[i], errs[i] = pq.Eval(ctx, rego.EvalParsedInput(in)) })
+		wg.Add(1)
+		workers() <- func() {
+			defer wg.Done()
+			results[i], errs[i] = pq.Eval(ctx, rego.EvalParsedInput(in))
+		}
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
