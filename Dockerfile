@@ -7,7 +7,7 @@ COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 ARG VERSION=dev
-RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/ ./cmd/meshcheck ./cmd/meshcheck-webhook
+RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X github.com/meshcheck/meshcheck/internal/buildinfo.version=${VERSION}" -o /out/ ./cmd/meshcheck ./cmd/meshcheck-webhook
 
 FROM gcr.io/distroless/static:nonroot
 COPY --from=build /out/meshcheck /out/meshcheck-webhook /

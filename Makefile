@@ -5,7 +5,7 @@
 GO      ?= go
 BIN     := $(CURDIR)/bin
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS := -X main.version=$(VERSION)
+LDFLAGS := -X github.com/meshcheck/meshcheck/internal/buildinfo.version=$(VERSION)
 
 include hack/envtest.mk
 include hack/testdeps.mk

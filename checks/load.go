@@ -132,7 +132,7 @@ func loadFiles(dirs []string, tests bool) ([]policyFile, error) {
 // checkOnlyStages are the compiler stages that only look for mistakes and
 // change nothing evaluation uses. The built-in policies pass them in the
 // tests (TestBuiltinPoliciesPassEveryCompilerCheck); repeating them in
-// every run would cost a fifth of a small lint's wall time.
+// every run would cost a quarter of the compile's CPU.
 var checkOnlyStages = []ast.StageID{
 	ast.StageCheckUnusedImports,
 	ast.StageCheckKeywordOverrides,

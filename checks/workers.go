@@ -8,7 +8,7 @@ import (
 // workers run the shards' evaluations on long-lived goroutines, one per
 // CPU, shared by every engine of the process. Topdown recurses deeply: a
 // fresh goroutine per shard grew (copied) its stack on every evaluation,
-// about 15% of a webhook request's CPU. Sending blocks while every worker
+// about 13% of a webhook request's CPU. Sending blocks while every worker
 // is busy, which also bounds concurrent evaluation to the CPUs.
 var workers = sync.OnceValue(func() chan<- func() {
 	work := make(chan func())

@@ -15,11 +15,11 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"syscall"
 
 	"github.com/spf13/pflag"
 
+	"github.com/meshcheck/meshcheck/internal/buildinfo"
 	"github.com/meshcheck/meshcheck/model"
 )
 
@@ -28,9 +28,6 @@ const (
 	exitClean = 0
 	exitError = 2
 )
-
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -57,16 +54,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	if *showVersion {
-		fmt.Fprintf(stdout, "meshcheck-webhook %s (model %s)\n", buildVersion(), model.APIVersion)
+		fmt.Fprintf(stdout, "meshcheck-webhook %s (model %s)\n", buildinfo.Version(), model.APIVersion)
 		return exitClean
 	}
 	return o.run(ctx, fs.Args(), stderr)
-}
-
-// buildVersion is the -ldflags version, else the module version of `go install`.
-func buildVersion() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && version == "dev" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return version
 }

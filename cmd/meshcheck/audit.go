@@ -16,6 +16,7 @@ import (
 
 	"github.com/meshcheck/meshcheck/checks"
 	"github.com/meshcheck/meshcheck/config"
+	"github.com/meshcheck/meshcheck/internal/buildinfo"
 	"github.com/meshcheck/meshcheck/live"
 	"github.com/meshcheck/meshcheck/model"
 	"github.com/meshcheck/meshcheck/report"
@@ -124,7 +125,7 @@ func (o *auditOptions) run(ctx context.Context, args []string, s streams) int {
 		names = append(names, r.Input.Name)
 	}
 	res := report.Result{
-		Tool: "meshcheck", Version: version, Command: "audit", Clusters: names,
+		Tool: "meshcheck", Version: buildinfo.Version(), Command: "audit", Clusters: names,
 		Findings: review.Findings, Rules: engine.Rules(), Fleet: review.Fleet,
 		Summary: checks.Summarize(review.Findings, len(results), 0),
 		Errors:  errs,

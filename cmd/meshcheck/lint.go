@@ -12,6 +12,7 @@ import (
 	"github.com/meshcheck/meshcheck/checks"
 	"github.com/meshcheck/meshcheck/config"
 	"github.com/meshcheck/meshcheck/fileset"
+	"github.com/meshcheck/meshcheck/internal/buildinfo"
 	"github.com/meshcheck/meshcheck/model"
 	"github.com/meshcheck/meshcheck/report"
 	"github.com/meshcheck/meshcheck/source"
@@ -86,7 +87,7 @@ func (o *lintOptions) run(ctx context.Context, args []string, s streams) int {
 	inputErrs := inputErrors(set)
 	inputErrs = append(inputErrs, reviewErrors(review)...)
 	res := report.Result{
-		Tool: "meshcheck", Version: version, Command: "lint", Fleet: review.Fleet,
+		Tool: "meshcheck", Version: buildinfo.Version(), Command: "lint", Fleet: review.Fleet,
 		Findings: findings, Rules: engine.Rules(),
 		Summary: checks.Summarize(findings, len(set.Clusters), len(set.Files)),
 		Errors:  inputErrs,

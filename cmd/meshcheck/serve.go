@@ -7,6 +7,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+
+	"github.com/meshcheck/meshcheck/internal/buildinfo"
 )
 
 // webhookBinary is the server that `meshcheck serve` runs. It links
@@ -42,7 +44,7 @@ func findWebhook() (string, error) {
 	}
 	p, err := exec.LookPath(webhookBinary)
 	if err != nil {
-		v := buildVersion()
+		v := buildinfo.Version()
 		if v == "dev" {
 			v = "latest"
 		}

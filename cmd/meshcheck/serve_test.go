@@ -9,13 +9,17 @@ import (
 	"testing"
 )
 
+// stamped is the version buildBinaries stamps, as the Makefile does.
+const stamped = "v0.0.0-stamped"
+
 // buildBinaries builds the named commands of this module into a new
 // directory, as `make build` puts them side by side.
 func buildBinaries(t *testing.T, names ...string) string {
 	t.Helper()
 	dir := t.TempDir()
 	for _, n := range names {
-		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, n), "github.com/meshcheck/meshcheck/cmd/"+n)
+		cmd := exec.Command("go", "build", "-ldflags", "-X github.com/meshcheck/meshcheck/internal/buildinfo.version="+stamped,
+			"-o", filepath.Join(dir, n), "github.com/meshcheck/meshcheck/cmd/"+n)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("go build %s: %v\n%s", n, err, out)
 		}
@@ -33,9 +37,14 @@ func TestServeHandsOverToWebhookBinary(t *testing.T) {
 	if err != nil || !strings.Contains(string(out), "--peers-from-remote-secrets") {
 		t.Errorf("serve --help: %v\n%s", err, out)
 	}
-	out, err = exec.Command(filepath.Join(dir, "meshcheck"), "serve", "--version").Output()
-	if err != nil || !strings.HasPrefix(string(out), webhookBinary+" ") {
-		t.Errorf("serve --version: %v, %q", err, out)
+	for _, args := range [][]string{{"version"}, {"serve", "--version"}} {
+		out, err = exec.Command(filepath.Join(dir, "meshcheck"), args...).Output()
+		if err != nil || !strings.Contains(string(out), " "+stamped+" ") {
+			t.Errorf("%s: %v, %q; want the stamped version %s", strings.Join(args, " "), err, out, stamped)
+		}
+	}
+	if !strings.HasPrefix(string(out), webhookBinary+" ") {
+		t.Errorf("serve --version = %q, want %s's", out, webhookBinary)
 	}
 	err = exec.Command(filepath.Join(dir, "meshcheck"), "serve", "unexpected-argument").Run()
 	if ee := new(exec.ExitError); !errors.As(err, &ee) || ee.ExitCode() != exitError {
