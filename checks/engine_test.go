@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/meshcheck/meshcheck/checks"
+	"github.com/meshcheck/meshcheck/checks/checkstest"
 	"github.com/meshcheck/meshcheck/fileset"
 	"github.com/meshcheck/meshcheck/internal/fleetgen"
 	"github.com/meshcheck/meshcheck/model"
@@ -22,7 +23,7 @@ func TestEvaluateIsSafeForConcurrentUse(t *testing.T) {
 	if len(r.Findings) == 0 {
 		t.Fatal("the example fleet should have findings")
 	}
-	e := testEngine(t)
+	e := checkstest.Engine(t)
 	var wg sync.WaitGroup
 	errs := make(chan error, 8)
 	for range 8 {
@@ -73,7 +74,7 @@ func BenchmarkBuild(b *testing.B) {
 
 // BenchmarkEvaluate measures evaluating every rule on a built model.
 func BenchmarkEvaluate(b *testing.B) {
-	e := testEngine(b)
+	e := checkstest.Engine(b)
 	for _, n := range sizes {
 		f, _ := model.Build(generated(b, n), model.Options{})
 		b.Run(fmt.Sprintf("clusters=%d", n), func(b *testing.B) {

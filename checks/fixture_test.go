@@ -6,12 +6,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/meshcheck/meshcheck/checks"
+	"github.com/meshcheck/meshcheck/checks/checkstest"
 	"github.com/meshcheck/meshcheck/config"
 	"github.com/meshcheck/meshcheck/fileset"
 	"github.com/meshcheck/meshcheck/source"
@@ -21,21 +21,6 @@ import (
 // fleet directory (one subdirectory per cluster); a fail case may hold an
 // expect.yaml naming where the findings must point.
 const rulesFixtures = "../testdata/rules"
-
-var (
-	engineOnce sync.Once
-	engine     *checks.Engine
-	engineErr  error
-)
-
-func testEngine(t testing.TB) *checks.Engine {
-	t.Helper()
-	engineOnce.Do(func() { engine, engineErr = checks.New(t.Context(), checks.Options{}) })
-	if engineErr != nil {
-		t.Fatalf("engine: %v", engineErr)
-	}
-	return engine
-}
 
 // lintFleet reviews a fleet directory the way `meshcheck lint --fleet` does,
 // with the case's own .meshcheck.yaml when it has one (to declare meshes or
@@ -57,7 +42,7 @@ func lintFleet(t testing.TB, dir string) *checks.Review {
 	for _, e := range set.Errors {
 		t.Errorf("%s: input error: %v", dir, e)
 	}
-	r, err := testEngine(t).Review(t.Context(), set.Clusters, checks.ReviewOptionsFrom(cfg))
+	r, err := checkstest.Engine(t).Review(t.Context(), set.Clusters, checks.ReviewOptionsFrom(cfg))
 	if err != nil {
 		t.Fatalf("%s: review: %v", dir, err)
 	}
@@ -93,7 +78,7 @@ func cases(t *testing.T, dir string) []string {
 // TestRuleFixtures runs every rule's pass and fail fixtures through the real
 // engine: a fail case must raise the rule, a pass case must not.
 func TestRuleFixtures(t *testing.T) {
-	for _, rule := range testEngine(t).Rules() {
+	for _, rule := range checkstest.Engine(t).Rules() {
 		t.Run(rule.Code, func(t *testing.T) {
 			for _, dir := range cases(t, filepath.Join(rulesFixtures, rule.Code, "fail")) {
 				t.Run("fail/"+filepath.Base(dir), func(t *testing.T) {

@@ -9,12 +9,13 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/meshcheck/meshcheck/checks"
+	"github.com/meshcheck/meshcheck/checks/checkstest"
 )
 
 // TestEveryRuleHasTestsAndFixtures is the guard that no rule ships without
 // Rego unit tests and pass and fail fixtures.
 func TestEveryRuleHasTestsAndFixtures(t *testing.T) {
-	rules := testEngine(t).Rules()
+	rules := checkstest.Engine(t).Rules()
 	if len(rules) == 0 {
 		t.Fatal("no rules loaded")
 	}
@@ -91,7 +92,7 @@ func namedByGoTest(t *testing.T, code string) bool {
 // TestFixturesNameRules catches fixture directories for codes that no rule has.
 func TestFixturesNameRules(t *testing.T) {
 	known := map[string]bool{}
-	for _, r := range testEngine(t).Rules() {
+	for _, r := range checkstest.Engine(t).Rules() {
 		known[r.Code] = true
 	}
 	entries, err := os.ReadDir(rulesFixtures)
@@ -111,8 +112,8 @@ func TestRegoUnitTests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(results) < len(testEngine(t).Rules()) {
-		t.Errorf("only %d Rego tests for %d rules", len(results), len(testEngine(t).Rules()))
+	if len(results) < len(checkstest.Engine(t).Rules()) {
+		t.Errorf("only %d Rego tests for %d rules", len(results), len(checkstest.Engine(t).Rules()))
 	}
 	for _, r := range results {
 		if !r.Passed() {

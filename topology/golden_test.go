@@ -6,12 +6,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/meshcheck/meshcheck/checks"
+	"github.com/meshcheck/meshcheck/checks/checkstest"
 	"github.com/meshcheck/meshcheck/fileset"
 	"github.com/meshcheck/meshcheck/source"
 	"github.com/meshcheck/meshcheck/topology"
@@ -41,19 +41,10 @@ func fleets(t testing.TB) map[string]string {
 	return out
 }
 
-var (
-	engineOnce sync.Once
-	engine     *checks.Engine
-	engineErr  error
-)
-
 // view lints dir with the built-in rules and derives its view.
 func view(t testing.TB, dir string) *topology.View {
 	t.Helper()
-	engineOnce.Do(func() { engine, engineErr = checks.New(t.Context(), checks.Options{}) })
-	if engineErr != nil {
-		t.Fatal(engineErr)
-	}
+	engine := checkstest.Engine(t)
 	set := fileset.Read(fileset.Layout{Fleet: dir}, strings.NewReader(""), source.DefaultLimits())
 	if len(set.Errors) > 0 {
 		t.Fatalf("read %s: %v", dir, set.Errors[0].Err)

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/meshcheck/meshcheck/checks/checkstest"
 	admissionv1 "k8s.io/api/admission/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
@@ -37,7 +38,7 @@ func BenchmarkHandle(b *testing.B) {
 	ns := find(b, objs, "Namespace", "istio-system")
 	for _, conc := range []int{1, 16, 64} {
 		b.Run(fmt.Sprintf("concurrency=%d", conc), func(b *testing.B) {
-			h := newHandler(b, testEngine(b), objs, DeciderOptions{})
+			h := newHandler(b, checkstest.Engine(b), objs, DeciderOptions{})
 			req := review(admissionv1.Update, withLabel(ns, "team", "mesh"), ns)
 			if resp := h.Handle(context.Background(), req); !resp.Allowed {
 				b.Fatalf("denied: %v", resp.Result)

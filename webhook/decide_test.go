@@ -6,7 +6,6 @@ import (
 	"errors"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 
 	admissionv1 "k8s.io/api/admission/v1"
@@ -19,21 +18,6 @@ import (
 	"github.com/meshcheck/meshcheck/checks"
 	"github.com/meshcheck/meshcheck/model"
 )
-
-var (
-	engineOnce sync.Once
-	engine     *checks.Engine
-	engineErr  error
-)
-
-func testEngine(t testing.TB) *checks.Engine {
-	t.Helper()
-	engineOnce.Do(func() { engine, engineErr = checks.New(context.Background(), checks.Options{}) })
-	if engineErr != nil {
-		t.Fatal(engineErr)
-	}
-	return engine
-}
 
 // objects parses a multi-document YAML string.
 func objects(t testing.TB, docs string) []*unstructured.Unstructured {

@@ -10,6 +10,7 @@ import (
 	"github.com/go-logr/logr"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
+	"github.com/meshcheck/meshcheck/checks/checkstest"
 	"github.com/meshcheck/meshcheck/internal/testenv"
 )
 
@@ -77,7 +78,7 @@ func startServer(t *testing.T, e *envtest.Environment, opt DeciderOptions) (stop
 	ready := make(chan struct{})
 	done := make(chan error, 1)
 	wo := e.WebhookInstallOptions
-	eng := testEngine(t)
+	eng := checkstest.Engine(t)
 	go func() {
 		done <- Run(ctx, ServerOptions{
 			Config: e.Config, Engine: eng, Decider: opt,

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/meshcheck/meshcheck/checks/checkstest"
 	admissionv1 "k8s.io/api/admission/v1"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 )
@@ -31,7 +32,7 @@ func FuzzServeHTTP(f *testing.F) {
 	f.Add([]byte(`{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"x","kind":{"kind":"Namespace","version":"v1"},"operation":"UPDATE","object":{"kind":"Namespace"}}}`))
 	f.Add([]byte(`{"request":null}`))
 	f.Add([]byte(`not json`))
-	h := newHandler(f, testEngine(f), base, DeciderOptions{})
+	h := newHandler(f, checkstest.Engine(f), base, DeciderOptions{})
 	srv := &admission.Webhook{Handler: h}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		req := httptest.NewRequestWithContext(context.Background(), http.MethodPost, "/validate", bytes.NewReader(body))

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/meshcheck/meshcheck/checks/checkstest"
 	admissionv1 "k8s.io/api/admission/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -15,7 +16,7 @@ import (
 )
 
 func TestHandle(t *testing.T) {
-	eng := testEngine(t)
+	eng := checkstest.Engine(t)
 	base := fixture(t)
 	ns := find(t, base, "Namespace", "istio-system")
 	gw := find(t, base, "Gateway", "cross-network-gateway")
@@ -205,7 +206,7 @@ func TestHandleEngineError(t *testing.T) {
 func TestHandleOverloaded(t *testing.T) {
 	base := fixture(t)
 	ns := find(t, base, "Namespace", "istio-system")
-	h := newHandler(t, testEngine(t), base, DeciderOptions{MaxWait: time.Millisecond})
+	h := newHandler(t, checkstest.Engine(t), base, DeciderOptions{MaxWait: time.Millisecond})
 	for range cap(h.Decider.slots) {
 		h.Decider.slots <- struct{}{}
 	}

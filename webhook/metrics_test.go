@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/meshcheck/meshcheck/checks/checkstest"
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 	admissionv1 "k8s.io/api/admission/v1"
@@ -14,7 +15,7 @@ import (
 func TestMetrics(t *testing.T) {
 	base := fixture(t)
 	ns := find(t, base, "Namespace", "istio-system")
-	h := newHandler(t, testEngine(t), base, DeciderOptions{})
+	h := newHandler(t, checkstest.Engine(t), base, DeciderOptions{})
 	reg := prometheus.NewRegistry()
 	h.Metrics = NewMetrics(reg)
 	for _, r := range []admission.Request{

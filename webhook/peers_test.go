@@ -13,6 +13,7 @@ import (
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
 
+	"github.com/meshcheck/meshcheck/checks/checkstest"
 	"github.com/meshcheck/meshcheck/inventory"
 )
 
@@ -50,7 +51,7 @@ func TestFleetAwareAdmission(t *testing.T) {
 	renamed := withClusterName(t, []*unstructured.Unstructured{iop}, "west")[0]
 	req := review(admissionv1.Update, renamed, iop)
 
-	h := newHandler(t, testEngine(t), local, DeciderOptions{})
+	h := newHandler(t, checkstest.Engine(t), local, DeciderOptions{})
 	h.States = &Fleet{Local: h.States, Peers: []*Peer{syncedPeer("west", peer)}}
 	resp := h.Handle(context.Background(), req)
 	if resp.Allowed || !strings.Contains(resp.Result.Message, "CL002") {

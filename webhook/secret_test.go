@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/go-logr/logr/funcr"
+	"github.com/meshcheck/meshcheck/checks/checkstest"
 	admissionv1 "k8s.io/api/admission/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
@@ -36,7 +37,7 @@ func TestSecretNeverLeaks(t *testing.T) {
 		noKind,
 		badJSON,
 	}
-	for _, eng := range []Reviewer{testEngine(t), failingEngine{}} {
+	for _, eng := range []Reviewer{checkstest.Engine(t), failingEngine{}} {
 		var logs bytes.Buffer
 		h := newHandler(t, eng, append(base, west), DeciderOptions{Enforcement: map[string]Enforcement{"CL005": Deny}})
 		h.Log = funcr.New(func(prefix, args string) { logs.WriteString(prefix + args + "\n") }, funcr.Options{Verbosity: 10})

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/go-logr/logr"
+	"github.com/meshcheck/meshcheck/checks/checkstest"
 )
 
 func freeAddr(t *testing.T) string {
@@ -40,7 +41,7 @@ func TestServerProbesAndMetrics(t *testing.T) {
 	port, _ := strconv.Atoi(strings.Split(freeAddr(t), ":")[1])
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	eng := testEngine(t)
+	eng := checkstest.Engine(t)
 	go func() {
 		done <- Run(ctx, ServerOptions{
 			Config: e.Config, Engine: eng, Decider: DeciderOptions{Cluster: "east"},

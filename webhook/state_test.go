@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/meshcheck/meshcheck/checks/checkstest"
 	admissionv1 "k8s.io/api/admission/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
@@ -61,7 +62,7 @@ func TestHandleOutsideProjection(t *testing.T) {
 		{"new namespace with both labels", review(admissionv1.Create, ns("team-e", map[string]string{"istio-injection": "enabled", "istio.io/rev": "default"}), nil), "CP011: namespace team-e has both"},
 		{"delete", review(admissionv1.Delete, nil, ns("team-d", wrong)), ""},
 	}
-	h := newHandler(t, testEngine(t), objs, DeciderOptions{})
+	h := newHandler(t, checkstest.Engine(t), objs, DeciderOptions{})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			resp := h.Handle(context.Background(), tt.req)
