@@ -132,7 +132,7 @@ func TestAuditProgressLine(t *testing.T) {
 		}
 	}
 	// Not a terminal: no progress lines unless asked.
-	o := &auditOptions{}
+	o := &clusterInputs{}
 	if o.showProgress(&strings.Builder{}) {
 		t.Error("progress shown on a non-terminal")
 	}

@@ -5,14 +5,12 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/spf13/pflag"
 
 	"github.com/meshcheck/meshcheck/checks"
 	"github.com/meshcheck/meshcheck/config"
 	"github.com/meshcheck/meshcheck/fileset"
-	"github.com/meshcheck/meshcheck/live"
 	"github.com/meshcheck/meshcheck/model"
 	"github.com/meshcheck/meshcheck/report"
 	"github.com/meshcheck/meshcheck/source"
@@ -26,9 +24,9 @@ type topologyOptions struct {
 	format     string
 	outputFile string
 	policies   []string
-	// live holds audit's input flags; set, they make topology read live
-	// clusters as audit does instead of files.
-	live auditOptions
+	// live, when it names clusters, makes topology read them as audit
+	// does instead of files.
+	live clusterInputs
 }
 
 func (o *topologyOptions) AddFlags(fs *pflag.FlagSet) {
@@ -36,20 +34,7 @@ func (o *topologyOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVarP(&o.format, "output", "o", o.format, "output format: "+strings.Join(topology.Formats(), ", "))
 	fs.StringVar(&o.outputFile, "output-file", o.outputFile, "write the picture to this file instead of standard output")
 	fs.StringArrayVar(&o.policies, "policy", o.policies, "directory of additional Rego rules (repeatable)")
-	// Audit's inputs, with audit's meaning.
-	a := &o.live
-	fs.StringArrayVar(&a.kubeconfigs, "kubeconfig", a.kubeconfigs, "read live clusters: kubeconfig file (repeatable; as audit)")
-	fs.StringArrayVar(&a.contexts, "context", a.contexts, "read live clusters: kubeconfig context (repeatable; as audit)")
-	fs.BoolVar(&a.allContexts, "all-contexts", a.allContexts, "read live clusters: every context of the kubeconfig")
-	fs.BoolVar(&a.fromRemoteSecrets, "from-remote-secrets", a.fromRemoteSecrets, "read live clusters: also the clusters named by the remote secrets found")
-	fs.IntVar(&a.concurrency, "concurrency", a.concurrency, "live clusters read at once")
-	fs.DurationVar(&a.timeout, "timeout", a.timeout, "time allowed to read one live cluster")
-}
-
-// isLive says whether audit's inputs were asked for.
-func (o *topologyOptions) isLive() bool {
-	a := &o.live
-	return len(a.kubeconfigs) > 0 || len(a.contexts) > 0 || a.allContexts || a.fromRemoteSecrets
+	o.live.AddFlags(fs, "read live clusters: ")
 }
 
 func topologyCommand() command {
@@ -58,7 +43,8 @@ func topologyCommand() command {
 		usage: "topology [flags] [PATH...]",
 		short: "Show the fleet's deployment model (clusters, networks, control planes, meshes) with its findings.",
 		flags: func(fs *pflag.FlagSet) func(context.Context, []string, streams) int {
-			o := &topologyOptions{format: "text", live: auditOptions{concurrency: 4, timeout: 30 * time.Second, progress: new(bool)}}
+			o := &topologyOptions{format: "text", live: defaultClusterInputs()}
+			o.live.progress = new(bool) // the picture is the output
 			o.AddFlags(fs)
 			return func(ctx context.Context, args []string, s streams) int { return o.run(ctx, args, s) }
 		},
@@ -76,7 +62,7 @@ func (o *topologyOptions) run(ctx context.Context, args []string, s streams) int
 	// Both kinds of input end as []model.ClusterInput; the rest is shared.
 	var inputs []model.ClusterInput
 	var inputErrs []report.InputError
-	if o.isLive() {
+	if o.live.named() {
 		if len(args) > 0 || o.files.fleet != "" || len(o.files.clusters) > 0 {
 			return failed(s, fmt.Errorf("give either files (--fleet, --cluster, paths) or live clusters (--kubeconfig, --context, --all-contexts), not both"))
 		}
@@ -113,10 +99,10 @@ func (o *topologyOptions) fileInputs(cfg *config.Config, args []string, s stream
 // liveInputs reads live clusters the way audit does (the same kinds, the
 // same redaction, --from-remote-secrets following peers).
 func (o *topologyOptions) liveInputs(ctx context.Context, s streams) ([]model.ClusterInput, []report.InputError, error) {
-	if o.live.concurrency < 1 || o.live.timeout <= 0 {
-		return nil, nil, fmt.Errorf("--concurrency must be at least 1 and --timeout positive")
+	if err := o.live.validate(); err != nil {
+		return nil, nil, err
 	}
-	targets, err := live.Targets(live.Selection{Kubeconfigs: o.live.kubeconfigs, Contexts: o.live.contexts, AllContexts: o.live.allContexts})
+	targets, err := o.live.targets()
 	if err != nil {
 		return nil, nil, err
 	}
