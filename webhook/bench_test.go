@@ -10,9 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/meshcheck/meshcheck/checks/checkstest"
 	admissionv1 "k8s.io/api/admission/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/meshcheck/meshcheck/checks/checkstest"
 )
 
 // bigCluster is the fixture plus namespaces up to n objects, as a large

@@ -37,21 +37,11 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// assets finds kube-apiserver and etcd (make envtest-bins).
-func assets(t *testing.T) string {
-	t.Helper()
-	d, err := testenv.Assets()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
-}
-
 // apiServer returns the shared envtest environment, with the Gateway CRD
 // and the real ValidatingWebhookConfiguration of deploy/base installed.
 func apiServer(t *testing.T) *envtest.Environment {
 	t.Helper()
-	dir := assets(t)
+	dir := testenv.MustAssets(t)
 	envOnce.Do(func() {
 		e := &envtest.Environment{
 			BinaryAssetsDirectory: dir,

@@ -7,9 +7,10 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/meshcheck/meshcheck/checks/checkstest"
 	admissionv1 "k8s.io/api/admission/v1"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
+
+	"github.com/meshcheck/meshcheck/checks/checkstest"
 )
 
 // FuzzServeHTTP feeds random AdmissionReview bodies to the HTTP handler:

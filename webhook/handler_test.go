@@ -7,12 +7,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/meshcheck/meshcheck/checks/checkstest"
 	admissionv1 "k8s.io/api/admission/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
+
+	"github.com/meshcheck/meshcheck/checks/checkstest"
 )
 
 func TestHandle(t *testing.T) {

@@ -8,10 +8,11 @@ import (
 	"testing"
 
 	"github.com/go-logr/logr/funcr"
-	"github.com/meshcheck/meshcheck/checks/checkstest"
 	admissionv1 "k8s.io/api/admission/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
+
+	"github.com/meshcheck/meshcheck/checks/checkstest"
 )
 
 // A token planted in remote secrets must appear in no response, warning or

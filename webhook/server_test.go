@@ -3,25 +3,16 @@ package webhook
 import (
 	"context"
 	"io"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/go-logr/logr"
-	"github.com/meshcheck/meshcheck/checks/checkstest"
-)
 
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
+	"github.com/meshcheck/meshcheck/checks/checkstest"
+	"github.com/meshcheck/meshcheck/internal/testenv"
+)
 
 func get(ctx context.Context, url string) (int, string) {
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
@@ -37,8 +28,8 @@ func get(ctx context.Context, url string) (int, string) {
 // The server reports ready once its caches synced, and serves its metrics.
 func TestServerProbesAndMetrics(t *testing.T) {
 	e := apiServer(t)
-	probes, metricsAddr := freeAddr(t), freeAddr(t)
-	port, _ := strconv.Atoi(strings.Split(freeAddr(t), ":")[1])
+	probes, metricsAddr := testenv.FreeAddr(t), testenv.FreeAddr(t)
+	port, _ := strconv.Atoi(strings.Split(testenv.FreeAddr(t), ":")[1])
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	eng := checkstest.Engine(t)

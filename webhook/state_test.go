@@ -6,10 +6,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/meshcheck/meshcheck/checks/checkstest"
 	admissionv1 "k8s.io/api/admission/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
+
+	"github.com/meshcheck/meshcheck/checks/checkstest"
 )
 
 func namespace(name string, labels map[string]string) *unstructured.Unstructured {

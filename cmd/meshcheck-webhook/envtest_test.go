@@ -21,26 +21,6 @@ import (
 	"github.com/meshcheck/meshcheck/internal/testenv"
 )
 
-// envtestAssets finds kube-apiserver and etcd (make envtest-bins).
-func envtestAssets(t *testing.T) string {
-	t.Helper()
-	d, err := testenv.Assets()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
-}
-
-func localAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
 // syncBuffer is a bytes.Buffer safe for the server's log writes.
 type syncBuffer struct {
 	mu sync.Mutex
@@ -64,7 +44,7 @@ const plantedServeToken = "PLANTED-SERVE-TOKEN-51f3"
 // The webhook binary becomes ready against a real API server
 // and stops cleanly (exit 0) when its context ends.
 func TestServeAgainstAPIServer(t *testing.T) {
-	env := &envtest.Environment{BinaryAssetsDirectory: envtestAssets(t)}
+	env := &envtest.Environment{BinaryAssetsDirectory: testenv.MustAssets(t)}
 	if _, err := env.Start(); err != nil {
 		t.Fatalf("start envtest: %v", err)
 	}
@@ -98,8 +78,8 @@ func TestServeAgainstAPIServer(t *testing.T) {
 	if _, err := cs.CoreV1().Secrets("istio-system").Create(context.Background(), secret, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	probes := localAddr(t)
-	_, port, _ := net.SplitHostPort(localAddr(t))
+	probes := testenv.FreeAddr(t)
+	_, port, _ := net.SplitHostPort(testenv.FreeAddr(t))
 	ctx, cancel := context.WithCancel(context.Background())
 	var stderr syncBuffer
 	done := make(chan int, 1)
