@@ -126,9 +126,14 @@ func (e *Engine) Evaluate(ctx context.Context, f *model.Fleet) ([]Finding, error
 	var wg sync.WaitGroup
 	for i, pq := range e.shards {
 		wg.Add(1)
-		workers() <- func() {
+		select {
+		case workers() <- func() {
 			defer wg.Done()
 			results[i], errs[i] = pq.Eval(ctx, rego.EvalParsedInput(in))
+		}:
+		case <-ctx.Done(): // a request that gave up does not wait for a worker
+			errs[i] = ctx.Err()
+			wg.Done()
 		}
 	}
 	wg.Wait()

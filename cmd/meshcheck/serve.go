@@ -37,8 +37,8 @@ func serveCommand() command {
 // release's pair stays together, then on PATH.
 func findWebhook() (string, error) {
 	if self, err := os.Executable(); err == nil {
-		p := filepath.Join(filepath.Dir(self), webhookBinary)
-		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 {
+		// A path with a separator is checked as is, not searched on PATH.
+		if p, err := exec.LookPath(filepath.Join(filepath.Dir(self), webhookBinary)); err == nil {
 			return p, nil
 		}
 	}
