@@ -27,6 +27,15 @@ type Engine struct {
 	// (see shards), evaluated in parallel.
 	shards []rego.PreparedEvalQuery
 	rules  map[string]Rule // by package path
+	// compilers are the shards' compilers, and shardOf the shard of each
+	// rule package: the webhook prepares one query per rule on them.
+	compilers []*ast.Compiler
+	shardOf   map[string]int
+	perRule   struct {
+		once    sync.Once
+		queries []*ruleQuery
+		err     error
+	}
 }
 
 // Options configures an Engine.
@@ -47,45 +56,48 @@ func New(ctx context.Context, opt Options) (*Engine, error) {
 	}
 	parts := shards(mods)
 	prepared := make([]rego.PreparedEvalQuery, len(parts))
+	compilers := make([]*ast.Compiler, len(parts))
 	catalogs := make([]map[string]Rule, len(parts))
 	errs := make([]error, len(parts))
 	var wg sync.WaitGroup
 	for i, part := range parts {
-		wg.Go(func() { prepared[i], catalogs[i], errs[i] = prepare(ctx, part, len(opt.PolicyDirs) == 0) })
+		wg.Go(func() { prepared[i], compilers[i], catalogs[i], errs[i] = prepare(ctx, part, len(opt.PolicyDirs) == 0) })
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
 	rules := map[string]Rule{}
+	shardOf := map[string]int{}
 	byCode := map[string]string{}
-	for _, c := range catalogs {
+	for i, c := range catalogs {
 		for pkg, r := range c {
 			if other, dup := byCode[r.Code]; dup && other != pkg {
 				return nil, fmt.Errorf("rule catalog: rule code %s is used by %s and %s", r.Code, other, pkg)
 			}
 			byCode[r.Code] = pkg
 			rules[pkg] = r
+			shardOf[pkg] = i
 		}
 	}
-	return &Engine{shards: prepared, rules: rules}, nil
+	return &Engine{shards: prepared, rules: rules, compilers: compilers, shardOf: shardOf}, nil
 }
 
 // prepare compiles one shard, reads its catalog and prepares its query.
-func prepare(ctx context.Context, mods map[string]*ast.Module, trusted bool) (rego.PreparedEvalQuery, map[string]Rule, error) {
+func prepare(ctx context.Context, mods map[string]*ast.Module, trusted bool) (rego.PreparedEvalQuery, *ast.Compiler, map[string]Rule, error) {
 	c, err := compile(mods, trusted)
 	if err != nil {
-		return rego.PreparedEvalQuery{}, nil, fmt.Errorf("compile policies: %w", err)
+		return rego.PreparedEvalQuery{}, nil, nil, fmt.Errorf("compile policies: %w", err)
 	}
 	rules, err := catalog(c, func(name string) bool { return strings.HasPrefix(name, "policies/") })
 	if err != nil {
-		return rego.PreparedEvalQuery{}, nil, fmt.Errorf("rule catalog: %w", err)
+		return rego.PreparedEvalQuery{}, nil, nil, fmt.Errorf("rule catalog: %w", err)
 	}
 	pq, err := rego.New(rego.Compiler(c), rego.Query(query)).PrepareForEval(ctx)
 	if err != nil {
-		return rego.PreparedEvalQuery{}, nil, fmt.Errorf("prepare query: %w", err)
+		return rego.PreparedEvalQuery{}, nil, nil, fmt.Errorf("prepare query: %w", err)
 	}
-	return pq, rules, nil
+	return pq, c, rules, nil
 }
 
 // Rules returns the catalog ordered by code.
@@ -143,20 +155,29 @@ func (e *Engine) Evaluate(ctx context.Context, f *model.Fleet) ([]Finding, error
 	var out []Finding
 	for _, r := range slices.Concat(results...) {
 		pkg := fmt.Sprintf("%s.%s.%s", RulesPrefix, r.Bindings["group"], r.Bindings["name"])
-		rule, ok := e.rules[pkg]
-		if !ok {
-			return nil, fmt.Errorf("package %s defines violation but has no METADATA", strings.TrimPrefix(pkg, "data."))
+		v, err := e.decode(pkg, r.Bindings["v"])
+		if err != nil {
+			return nil, err
 		}
-		var v violation
-		b, _ := json.Marshal(r.Bindings["v"])
-		if err := json.Unmarshal(b, &v); err != nil || v.Message == "" {
-			return nil, fmt.Errorf("rule %s: a violation must be built with result.fail and have a message, got %s", rule.Code, b)
-		}
-		out = append(out, e.finding(rule, v, f))
+		out = append(out, e.finding(e.rules[pkg], v, f))
 	}
 	out = dedupe(out)
 	Sort(out)
 	return out, nil
+}
+
+// decode reads one violation of the rule of package pkg.
+func (e *Engine) decode(pkg string, binding any) (violation, error) {
+	rule, ok := e.rules[pkg]
+	if !ok {
+		return violation{}, fmt.Errorf("package %s defines violation but has no METADATA", strings.TrimPrefix(pkg, "data."))
+	}
+	var v violation
+	b, _ := json.Marshal(binding)
+	if err := json.Unmarshal(b, &v); err != nil || v.Message == "" {
+		return violation{}, fmt.Errorf("rule %s: a violation must be built with result.fail and have a message, got %s", rule.Code, b)
+	}
+	return v, nil
 }
 
 func (e *Engine) finding(r Rule, v violation, f *model.Fleet) Finding {

@@ -14,6 +14,7 @@ import (
 	"github.com/meshcheck/meshcheck/checks/checkstest"
 	"github.com/meshcheck/meshcheck/config"
 	"github.com/meshcheck/meshcheck/fileset"
+	"github.com/meshcheck/meshcheck/model"
 	"github.com/meshcheck/meshcheck/source"
 )
 
@@ -22,10 +23,24 @@ import (
 // expect.yaml naming where the findings must point.
 const rulesFixtures = "../testdata/rules"
 
-// lintFleet reviews a fleet directory the way `meshcheck lint --fleet` does,
+// lintFleet reviews a fleet directory the way `meshcheck lint --fleet` does.
+func lintFleet(t testing.TB, dir string) *checks.Review {
+	t.Helper()
+	in, opt := readFleet(t, dir)
+	r, err := checkstest.Engine(t).Review(t.Context(), in, opt)
+	if err != nil {
+		t.Fatalf("%s: review: %v", dir, err)
+	}
+	for _, e := range r.Errors {
+		t.Errorf("%s: model error: %v", dir, e)
+	}
+	return r
+}
+
+// readFleet reads a fleet directory the way `meshcheck lint --fleet` does,
 // with the case's own .meshcheck.yaml when it has one (to declare meshes or
 // complete inventories, as a team's configuration would).
-func lintFleet(t testing.TB, dir string) *checks.Review {
+func readFleet(t testing.TB, dir string) ([]model.ClusterInput, checks.ReviewOptions) {
 	t.Helper()
 	layout := fileset.Layout{Fleet: dir}
 	var cfg *config.Config
@@ -42,14 +57,7 @@ func lintFleet(t testing.TB, dir string) *checks.Review {
 	for _, e := range set.Errors {
 		t.Errorf("%s: input error: %v", dir, e)
 	}
-	r, err := checkstest.Engine(t).Review(t.Context(), set.Clusters, checks.ReviewOptionsFrom(cfg))
-	if err != nil {
-		t.Fatalf("%s: review: %v", dir, err)
-	}
-	for _, e := range r.Errors {
-		t.Errorf("%s: model error: %v", dir, e)
-	}
-	return r
+	return set.Clusters, checks.ReviewOptionsFrom(cfg)
 }
 
 type expectation struct {

@@ -20,6 +20,8 @@ type Review struct {
 	Findings []Finding
 	// Errors are problems with single inputs; the review went on without them.
 	Errors []error
+	// snapshot is set by ReviewChange, for later reviews to start from.
+	snapshot *Snapshot
 }
 
 // Review builds the fleet model from the objects of each cluster, evaluates
@@ -35,8 +37,46 @@ func (e *Engine) Review(ctx context.Context, in []model.ClusterInput, opt Review
 	if err != nil {
 		return nil, err
 	}
-	ex, exErrs := AnnotationExemptions(fleet)
+	r.apply(fs, opt)
+	return r, nil
+}
+
+// ReviewChange is Review evaluating each rule on its view of the model
+// (view.go). Given a base from an earlier ReviewChange, it re-evaluates only
+// the rules whose view differs from theirs in the base, and keeps the
+// other rules' findings: the webhook reviews a cluster as a request would
+// leave it at the cost of the rules the request can affect.
+func (e *Engine) ReviewChange(ctx context.Context, base *Review, in []model.ClusterInput, opt ReviewOptions) (*Review, error) {
+	fleet, merrs := model.Build(in, model.Options{Meshes: opt.Meshes})
+	r := &Review{Fleet: fleet}
+	for _, err := range merrs {
+		r.Errors = append(r.Errors, err)
+	}
+	var from *Snapshot
+	if base != nil {
+		from = base.snapshot
+	}
+	s, err := e.Snapshot(ctx, fleet, from)
+	if err != nil {
+		return nil, err
+	}
+	r.snapshot = s
+	r.apply(e.Findings(s), opt)
+	return r, nil
+}
+
+// Evaluated is how many rules ReviewChange evaluated for this review: all
+// of them without a base, those the change affected with one.
+func (r *Review) Evaluated() int {
+	if r.snapshot == nil {
+		return 0
+	}
+	return r.snapshot.evaluated
+}
+
+// apply applies settings and exemptions to the fleet's findings.
+func (r *Review) apply(fs []Finding, opt ReviewOptions) {
+	ex, exErrs := AnnotationExemptions(r.Fleet)
 	r.Errors = append(r.Errors, exErrs...)
 	r.Findings = Apply(fs, opt.Settings, append(ex, opt.Exemptions...))
-	return r, nil
 }

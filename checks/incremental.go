@@ -1,0 +1,200 @@
+package checks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+
+	"github.com/meshcheck/meshcheck/model"
+)
+
+// ruleQuery evaluates one rule on its view of the model.
+type ruleQuery struct {
+	pkg   string
+	query rego.PreparedEvalQuery
+	// names are the record fields the rule's code names (see view.go);
+	// nil for users' rules, which see the whole model and are always
+	// re-evaluated.
+	names map[string]bool
+	// viewKey identifies the view: rules naming the same fields share it.
+	viewKey string
+}
+
+// ruleQueries prepares one query per rule, on first use: only the webhook
+// evaluates rule by rule, and lint should not pay for it.
+func (e *Engine) ruleQueries() ([]*ruleQuery, error) {
+	e.perRule.once.Do(func() {
+		var errs []error
+		for _, pkg := range slices.Sorted(maps.Keys(e.rules)) {
+			c := e.compilers[e.shardOf[pkg]]
+			pq, err := rego.New(rego.Compiler(c), rego.Query("v = "+pkg+".violation[_]")).PrepareForEval(context.Background())
+			if err != nil {
+				errs = append(errs, fmt.Errorf("prepare %s: %w", pkg, err))
+				continue
+			}
+			q := &ruleQuery{pkg: pkg, query: pq, viewKey: "*"}
+			if e.rules[pkg].Builtin {
+				q.names = namedFields(c, pkg)
+				q.viewKey = strings.Join(slices.Sorted(maps.Keys(q.names)), ",")
+			}
+			e.perRule.queries = append(e.perRule.queries, q)
+		}
+		e.perRule.err = errors.Join(errs...)
+	})
+	return e.perRule.queries, e.perRule.err
+}
+
+// namedFields returns the model's record fields that the rules of package
+// pkg, and every rule and function they use, name: as a reference
+// (c.namespaces), a string (object.get(cp, ["network", "value"], "")) or a
+// key.
+func namedFields(c *ast.Compiler, pkg string) map[string]bool {
+	fields := fieldNames()
+	names := map[string]bool{}
+	seen := map[*ast.Rule]bool{}
+	var visit func(r *ast.Rule)
+	visit = func(r *ast.Rule) {
+		if seen[r] {
+			return
+		}
+		seen[r] = true
+		ast.WalkTerms(r, func(t *ast.Term) bool {
+			if s, ok := t.Value.(ast.String); ok && fields[string(s)] {
+				names[string(s)] = true
+			}
+			return false
+		})
+		for dep := range c.Graph.Dependencies(r) {
+			visit(dep.(*ast.Rule))
+		}
+	}
+	for _, m := range c.Modules {
+		if m.Package.Path.String() == pkg {
+			for _, r := range m.Rules {
+				visit(r)
+			}
+		}
+	}
+	return names
+}
+
+// Snapshot is one fleet's violations, rule by rule, each computed on the
+// rule's view, so that a changed fleet can be re-evaluated from it.
+type Snapshot struct {
+	fleet *model.Fleet
+	input ast.Value
+	// violations are by rule package.
+	violations map[string][]violation
+	// evaluated is how many rules were evaluated to make the snapshot.
+	evaluated int
+}
+
+// Fleet is the model the snapshot evaluated.
+func (s *Snapshot) Fleet() *model.Fleet { return s.fleet }
+
+// Snapshot evaluates every rule on its view of f. With a base, it
+// re-evaluates only the rules whose view of f differs from their view of
+// the base's fleet, and takes the others' violations from the base.
+func (e *Engine) Snapshot(ctx context.Context, f *model.Fleet, base *Snapshot) (*Snapshot, error) {
+	qs, err := e.ruleQueries()
+	if err != nil {
+		return nil, err
+	}
+	in, err := Input(f)
+	if err != nil {
+		return nil, err
+	}
+	s := &Snapshot{fleet: f, input: in, violations: make(map[string][]violation, len(qs))}
+	todo := qs
+	if base != nil {
+		todo = e.affected(qs, base.input, in)
+		for _, q := range qs {
+			s.violations[q.pkg] = base.violations[q.pkg]
+		}
+	}
+	views := map[string]ast.Value{}
+	for _, q := range todo {
+		if _, ok := views[q.viewKey]; !ok {
+			views[q.viewKey] = in
+			if q.names != nil {
+				views[q.viewKey] = view(in, fleetShape(), q.names)
+			}
+		}
+	}
+	found := make([][]violation, len(todo))
+	errs := make([]error, len(todo))
+	var wg sync.WaitGroup
+	for i, q := range todo {
+		wg.Add(1)
+		task := func() {
+			defer wg.Done()
+			found[i], errs[i] = e.violations(ctx, q, views[q.viewKey])
+		}
+		select {
+		case workers() <- task:
+		case <-ctx.Done():
+			errs[i] = ctx.Err()
+			wg.Done()
+		}
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("evaluate rules: %w", err)
+	}
+	for i, q := range todo {
+		s.violations[q.pkg] = found[i]
+	}
+	s.evaluated = len(todo)
+	return s, nil
+}
+
+// affected returns the queries whose view shows a difference between the
+// inputs a and b.
+func (e *Engine) affected(qs []*ruleQuery, a, b ast.Value) []*ruleQuery {
+	var paths [][]string
+	changes(a, b, fleetShape(), nil, func(p []string) { paths = append(paths, slices.Clone(p)) })
+	var out []*ruleQuery
+	for _, q := range qs {
+		if q.names == nil || slices.ContainsFunc(paths, func(p []string) bool { return shows(q.names, p) }) {
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+func (e *Engine) violations(ctx context.Context, q *ruleQuery, in ast.Value) ([]violation, error) {
+	rs, err := q.query.Eval(ctx, rego.EvalParsedInput(in))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]violation, 0, len(rs))
+	for _, r := range rs {
+		v, err := e.decode(q.pkg, r.Bindings["v"])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// Findings are the snapshot's findings, sorted, before settings and
+// exemptions.
+func (e *Engine) Findings(s *Snapshot) []Finding {
+	var out []Finding
+	for _, pkg := range slices.Sorted(maps.Keys(s.violations)) {
+		for _, v := range s.violations[pkg] {
+			out = append(out, e.finding(e.rules[pkg], v, s.fleet))
+		}
+	}
+	out = dedupe(out)
+	Sort(out)
+	return out
+}

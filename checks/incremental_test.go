@@ -1,0 +1,118 @@
+package checks_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/meshcheck/meshcheck/checks"
+	"github.com/meshcheck/meshcheck/checks/checkstest"
+	"github.com/meshcheck/meshcheck/source"
+)
+
+// everyFleet lists every fleet directory of the test data: rule fixtures,
+// the official models, the documented mistakes and the example fleet.
+func everyFleet(t *testing.T) []string {
+	var dirs []string
+	for _, pattern := range []string{rulesFixtures + "/*/*/*", "../testdata/corpus/*/*", "../testdata/mistakes/*", "../examples/fleet"} {
+		found, _ := filepath.Glob(pattern)
+		for _, d := range found {
+			if fi, err := os.Stat(d); err == nil && fi.IsDir() {
+				dirs = append(dirs, d)
+			}
+		}
+	}
+	if len(dirs) < 200 {
+		t.Fatalf("only %d fleets found", len(dirs))
+	}
+	return dirs
+}
+
+// findingKeys are findings as comparable strings.
+func findingKeys(fs []checks.Finding) []string {
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = fmt.Sprintf("%s %s %s %s:%d %v %s", f.Rule, f.Severity, f.Cluster, f.File, f.Line, f.Object, f.Message)
+	}
+	return out
+}
+
+// TestViewsChangeNoFinding: every rule evaluated on its view of the model
+// finds exactly what it finds on the whole model, on every fleet of the
+// test data. A rule that read a field without naming it (a computed key, a
+// whole object turned into a string) would see less through its view and
+// fail here, and the webhook would then skip it wrongly.
+func TestViewsChangeNoFinding(t *testing.T) {
+	e := checkstest.Engine(t)
+	for _, dir := range everyFleet(t) {
+		in, opt := readFleet(t, dir)
+		whole, err := e.Review(t.Context(), in, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		viewed, err := e.ReviewChange(t.Context(), nil, in, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a, b := findingKeys(whole.Findings), findingKeys(viewed.Findings); !slices.Equal(a, b) {
+			t.Errorf("%s:\nwhole model: %q\nviews:       %q", dir, a, b)
+		}
+	}
+}
+
+// TestReviewChangeMatchesAFullReview: starting from a fleet's review, a
+// change re-evaluates only some rules; its findings must be those of a full
+// review of the changed fleet. The changes are every fleet of the test data
+// with one object deleted, in turn, and the reverse (the object created).
+func TestReviewChangeMatchesAFullReview(t *testing.T) {
+	e := checkstest.Engine(t)
+	var changes, skipped, rules int
+	for _, dir := range everyFleet(t) {
+		in, opt := readFleet(t, dir)
+		base, err := e.ReviewChange(t.Context(), nil, in, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for c := range in {
+			for o := range in[c].Objects {
+				changed := slices.Clone(in)
+				changed[c].Objects = slices.Delete(slices.Clone(in[c].Objects), o, o+1)
+				without, err := e.Review(t.Context(), changed, opt)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := e.ReviewChange(t.Context(), base, changed, opt)
+				if err != nil {
+					t.Fatal(err)
+				}
+				name := fmt.Sprintf("%s: without %s", dir, describeObject(in[c].Objects[o]))
+				if a, b := findingKeys(without.Findings), findingKeys(got.Findings); !slices.Equal(a, b) {
+					t.Errorf("%s:\nfull review: %q\nchange:      %q", name, a, b)
+				}
+				back, err := e.ReviewChange(t.Context(), got, in, opt)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if a, b := findingKeys(base.Findings), findingKeys(back.Findings); !slices.Equal(a, b) {
+					t.Errorf("%s, then created again:\nfull review: %q\nchange:      %q", name, a, b)
+				}
+				changes++
+				rules += len(e.Rules())
+				skipped += len(e.Rules()) - got.Evaluated()
+			}
+		}
+	}
+	t.Logf("%d changes; %d of %d rule evaluations skipped", changes, skipped, rules)
+	if changes < 1000 {
+		t.Fatalf("only %d changes tried", changes)
+	}
+	if skipped == 0 {
+		t.Fatal("no rule evaluation was skipped")
+	}
+}
+
+func describeObject(o *source.Object) string {
+	return fmt.Sprintf("%v %s:%d", o.Data["kind"], o.Origin.File, o.Origin.Line)
+}

@@ -1,0 +1,238 @@
+package checks
+
+import (
+	"reflect"
+	"strings"
+	"sync"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/meshcheck/meshcheck/model"
+)
+
+// A view is the model as one rule sees it: every record (a struct of the
+// model: the fleet, a cluster, a namespace, a control plane…) keeps only
+// the fields the rule names somewhere in its code. A rule evaluated on its
+// view cannot depend on any other field, whatever its Rego does, so a change
+// the view does not show cannot change the rule's findings. That is what
+// lets the webhook re-evaluate only the rules a request can affect
+// (Engine.ReviewChange), sound by construction rather than by analysis.
+//
+// Facts, sources and free-form values (Helm values, mesh config) are kept
+// whole: rules pass them on as they are, and the engine reads a source's
+// file and line from the violation.
+
+// shape is the JSON shape of a model type.
+type shape struct {
+	// fields is set for records: each field's shape, by JSON name.
+	fields map[string]*shape
+	// elem is set for collections (maps and lists): their values' shape.
+	elem *shape
+	// records says whether a record is at or below this shape: if not, a
+	// view keeps the value as it is.
+	records bool
+}
+
+// fleetShape is the shape of the whole model, the rules' input.
+var fleetShape = sync.OnceValue(func() *shape {
+	return shapeOf(reflect.TypeFor[model.Fleet](), map[reflect.Type]*shape{})
+})
+
+// atomic reports the struct types a view keeps whole.
+func atomic(t reflect.Type) bool {
+	return t == reflect.TypeFor[model.Source]() || t == reflect.TypeFor[model.ObjectRef]() ||
+		(t.PkgPath() == reflect.TypeFor[model.Fleet]().PkgPath() && strings.HasPrefix(t.Name(), "Fact["))
+}
+
+func shapeOf(t reflect.Type, seen map[reflect.Type]*shape) *shape {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if s, ok := seen[t]; ok {
+		return s
+	}
+	s := &shape{}
+	seen[t] = s
+	switch {
+	case t.Kind() == reflect.Struct && !atomic(t):
+		s.fields = map[string]*shape{}
+		s.records = true
+		for f := range t.Fields() {
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if !f.IsExported() || name == "-" {
+				continue
+			}
+			if name == "" {
+				name = f.Name
+			}
+			s.fields[name] = shapeOf(f.Type, seen)
+		}
+	case t.Kind() == reflect.Map || (t.Kind() == reflect.Slice && t.Elem().Kind() != reflect.Uint8):
+		s.elem = shapeOf(t.Elem(), seen)
+		s.records = s.elem.records
+	}
+	return s
+}
+
+// fieldNames are the names of every record field of the model.
+var fieldNames = sync.OnceValue(func() map[string]bool {
+	out := map[string]bool{}
+	var walk func(s *shape, seen map[*shape]bool)
+	walk = func(s *shape, seen map[*shape]bool) {
+		if s == nil || seen[s] {
+			return
+		}
+		seen[s] = true
+		for name, f := range s.fields {
+			out[name] = true
+			walk(f, seen)
+		}
+		walk(s.elem, seen)
+	}
+	walk(fleetShape(), map[*shape]bool{})
+	return out
+})
+
+// view returns v as a rule that names the fields in names sees it. Values
+// the view does not change are returned as they are, not copied.
+func view(v ast.Value, s *shape, names map[string]bool) ast.Value {
+	if !s.records {
+		return v
+	}
+	obj, isObj := v.(ast.Object)
+	switch {
+	case s.fields != nil && isObj:
+		out := ast.NewObject()
+		changed := false
+		obj.Foreach(func(k, x *ast.Term) {
+			key, _ := k.Value.(ast.String)
+			f, known := s.fields[string(key)]
+			if !names[string(key)] {
+				changed = true
+				return
+			}
+			if known {
+				if y := view(x.Value, f, names); y != x.Value {
+					x, changed = ast.NewTerm(y), true
+				}
+			}
+			out.Insert(k, x)
+		})
+		if !changed {
+			return v
+		}
+		return out
+	case s.elem != nil && isObj:
+		out := ast.NewObject()
+		changed := false
+		obj.Foreach(func(k, x *ast.Term) {
+			if y := view(x.Value, s.elem, names); y != x.Value {
+				x, changed = ast.NewTerm(y), true
+			}
+			out.Insert(k, x)
+		})
+		if !changed {
+			return v
+		}
+		return out
+	case s.elem != nil:
+		arr, ok := v.(*ast.Array)
+		if !ok {
+			return v
+		}
+		terms := make([]*ast.Term, arr.Len())
+		changed := false
+		for i := range terms {
+			x := arr.Elem(i)
+			if y := view(x.Value, s.elem, names); y != x.Value {
+				x, changed = ast.NewTerm(y), true
+			}
+			terms[i] = x
+		}
+		if !changed {
+			return v
+		}
+		return ast.NewArray(terms...)
+	}
+	return v
+}
+
+// changes calls found with the record fields on the path to each place
+// where a and b differ, which is all a view needs to know to tell whether
+// it shows the difference: map keys and list positions are data, not names.
+// A key added to or removed from a map, or a list that changed length, is a
+// difference at the map or list itself.
+func changes(a, b ast.Value, s *shape, path []string, found func(path []string)) {
+	ao, aObj := a.(ast.Object)
+	bo, bObj := b.(ast.Object)
+	aa, aArr := a.(*ast.Array)
+	ba, bArr := b.(*ast.Array)
+	switch {
+	case s.records && s.fields != nil && aObj && bObj:
+		keys := map[string]bool{}
+		each := func(o ast.Object) {
+			o.Foreach(func(k, _ *ast.Term) {
+				if key, ok := k.Value.(ast.String); ok {
+					keys[string(key)] = true
+				}
+			})
+		}
+		each(ao)
+		each(bo)
+		for key := range keys {
+			k := ast.StringTerm(key)
+			x, y := ao.Get(k), bo.Get(k)
+			p := append(path[:len(path):len(path)], key)
+			switch f := s.fields[key]; {
+			case x == nil || y == nil:
+				found(p)
+			case f == nil:
+				if x.Value.Compare(y.Value) != 0 {
+					found(p)
+				}
+			default:
+				changes(x.Value, y.Value, f, p, found)
+			}
+		}
+	case s.records && s.elem != nil && aObj && bObj:
+		if ao.Len() != bo.Len() {
+			found(path)
+			return
+		}
+		stop := false
+		ao.Foreach(func(k, x *ast.Term) {
+			if stop {
+				return
+			}
+			y := bo.Get(k)
+			if y == nil {
+				found(path)
+				stop = true
+				return
+			}
+			changes(x.Value, y.Value, s.elem, path, found)
+		})
+	case s.records && s.elem != nil && aArr && bArr:
+		if aa.Len() != ba.Len() {
+			found(path)
+			return
+		}
+		for i := range aa.Len() {
+			changes(aa.Elem(i).Value, ba.Elem(i).Value, s.elem, path, found)
+		}
+	default:
+		if a.Compare(b) != 0 {
+			found(path)
+		}
+	}
+}
+
+// shows reports whether a view with names shows a change at path.
+func shows(names map[string]bool, path []string) bool {
+	for _, n := range path {
+		if !names[n] {
+			return false
+		}
+	}
+	return true
+}
