@@ -1,7 +1,6 @@
 package checks
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -34,7 +33,10 @@ type Engine struct {
 	perRule   struct {
 		once    sync.Once
 		queries []*ruleQuery
-		err     error
+		// names are the fields any rule names, the only ones converted
+		// for evaluation rule by rule; nil (every field) with users' rules.
+		names map[string]bool
+		err   error
 	}
 }
 
@@ -114,16 +116,6 @@ type violation struct {
 	Cluster string         `json:"cluster"`
 	At      model.Source   `json:"at"`
 	Related []model.Source `json:"related"`
-}
-
-// Input converts a fleet to the Rego input value. Callers that evaluate the
-// same fleet several times may convert it once.
-func Input(f *model.Fleet) (ast.Value, error) {
-	b, err := json.Marshal(f)
-	if err != nil {
-		return nil, fmt.Errorf("encode fleet model: %w", err)
-	}
-	return ast.ValueFromReader(bytes.NewReader(b))
 }
 
 // Evaluate runs every rule on the fleet and returns the findings, sorted.

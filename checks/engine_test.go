@@ -45,7 +45,7 @@ func TestEvaluateIsSafeForConcurrentUse(t *testing.T) {
 	}
 }
 
-func generated(b *testing.B, n int) []model.ClusterInput {
+func generated(b testing.TB, n int) []model.ClusterInput {
 	dir := filepath.Join(b.TempDir(), "fleet")
 	if err := fleetgen.Write(dir, n); err != nil {
 		b.Fatal(err)

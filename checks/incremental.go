@@ -32,6 +32,7 @@ type ruleQuery struct {
 func (e *Engine) ruleQueries() ([]*ruleQuery, error) {
 	e.perRule.once.Do(func() {
 		var errs []error
+		e.perRule.names = map[string]bool{}
 		for _, pkg := range slices.Sorted(maps.Keys(e.rules)) {
 			c := e.compilers[e.shardOf[pkg]]
 			pq, err := rego.New(rego.Compiler(c), rego.Query("v = "+pkg+".violation[_]")).PrepareForEval(context.Background())
@@ -43,6 +44,11 @@ func (e *Engine) ruleQueries() ([]*ruleQuery, error) {
 			if e.rules[pkg].Builtin {
 				q.names = namedFields(c, pkg)
 				q.viewKey = strings.Join(slices.Sorted(maps.Keys(q.names)), ",")
+				if e.perRule.names != nil {
+					maps.Copy(e.perRule.names, q.names)
+				}
+			} else {
+				e.perRule.names = nil
 			}
 			e.perRule.queries = append(e.perRule.queries, q)
 		}
@@ -107,7 +113,7 @@ func (e *Engine) Snapshot(ctx context.Context, f *model.Fleet, base *Snapshot) (
 	if err != nil {
 		return nil, err
 	}
-	in, err := Input(f)
+	in, err := inputOf(f, e.perRule.names)
 	if err != nil {
 		return nil, err
 	}

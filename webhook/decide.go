@@ -17,10 +17,10 @@ import (
 	"github.com/meshcheck/meshcheck/model"
 )
 
-// Reviewer evaluates a fleet: *checks.Engine in production, a fake in the
-// engine-error tests.
+// Reviewer evaluates a fleet, and a change from an earlier review:
+// *checks.Engine in production, a fake in the engine-error tests.
 type Reviewer interface {
-	Review(ctx context.Context, in []model.ClusterInput, opt checks.ReviewOptions) (*checks.Review, error)
+	ReviewChange(ctx context.Context, base *checks.Review, in []model.ClusterInput, opt checks.ReviewOptions) (*checks.Review, error)
 }
 
 // DeciderOptions configure a Decider.
@@ -44,8 +44,9 @@ type DeciderOptions struct {
 }
 
 // Decider turns an admission request and the cluster's state into a
-// decision. It caches the "before" review per state generation, so a
-// request costs one evaluation while the cache does not change.
+// decision. It caches the "before" review per state generation, and
+// reviews the cluster after the request as a change from it, so a request
+// costs the evaluation of the rules it can affect.
 type Decider struct {
 	engine Reviewer
 	opt    DeciderOptions

@@ -162,7 +162,7 @@ func indent(s, p string) string {
 
 type failingEngine struct{}
 
-func (failingEngine) Review(context.Context, []model.ClusterInput, checks.ReviewOptions) (*checks.Review, error) {
+func (failingEngine) ReviewChange(context.Context, *checks.Review, []model.ClusterInput, checks.ReviewOptions) (*checks.Review, error) {
 	return nil, errors.New("engine exploded")
 }
 

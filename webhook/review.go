@@ -39,15 +39,15 @@ func (d *Decider) reviews(ctx context.Context, st *State, req Request, key strin
 			extraAfter = extraBefore
 		}
 	}
-	if extraBefore == nil {
-		before, err = d.beforeReview(ctx, st)
-	} else {
-		before, err = d.engine.Review(ctx, d.inputs(st, st.with("", extraBefore...)), d.opt.Review)
+	base, err := d.beforeReview(ctx, st)
+	before = base
+	if err == nil && extraBefore != nil {
+		before, err = d.engine.ReviewChange(ctx, base, d.inputs(st, st.with("", extraBefore...)), d.opt.Review)
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("evaluate the cluster before the request: %w", err)
 	}
-	after, err = d.engine.Review(ctx, d.inputs(st, st.with(key, append(extraAfter, newObj)...)), d.opt.Review)
+	after, err = d.engine.ReviewChange(ctx, base, d.inputs(st, st.with(key, append(extraAfter, newObj)...)), d.opt.Review)
 	if err != nil {
 		return nil, nil, fmt.Errorf("evaluate the cluster after the request: %w", err)
 	}
@@ -88,7 +88,7 @@ func (d *Decider) beforeReview(ctx context.Context, st *State) (*checks.Review, 
 	d.mu.Unlock()
 	b.once.Do(func() {
 		// Not the request's context: the result is shared with other requests.
-		b.review, b.err = d.engine.Review(context.WithoutCancel(ctx), d.inputs(st, st.proj), d.opt.Review)
+		b.review, b.err = d.engine.ReviewChange(context.WithoutCancel(ctx), nil, d.inputs(st, st.proj), d.opt.Review)
 	})
 	if b.err != nil {
 		d.mu.Lock()
