@@ -95,7 +95,6 @@ func namedFields(c *ast.Compiler, pkg string) map[string]bool {
 // rule's view, so that a changed fleet can be re-evaluated from it.
 type Snapshot struct {
 	fleet *model.Fleet
-	input ast.Value
 	// violations are by rule package.
 	violations map[string][]violation
 	// evaluated is how many rules were evaluated to make the snapshot.
@@ -113,17 +112,20 @@ func (e *Engine) Snapshot(ctx context.Context, f *model.Fleet, base *Snapshot) (
 	if err != nil {
 		return nil, err
 	}
-	in, err := inputOf(f, e.perRule.names)
-	if err != nil {
-		return nil, err
-	}
-	s := &Snapshot{fleet: f, input: in, violations: make(map[string][]violation, len(qs))}
+	s := &Snapshot{fleet: f, violations: make(map[string][]violation, len(qs))}
 	todo := qs
 	if base != nil {
-		todo = e.affected(qs, base.input, in)
+		todo = e.affected(qs, base.fleet, f)
 		for _, q := range qs {
 			s.violations[q.pkg] = base.violations[q.pkg]
 		}
+	}
+	if len(todo) == 0 {
+		return s, nil
+	}
+	in, err := inputOf(f, e.perRule.names)
+	if err != nil {
+		return nil, err
 	}
 	views := map[string]ast.Value{}
 	for _, q := range todo {
@@ -162,10 +164,10 @@ func (e *Engine) Snapshot(ctx context.Context, f *model.Fleet, base *Snapshot) (
 }
 
 // affected returns the queries whose view shows a difference between the
-// inputs a and b.
-func (e *Engine) affected(qs []*ruleQuery, a, b ast.Value) []*ruleQuery {
+// fleets a and b.
+func (e *Engine) affected(qs []*ruleQuery, a, b *model.Fleet) []*ruleQuery {
 	var paths [][]string
-	changes(a, b, fleetShape(), nil, func(p []string) { paths = append(paths, slices.Clone(p)) })
+	changedFields(a, b, e.perRule.names, func(p []string) { paths = append(paths, slices.Clone(p)) })
 	var out []*ruleQuery
 	for _, q := range qs {
 		if q.names == nil || slices.ContainsFunc(paths, func(p []string) bool { return shows(q.names, p) }) {

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/meshcheck/meshcheck/model"
 )
 
 const viewFleet = `{
@@ -52,43 +54,48 @@ func TestViewKeepsOnlyNamedRecordFields(t *testing.T) {
 	}
 }
 
-func TestChangesNameTheFieldsOnThePath(t *testing.T) {
-	before := mustValue(t, viewFleet)
+// diffFleet is a small model to change in TestChangedFieldsNameTheFieldsOnThePath.
+func diffFleet() *model.Fleet {
+	return &model.Fleet{Kind: "Fleet", Clusters: map[string]*model.Cluster{"east": {
+		Name:    "east",
+		Network: &model.Fact[string]{Value: "n1", Source: model.Source{Cluster: "east", File: "e.yaml", Line: 3}},
+		Namespaces: map[string]*model.Namespace{
+			"istio-system": {Name: "istio-system", Labels: map[string]string{"team": "mesh"}},
+		},
+		Gateways: []*model.Gateway{{Name: "gw", Servers: []model.Server{{Port: 15443}}}},
+	}}}
+}
+
+func TestChangedFieldsNameTheFieldsOnThePath(t *testing.T) {
 	cases := map[string]struct {
-		after string
-		want  []string
+		change func(c *model.Cluster)
+		want   []string
 	}{
-		"label value": {
-			strings.Replace(viewFleet, `"team": "mesh"`, `"team": "web"`, 1),
-			[]string{"clusters.namespaces.labels"},
-		},
-		"fact value": {
-			strings.Replace(viewFleet, `"value": "n1"`, `"value": "n2"`, 1),
-			[]string{"clusters.network"},
-		},
-		"field added": {
-			strings.Replace(viewFleet, `"name": "gw",`, `"name": "gw", "network": "n9",`, 1),
-			[]string{"clusters.gateways.network"},
-		},
-		"namespace added": {
-			strings.Replace(viewFleet, `"namespaces": {`, `"namespaces": {"web": {"name": "web"}, `, 1),
-			[]string{"clusters.namespaces"},
-		},
-		"list grew": {
-			strings.Replace(viewFleet, `[{"port": 15443}]`, `[{"port": 15443}, {"port": 443}]`, 1),
-			[]string{"clusters.gateways.servers"},
-		},
-		"unchanged": {viewFleet, nil},
+		"label value":     {func(c *model.Cluster) { c.Namespaces["istio-system"].Labels["team"] = "web" }, []string{"clusters.namespaces.labels"}},
+		"fact value":      {func(c *model.Cluster) { c.Network.Value = "n2" }, []string{"clusters.network"}},
+		"fact source":     {func(c *model.Cluster) { c.Network.Source.Line = 4 }, []string{"clusters.network"}},
+		"field set":       {func(c *model.Cluster) { c.PodCIDRs = &model.Fact[[]string]{} }, []string{"clusters.pod_cidrs"}},
+		"namespace added": {func(c *model.Cluster) { c.Namespaces["web"] = &model.Namespace{Name: "web"} }, []string{"clusters.namespaces"}},
+		"list grew":       {func(c *model.Cluster) { c.Gateways[0].Servers = append(c.Gateways[0].Servers, model.Server{Port: 443}) }, []string{"clusters.gateways.servers"}},
+		"unchanged":       {func(*model.Cluster) {}, nil},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
+			after := diffFleet()
+			c.change(after.Clusters["east"])
 			var got []string
-			changes(before, mustValue(t, c.after), fleetShape(), nil, func(p []string) { got = append(got, strings.Join(p, ".")) })
+			changedFields(diffFleet(), after, nil, func(p []string) { got = append(got, strings.Join(p, ".")) })
 			if !slices.Equal(got, c.want) {
-				t.Fatalf("changes = %q, want %q", got, c.want)
+				t.Fatalf("changed fields = %q, want %q", got, c.want)
 			}
 		})
 	}
+	// Fields no rule names are not even compared.
+	after := diffFleet()
+	after.Clusters["east"].Namespaces["istio-system"].Labels["team"] = "web"
+	changedFields(diffFleet(), after, set("clusters", "namespaces", "network"), func(p []string) {
+		t.Errorf("reported %q, which no view shows", p)
+	})
 }
 
 func TestShowsNeedsEveryFieldOnThePath(t *testing.T) {

@@ -1,0 +1,135 @@
+package checks
+
+import (
+	"reflect"
+
+	"github.com/meshcheck/meshcheck/model"
+)
+
+// changedFields calls found with the record fields on the path to each
+// place where the inputs of fleets a and b differ, which is all a view
+// needs to know to tell whether it shows the difference (shows): map keys
+// and list positions are data, not names. A key added to or removed from a
+// map, or a list that changed length, is a difference at the map or list.
+// Fields outside names (all fields when names is nil) are not compared: no
+// view shows them.
+//
+// It compares the Go model, not its Rego value, so that a request the rules
+// cannot see costs no conversion. Where the two could disagree (a nil and
+// an empty map, both encoded as nothing under omitempty), it reports a
+// difference: it may re-evaluate a rule needlessly, never skip one.
+func changedFields(a, b *model.Fleet, names map[string]bool, found func(path []string)) {
+	diff(reflect.ValueOf(a), reflect.ValueOf(b), names, nil, found)
+}
+
+func diff(a, b reflect.Value, names map[string]bool, path []string, found func([]string)) {
+	switch a.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		switch {
+		case a.IsNil() && b.IsNil():
+		case a.IsNil() || b.IsNil() || a.Elem().Type() != b.Elem().Type():
+			found(path)
+		default:
+			diff(a.Elem(), b.Elem(), names, path, found)
+		}
+	case reflect.Struct:
+		info := structInfoOf(a.Type())
+		if !info.record {
+			if !equal(a, b) {
+				found(path)
+			}
+			return
+		}
+		for _, f := range info.fields {
+			if names != nil && !names[f.name] {
+				continue
+			}
+			x, y := a.Field(f.index), b.Field(f.index)
+			p := append(path[:len(path):len(path)], f.name)
+			if f.omitEmpty && isEmpty(x) != isEmpty(y) {
+				found(p)
+				continue
+			}
+			diff(x, y, names, p, found)
+		}
+	case reflect.Map:
+		if a.IsNil() != b.IsNil() || a.Len() != b.Len() {
+			found(path)
+			return
+		}
+		for it := a.MapRange(); it.Next(); {
+			y := b.MapIndex(it.Key())
+			if !y.IsValid() {
+				found(path)
+				return
+			}
+			diff(it.Value(), y, names, path, found)
+		}
+	case reflect.Slice:
+		if a.IsNil() != b.IsNil() || a.Len() != b.Len() {
+			found(path)
+			return
+		}
+		for i := range a.Len() {
+			diff(a.Index(i), b.Index(i), names, path, found)
+		}
+	default:
+		if !equal(a, b) {
+			found(path)
+		}
+	}
+}
+
+// equal is reflect.DeepEqual for the model's plain data, without its
+// allocations.
+func equal(a, b reflect.Value) bool {
+	if a.Kind() != b.Kind() {
+		return false
+	}
+	switch a.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if a.IsNil() || b.IsNil() {
+			return a.IsNil() == b.IsNil()
+		}
+		return a.Elem().Type() == b.Elem().Type() && equal(a.Elem(), b.Elem())
+	case reflect.Struct:
+		for i := range a.NumField() {
+			if !equal(a.Field(i), b.Field(i)) {
+				return false
+			}
+		}
+		return true
+	case reflect.Map:
+		if a.IsNil() != b.IsNil() || a.Len() != b.Len() {
+			return false
+		}
+		for it := a.MapRange(); it.Next(); {
+			y := b.MapIndex(it.Key())
+			if !y.IsValid() || !equal(it.Value(), y) {
+				return false
+			}
+		}
+		return true
+	case reflect.Slice:
+		if a.IsNil() != b.IsNil() || a.Len() != b.Len() {
+			return false
+		}
+		for i := range a.Len() {
+			if !equal(a.Index(i), b.Index(i)) {
+				return false
+			}
+		}
+		return true
+	case reflect.String:
+		return a.String() == b.String()
+	case reflect.Bool:
+		return a.Bool() == b.Bool()
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return a.Int() == b.Int()
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return a.Uint() == b.Uint()
+	case reflect.Float32, reflect.Float64:
+		return a.Float() == b.Float()
+	}
+	return false // a kind the model never holds: assume it changed
+}
