@@ -107,6 +107,8 @@ type Decision struct {
 	Warnings []string
 	// Denied, Warned and Recorded are the introduced findings by enforcement.
 	Denied, Warned, Recorded []checks.Finding
+	// Rules is how many rules the request made the webhook re-evaluate.
+	Rules int
 }
 
 // Decide evaluates req against st. An error means the engine failed; the
@@ -156,7 +158,7 @@ func (d *Decider) Decide(ctx context.Context, st *State, req Request) (Decision,
 	if err != nil {
 		return Decision{}, err
 	}
-	dec := Decision{Allowed: true, Outcome: Evaluated}
+	dec := Decision{Allowed: true, Outcome: Evaluated, Rules: after.Evaluated()}
 	for _, f := range introduced(before.Findings, after.Findings) {
 		switch enforcementOf(f, d.opt.Enforcement) {
 		case Deny:

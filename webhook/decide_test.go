@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -16,6 +17,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/meshcheck/meshcheck/checks"
+	"github.com/meshcheck/meshcheck/checks/checkstest"
 	"github.com/meshcheck/meshcheck/model"
 )
 
@@ -167,3 +169,37 @@ func (failingEngine) ReviewChange(context.Context, *checks.Review, []model.Clust
 }
 
 func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
+
+// TestDecideReevaluatesOnlyTheRulesARequestCanAffect: a label no rule reads
+// re-evaluates no rule and is allowed; a network change re-evaluates the
+// rules that read networks, not all of them, and is still denied.
+func TestDecideReevaluatesOnlyTheRulesARequestCanAffect(t *testing.T) {
+	base := fixture(t)
+	ns := find(t, base, "Namespace", "istio-system")
+	eng := checkstest.Engine(t)
+	h := newHandler(t, eng, base, DeciderOptions{})
+	st := h.States.State()
+	decide := func(obj *unstructured.Unstructured) Decision {
+		req, err := RequestFrom(review(admissionv1.Update, obj, ns).AdmissionRequest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := h.Decider.Decide(t.Context(), st, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	if d := decide(withLabel(ns, "team", "mesh")); !d.Allowed || d.Outcome != Evaluated || d.Rules != 0 {
+		t.Errorf("label no rule reads: allowed=%v outcome=%s rules=%d, want allowed, evaluated, 0 rules", d.Allowed, d.Outcome, d.Rules)
+	}
+	d := decide(withLabel(ns, netLabel, "network2"))
+	if d.Allowed || !slices.ContainsFunc(d.Denied, func(f checks.Finding) bool { return f.Rule == "NW001" }) {
+		t.Errorf("network change: allowed=%v denied=%v, want NW001 to deny", d.Allowed, d.Denied)
+	}
+	all := len(eng.Rules())
+	if d.Rules == 0 || d.Rules >= all {
+		t.Errorf("network change re-evaluated %d of %d rules, want some but not all", d.Rules, all)
+	}
+	t.Logf("a network change re-evaluates %d of %d rules", d.Rules, all)
+}

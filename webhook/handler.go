@@ -73,6 +73,9 @@ func (h *Handler) Handle(ctx context.Context, ar admission.Request) (resp admiss
 		return admission.Errored(http.StatusInternalServerError, err)
 	}
 	outcome = d.Outcome
+	if h.Metrics != nil && d.Outcome == Evaluated {
+		h.Metrics.Rules.Observe(float64(d.Rules))
+	}
 	h.record(log, d, req)
 	if !d.Allowed {
 		resp = admission.Denied(d.Message)

@@ -10,8 +10,11 @@ type Metrics struct {
 	Requests *prometheus.CounterVec
 	Findings *prometheus.CounterVec
 	Latency  *prometheus.HistogramVec
-	PeerUp   *prometheus.GaugeVec
-	Objects  prometheus.Gauge
+	// Rules counts the rules re-evaluated per evaluated request: those
+	// whose view of the model the request changes.
+	Rules   prometheus.Histogram
+	PeerUp  *prometheus.GaugeVec
+	Objects prometheus.Gauge
 }
 
 // NewMetrics creates the metrics and registers them with reg (nil: not registered).
@@ -30,6 +33,11 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help:    "Time to decide an admission request, by decision.",
 			Buckets: []float64{.0005, .001, .002, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
 		}, []string{"decision"}),
+		Rules: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "meshcheck_webhook_rules_evaluated",
+			Help:    "Rules re-evaluated per evaluated request: those whose view of the model the request changes.",
+			Buckets: []float64{0, 1, 2, 5, 10, 20, 50},
+		}),
 		PeerUp: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "meshcheck_webhook_peer_up",
 			Help: "1 when a peer cluster's cache is synced and reachable, 0 when admission degrades to cluster-only checks for it.",
@@ -40,7 +48,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.Requests, m.Findings, m.Latency, m.PeerUp, m.Objects)
+		reg.MustRegister(m.Requests, m.Findings, m.Latency, m.Rules, m.PeerUp, m.Objects)
 	}
 	return m
 }

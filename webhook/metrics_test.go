@@ -53,6 +53,7 @@ func TestMetrics(t *testing.T) {
 		"meshcheck_webhook_decision_duration_seconds decision=allow":        1,
 		"meshcheck_webhook_decision_duration_seconds decision=deny":         1,
 		"meshcheck_webhook_decision_duration_seconds decision=error":        1,
+		"meshcheck_webhook_rules_evaluated":                                 2,
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("metrics (-want +got):\n%s", diff)
