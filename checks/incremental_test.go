@@ -116,3 +116,58 @@ func TestReviewChangeMatchesAFullReview(t *testing.T) {
 func describeObject(o *source.Object) string {
 	return fmt.Sprintf("%v %s:%d", o.Data["kind"], o.Origin.File, o.Origin.Line)
 }
+
+// computedKeyRule reads the raw objects through a key it computes, which a
+// view would hide: users' rules see the whole model and are re-evaluated on
+// every change.
+const computedKeyRule = `# METADATA
+# title: No ConfigMap called forbidden
+# description: A user's rule that names no model field.
+# custom:
+#   code: ACME002
+#   severity: error
+#   dimensions: [cluster]
+#   scope: object
+#   remediation: Delete it.
+package meshcheck.rules.acme.acme002
+
+import data.meshcheck.lib.result
+
+violation contains result.fail(rego.metadata.chain(), {"cluster": name, "message": "forbidden ConfigMap", "at": o.source}) if {
+	some name, c in input.clusters
+	some o in c[concat("", ["obj", "ects"])]
+	o.object.kind == "ConfigMap"
+	o.object.metadata.name == "forbidden"
+}
+`
+
+func TestUsersRulesSeeEveryChange(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "acme002.rego"), []byte(computedKeyRule), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e, err := checks.New(t.Context(), checks.Options{PolicyDirs: []string{dir}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, opt := readFleet(t, "../examples/fleet")
+	base, err := e.ReviewChange(t.Context(), nil, in, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := slices.Clone(in)
+	changed[0].Objects = append(slices.Clone(in[0].Objects), &source.Object{Data: map[string]any{
+		"apiVersion": "v1", "kind": "ConfigMap",
+		"metadata": map[string]any{"name": "forbidden", "namespace": "default"},
+	}})
+	got, err := e.ReviewChange(t.Context(), base, changed, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(got.Findings, func(f checks.Finding) bool { return f.Rule == "ACME002" }) {
+		t.Fatalf("the user's rule did not see the new ConfigMap: %q", findingKeys(got.Findings))
+	}
+	if n := got.Evaluated(); n == 0 || n == len(e.Rules()) {
+		t.Errorf("re-evaluated %d of %d rules; want the user's rule and those that read raw objects' effects, not all", n, len(e.Rules()))
+	}
+}
