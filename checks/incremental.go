@@ -91,9 +91,9 @@ func namedFields(c *ast.Compiler, pkg string) map[string]bool {
 	return names
 }
 
-// Snapshot is one fleet's violations, rule by rule, each computed on the
+// snapshot is one fleet's violations, rule by rule, each computed on the
 // rule's view, so that a changed fleet can be re-evaluated from it.
-type Snapshot struct {
+type snapshot struct {
 	fleet *model.Fleet
 	// violations are by rule package.
 	violations map[string][]violation
@@ -101,18 +101,15 @@ type Snapshot struct {
 	evaluated int
 }
 
-// Fleet is the model the snapshot evaluated.
-func (s *Snapshot) Fleet() *model.Fleet { return s.fleet }
-
-// Snapshot evaluates every rule on its view of f. With a base, it
+// snapshot evaluates every rule on its view of f. With a base, it
 // re-evaluates only the rules whose view of f differs from their view of
 // the base's fleet, and takes the others' violations from the base.
-func (e *Engine) Snapshot(ctx context.Context, f *model.Fleet, base *Snapshot) (*Snapshot, error) {
+func (e *Engine) snapshot(ctx context.Context, f *model.Fleet, base *snapshot) (*snapshot, error) {
 	qs, err := e.ruleQueries()
 	if err != nil {
 		return nil, err
 	}
-	s := &Snapshot{fleet: f, violations: make(map[string][]violation, len(qs))}
+	s := &snapshot{fleet: f, violations: make(map[string][]violation, len(qs))}
 	todo := qs
 	if base != nil {
 		todo = e.affected(qs, base.fleet, f)
@@ -193,9 +190,9 @@ func (e *Engine) violations(ctx context.Context, q *ruleQuery, in ast.Value) ([]
 	return out, nil
 }
 
-// Findings are the snapshot's findings, sorted, before settings and
+// findings are the snapshot's findings, sorted, before settings and
 // exemptions.
-func (e *Engine) Findings(s *Snapshot) []Finding {
+func (e *Engine) findings(s *snapshot) []Finding {
 	var out []Finding
 	for _, pkg := range slices.Sorted(maps.Keys(s.violations)) {
 		for _, v := range s.violations[pkg] {

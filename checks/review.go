@@ -21,7 +21,7 @@ type Review struct {
 	// Errors are problems with single inputs; the review went on without them.
 	Errors []error
 	// snapshot is set by ReviewChange, for later reviews to start from.
-	snapshot *Snapshot
+	snapshot *snapshot
 }
 
 // Review builds the fleet model from the objects of each cluster, evaluates
@@ -52,16 +52,16 @@ func (e *Engine) ReviewChange(ctx context.Context, base *Review, in []model.Clus
 	for _, err := range merrs {
 		r.Errors = append(r.Errors, err)
 	}
-	var from *Snapshot
+	var from *snapshot
 	if base != nil {
 		from = base.snapshot
 	}
-	s, err := e.Snapshot(ctx, fleet, from)
+	s, err := e.snapshot(ctx, fleet, from)
 	if err != nil {
 		return nil, err
 	}
 	r.snapshot = s
-	r.apply(e.Findings(s), opt)
+	r.apply(e.findings(s), opt)
 	return r, nil
 }
 

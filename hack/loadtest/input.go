@@ -41,9 +41,12 @@ func cluster(file string, n int) ([]*unstructured.Unstructured, error) {
 	return out, nil
 }
 
-// reviewBody is an UPDATE of the system namespace that the webhook
-// evaluates (a new label): the expensive path, allowed.
-func reviewBody(objs []*unstructured.Unstructured) ([]byte, error) {
+// reviewBody is an UPDATE of the system namespace that goes past every
+// shortcut to a review. With change "label" it adds a label no rule reads:
+// the review re-evaluates no rule and allows it. With "network" it changes
+// the network label: the rules that read networks are re-evaluated and the
+// request is denied.
+func reviewBody(objs []*unstructured.Unstructured, change string) ([]byte, error) {
 	var ns *unstructured.Unstructured
 	for _, o := range objs {
 		if o.GetKind() == "Namespace" && o.GetName() == "istio-system" {
@@ -56,7 +59,14 @@ func reviewBody(objs []*unstructured.Unstructured) ([]byte, error) {
 	old, _ := ns.MarshalJSON()
 	upd := ns.DeepCopy()
 	l := upd.GetLabels()
-	l["team"] = "mesh"
+	switch change {
+	case "label":
+		l["team"] = "mesh"
+	case "network":
+		l["topology.istio.io/network"] = "network2"
+	default:
+		return nil, fmt.Errorf("unknown change %q: want label or network", change)
+	}
 	upd.SetLabels(l)
 	obj, _ := upd.MarshalJSON()
 	ar := admissionv1.AdmissionReview{

@@ -41,6 +41,7 @@ func main() {
 	objects := flag.Int("objects", 10000, "objects in the webhook's cache")
 	fixture := flag.String("fixture", "webhook/testdata/cluster.yaml", "the cluster's Istio objects; namespaces are added up to -objects")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
+	change := flag.String("change", "label", "the update sent: label (a label no rule reads) or network (the network label, denied)")
 	flag.Parse()
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -48,14 +49,14 @@ func main() {
 			defer pprof.StopCPUProfile()
 		}
 	}
-	if err := run(*rate, *duration, *objects, *fixture); err != nil {
+	if err := run(*rate, *duration, *objects, *fixture, *change); err != nil {
 		fmt.Fprintln(os.Stderr, "loadtest:", err)
 		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }
 
-func run(rate int, duration time.Duration, n int, fixture string) error {
+func run(rate int, duration time.Duration, n int, fixture, change string) error {
 	ctrllog.SetLogger(logr.Discard())
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -99,7 +100,7 @@ func run(rate int, duration time.Duration, n int, fixture string) error {
 	for srv.StartedChecker()(nil) != nil {
 		time.Sleep(10 * time.Millisecond)
 	}
-	body, err := reviewBody(objs)
+	body, err := reviewBody(objs, change)
 	if err != nil {
 		return err
 	}
