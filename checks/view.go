@@ -57,15 +57,8 @@ func shapeOf(t reflect.Type, seen map[reflect.Type]*shape) *shape {
 	case t.Kind() == reflect.Struct && !atomic(t):
 		s.fields = map[string]*shape{}
 		s.records = true
-		for f := range t.Fields() {
-			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-			if !f.IsExported() || name == "-" {
-				continue
-			}
-			if name == "" {
-				name = f.Name
-			}
-			s.fields[name] = shapeOf(f.Type, seen)
+		for _, f := range structInfoOf(t).fields {
+			s.fields[f.name] = shapeOf(t.Field(f.index).Type, seen)
 		}
 	case t.Kind() == reflect.Map || (t.Kind() == reflect.Slice && t.Elem().Kind() != reflect.Uint8):
 		s.elem = shapeOf(t.Elem(), seen)
