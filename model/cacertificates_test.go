@@ -27,3 +27,39 @@ func TestPemFingerprints(t *testing.T) {
 		t.Fatalf("fingerprints = %v, want the two roots once each", got)
 	}
 }
+
+// rootFacts is memoized: the same certificates give the same facts, from
+// the cache the second time, and other certificates are not confused with
+// them (the chain of cluster1 does not chain to another root).
+func TestRootFactsAreMemoizedByTheirCertificates(t *testing.T) {
+	read := func(p string) []byte {
+		b, err := os.ReadFile("../testdata/certs/" + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	root, other := read("root-cert.pem"), read("other-root/root-cert.pem")
+	ca, chain := read("cluster1/ca-cert.pem"), read("cluster1/cert-chain.pem")
+	clear(rootFactsCache.m)
+	first := rootFacts("root-cert.pem", root, ca, chain, true)
+	if first.chainsToRoot == nil || !*first.chainsToRoot || first.fingerprint == "" {
+		t.Fatalf("cluster1 against its root: %+v, want a fingerprint and a chain that holds", first)
+	}
+	if n := len(rootFactsCache.m); n != 1 {
+		t.Fatalf("cache holds %d entries, want 1", n)
+	}
+	if again := rootFacts("root-cert.pem", root, ca, chain, true); again != first {
+		t.Errorf("second call: %+v, want the cached %+v", again, first)
+	}
+	if len(rootFactsCache.m) != 1 {
+		t.Error("the same certificates were added to the cache twice")
+	}
+	foreign := rootFacts("root-cert.pem", other, ca, chain, true)
+	if foreign.chainsToRoot == nil || *foreign.chainsToRoot || foreign.fingerprint == first.fingerprint {
+		t.Errorf("cluster1 against another root: %+v, want another fingerprint and a broken chain", foreign)
+	}
+	if bad := rootFacts("root-cert.pem", []byte("not a certificate"), nil, nil, true); bad.err == "" {
+		t.Errorf("garbage root: %+v, want an error", bad)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/pem"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/meshcheck/meshcheck/source"
@@ -159,20 +161,74 @@ func caSecret(obj *source.Object, cluster string) *CASecret {
 	if cs.SelfSigned {
 		rootKey = "ca-cert.pem"
 	}
-	roots, err := certs(vals[rootKey])
-	if err != nil || len(roots) == 0 {
-		if _, ok := vals[rootKey]; ok {
-			cs.Error = rootKey + ": " + errString(err, "no certificate")
-		}
+	if _, ok := vals[rootKey]; !ok {
 		return cs
 	}
-	sum := sha256.Sum256(roots[0].Raw)
-	cs.RootFingerprint = "sha256:" + hex.EncodeToString(sum[:])
-	cs.RootSubject = roots[0].Subject.String()
-	if !cs.SelfSigned {
-		cs.ChainsToRoot = chainsToRoot(vals["ca-cert.pem"], vals["cert-chain.pem"], roots)
+	cf := rootFacts(rootKey, vals[rootKey], vals["ca-cert.pem"], vals["cert-chain.pem"], !cs.SelfSigned)
+	cs.RootFingerprint, cs.RootSubject, cs.Error = cf.fingerprint, cf.subject, cf.err
+	if cf.chainsToRoot != nil {
+		ok := *cf.chainsToRoot // the cached value is shared; the model's is its own
+		cs.ChainsToRoot = &ok
 	}
 	return cs
+}
+
+// certFacts are what caSecret derives from a CA secret's certificates.
+type certFacts struct {
+	fingerprint, subject string
+	chainsToRoot         *bool
+	err                  string
+}
+
+// rootFactsCache memoizes certFacts by the certificates' digest. The
+// webhook rebuilds its cluster's model on every request, and parsing and
+// verifying a cacerts chain cost about 0.45 ms, most of such a request.
+// Certificates are public; the cache holds the facts the model keeps anyway.
+var rootFactsCache = struct {
+	sync.Mutex
+	m map[[sha256.Size]byte]certFacts
+}{m: map[[sha256.Size]byte]certFacts{}}
+
+// rootFacts fingerprints the root certificate and, with verify, says
+// whether ca-cert.pem chains to it through cert-chain.pem.
+func rootFacts(rootKey string, rootPEM, caPEM, chainPEM []byte, verify bool) certFacts {
+	h := sha256.New()
+	for _, part := range [][]byte{[]byte(rootKey), rootPEM, caPEM, chainPEM, {boolByte(verify)}} {
+		h.Write(binary.AppendUvarint(nil, uint64(len(part))))
+		h.Write(part)
+	}
+	var key [sha256.Size]byte
+	h.Sum(key[:0])
+	rootFactsCache.Lock()
+	cf, ok := rootFactsCache.m[key]
+	rootFactsCache.Unlock()
+	if ok {
+		return cf
+	}
+	roots, err := certs(rootPEM)
+	if err != nil || len(roots) == 0 {
+		cf.err = rootKey + ": " + errString(err, "no certificate")
+	} else {
+		cf.fingerprint = fingerprint(roots[0])
+		cf.subject = roots[0].Subject.String()
+		if verify {
+			cf.chainsToRoot = chainsToRoot(caPEM, chainPEM, roots)
+		}
+	}
+	rootFactsCache.Lock()
+	if len(rootFactsCache.m) >= 1024 {
+		clear(rootFactsCache.m) // a fleet has a few roots; this only bounds memory
+	}
+	rootFactsCache.m[key] = cf
+	rootFactsCache.Unlock()
+	return cf
+}
+
+func boolByte(b bool) byte {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func chainsToRoot(caPEM, chainPEM []byte, roots []*x509.Certificate) *bool {

@@ -16,10 +16,18 @@ import (
 	"github.com/meshcheck/meshcheck/checks/checkstest"
 )
 
-// bigCluster is the fixture plus namespaces up to n objects, as a large
-// cluster's cache holds (every Namespace is watched).
+// bigCluster is the fixture, a cacerts Secret as the cache holds it (a
+// cluster sharing a root of trust has one), and namespaces up to n objects,
+// as a large cluster's cache holds (every Namespace is watched).
 func bigCluster(t testing.TB, n int) []*unstructured.Unstructured {
-	objs := fixture(t)
+	b, err := os.ReadFile("../examples/fleet/us-east/cacerts.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ca := objects(t, string(b))[0]
+	asLive(ca)
+	Reduce(ca)
+	objs := append(fixture(t), ca)
 	for i := len(objs); i < n; i++ {
 		ns := &unstructured.Unstructured{}
 		ns.SetAPIVersion("v1")
