@@ -91,38 +91,30 @@ func namedFields(c *ast.Compiler, pkg string) map[string]bool {
 	return names
 }
 
-// snapshot is one fleet's violations, rule by rule, each computed on the
-// rule's view, so that a changed fleet can be re-evaluated from it.
-type snapshot struct {
-	fleet *model.Fleet
-	// violations are by rule package.
-	violations map[string][]violation
-	// evaluated is how many rules were evaluated to make the snapshot.
-	evaluated int
-}
-
-// snapshot evaluates every rule on its view of f. With a base, it
-// re-evaluates only the rules whose view of f differs from their view of
-// the base's fleet, and takes the others' violations from the base.
-func (e *Engine) snapshot(ctx context.Context, f *model.Fleet, base *snapshot) (*snapshot, error) {
+// reevaluate evaluates every rule on its view of f and returns the
+// violations by rule package, and how many rules it evaluated. With a base
+// made by ReviewChange (not by Review), it re-evaluates only the rules whose view of f differs
+// from their view of the base's fleet, and takes the others' violations
+// from the base.
+func (e *Engine) reevaluate(ctx context.Context, base *Review, f *model.Fleet) (map[string][]violation, int, error) {
 	qs, err := e.ruleQueries()
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	s := &snapshot{fleet: f, violations: make(map[string][]violation, len(qs))}
+	out := make(map[string][]violation, len(qs))
 	todo := qs
-	if base != nil {
-		todo = e.affected(qs, base.fleet, f)
+	if base != nil && base.violations != nil { // a Review's findings are not by view
+		todo = e.affected(qs, base.Fleet, f)
 		for _, q := range qs {
-			s.violations[q.pkg] = base.violations[q.pkg]
+			out[q.pkg] = base.violations[q.pkg]
 		}
 	}
 	if len(todo) == 0 {
-		return s, nil
+		return out, 0, nil
 	}
 	in, err := inputOf(f, e.perRule.names)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	views := map[string]ast.Value{}
 	for _, q := range todo {
@@ -151,13 +143,12 @@ func (e *Engine) snapshot(ctx context.Context, f *model.Fleet, base *snapshot) (
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
-		return nil, fmt.Errorf("evaluate rules: %w", err)
+		return nil, 0, fmt.Errorf("evaluate rules: %w", err)
 	}
 	for i, q := range todo {
-		s.violations[q.pkg] = found[i]
+		out[q.pkg] = found[i]
 	}
-	s.evaluated = len(todo)
-	return s, nil
+	return out, len(todo), nil
 }
 
 // affected returns the queries whose view shows a difference between the
@@ -190,13 +181,13 @@ func (e *Engine) violations(ctx context.Context, q *ruleQuery, in ast.Value) ([]
 	return out, nil
 }
 
-// findings are the snapshot's findings, sorted, before settings and
-// exemptions.
-func (e *Engine) findings(s *snapshot) []Finding {
+// findings are the findings of the violations on fleet f, sorted, before
+// settings and exemptions.
+func (e *Engine) findings(violations map[string][]violation, f *model.Fleet) []Finding {
 	var out []Finding
-	for _, pkg := range slices.Sorted(maps.Keys(s.violations)) {
-		for _, v := range s.violations[pkg] {
-			out = append(out, e.finding(e.rules[pkg], v, s.fleet))
+	for _, pkg := range slices.Sorted(maps.Keys(violations)) {
+		for _, v := range violations[pkg] {
+			out = append(out, e.finding(e.rules[pkg], v, f))
 		}
 	}
 	out = dedupe(out)

@@ -171,3 +171,31 @@ func TestUsersRulesSeeEveryChange(t *testing.T) {
 		t.Errorf("re-evaluated %d of %d rules; want the user's rule and those that read raw objects' effects, not all", n, len(e.Rules()))
 	}
 }
+
+// TestReviewChangeIgnoresAReviewAsBase: a Review has findings but no
+// violations by view; taken as a base it must not lend empty findings to
+// the rules a change does not affect.
+func TestReviewChangeIgnoresAReviewAsBase(t *testing.T) {
+	e := checkstest.Engine(t)
+	in, opt := readFleet(t, "../testdata/rules/NW001/fail/"+firstCase(t, "NW001"))
+	base, err := e.Review(t.Context(), in, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := e.ReviewChange(t.Context(), base, in, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Findings) == 0 || got.Evaluated() != len(e.Rules()) {
+		t.Errorf("from a Review: %d findings, %d rules evaluated; want NW001's findings from all %d rules", len(got.Findings), got.Evaluated(), len(e.Rules()))
+	}
+}
+
+func firstCase(t *testing.T, code string) string {
+	t.Helper()
+	entries, err := os.ReadDir(filepath.Join(rulesFixtures, code, "fail"))
+	if err != nil || len(entries) == 0 {
+		t.Fatalf("no fail case for %s: %v", code, err)
+	}
+	return entries[0].Name()
+}

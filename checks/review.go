@@ -20,20 +20,28 @@ type Review struct {
 	Findings []Finding
 	// Errors are problems with single inputs; the review went on without them.
 	Errors []error
-	// snapshot is set by ReviewChange, for later reviews to start from.
-	snapshot *snapshot
+	// violations, by rule package, are kept by ReviewChange for later
+	// reviews to start from; evaluated is how many rules it evaluated.
+	violations map[string][]violation
+	evaluated  int
+}
+
+// newReview builds the fleet model of a review.
+func newReview(in []model.ClusterInput, opt ReviewOptions) *Review {
+	fleet, merrs := model.Build(in, model.Options{Meshes: opt.Meshes})
+	r := &Review{Fleet: fleet}
+	for _, err := range merrs {
+		r.Errors = append(r.Errors, err)
+	}
+	return r
 }
 
 // Review builds the fleet model from the objects of each cluster, evaluates
 // the rules and applies settings and exemptions. It is the one path lint,
 // audit and the webhook share: they differ only in where objects come from.
 func (e *Engine) Review(ctx context.Context, in []model.ClusterInput, opt ReviewOptions) (*Review, error) {
-	fleet, merrs := model.Build(in, model.Options{Meshes: opt.Meshes})
-	r := &Review{Fleet: fleet}
-	for _, err := range merrs {
-		r.Errors = append(r.Errors, err)
-	}
-	fs, err := e.Evaluate(ctx, fleet)
+	r := newReview(in, opt)
+	fs, err := e.Evaluate(ctx, r.Fleet)
 	if err != nil {
 		return nil, err
 	}
@@ -42,37 +50,24 @@ func (e *Engine) Review(ctx context.Context, in []model.ClusterInput, opt Review
 }
 
 // ReviewChange is Review evaluating each rule on its view of the model
-// (view.go). Given a base from an earlier ReviewChange, it re-evaluates only
-// the rules whose view differs from theirs in the base, and keeps the
-// other rules' findings: the webhook reviews a cluster as a request would
-// leave it at the cost of the rules the request can affect.
+// (view.go). Given a base from an earlier ReviewChange (a Review's is
+// ignored), it re-evaluates only the rules whose view differs from theirs
+// in the base, and keeps the other rules' findings: the webhook reviews a
+// cluster as a request would leave it at the cost of the rules the request
+// can affect.
 func (e *Engine) ReviewChange(ctx context.Context, base *Review, in []model.ClusterInput, opt ReviewOptions) (*Review, error) {
-	fleet, merrs := model.Build(in, model.Options{Meshes: opt.Meshes})
-	r := &Review{Fleet: fleet}
-	for _, err := range merrs {
-		r.Errors = append(r.Errors, err)
-	}
-	var from *snapshot
-	if base != nil {
-		from = base.snapshot
-	}
-	s, err := e.snapshot(ctx, fleet, from)
-	if err != nil {
+	r := newReview(in, opt)
+	var err error
+	if r.violations, r.evaluated, err = e.reevaluate(ctx, base, r.Fleet); err != nil {
 		return nil, err
 	}
-	r.snapshot = s
-	r.apply(e.findings(s), opt)
+	r.apply(e.findings(r.violations, r.Fleet), opt)
 	return r, nil
 }
 
 // Evaluated is how many rules ReviewChange evaluated for this review: all
 // of them without a base, those the change affected with one.
-func (r *Review) Evaluated() int {
-	if r.snapshot == nil {
-		return 0
-	}
-	return r.snapshot.evaluated
-}
+func (r *Review) Evaluated() int { return r.evaluated }
 
 // apply applies settings and exemptions to the fleet's findings.
 func (r *Review) apply(fs []Finding, opt ReviewOptions) {

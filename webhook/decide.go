@@ -107,7 +107,9 @@ type Decision struct {
 	Warnings []string
 	// Denied, Warned and Recorded are the introduced findings by enforcement.
 	Denied, Warned, Recorded []checks.Finding
-	// Rules is how many rules the request made the webhook re-evaluate.
+	// Rules is how many rules were re-evaluated for the cluster after the
+	// request (a namespace outside the projection re-evaluates as many
+	// again for the cluster before it).
 	Rules int
 }
 
