@@ -14,9 +14,9 @@ import (
 )
 
 // Input converts a fleet to the Rego input value: the value its JSON
-// encoding decodes to, built directly, which is several times faster than
-// encoding and decoding. Callers that evaluate the same fleet several times
-// may convert it once.
+// encoding decodes to, built directly, about 3 times faster than encoding
+// and decoding, with a third of the memory (BenchmarkInput). Callers that
+// evaluate the same fleet several times may convert it once.
 func Input(f *model.Fleet) (ast.Value, error) {
 	return inputOf(f, nil)
 }

@@ -3,6 +3,7 @@ package checks_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -14,7 +15,7 @@ import (
 
 // viaJSON is how the input used to be made: encode the model, decode the
 // JSON. Input must give the same value, only faster.
-func viaJSON(t *testing.T, f *model.Fleet) ast.Value {
+func viaJSON(t testing.TB, f *model.Fleet) ast.Value {
 	t.Helper()
 	b, err := json.Marshal(f)
 	if err != nil {
@@ -53,5 +54,24 @@ func TestInputIsTheModelsJSON(t *testing.T) {
 		if err := checks.ViewsAgree(e, f); err != nil {
 			t.Fatalf("fleet %d: %v", i, err)
 		}
+	}
+}
+
+// BenchmarkInput compares Input with the JSON round trip it replaced.
+func BenchmarkInput(b *testing.B) {
+	for _, n := range []int{3, 20} {
+		f, _ := model.Build(generated(b, n), model.Options{})
+		b.Run(fmt.Sprintf("clusters=%d/direct", n), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := checks.Input(f); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("clusters=%d/json", n), func(b *testing.B) {
+			for b.Loop() {
+				viaJSON(b, f)
+			}
+		})
 	}
 }
