@@ -12,22 +12,29 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/yaml"
+
+	"github.com/meshcheck/meshcheck/webhook"
 )
 
-// cluster reads the fixture and adds namespaces up to n objects.
-func cluster(file string, n int) ([]*unstructured.Unstructured, error) {
-	b, err := os.ReadFile(file)
-	if err != nil {
-		return nil, err
-	}
+// cluster reads the fixture files (comma-separated), reduced as the cache
+// reduces them, and adds namespaces up to n objects.
+func cluster(files string, n int) ([]*unstructured.Unstructured, error) {
 	var out []*unstructured.Unstructured
-	for _, doc := range strings.Split(string(b), "\n---\n") {
-		m := map[string]any{}
-		if err := yaml.Unmarshal([]byte(doc), &m); err != nil {
-			return nil, fmt.Errorf("%s: %w", file, err)
+	for _, file := range strings.Split(files, ",") {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return nil, err
 		}
-		if len(m) > 0 {
-			out = append(out, &unstructured.Unstructured{Object: m})
+		for _, doc := range strings.Split(string(b), "\n---\n") {
+			m := map[string]any{}
+			if err := yaml.Unmarshal([]byte(doc), &m); err != nil {
+				return nil, fmt.Errorf("%s: %w", file, err)
+			}
+			if len(m) > 0 {
+				u := &unstructured.Unstructured{Object: m}
+				webhook.Reduce(u)
+				out = append(out, u)
+			}
 		}
 	}
 	for i := len(out); i < n; i++ {

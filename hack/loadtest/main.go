@@ -39,7 +39,7 @@ func main() {
 	rate := flag.Int("rate", 500, "requests per second")
 	duration := flag.Duration("duration", 60*time.Second, "how long to send")
 	objects := flag.Int("objects", 10000, "objects in the webhook's cache")
-	fixture := flag.String("fixture", "webhook/testdata/cluster.yaml", "the cluster's Istio objects; namespaces are added up to -objects")
+	fixture := flag.String("fixture", "webhook/testdata/cluster.yaml,examples/fleet/us-east/cacerts.yaml", "the cluster's Istio objects (comma-separated files); namespaces are added up to -objects")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	change := flag.String("change", "label", "the update sent: label (a label no rule reads) or network (the network label, denied)")
 	flag.Parse()
