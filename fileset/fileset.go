@@ -89,7 +89,7 @@ func Read(l Layout, stdin io.Reader, lim source.Limits) *Set {
 		}
 	}
 	for _, obj := range objs {
-		if c := obj.Annotations()[ClusterAnnotation]; c != "" {
+		if c, _ := obj.Annotation(ClusterAnnotation); c != "" {
 			add(c, obj, nil)
 			continue
 		}

@@ -29,7 +29,7 @@ func Peers(results []Result, from int) ([]Target, []*Error) {
 	var errs []*Error
 	for _, r := range results[from:] {
 		for _, obj := range r.Input.Objects {
-			if obj.Kind() != "Secret" || !strings.EqualFold(obj.Labels()[model.LabelMultiCluster], "true") || obj.Name() == "istio-kubeconfig" {
+			if obj.Kind() != "Secret" || !isTrue(obj.Label(model.LabelMultiCluster)) || obj.Name() == "istio-kubeconfig" {
 				continue
 			}
 			for _, key := range secretKeys(obj) {

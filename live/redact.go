@@ -43,7 +43,7 @@ func redact(obj *source.Object) map[string]any {
 	for _, key := range secretKeys(obj) {
 		v := secretValue(obj, key)
 		switch {
-		case strings.EqualFold(obj.Labels()[model.LabelMultiCluster], "true"):
+		case isTrue(obj.Label(model.LabelMultiCluster)):
 			v = kubeconfigSkeleton(v)
 		default:
 			v = publicCerts(v)
@@ -105,3 +105,6 @@ func publicCerts(b []byte) []byte {
 	}
 	return out
 }
+
+// isTrue reads a label such as istio/multiCluster, set to "true" in any case.
+func isTrue(v string, set bool) bool { return set && strings.EqualFold(v, "true") }

@@ -242,7 +242,7 @@ func istioGateway(obj *source.Object, cluster string) *Gateway {
 	g := &Gateway{
 		Name: obj.Name(), Namespace: obj.Namespace(),
 		Selector: stringMap(lookup(obj.Data, "spec.selector")),
-		Revision: obj.Labels()[LabelRevision],
+		Revision: labelValue(obj, LabelRevision),
 		Source:   sourceAt(obj, cluster, "metadata.name", false),
 	}
 	servers, _ := lookup(obj.Data, "spec.servers").([]any)
@@ -314,7 +314,7 @@ func ports(v any) []Port {
 }
 
 func labelFact(obj *source.Object, cluster, key string) *Fact[string] {
-	v, ok := obj.Labels()[key]
+	v, ok := obj.Label(key)
 	if !ok {
 		return nil
 	}

@@ -211,7 +211,7 @@ func fromConfigMap(obj *source.Object, cluster string) (*contribution, error) {
 }
 
 func isIstiodDeployment(obj *source.Object) bool {
-	return revisioned(obj.Name(), "istiod") || obj.Labels()["app"] == "istiod"
+	return revisioned(obj.Name(), "istiod") || labelValue(obj, "app") == "istiod"
 }
 
 func fromIstiodDeployment(obj *source.Object, cluster string) *contribution {
@@ -234,7 +234,7 @@ func fromIstiodDeployment(obj *source.Object, cluster string) *contribution {
 			addEnvList(c, envs, fmt.Sprintf("spec.template.spec.containers[%d].env", i), cluster)
 		}
 	}
-	c.revision = normalizeRevision(obj.Labels()["istio.io/rev"])
+	c.revision = normalizeRevision(labelValue(obj, "istio.io/rev"))
 	if c.revision == "" && c.env["REVISION"] != nil {
 		c.revision = normalizeRevision(c.env["REVISION"].Value)
 	}
@@ -252,7 +252,7 @@ func revisioned(name, base string) bool {
 // revisionOf reads a rendered object's revision: the istio.io/rev label,
 // the values' revision, or the name suffix.
 func revisionOf(obj *source.Object, base string, values tree) string {
-	if r, ok := obj.Labels()["istio.io/rev"]; ok {
+	if r, ok := obj.Label("istio.io/rev"); ok {
 		return normalizeRevision(r)
 	}
 	if r := scalarString(values.get1("revision")); r != "" {

@@ -150,21 +150,29 @@ func refOf(obj *source.Object) ObjectRef {
 // written with "\." as in source paths. List indexes are not needed here.
 func lookup(m map[string]any, path string) any {
 	var cur any = m
-	for _, key := range splitPath(path) {
+	for more := path != ""; more; {
 		mm, ok := cur.(map[string]any)
 		if !ok {
 			return nil
 		}
+		var key string
+		key, path, more = nextKey(path)
 		cur = mm[key]
 	}
 	return cur
 }
 
-func splitPath(path string) []string {
-	if path == "" {
-		return nil
+// nextKey splits the first key off a dot path; more says a dot followed it.
+// Only a key with an escaped dot allocates: the webhook's model looks paths
+// up on every request.
+func nextKey(path string) (key, rest string, more bool) {
+	end := strings.IndexByte(path, '.')
+	switch {
+	case end < 0:
+		return path, "", false
+	case end == 0 || path[end-1] != '\\':
+		return path[:end], path[end+1:], true
 	}
-	var keys []string
 	var b strings.Builder
 	for i := 0; i < len(path); i++ {
 		switch {
@@ -172,13 +180,12 @@ func splitPath(path string) []string {
 			b.WriteByte('.')
 			i++
 		case path[i] == '.':
-			keys = append(keys, b.String())
-			b.Reset()
+			return b.String(), path[i+1:], true
 		default:
 			b.WriteByte(path[i])
 		}
 	}
-	return append(keys, b.String())
+	return b.String(), "", false
 }
 
 func scalarString(v any) string {
@@ -237,4 +244,10 @@ func stringList(v any) []string {
 		}
 	}
 	return out
+}
+
+// labelValue is obj's label key, or "".
+func labelValue(obj *source.Object, key string) string {
+	v, _ := obj.Label(key)
+	return v
 }

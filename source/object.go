@@ -79,6 +79,22 @@ func (o *Object) metadata() map[string]any {
 	return m
 }
 
+// Label returns one label without copying the labels, and whether it is
+// set (to a string).
+func (o *Object) Label(key string) (string, bool) { return stringAt(o.metadata()["labels"], key) }
+
+// Annotation returns one annotation without copying the annotations, and
+// whether it is set (to a string).
+func (o *Object) Annotation(key string) (string, bool) {
+	return stringAt(o.metadata()["annotations"], key)
+}
+
+func stringAt(v any, key string) (string, bool) {
+	m, _ := v.(map[string]any)
+	s, ok := m[key].(string)
+	return s, ok
+}
+
 func stringMap(v any) map[string]string {
 	m, _ := v.(map[string]any)
 	var out map[string]string
