@@ -14,12 +14,13 @@ import (
 // Fields outside names (all fields when names is nil) are not compared: no
 // view shows them.
 //
-// It compares the Go model, not its Rego value, so that a request the rules
-// cannot see costs no conversion. Where the two could disagree (a nil and
+// found must copy path to keep it: the buffer is reused, so that the walk
+// allocates nothing. It compares the Go model, not its Rego value, so that
+// a request the rules cannot see costs no conversion. Where the two could disagree (a nil and
 // an empty map, both encoded as nothing under omitempty), it reports a
 // difference: it may re-evaluate a rule needlessly, never skip one.
 func changedFields(a, b *model.Fleet, names map[string]bool, found func(path []string)) {
-	diff(reflect.ValueOf(a), reflect.ValueOf(b), names, nil, found)
+	diff(reflect.ValueOf(a), reflect.ValueOf(b), names, make([]string, 0, 8), found)
 }
 
 func diff(a, b reflect.Value, names map[string]bool, path []string, found func([]string)) {
@@ -45,7 +46,7 @@ func diff(a, b reflect.Value, names map[string]bool, path []string, found func([
 				continue
 			}
 			x, y := a.Field(f.index), b.Field(f.index)
-			p := append(path[:len(path):len(path)], f.name)
+			p := append(path, f.name) // siblings overwrite each other's last name
 			if f.omitEmpty && isEmpty(x) != isEmpty(y) {
 				found(p)
 				continue

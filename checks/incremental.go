@@ -101,16 +101,15 @@ func (e *Engine) reevaluate(ctx context.Context, base *Review, f *model.Fleet) (
 	if err != nil {
 		return nil, 0, err
 	}
-	out := make(map[string][]violation, len(qs))
 	todo := qs
 	if base != nil && base.violations != nil { // a Review's findings are not by view
-		todo = e.affected(qs, base.Fleet, f)
-		for _, q := range qs {
-			out[q.pkg] = base.violations[q.pkg]
+		if todo = e.affected(qs, base.Fleet, f); len(todo) == 0 {
+			return base.violations, 0, nil // shared: never modified
 		}
 	}
-	if len(todo) == 0 {
-		return out, 0, nil
+	out := make(map[string][]violation, len(qs))
+	if len(todo) < len(qs) {
+		maps.Copy(out, base.violations)
 	}
 	in, err := inputOf(f, e.perRule.names)
 	if err != nil {
@@ -181,13 +180,13 @@ func (e *Engine) violations(ctx context.Context, q *ruleQuery, in ast.Value) ([]
 	return out, nil
 }
 
-// findings are the findings of the violations on fleet f, sorted, before
-// settings and exemptions.
+// findings are the findings of the violations (by the packages of
+// ruleQueries) on fleet f, sorted, before settings and exemptions.
 func (e *Engine) findings(violations map[string][]violation, f *model.Fleet) []Finding {
 	var out []Finding
-	for _, pkg := range slices.Sorted(maps.Keys(violations)) {
-		for _, v := range violations[pkg] {
-			out = append(out, e.finding(e.rules[pkg], v, f))
+	for _, q := range e.perRule.queries { // in order, unlike the map
+		for _, v := range violations[q.pkg] {
+			out = append(out, e.finding(e.rules[q.pkg], v, f))
 		}
 	}
 	out = dedupe(out)
