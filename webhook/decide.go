@@ -129,8 +129,7 @@ func (d *Decider) Decide(ctx context.Context, st *State, req Request) (Decision,
 		obj = nil
 	}
 	if obj != nil {
-		obj = obj.DeepCopy()
-		Reduce(obj)
+		obj = reduced(obj)
 	}
 	newWatched := watched(d.sels, obj)
 	if !newWatched && !watched(d.sels, req.OldObject) && st.lookup(key) == nil {

@@ -58,23 +58,47 @@ func warning(f checks.Finding) string {
 // equalIgnoringMeta compares two objects, ignoring what every write
 // changes (resourceVersion, generation, managed fields).
 func equalIgnoringMeta(a, b map[string]any) bool {
-	return reflect.DeepEqual(stripMeta(a), stripMeta(b))
-}
-
-func stripMeta(o map[string]any) map[string]any {
-	out := make(map[string]any, len(o))
-	for k, v := range o {
-		out[k] = v
+	if len(a) != len(b) {
+		return false
 	}
-	md, _ := o["metadata"].(map[string]any)
-	m := make(map[string]any, len(md))
-	for k, v := range md {
-		switch k {
-		case "resourceVersion", "generation", "managedFields":
-		default:
-			m[k] = v
+	for k, x := range a {
+		y, ok := b[k]
+		if !ok {
+			return false
+		}
+		if k == "metadata" {
+			mx, _ := x.(map[string]any)
+			my, _ := y.(map[string]any)
+			if !equalMetadata(mx, my) {
+				return false
+			}
+		} else if !reflect.DeepEqual(x, y) {
+			return false
 		}
 	}
-	out["metadata"] = m
-	return out
+	return true
+}
+
+// equalMetadata compares metadata without what every write changes, and
+// without copying it: it runs on every UPDATE request.
+func equalMetadata(a, b map[string]any) bool {
+	volatile := func(k string) bool {
+		return k == "resourceVersion" || k == "generation" || k == "managedFields"
+	}
+	n := 0
+	for k, x := range a {
+		if volatile(k) {
+			continue
+		}
+		if y, ok := b[k]; !ok || !reflect.DeepEqual(x, y) {
+			return false
+		}
+		n++
+	}
+	for k := range b {
+		if !volatile(k) {
+			n--
+		}
+	}
+	return n == 0
 }

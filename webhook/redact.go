@@ -2,6 +2,7 @@ package webhook
 
 import (
 	"encoding/base64"
+	"maps"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -23,13 +24,15 @@ func Transform(obj any) (any, error) {
 	return obj, nil
 }
 
-// Reduce applies the cache's reduction to u in place.
+// Reduce applies the cache's reduction to u in place. It writes only to
+// u's top-level and metadata maps, which reduced relies on.
 func Reduce(u *unstructured.Unstructured) {
 	u.SetManagedFields(nil)
-	if ann := u.GetAnnotations(); ann != nil {
-		if _, ok := ann[lastApplied]; ok {
-			delete(ann, lastApplied)
-			u.SetAnnotations(ann)
+	if ann, _, _ := unstructured.NestedFieldNoCopy(u.Object, "metadata", "annotations"); ann != nil {
+		if m, ok := ann.(map[string]any); ok && m[lastApplied] != nil {
+			m = maps.Clone(m)
+			delete(m, lastApplied)
+			u.Object["metadata"].(map[string]any)["annotations"] = m
 		}
 	}
 	if u.GetKind() != "Secret" || u.GroupVersionKind().Group != "" {
@@ -37,7 +40,7 @@ func Reduce(u *unstructured.Unstructured) {
 	}
 	data := map[string]any{}
 	if d, ok := u.Object["data"].(map[string]any); ok {
-		data = d
+		data = maps.Clone(d)
 	}
 	// Never set on stored objects; a request may carry it. It wins over data.
 	if str, ok := u.Object["stringData"].(map[string]any); ok {
@@ -62,6 +65,17 @@ func Reduce(u *unstructured.Unstructured) {
 		}
 	}
 	u.Object["data"] = out
+}
+
+// reduced returns u reduced as the cache reduces objects, leaving u as it
+// is: it copies only the maps Reduce writes to, not the whole object.
+func reduced(u *unstructured.Unstructured) *unstructured.Unstructured {
+	out := &unstructured.Unstructured{Object: maps.Clone(u.Object)}
+	if md, ok := out.Object["metadata"].(map[string]any); ok {
+		out.Object["metadata"] = maps.Clone(md)
+	}
+	Reduce(out)
+	return out
 }
 
 // isPublicCert names the cacerts/istio-ca-secret keys holding certificates.

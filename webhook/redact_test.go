@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/yaml"
 
@@ -106,4 +107,27 @@ func FuzzReduce(f *testing.F) {
 			}
 		}
 	})
+}
+
+// reduced copies only what Reduce writes to: the request's object stays as
+// it came, and the copy is reduced as the cache reduces.
+func TestReducedLeavesTheRequestsObjectAlone(t *testing.T) {
+	rs := remoteSecret(t, "istio-remote-secret-west", "west", "https://west.example.com:6443")
+	rs.SetAnnotations(map[string]string{lastApplied: `{"kind":"Secret"}`, "networking.istio.io/cluster": "west"})
+	rs.SetManagedFields([]metav1.ManagedFieldsEntry{{Manager: "kubectl"}})
+	asLive(rs)
+	rs.Object["stringData"] = map[string]any{"east": "not a kubeconfig"}
+	before := rs.DeepCopy()
+	got := reduced(rs)
+	if diff := cmp.Diff(before.Object, rs.Object); diff != "" {
+		t.Errorf("reduced changed its argument (-before +after):\n%s", diff)
+	}
+	want := rs.DeepCopy()
+	Reduce(want)
+	if diff := cmp.Diff(want.Object, got.Object); diff != "" {
+		t.Errorf("reduced differs from Reduce (-Reduce +reduced):\n%s", diff)
+	}
+	if _, ok := got.GetAnnotations()[lastApplied]; ok || got.GetManagedFields() != nil || got.Object["stringData"] != nil {
+		t.Errorf("not reduced: %v", got.Object)
+	}
 }

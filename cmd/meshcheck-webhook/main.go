@@ -21,6 +21,7 @@ import (
 
 	"github.com/meshcheck/meshcheck/internal/buildinfo"
 	"github.com/meshcheck/meshcheck/model"
+	"github.com/meshcheck/meshcheck/webhook"
 )
 
 // Exit codes, as meshcheck's: 0 stopped cleanly, 2 usage or start-up error.
@@ -30,6 +31,7 @@ const (
 )
 
 func main() {
+	webhook.TuneGC()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
