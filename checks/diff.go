@@ -2,6 +2,7 @@ package checks
 
 import (
 	"reflect"
+	"sync"
 
 	"github.com/meshcheck/meshcheck/model"
 )
@@ -20,10 +21,38 @@ import (
 // an empty map, both encoded as nothing under omitempty), it reports a
 // difference: it may re-evaluate a rule needlessly, never skip one.
 func changedFields(a, b *model.Fleet, names map[string]bool, found func(path []string)) {
-	diff(reflect.ValueOf(a), reflect.ValueOf(b), names, make([]string, 0, 8), found)
+	newDiffer(names).changed(a, b, found)
 }
 
-func diff(a, b reflect.Value, names map[string]bool, path []string, found func([]string)) {
+// differ is changedFields for one set of names, keeping for each record
+// type the fields to compare: the webhook diffs on every request.
+type differ struct {
+	names  map[string]bool
+	fields sync.Map // reflect.Type → []fieldInfo
+}
+
+func newDiffer(names map[string]bool) *differ { return &differ{names: names} }
+
+func (d *differ) changed(a, b *model.Fleet, found func(path []string)) {
+	d.diff(reflect.ValueOf(a), reflect.ValueOf(b), make([]string, 0, 8), found)
+}
+
+// compared are the fields of record type t that names holds.
+func (d *differ) compared(t reflect.Type) []fieldInfo {
+	if fs, ok := d.fields.Load(t); ok {
+		return fs.([]fieldInfo)
+	}
+	var fs []fieldInfo
+	for _, f := range structInfoOf(t).fields {
+		if d.names == nil || d.names[f.name] {
+			fs = append(fs, f)
+		}
+	}
+	d.fields.Store(t, fs)
+	return fs
+}
+
+func (d *differ) diff(a, b reflect.Value, path []string, found func([]string)) {
 	switch a.Kind() {
 	case reflect.Pointer, reflect.Interface:
 		switch {
@@ -31,27 +60,23 @@ func diff(a, b reflect.Value, names map[string]bool, path []string, found func([
 		case a.IsNil() || b.IsNil() || a.Elem().Type() != b.Elem().Type():
 			found(path)
 		default:
-			diff(a.Elem(), b.Elem(), names, path, found)
+			d.diff(a.Elem(), b.Elem(), path, found)
 		}
 	case reflect.Struct:
-		info := structInfoOf(a.Type())
-		if !info.record {
+		if !structInfoOf(a.Type()).record {
 			if !equal(a, b) {
 				found(path)
 			}
 			return
 		}
-		for _, f := range info.fields {
-			if names != nil && !names[f.name] {
-				continue
-			}
+		for _, f := range d.compared(a.Type()) {
 			x, y := a.Field(f.index), b.Field(f.index)
 			p := append(path, f.name) // siblings overwrite each other's last name
 			if f.omitEmpty && isEmpty(x) != isEmpty(y) {
 				found(p)
 				continue
 			}
-			diff(x, y, names, p, found)
+			d.diff(x, y, p, found)
 		}
 	case reflect.Map:
 		if a.IsNil() != b.IsNil() || a.Len() != b.Len() {
@@ -64,7 +89,7 @@ func diff(a, b reflect.Value, names map[string]bool, path []string, found func([
 				found(path)
 				return
 			}
-			diff(it.Value(), y, names, path, found)
+			d.diff(it.Value(), y, path, found)
 		}
 	case reflect.Slice:
 		if a.IsNil() != b.IsNil() || a.Len() != b.Len() {
@@ -72,7 +97,7 @@ func diff(a, b reflect.Value, names map[string]bool, path []string, found func([
 			return
 		}
 		for i := range a.Len() {
-			diff(a.Index(i), b.Index(i), names, path, found)
+			d.diff(a.Index(i), b.Index(i), path, found)
 		}
 	default:
 		if !equal(a, b) {

@@ -36,7 +36,9 @@ type Engine struct {
 		// names are the fields any rule names, the only ones converted
 		// for evaluation rule by rule; nil (every field) with users' rules.
 		names map[string]bool
-		err   error
+		// differ compares fleets on names.
+		differ *differ
+		err    error
 	}
 }
 

@@ -52,6 +52,7 @@ func (e *Engine) ruleQueries() ([]*ruleQuery, error) {
 			}
 			e.perRule.queries = append(e.perRule.queries, q)
 		}
+		e.perRule.differ = newDiffer(e.perRule.names)
 		e.perRule.err = errors.Join(errs...)
 	})
 	return e.perRule.queries, e.perRule.err
@@ -154,7 +155,7 @@ func (e *Engine) reevaluate(ctx context.Context, base *Review, f *model.Fleet) (
 // fleets a and b.
 func (e *Engine) affected(qs []*ruleQuery, a, b *model.Fleet) []*ruleQuery {
 	var paths [][]string
-	changedFields(a, b, e.perRule.names, func(p []string) { paths = append(paths, slices.Clone(p)) })
+	e.perRule.differ.changed(a, b, func(p []string) { paths = append(paths, slices.Clone(p)) })
 	var out []*ruleQuery
 	for _, q := range qs {
 		if q.names == nil || slices.ContainsFunc(paths, func(p []string) bool { return shows(q.names, p) }) {

@@ -103,20 +103,21 @@ func buildCluster(in ClusterInput) (*Cluster, []*Error) {
 
 // readObject adds what one object says to the cluster, by kind.
 func readObject(c *Cluster, obj *source.Object) {
-	group, _, _ := strings.Cut(obj.APIVersion(), "/")
+	apiVersion, kind := obj.APIVersion(), obj.Kind()
+	group, _, _ := strings.Cut(apiVersion, "/")
 	switch {
-	case obj.Kind() == "Namespace" && obj.APIVersion() == "v1":
+	case kind == "Namespace" && apiVersion == "v1":
 		c.Namespaces[obj.Name()] = namespace(obj, c.Name)
-	case obj.Kind() == "Node" && obj.APIVersion() == "v1":
+	case kind == "Node" && apiVersion == "v1":
 		addPodCIDRs(c, obj, c.Name)
-	case obj.Kind() == "Secret" && obj.APIVersion() == "v1":
+	case kind == "Secret" && apiVersion == "v1":
 		switch {
 		case isRemoteSecret(obj):
 			c.RemoteSecrets = append(c.RemoteSecrets, remoteSecret(obj, c.Name))
 		case obj.Name() == secretPlugInCA || obj.Name() == secretSelfSignedCA:
 			c.CASecrets = append(c.CASecrets, caSecret(obj, c.Name))
 		}
-	case obj.Kind() == "Service" && obj.APIVersion() == "v1":
+	case kind == "Service" && apiVersion == "v1":
 		if g := gatewayService(obj, c.Name); g != nil {
 			c.NetworkGateways = append(c.NetworkGateways, g)
 		}
@@ -129,23 +130,23 @@ func readObject(c *Cluster, obj *source.Object) {
 			c.NetworkGateways = append(c.NetworkGateways, g)
 			c.Workloads = append(c.Workloads, w)
 		}
-	case obj.Kind() == "Gateway" && group == "gateway.networking.k8s.io":
+	case kind == "Gateway" && group == "gateway.networking.k8s.io":
 		if g := kubeGateway(obj, c.Name); g != nil {
 			c.NetworkGateways = append(c.NetworkGateways, g)
 		}
-	case obj.Kind() == "Gateway" && group == "networking.istio.io":
+	case kind == "Gateway" && group == "networking.istio.io":
 		c.Gateways = append(c.Gateways, istioGateway(obj, c.Name))
-	case obj.Kind() == "VirtualService" && group == "networking.istio.io":
+	case kind == "VirtualService" && group == "networking.istio.io":
 		c.VirtualServices = append(c.VirtualServices, virtualService(obj, c.Name))
-	case slices.Contains([]string{"Deployment", "StatefulSet", "DaemonSet", "Pod"}, obj.Kind()):
+	case slices.Contains([]string{"Deployment", "StatefulSet", "DaemonSet", "Pod"}, kind):
 		if w := workload(obj, c.Name); w != nil {
 			c.Workloads = append(c.Workloads, w)
 		}
-	case obj.Kind() == "ZTunnel" && group == "sailoperator.io":
+	case kind == "ZTunnel" && group == "sailoperator.io":
 		c.ZTunnels = append(c.ZTunnels, sourceAt(obj, c.Name, "metadata.name", false))
-	case obj.Kind() == "TLSRoute" && group == "gateway.networking.k8s.io":
+	case kind == "TLSRoute" && group == "gateway.networking.k8s.io":
 		c.TLSRoutes = append(c.TLSRoutes, sourceAt(obj, c.Name, "metadata.name", false))
-	case obj.Kind() == "MutatingWebhookConfiguration":
+	case kind == "MutatingWebhookConfiguration":
 		if w := injectorWebhook(obj, c.Name); w != nil {
 			c.InjectorWebhooks = append(c.InjectorWebhooks, w)
 		}
