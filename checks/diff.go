@@ -83,13 +83,18 @@ func (d *differ) diff(a, b reflect.Value, path []string, found func([]string)) {
 			found(path)
 			return
 		}
+		// One key and value for the whole map: MapIter.Key and Value would
+		// allocate a copy of each string.
+		k, x := reflect.New(a.Type().Key()).Elem(), reflect.New(a.Type().Elem()).Elem()
 		for it := a.MapRange(); it.Next(); {
-			y := b.MapIndex(it.Key())
+			k.SetIterKey(it)
+			y := b.MapIndex(k)
 			if !y.IsValid() {
 				found(path)
 				return
 			}
-			d.diff(it.Value(), y, path, found)
+			x.SetIterValue(it)
+			d.diff(x, y, path, found)
 		}
 	case reflect.Slice:
 		if a.IsNil() != b.IsNil() || a.Len() != b.Len() {

@@ -77,6 +77,7 @@ func newCluster(name string) *Cluster {
 
 func buildCluster(in ClusterInput) (*Cluster, []*Error) {
 	c := newCluster(in.Name)
+	c.Objects = make([]RawObject, 0, len(in.Objects))
 	for _, k := range in.Complete {
 		c.Complete[k] = true
 	}

@@ -2,6 +2,7 @@ package webhook
 
 import (
 	"fmt"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/fields"
@@ -45,10 +46,36 @@ func (s selection) matches(o *unstructured.Unstructured) bool {
 	if gvk.Group != s.kind.GVK.Group || gvk.Kind != s.kind.GVK.Kind {
 		return false
 	}
-	if !s.labels.Matches(labels.Set(o.GetLabels())) {
-		return false
+	md, _ := o.Object["metadata"].(map[string]any)
+	return s.labels.Matches(rawLabels(md)) && s.fields.Matches(rawFields(md))
+}
+
+// rawLabels and rawFields let selectors read an object's metadata without
+// copying it: every request is matched against every selection.
+type (
+	rawLabels map[string]any // metadata
+	rawFields map[string]any // metadata
+)
+
+func (m rawLabels) Has(key string) bool   { _, ok := m.Lookup(key); return ok }
+func (m rawLabels) Get(key string) string { v, _ := m.Lookup(key); return v }
+
+func (m rawLabels) Lookup(key string) (string, bool) {
+	l, _ := m["labels"].(map[string]any)
+	v, ok := l[key].(string)
+	return v, ok
+}
+
+func (m rawFields) Has(field string) bool {
+	return field == "metadata.name" || field == "metadata.namespace"
+}
+
+func (m rawFields) Get(field string) string {
+	if !m.Has(field) {
+		return ""
 	}
-	return s.fields.Matches(fields.Set{"metadata.name": o.GetName(), "metadata.namespace": o.GetNamespace()})
+	v, _ := m[strings.TrimPrefix(field, "metadata.")].(string)
+	return v
 }
 
 // watched says whether any selection holds o.
