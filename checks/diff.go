@@ -17,9 +17,10 @@ import (
 //
 // found must copy path to keep it: the buffer is reused, so that the walk
 // allocates nothing. It compares the Go model, not its Rego value, so that
-// a request the rules cannot see costs no conversion. Where the two could disagree (a nil and
-// an empty map, both encoded as nothing under omitempty), it reports a
-// difference: it may re-evaluate a rule needlessly, never skip one.
+// a request the rules cannot see costs no conversion. Where the two could
+// disagree (a nil and an empty map, both encoded as nothing under
+// omitempty), it reports a difference: it may re-evaluate a rule
+// needlessly, never skip one.
 func changedFields(a, b *model.Fleet, names map[string]bool, found func(path []string)) {
 	newDiffer(names).changed(a, b, found)
 }

@@ -43,6 +43,7 @@ func main() {
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	change := flag.String("change", "label", "the update sent: label (a label no rule reads) or network (the network label, denied)")
 	flag.Parse()
+	webhook.TuneGC() // as the webhook's binary
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
 		if err == nil && pprof.StartCPUProfile(f) == nil {
