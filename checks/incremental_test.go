@@ -7,8 +7,11 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/meshcheck/meshcheck/checks"
 	"github.com/meshcheck/meshcheck/checks/checkstest"
+	"github.com/meshcheck/meshcheck/model"
 	"github.com/meshcheck/meshcheck/source"
 )
 
@@ -71,6 +74,7 @@ func TestReviewChangeMatchesAFullReview(t *testing.T) {
 	var changes, skipped, rules int
 	for _, dir := range everyFleet(t) {
 		in, opt := readFleet(t, dir)
+		in = withReads(in, in) // as the webhook reads its cluster once
 		base, err := e.ReviewChange(t.Context(), nil, in, opt)
 		if err != nil {
 			t.Fatal(err)
@@ -79,6 +83,9 @@ func TestReviewChangeMatchesAFullReview(t *testing.T) {
 			for o := range in[c].Objects {
 				changed := slices.Clone(in)
 				changed[c].Objects = slices.Delete(slices.Clone(in[c].Objects), o, o+1)
+				// Created again, the object is not among the reads: it is
+				// read on its own, as a request's object is.
+				again := withReads(in, changed)
 				without, err := e.Review(t.Context(), changed, opt)
 				if err != nil {
 					t.Fatal(err)
@@ -91,7 +98,7 @@ func TestReviewChangeMatchesAFullReview(t *testing.T) {
 				if a, b := findingKeys(without.Findings), findingKeys(got.Findings); !slices.Equal(a, b) {
 					t.Errorf("%s:\nfull review: %q\nchange:      %q", name, a, b)
 				}
-				back, err := e.ReviewChange(t.Context(), got, in, opt)
+				back, err := e.ReviewChange(t.Context(), got, again, opt)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -111,6 +118,36 @@ func TestReviewChangeMatchesAFullReview(t *testing.T) {
 	if skipped == 0 {
 		t.Fatal("no rule evaluation was skipped")
 	}
+}
+
+// TestReadsBuildTheSameModel: a fleet built from objects read beforehand
+// (model.Reads, as the webhook builds) is the fleet built from the objects,
+// on every fleet of the test data, errors included.
+func TestReadsBuildTheSameModel(t *testing.T) {
+	for _, dir := range everyFleet(t) {
+		in, opt := readFleet(t, dir)
+		want, wantErrs := model.Build(in, model.Options{Meshes: opt.Meshes})
+		read := withReads(in, in)
+		for range 2 { // a second build shares the first's records: both must hold
+			got, errs := model.Build(read, model.Options{Meshes: opt.Meshes})
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Fatalf("%s: built from reads (-objects +reads):\n%s", dir, diff)
+			}
+			if fmt.Sprint(errs) != fmt.Sprint(wantErrs) {
+				t.Fatalf("%s: errors %v, want %v", dir, errs, wantErrs)
+			}
+		}
+	}
+}
+
+// withReads returns in with each cluster's Reads made from the objects of
+// the same cluster in from.
+func withReads(in, from []model.ClusterInput) []model.ClusterInput {
+	out := slices.Clone(in)
+	for i := range out {
+		out[i].Reads = model.ReadObjects(from[i].Name, from[i].Objects)
+	}
+	return out
 }
 
 func describeObject(o *source.Object) string {

@@ -20,6 +20,9 @@ type ClusterInput struct {
 	// clusters with the kubeconfigs of this cluster's remote secrets; only
 	// the keys it tried.
 	Credentials []CredentialCheck
+	// Reads, when set, are objects already read for this cluster: Build
+	// takes their records instead of reading them again.
+	Reads *Reads
 }
 
 // Options carries what configuration adds to the inputs.
@@ -84,7 +87,16 @@ func buildCluster(in ClusterInput) (*Cluster, []*Error) {
 	var contribs []*contribution
 	var errs []*Error
 	for _, obj := range in.Objects {
-		c.Objects = append(c.Objects, RawObject{Source: sourceAt(obj, in.Name, "", false), Object: redact(obj)})
+		if r := in.Reads.of(obj, in.Name); r != nil {
+			r.addTo(c)
+			if r.err != nil {
+				errs = append(errs, r.err)
+			} else if r.contrib != nil {
+				contribs = append(contribs, r.contrib)
+			}
+			continue
+		}
+		c.Objects = append(c.Objects, rawObject(obj, in.Name))
 		readObject(c, obj)
 		contrib, err := contributionOf(obj, in.Name)
 		if err != nil {
@@ -238,6 +250,10 @@ func rankSelf(cp *ControlPlane) int {
 		r++
 	}
 	return r
+}
+
+func rawObject(obj *source.Object, cluster string) RawObject {
+	return RawObject{Source: sourceAt(obj, cluster, "", false), Object: redact(obj)}
 }
 
 // redact returns obj's data for the raw view: a Secret loses its data and

@@ -353,10 +353,14 @@ type CredentialCheck struct {
 // check whose secret or key the inputs do not show adds nothing.
 func checkCredentials(c *Cluster, checks []CredentialCheck) {
 	for _, ch := range checks {
-		for _, rs := range c.RemoteSecrets {
+		for j, rs := range c.RemoteSecrets {
 			if rs.Namespace != ch.Secret.Namespace || rs.Name != ch.Secret.Name {
 				continue
 			}
+			// A copy: the record may come from Reads, shared by other builds.
+			cp := *rs
+			cp.Entries = slices.Clone(rs.Entries)
+			rs, c.RemoteSecrets[j] = &cp, &cp
 			for i := range rs.Entries {
 				if e := &rs.Entries[i]; e.Key == ch.Secret.Key {
 					e.CredentialRejected = &Fact[bool]{Value: ch.Rejected, Source: e.Source}

@@ -60,8 +60,13 @@ type Decider struct {
 	before map[uint64]*beforeReview // at most a few generations
 }
 
+// beforeReview is the review of one generation of the state, and the
+// objects of the cluster and its peers read for it once (model.Reads), so
+// that a request's review reads only what the request changes.
 type beforeReview struct {
 	once   sync.Once
+	reads  *model.Reads
+	peers  []model.ClusterInput
 	review *checks.Review
 	err    error
 }

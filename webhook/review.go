@@ -39,15 +39,17 @@ func (d *Decider) reviews(ctx context.Context, st *State, req Request, key strin
 			extraAfter = extraBefore
 		}
 	}
-	base, err := d.beforeReview(ctx, st)
-	before = base
-	if err == nil && extraBefore != nil {
-		before, err = d.engine.ReviewChange(ctx, base, d.inputs(st, st.with("", extraBefore...)), d.opt.Review)
-	}
+	b, err := d.beforeReview(ctx, st)
 	if err != nil {
 		return nil, nil, fmt.Errorf("evaluate the cluster before the request: %w", err)
 	}
-	after, err = d.engine.ReviewChange(ctx, base, d.inputs(st, st.with(key, append(extraAfter, newObj)...)), d.opt.Review)
+	before = b.review
+	if extraBefore != nil {
+		if before, err = d.engine.ReviewChange(ctx, b.review, d.inputs(b, st.with("", extraBefore...)), d.opt.Review); err != nil {
+			return nil, nil, fmt.Errorf("evaluate the cluster before the request: %w", err)
+		}
+	}
+	after, err = d.engine.ReviewChange(ctx, b.review, d.inputs(b, st.with(key, append(extraAfter, newObj)...)), d.opt.Review)
 	if err != nil {
 		return nil, nil, fmt.Errorf("evaluate the cluster after the request: %w", err)
 	}
@@ -66,16 +68,16 @@ func signatureOf(u *unstructured.Unstructured) string {
 	return signature(u)
 }
 
-// inputs are this cluster with objs, and the peers.
-func (d *Decider) inputs(st *State, objs []*source.Object) []model.ClusterInput {
-	in := make([]model.ClusterInput, 0, 1+len(st.Peers))
+// inputs are this cluster with objs, and the peers, with what b read.
+func (d *Decider) inputs(b *beforeReview, objs []*source.Object) []model.ClusterInput {
+	in := make([]model.ClusterInput, 0, 1+len(b.peers))
 	// The cache lists every Secret the model reads, so absent ones are absent.
-	in = append(in, model.ClusterInput{Name: d.opt.Cluster, Objects: objs, Complete: []string{"Secret"}})
-	return append(in, st.Peers...)
+	in = append(in, model.ClusterInput{Name: d.opt.Cluster, Objects: objs, Complete: []string{"Secret"}, Reads: b.reads})
+	return append(in, b.peers...)
 }
 
 // beforeReview evaluates st once per generation, whoever asks first.
-func (d *Decider) beforeReview(ctx context.Context, st *State) (*checks.Review, error) {
+func (d *Decider) beforeReview(ctx context.Context, st *State) (*beforeReview, error) {
 	d.mu.Lock()
 	b := d.before[st.Generation]
 	if b == nil {
@@ -87,8 +89,13 @@ func (d *Decider) beforeReview(ctx context.Context, st *State) (*checks.Review, 
 	}
 	d.mu.Unlock()
 	b.once.Do(func() {
+		b.reads = model.ReadObjects(d.opt.Cluster, st.proj)
+		for _, p := range st.Peers {
+			p.Reads = model.ReadObjects(p.Name, p.Objects)
+			b.peers = append(b.peers, p)
+		}
 		// Not the request's context: the result is shared with other requests.
-		b.review, b.err = d.engine.ReviewChange(context.WithoutCancel(ctx), nil, d.inputs(st, st.proj), d.opt.Review)
+		b.review, b.err = d.engine.ReviewChange(context.WithoutCancel(ctx), nil, d.inputs(b, st.proj), d.opt.Review)
 	})
 	if b.err != nil {
 		d.mu.Lock()
@@ -98,5 +105,5 @@ func (d *Decider) beforeReview(ctx context.Context, st *State) (*checks.Review, 
 		d.mu.Unlock()
 		return nil, b.err
 	}
-	return b.review, nil
+	return b, nil
 }

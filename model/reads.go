@@ -1,0 +1,81 @@
+package model
+
+import (
+	"maps"
+
+	"github.com/meshcheck/meshcheck/source"
+)
+
+// Reads are what Build derives from each object on its own, read once for
+// objects that many builds share. The webhook builds its cluster as it is
+// and as each request would leave it: with the cluster's objects read once
+// per cache generation, a request's build reads only the object it
+// changes, and the records of the others are the same in both models, so
+// that comparing them (checks.ReviewChange) skips them.
+//
+// The objects must not change while their reads are in use. Build never
+// modifies the records it takes from Reads.
+type Reads struct {
+	cluster string
+	objs    map[*source.Object]*objectReads
+}
+
+// objectReads is what one object adds to its cluster's model.
+type objectReads struct {
+	raw RawObject
+	// records holds what readObject added to an empty cluster.
+	records *Cluster
+	contrib *contribution
+	err     *Error
+}
+
+// ReadObjects reads objs as objects of the cluster named cluster.
+func ReadObjects(cluster string, objs []*source.Object) *Reads {
+	r := &Reads{cluster: cluster, objs: make(map[*source.Object]*objectReads, len(objs))}
+	for _, obj := range objs {
+		if obj.Kind() == "Node" {
+			continue // its pod CIDRs merge with the other Nodes'
+		}
+		r.objs[obj] = readAlone(obj, cluster)
+	}
+	return r
+}
+
+// of returns obj's reads for cluster, or nil.
+func (r *Reads) of(obj *source.Object, cluster string) *objectReads {
+	if r == nil || r.cluster != cluster {
+		return nil
+	}
+	return r.objs[obj]
+}
+
+func readAlone(obj *source.Object, cluster string) *objectReads {
+	c := newCluster(cluster)
+	readObject(c, obj)
+	out := &objectReads{raw: rawObject(obj, cluster), records: c}
+	contrib, err := contributionOf(obj, cluster)
+	switch {
+	case err != nil:
+		out.err = &Error{Cluster: cluster, Source: sourceAt(obj, cluster, "data", false), Err: err}
+	case contrib != nil:
+		contrib.cluster = cluster
+		out.contrib = contrib
+	}
+	return out
+}
+
+// addTo adds the object's records to c, as readObject would have.
+func (o *objectReads) addTo(c *Cluster) {
+	r := o.records
+	c.Objects = append(c.Objects, o.raw)
+	maps.Copy(c.Namespaces, r.Namespaces)
+	c.NetworkGateways = append(c.NetworkGateways, r.NetworkGateways...)
+	c.Workloads = append(c.Workloads, r.Workloads...)
+	c.Gateways = append(c.Gateways, r.Gateways...)
+	c.VirtualServices = append(c.VirtualServices, r.VirtualServices...)
+	c.RemoteSecrets = append(c.RemoteSecrets, r.RemoteSecrets...)
+	c.CASecrets = append(c.CASecrets, r.CASecrets...)
+	c.InjectorWebhooks = append(c.InjectorWebhooks, r.InjectorWebhooks...)
+	c.ZTunnels = append(c.ZTunnels, r.ZTunnels...)
+	c.TLSRoutes = append(c.TLSRoutes, r.TLSRoutes...)
+}

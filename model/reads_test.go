@@ -1,0 +1,143 @@
+package model
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/meshcheck/meshcheck/source"
+)
+
+// everyKind has an object of each kind readObject reads.
+const everyKind = `apiVersion: v1
+kind: Namespace
+metadata: {name: istio-system, labels: {topology.istio.io/network: n1}}
+---
+apiVersion: v1
+kind: Node
+metadata: {name: node1}
+spec: {podCIDR: 10.244.1.0/24}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: istio-remote-secret-west, namespace: istio-system, labels: {istio/multiCluster: "true"}}
+stringData:
+  west: |
+    apiVersion: v1
+    kind: Config
+    clusters: [{name: west, cluster: {server: "https://west.example.com"}}]
+    contexts: [{name: west, context: {cluster: west, user: west}}]
+    users: [{name: west, user: {token: x}}]
+    current-context: west
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: cacerts, namespace: istio-system}
+stringData: {root-cert.pem: not a certificate, ca-key.pem: x}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: istio-eastwestgateway, namespace: istio-system, labels: {topology.istio.io/network: n1}}
+spec: {type: LoadBalancer, ports: [{name: tls, port: 15443}]}
+---
+apiVersion: install.istio.io/v1alpha1
+kind: IstioOperator
+metadata: {name: eastwest, namespace: istio-system}
+spec:
+  values: {global: {network: n1, meshID: mesh1, multiCluster: {clusterName: east}}}
+  components:
+    ingressGateways:
+      - name: istio-eastwestgateway
+        enabled: true
+        label: {istio: eastwestgateway, topology.istio.io/network: n1}
+        k8s: {env: [{name: ISTIO_META_REQUESTED_NETWORK_VIEW, value: n1}]}
+---
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: {name: cross-network-gateway, namespace: istio-system}
+spec:
+  selector: {istio: eastwestgateway}
+  servers: [{port: {number: 15443, name: tls, protocol: TLS}, tls: {mode: AUTO_PASSTHROUGH}, hosts: ["*.local"]}]
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: {name: vs, namespace: default}
+spec: {hosts: [a.example.com]}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: eastwest, namespace: istio-system, labels: {topology.istio.io/network: n1}}
+spec: {gatewayClassName: istio-east-west, listeners: [{name: mesh, port: 15008, protocol: HBONE}]}
+---
+apiVersion: sailoperator.io/v1
+kind: ZTunnel
+metadata: {name: default}
+---
+apiVersion: gateway.networking.k8s.io/v1alpha2
+kind: TLSRoute
+metadata: {name: route, namespace: istio-system}
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: MutatingWebhookConfiguration
+metadata: {name: istio-sidecar-injector}
+`
+
+func everyKindInput(t *testing.T) ClusterInput {
+	objs, errs := source.Read(strings.NewReader(everyKind), "east.yaml", source.DefaultLimits())
+	if len(errs) > 0 {
+		t.Fatal(errs[0])
+	}
+	return ClusterInput{Name: "east", Objects: objs}
+}
+
+// Build from Reads is Build from the objects, for every kind readObject
+// reads, and two builds from the same Reads share the records.
+func TestReadsGiveEveryRecordOnce(t *testing.T) {
+	in := everyKindInput(t)
+	want, _ := Build([]ClusterInput{in}, Options{})
+	c := reflect.ValueOf(*want.Clusters["east"])
+	for i := range c.NumField() {
+		f := c.Type().Field(i)
+		if k := f.Type.Kind(); (k == reflect.Slice || k == reflect.Map) && f.Name != "Complete" && c.Field(i).Len() == 0 {
+			t.Errorf("everyKind gives no %s: the test would not see addTo miss them", f.Name)
+		}
+	}
+	in.Reads = ReadObjects("east", in.Objects)
+	first, _ := Build([]ClusterInput{in}, Options{})
+	second, _ := Build([]ClusterInput{in}, Options{})
+	for _, got := range []*Fleet{first, second} {
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("built from reads (-objects +reads):\n%s", diff)
+		}
+	}
+	a, b := first.Clusters["east"], second.Clusters["east"]
+	if a.Namespaces["istio-system"] != b.Namespaces["istio-system"] || a.Gateways[0] != b.Gateways[0] {
+		t.Error("two builds from the same reads do not share their records")
+	}
+	if a.ControlPlanes[0] == b.ControlPlanes[0] {
+		t.Error("two builds share a control plane: linking the fleet modifies them")
+	}
+	other, _ := Build([]ClusterInput{{Name: "west", Objects: in.Objects, Reads: in.Reads}}, Options{})
+	if other.Clusters["west"].Namespaces["istio-system"].Source.Cluster != "west" {
+		t.Error("reads for east were used for west")
+	}
+}
+
+// A live audit's credential checks change the remote secret of its own
+// build, not the record the reads share with other builds.
+func TestCredentialChecksDoNotChangeSharedRecords(t *testing.T) {
+	in := everyKindInput(t)
+	in.Reads = ReadObjects("east", in.Objects)
+	in.Credentials = []CredentialCheck{{Secret: SecretKeyRef{Namespace: "istio-system", Name: "istio-remote-secret-west", Key: "west"}, Rejected: true}}
+	checked, _ := Build([]ClusterInput{in}, Options{})
+	if e := checked.Clusters["east"].RemoteSecrets[0].Entries[0]; e.CredentialRejected == nil || !e.CredentialRejected.Value {
+		t.Fatalf("the check is not recorded: %+v", e)
+	}
+	in.Credentials = nil
+	plain, _ := Build([]ClusterInput{in}, Options{})
+	if e := plain.Clusters["east"].RemoteSecrets[0].Entries[0]; e.CredentialRejected != nil {
+		t.Errorf("a build without checks shows another build's check: %+v", e)
+	}
+}
