@@ -109,7 +109,7 @@ func buildCluster(in ClusterInput) (*Cluster, []*Error) {
 		}
 	}
 	checkCredentials(c, in.Credentials)
-	c.ControlPlanes = buildControlPlanes(contribs)
+	c.ControlPlanes = buildControlPlanes(contribs, in.Reads.forCluster(in.Name))
 	identify(c)
 	return c, errs
 }

@@ -23,22 +23,35 @@ const defaultClusterID = "Kubernetes"
 const defaultTrustDomain = "cluster.local"
 
 // buildControlPlanes groups contributions by system namespace and revision
-// and merges each group into one control plane.
-func buildControlPlanes(cs []*contribution) []*ControlPlane {
-	groups := map[[2]string][]*contribution{}
-	for _, c := range cs {
-		k := [2]string{c.namespace, c.revision}
-		groups[k] = append(groups[k], c)
-	}
+// and merges each group into one control plane, or takes the one reads
+// merged from the same contributions.
+func buildControlPlanes(cs []*contribution, reads *Reads) []*ControlPlane {
 	var cps []*ControlPlane
-	for k, g := range groups {
-		slices.SortStableFunc(g, func(a, b *contribution) int { return cmp.Compare(a.rank, b.rank) })
-		cps = append(cps, mergeControlPlane(k[0], k[1], g))
+	for k, g := range groups(cs) {
+		cp := reads.plane(g)
+		if cp == nil {
+			cp = mergeControlPlane(k[0], k[1], g)
+		}
+		cps = append(cps, cp)
 	}
 	slices.SortFunc(cps, func(a, b *ControlPlane) int {
 		return cmp.Or(cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.Revision, b.Revision))
 	})
 	return cps
+}
+
+// groups groups contributions by system namespace and revision, each group
+// in precedence order.
+func groups(cs []*contribution) map[[2]string][]*contribution {
+	out := map[[2]string][]*contribution{}
+	for _, c := range cs {
+		k := [2]string{c.namespace, c.revision}
+		out[k] = append(out[k], c)
+	}
+	for _, g := range out {
+		slices.SortStableFunc(g, func(a, b *contribution) int { return cmp.Compare(a.rank, b.rank) })
+	}
+	return out
 }
 
 // first returns the first non-nil fact that get finds, in precedence order.

@@ -145,7 +145,7 @@ func candidatePrimary(f *Fleet, r string, names []string, resolve func(string) s
 // inherit gives a remote's control planes the mesh values of the istiod
 // that serves it: that istiod's injector renders the remote's pods.
 func inherit(remote, primary *Cluster) {
-	for _, cp := range remote.ControlPlanes {
+	for i, cp := range remote.ControlPlanes {
 		if cp.Role != RoleRemote {
 			continue
 		}
@@ -153,6 +153,9 @@ func inherit(remote, primary *Cluster) {
 		if from == nil {
 			continue
 		}
+		// A copy: the control plane may come from Reads, shared by other builds.
+		own := *cp
+		cp, remote.ControlPlanes[i] = &own, &own
 		cp.MeshID = inherited(cp.MeshID, from.MeshID, primary.Name)
 		cp.TrustDomain = inherited(cp.TrustDomain, from.TrustDomain, primary.Name)
 		cp.TrustDomainAliases = inherited(cp.TrustDomainAliases, from.TrustDomainAliases, primary.Name)

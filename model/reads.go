@@ -2,6 +2,7 @@ package model
 
 import (
 	"maps"
+	"strconv"
 
 	"github.com/meshcheck/meshcheck/source"
 )
@@ -18,6 +19,10 @@ import (
 type Reads struct {
 	cluster string
 	objs    map[*source.Object]*objectReads
+	// planes are the control planes merged from the objects'
+	// contributions, by planeKey: a build whose group of contributions is
+	// the same takes the same control plane.
+	planes map[string]*ControlPlane
 }
 
 // objectReads is what one object adds to its cluster's model.
@@ -31,22 +36,62 @@ type objectReads struct {
 
 // ReadObjects reads objs as objects of the cluster named cluster.
 func ReadObjects(cluster string, objs []*source.Object) *Reads {
-	r := &Reads{cluster: cluster, objs: make(map[*source.Object]*objectReads, len(objs))}
+	r := &Reads{cluster: cluster, objs: make(map[*source.Object]*objectReads, len(objs)), planes: map[string]*ControlPlane{}}
+	var contribs []*contribution
 	for _, obj := range objs {
 		if obj.Kind() == "Node" {
 			continue // its pod CIDRs merge with the other Nodes'
 		}
-		r.objs[obj] = readAlone(obj, cluster)
+		o := readAlone(obj, cluster)
+		if o.contrib != nil {
+			contribs = append(contribs, o.contrib)
+			o.contrib.read = len(contribs)
+		}
+		r.objs[obj] = o
+	}
+	for k, g := range groups(contribs) {
+		r.planes[planeKey(g)] = mergeControlPlane(k[0], k[1], g)
 	}
 	return r
 }
 
 // of returns obj's reads for cluster, or nil.
 func (r *Reads) of(obj *source.Object, cluster string) *objectReads {
-	if r == nil || r.cluster != cluster {
+	if r = r.forCluster(cluster); r == nil {
 		return nil
 	}
 	return r.objs[obj]
+}
+
+// forCluster returns r if it was read for cluster, or nil.
+func (r *Reads) forCluster(cluster string) *Reads {
+	if r == nil || r.cluster != cluster {
+		return nil
+	}
+	return r
+}
+
+// plane returns the control plane merged from group (sorted as
+// buildControlPlanes sorts it) when r merged the same, or nil.
+func (r *Reads) plane(group []*contribution) *ControlPlane {
+	if r == nil {
+		return nil
+	}
+	for _, c := range group {
+		if c.read == 0 {
+			return nil // not from r
+		}
+	}
+	return r.planes[planeKey(group)]
+}
+
+// planeKey identifies a group of contributions taken from Reads.
+func planeKey(group []*contribution) string {
+	b := make([]byte, 0, 4*len(group))
+	for _, c := range group {
+		b = strconv.AppendInt(append(b, ','), int64(c.read), 10)
+	}
+	return string(b)
 }
 
 func readAlone(obj *source.Object, cluster string) *objectReads {

@@ -2,6 +2,7 @@ package model
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -113,11 +114,19 @@ func TestReadsGiveEveryRecordOnce(t *testing.T) {
 		}
 	}
 	a, b := first.Clusters["east"], second.Clusters["east"]
-	if a.Namespaces["istio-system"] != b.Namespaces["istio-system"] || a.Gateways[0] != b.Gateways[0] {
+	if a.Namespaces["istio-system"] != b.Namespaces["istio-system"] || a.Gateways[0] != b.Gateways[0] || a.ControlPlanes[0] != b.ControlPlanes[0] {
 		t.Error("two builds from the same reads do not share their records")
 	}
-	if a.ControlPlanes[0] == b.ControlPlanes[0] {
-		t.Error("two builds share a control plane: linking the fleet modifies them")
+	// A control plane with a contribution not among the reads is merged again.
+	changed := in
+	changed.Objects = append(slices.Clone(in.Objects), &source.Object{Data: map[string]any{
+		"apiVersion": "v1", "kind": "ConfigMap",
+		"metadata": map[string]any{"name": "istio", "namespace": "istio-system"},
+		"data":     map[string]any{"mesh": "trustDomain: example.org"},
+	}})
+	merged, _ := Build([]ClusterInput{changed}, Options{})
+	if cp := merged.Clusters["east"].ControlPlanes[0]; cp == a.ControlPlanes[0] || cp.TrustDomain == nil || cp.TrustDomain.Value != "example.org" {
+		t.Errorf("a new mesh config is not merged: %+v", cp.TrustDomain)
 	}
 	other, _ := Build([]ClusterInput{{Name: "west", Objects: in.Objects, Reads: in.Reads}}, Options{})
 	if other.Clusters["west"].Namespaces["istio-system"].Source.Cluster != "west" {
@@ -139,5 +148,45 @@ func TestCredentialChecksDoNotChangeSharedRecords(t *testing.T) {
 	plain, _ := Build([]ClusterInput{in}, Options{})
 	if e := plain.Clusters["east"].RemoteSecrets[0].Entries[0]; e.CredentialRejected != nil {
 		t.Errorf("a build without checks shows another build's check: %+v", e)
+	}
+}
+
+// A remote inherits mesh values from its primary in its own build, not in
+// the control plane the reads share: read alone, the remote has none.
+func TestInheritanceDoesNotChangeSharedControlPlanes(t *testing.T) {
+	read := func(name, text string) ClusterInput {
+		objs, errs := source.Read(strings.NewReader(text), name+".yaml", source.DefaultLimits())
+		if len(errs) > 0 {
+			t.Fatal(errs[0])
+		}
+		return ClusterInput{Name: name, Objects: objs, Reads: ReadObjects(name, objs)}
+	}
+	primary := read("cluster1", primary+`---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: istio-remote-secret-cluster2
+  namespace: istio-system
+  labels: {istio/multiCluster: "true"}
+stringData:
+  cluster2: |
+    apiVersion: v1
+    kind: Config
+    clusters: [{name: cluster2, cluster: {server: "https://c2.example.com:6443"}}]
+    contexts: [{name: cluster2, context: {cluster: cluster2, user: cluster2}}]
+    current-context: cluster2
+    users: [{name: cluster2, user: {token: t}}]
+`)
+	remote := read("cluster2", `apiVersion: install.istio.io/v1alpha1
+kind: IstioOperator
+spec: {profile: remote, values: {global: {remotePilotAddress: 203.0.113.10}}}
+`)
+	fleet, _ := Build([]ClusterInput{primary, remote}, Options{})
+	if cp := fleet.Clusters["cluster2"].ControlPlanes[0]; cp.MeshID == nil || cp.MeshID.InheritedFrom != "cluster1" {
+		t.Fatalf("the remote did not inherit its mesh ID: %+v", cp.MeshID)
+	}
+	alone, _ := Build([]ClusterInput{remote}, Options{})
+	if cp := alone.Clusters["cluster2"].ControlPlanes[0]; cp.MeshID != nil {
+		t.Errorf("read alone, the remote shows the mesh ID another build inherited: %+v", cp.MeshID)
 	}
 }
