@@ -36,9 +36,11 @@ type Engine struct {
 		// names are the fields any rule names, the only ones converted
 		// for evaluation rule by rule; nil (every field) with users' rules.
 		names map[string]bool
-		// differ compares fleets on names.
-		differ *differ
-		err    error
+		// differ compares fleets on names; showing keeps, by changed
+		// path, which queries' views show it (see affected).
+		differ  *differ
+		showing sync.Map
+		err     error
 	}
 }
 

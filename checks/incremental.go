@@ -104,7 +104,7 @@ func (e *Engine) reevaluate(ctx context.Context, base *Review, f *model.Fleet) (
 	}
 	todo := qs
 	if base != nil && base.violations != nil { // a Review's findings are not by view
-		if todo = e.affected(qs, base.Fleet, f); len(todo) == 0 {
+		if todo = e.affected(base.Fleet, f); len(todo) == 0 {
 			return base.violations, 0, nil // shared: never modified
 		}
 	}
@@ -153,15 +153,35 @@ func (e *Engine) reevaluate(ctx context.Context, base *Review, f *model.Fleet) (
 
 // affected returns the queries whose view shows a difference between the
 // fleets a and b.
-func (e *Engine) affected(qs []*ruleQuery, a, b *model.Fleet) []*ruleQuery {
-	var paths [][]string
-	e.perRule.differ.changed(a, b, func(p []string) { paths = append(paths, slices.Clone(p)) })
+func (e *Engine) affected(a, b *model.Fleet) []*ruleQuery {
+	qs := e.perRule.queries
+	shown := make([]bool, len(qs))
+	e.perRule.differ.changed(a, b, func(p []string) {
+		for i, s := range e.showing(p) {
+			shown[i] = shown[i] || s
+		}
+	})
 	var out []*ruleQuery
-	for _, q := range qs {
-		if q.names == nil || slices.ContainsFunc(paths, func(p []string) bool { return shows(q.names, p) }) {
+	for i, q := range qs {
+		if shown[i] || q.names == nil {
 			out = append(out, q)
 		}
 	}
+	return out
+}
+
+// showing says, for each query, whether its view shows a change at path.
+// It is kept by path: paths name record fields only, so there are few.
+func (e *Engine) showing(path []string) []bool {
+	key := strings.Join(path, ".")
+	if v, ok := e.perRule.showing.Load(key); ok {
+		return v.([]bool)
+	}
+	out := make([]bool, len(e.perRule.queries))
+	for i, q := range e.perRule.queries {
+		out[i] = q.names == nil || shows(q.names, path)
+	}
+	e.perRule.showing.Store(key, out)
 	return out
 }
 
