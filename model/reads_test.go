@@ -12,7 +12,7 @@ import (
 )
 
 // everyKind has an object of each kind readObject reads.
-const everyKind = `apiVersion: v1
+var everyKind = `apiVersion: v1
 kind: Namespace
 metadata: {name: istio-system, labels: {topology.istio.io/network: n1}}
 ---
@@ -21,18 +21,7 @@ kind: Node
 metadata: {name: node1}
 spec: {podCIDR: 10.244.1.0/24}
 ---
-apiVersion: v1
-kind: Secret
-metadata: {name: istio-remote-secret-west, namespace: istio-system, labels: {istio/multiCluster: "true"}}
-stringData:
-  west: |
-    apiVersion: v1
-    kind: Config
-    clusters: [{name: west, cluster: {server: "https://west.example.com"}}]
-    contexts: [{name: west, context: {cluster: west, user: west}}]
-    users: [{name: west, user: {token: x}}]
-    current-context: west
----
+` + remoteSecretFor("west") + `---
 apiVersion: v1
 kind: Secret
 metadata: {name: cacerts, namespace: istio-system}
@@ -84,6 +73,22 @@ apiVersion: admissionregistration.k8s.io/v1
 kind: MutatingWebhookConfiguration
 metadata: {name: istio-sidecar-injector}
 `
+
+// remoteSecretFor is a remote secret for the cluster named target.
+func remoteSecretFor(target string) string {
+	return strings.NewReplacer("TARGET", target).Replace(`apiVersion: v1
+kind: Secret
+metadata: {name: istio-remote-secret-TARGET, namespace: istio-system, labels: {istio/multiCluster: "true"}}
+stringData:
+  TARGET: |
+    apiVersion: v1
+    kind: Config
+    clusters: [{name: TARGET, cluster: {server: "https://TARGET.example.com:6443"}}]
+    contexts: [{name: TARGET, context: {cluster: TARGET, user: TARGET}}]
+    current-context: TARGET
+    users: [{name: TARGET, user: {token: t}}]
+`)
+}
 
 func everyKindInput(t *testing.T) ClusterInput {
 	objs, errs := source.Read(strings.NewReader(everyKind), "east.yaml", source.DefaultLimits())
@@ -161,22 +166,7 @@ func TestInheritanceDoesNotChangeSharedControlPlanes(t *testing.T) {
 		}
 		return ClusterInput{Name: name, Objects: objs, Reads: ReadObjects(name, objs)}
 	}
-	primary := read("cluster1", primary+`---
-apiVersion: v1
-kind: Secret
-metadata:
-  name: istio-remote-secret-cluster2
-  namespace: istio-system
-  labels: {istio/multiCluster: "true"}
-stringData:
-  cluster2: |
-    apiVersion: v1
-    kind: Config
-    clusters: [{name: cluster2, cluster: {server: "https://c2.example.com:6443"}}]
-    contexts: [{name: cluster2, context: {cluster: cluster2, user: cluster2}}]
-    current-context: cluster2
-    users: [{name: cluster2, user: {token: t}}]
-`)
+	primary := read("cluster1", primary+"---\n"+remoteSecretFor("cluster2"))
 	remote := read("cluster2", `apiVersion: install.istio.io/v1alpha1
 kind: IstioOperator
 spec: {profile: remote, values: {global: {remotePilotAddress: 203.0.113.10}}}
