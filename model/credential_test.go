@@ -1,10 +1,7 @@
 package model
 
 import (
-	"strings"
 	"testing"
-
-	"github.com/meshcheck/meshcheck/source"
 )
 
 func TestCredentialChecks(t *testing.T) {
@@ -35,11 +32,9 @@ stringData:
 			map[string]any{"c2": "<unknown>", "c3": "<unknown>"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			objs, errs := source.Read(strings.NewReader(secret), "c1.yaml", source.DefaultLimits())
-			if len(errs) > 0 {
-				t.Fatal(errs[0])
-			}
-			f, berrs := Build([]ClusterInput{{Name: "c1", Objects: objs, Credentials: tc.checks}}, Options{})
+			in := input(t, "c1", secret)
+			in.Credentials = tc.checks
+			f, berrs := Build([]ClusterInput{in}, Options{})
 			if len(berrs) > 0 {
 				t.Fatal(berrs[0])
 			}

@@ -14,17 +14,23 @@ func build(t testing.TB, clusters map[string]string) *Fleet {
 	t.Helper()
 	var in []ClusterInput
 	for name, text := range clusters {
-		objs, errs := source.Read(strings.NewReader(text), name+".yaml", source.DefaultLimits())
-		if len(errs) > 0 {
-			t.Fatalf("%s: %v", name, errs[0])
-		}
-		in = append(in, ClusterInput{Name: name, Objects: objs})
+		in = append(in, input(t, name, text))
 	}
 	f, errs := Build(in, Options{})
 	if len(errs) > 0 {
 		t.Fatalf("build: %v", errs[0])
 	}
 	return f
+}
+
+// input reads text as the objects of the cluster name, from name.yaml.
+func input(t testing.TB, name, text string) ClusterInput {
+	t.Helper()
+	objs, errs := source.Read(strings.NewReader(text), name+".yaml", source.DefaultLimits())
+	if len(errs) > 0 {
+		t.Fatalf("%s: %v", name, errs[0])
+	}
+	return ClusterInput{Name: name, Objects: objs}
 }
 
 func value[T any](f *Fact[T]) any {

@@ -90,18 +90,10 @@ stringData:
 `)
 }
 
-func everyKindInput(t *testing.T) ClusterInput {
-	objs, errs := source.Read(strings.NewReader(everyKind), "east.yaml", source.DefaultLimits())
-	if len(errs) > 0 {
-		t.Fatal(errs[0])
-	}
-	return ClusterInput{Name: "east", Objects: objs}
-}
-
 // Build from Reads is Build from the objects, for every kind readObject
 // reads, and two builds from the same Reads share the records.
 func TestReadsGiveEveryRecordOnce(t *testing.T) {
-	in := everyKindInput(t)
+	in := input(t, "east", everyKind)
 	want, _ := Build([]ClusterInput{in}, Options{})
 	c := reflect.ValueOf(*want.Clusters["east"])
 	for i := range c.NumField() {
@@ -142,7 +134,7 @@ func TestReadsGiveEveryRecordOnce(t *testing.T) {
 // A live audit's credential checks change the remote secret of its own
 // build, not the record the reads share with other builds.
 func TestCredentialChecksDoNotChangeSharedRecords(t *testing.T) {
-	in := everyKindInput(t)
+	in := input(t, "east", everyKind)
 	in.Reads = ReadObjects("east", in.Objects)
 	in.Credentials = []CredentialCheck{{Secret: SecretKeyRef{Namespace: "istio-system", Name: "istio-remote-secret-west", Key: "west"}, Rejected: true}}
 	checked, _ := Build([]ClusterInput{in}, Options{})
@@ -160,11 +152,9 @@ func TestCredentialChecksDoNotChangeSharedRecords(t *testing.T) {
 // the control plane the reads share: read alone, the remote has none.
 func TestInheritanceDoesNotChangeSharedControlPlanes(t *testing.T) {
 	read := func(name, text string) ClusterInput {
-		objs, errs := source.Read(strings.NewReader(text), name+".yaml", source.DefaultLimits())
-		if len(errs) > 0 {
-			t.Fatal(errs[0])
-		}
-		return ClusterInput{Name: name, Objects: objs, Reads: ReadObjects(name, objs)}
+		in := input(t, name, text)
+		in.Reads = ReadObjects(name, in.Objects)
+		return in
 	}
 	primary := read("cluster1", primary+"---\n"+remoteSecretFor("cluster2"))
 	remote := read("cluster2", `apiVersion: install.istio.io/v1alpha1
