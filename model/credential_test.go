@@ -1,8 +1,6 @@
 package model
 
-import (
-	"testing"
-)
+import "testing"
 
 func TestCredentialChecks(t *testing.T) {
 	const secret = `apiVersion: v1
