@@ -33,16 +33,11 @@ func SeedDir(ctx context.Context, cfg *rest.Config, dir string) error {
 
 // Seed creates objs in the cluster.
 func Seed(ctx context.Context, cfg *rest.Config, objs []*source.Object) error {
-	dyn, err := dynamic.NewForConfig(cfg)
-	if err != nil {
-		return err
-	}
-	dc, err := discovery.NewDiscoveryClientForConfig(cfg)
+	dyn, dc, err := clients(cfg)
 	if err != nil {
 		return err
 	}
 	mapper := restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(dc))
-	nsGVR := schema.GroupVersionResource{Version: "v1", Resource: "namespaces"}
 	ensureNS := func(name string) error {
 		ns := &unstructured.Unstructured{}
 		ns.SetAPIVersion("v1")
@@ -121,6 +116,19 @@ func create(ctx context.Context, dyn dynamic.Interface, gvr schema.GroupVersionR
 		}
 	}
 	return nil
+}
+
+// nsGVR is the Namespaces resource.
+var nsGVR = schema.GroupVersionResource{Version: "v1", Resource: "namespaces"}
+
+// clients are the dynamic and discovery clients of cfg.
+func clients(cfg *rest.Config) (*dynamic.DynamicClient, *discovery.DiscoveryClient, error) {
+	dyn, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	dc, err := discovery.NewDiscoveryClientForConfig(cfg)
+	return dyn, dc, err
 }
 
 // AssignLoadBalancers does what a cloud's load-balancer controller would:

@@ -10,8 +10,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/wait"
-	"k8s.io/client-go/discovery"
-	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
 )
 
@@ -33,11 +31,7 @@ var scenarioClusterScoped = []schema.GroupVersionResource{
 func Wipe(ctx context.Context, cfg *rest.Config) error {
 	cfg = rest.CopyConfig(cfg)
 	cfg.WarningHandler = rest.NoWarnings{}
-	dyn, err := dynamic.NewForConfig(cfg)
-	if err != nil {
-		return err
-	}
-	dc, err := discovery.NewDiscoveryClientForConfig(cfg)
+	dyn, dc, err := clients(cfg)
 	if err != nil {
 		return err
 	}
@@ -45,7 +39,6 @@ func Wipe(ctx context.Context, cfg *rest.Config) error {
 	if err != nil {
 		return fmt.Errorf("discovery: %w", err)
 	}
-	nsGVR := schema.GroupVersionResource{Version: "v1", Resource: "namespaces"}
 	nss, err := dyn.Resource(nsGVR).List(ctx, metav1.ListOptions{})
 	if err != nil {
 		return err
