@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"net"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/meshcheck/meshcheck/internal/testenv"
@@ -27,7 +28,9 @@ func writeServingCert(t *testing.T, dir, host string) []byte {
 func servedCert(host string, port int, maxVersion uint16) ([]byte, uint16, error) {
 	conn, err := tls.Dial("tcp", net.JoinHostPort(host, strconv.Itoa(port)), &tls.Config{
 		InsecureSkipVerify: true, //nolint:gosec // the test compares the certificate itself
-		MaxVersion:         maxVersion,
+		// The client offers old versions, so that refusing them is the server's doing.
+		MinVersion: tls.VersionTLS10, //nolint:gosec // see above
+		MaxVersion: maxVersion,
 	})
 	if err != nil {
 		return nil, 0, err
@@ -39,8 +42,8 @@ func servedCert(host string, port int, maxVersion uint16) ([]byte, uint16, error
 
 func checkTLS(t *testing.T, host string, port int) {
 	t.Helper()
-	if _, _, err := servedCert(host, port, tls.VersionTLS11); err == nil {
-		t.Error("the server accepts TLS 1.1")
+	if _, _, err := servedCert(host, port, tls.VersionTLS11); err == nil || !strings.Contains(err.Error(), "remote error") {
+		t.Errorf("TLS 1.1: %v, want the server to refuse it", err)
 	}
 	if _, v, err := servedCert(host, port, tls.VersionTLS12); err != nil || v != tls.VersionTLS12 {
 		t.Errorf("TLS 1.2: version %x, %v", v, err)

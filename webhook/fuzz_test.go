@@ -3,6 +3,7 @@ package webhook
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -40,8 +41,15 @@ func FuzzServeHTTP(f *testing.F) {
 		req.Header.Set("Content-Type", "application/json")
 		w := httptest.NewRecorder()
 		srv.ServeHTTP(w, req)
-		if w.Code == 0 {
-			t.Fatal("no status")
+		// Every body gets an AdmissionReview back, about its request when
+		// it named one: never a bare HTTP error the API server cannot read.
+		var resp admissionv1.AdmissionReview
+		if err := json.Unmarshal(w.Body.Bytes(), &resp); err != nil || resp.Response == nil {
+			t.Fatalf("status %d, body %q: not an admission review (%v)", w.Code, w.Body.String(), err)
+		}
+		var sent admissionv1.AdmissionReview
+		if json.Unmarshal(body, &sent) == nil && sent.Request != nil && resp.Response.UID != sent.Request.UID {
+			t.Fatalf("answered uid %q for request %q", resp.Response.UID, sent.Request.UID)
 		}
 	})
 }
