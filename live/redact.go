@@ -2,12 +2,8 @@ package live
 
 import (
 	"encoding/base64"
-	"encoding/pem"
 	"maps"
 	"strings"
-
-	"k8s.io/client-go/tools/clientcmd"
-	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	"github.com/meshcheck/meshcheck/model"
 	"github.com/meshcheck/meshcheck/source"
@@ -44,65 +40,17 @@ func redact(obj *source.Object) map[string]any {
 		v := secretValue(obj, key)
 		switch {
 		case isTrue(obj.Label(model.LabelMultiCluster)):
-			v = kubeconfigSkeleton(v)
+			v = model.KubeconfigSkeleton(v)
 		default:
-			v = publicCerts(v)
+			// A value with no certificate (a private key) becomes the
+			// marker, so that the key's presence is still known.
+			if v = model.PublicCerts(v); v == nil {
+				v = []byte(Redacted)
+			}
 		}
 		data[key] = base64.StdEncoding.EncodeToString(v)
 	}
 	out["data"] = data
-	return out
-}
-
-// kubeconfigSkeleton keeps the names, servers and contexts of a kubeconfig,
-// and a marker where a credential was, so that the model derives the same
-// facts. Anything that does not parse becomes the marker alone.
-func kubeconfigSkeleton(b []byte) []byte {
-	cfg, err := clientcmd.Load(b)
-	if err != nil {
-		return []byte(Redacted)
-	}
-	sk := clientcmdapi.NewConfig()
-	sk.CurrentContext = cfg.CurrentContext
-	for name, c := range cfg.Clusters {
-		sk.Clusters[name] = &clientcmdapi.Cluster{Server: c.Server}
-	}
-	for name, c := range cfg.Contexts {
-		sk.Contexts[name] = &clientcmdapi.Context{Cluster: c.Cluster, AuthInfo: c.AuthInfo, Namespace: c.Namespace}
-	}
-	for name, u := range cfg.AuthInfos {
-		red := &clientcmdapi.AuthInfo{}
-		if u.Token != "" || u.TokenFile != "" || len(u.ClientKeyData) > 0 || u.ClientKey != "" ||
-			u.Exec != nil || u.AuthProvider != nil || u.Password != "" {
-			red.Token = Redacted
-		}
-		sk.AuthInfos[name] = red
-	}
-	out, err := clientcmd.Write(*sk)
-	if err != nil {
-		return []byte(Redacted)
-	}
-	return out
-}
-
-// publicCerts keeps the CERTIFICATE blocks of a PEM value; a value with
-// none (a private key, anything else) becomes the marker, so the key's
-// presence is still known.
-func publicCerts(b []byte) []byte {
-	var out []byte
-	for len(b) > 0 {
-		var blk *pem.Block
-		blk, b = pem.Decode(b)
-		if blk == nil {
-			break
-		}
-		if blk.Type == "CERTIFICATE" {
-			out = append(out, pem.EncodeToMemory(&pem.Block{Type: blk.Type, Bytes: blk.Bytes})...)
-		}
-	}
-	if out == nil {
-		return []byte(Redacted)
-	}
 	return out
 }
 

@@ -37,3 +37,33 @@ func FuzzBuild(f *testing.F) {
 		}
 	})
 }
+
+// FuzzKubeconfigSkeleton: the model derives the same facts from a
+// kubeconfig's skeleton as from the kubeconfig, and the skeleton's users
+// hold nothing but the credential marker.
+func FuzzKubeconfigSkeleton(f *testing.F) {
+	f.Add("apiVersion: v1\nkind: Config\ncurrent-context: c\ncontexts:\n- name: c\n  context: {cluster: c, user: u}\nclusters:\n- name: c\n  cluster: {server: https://x:6443}\nusers:\n- name: u\n  user: {token: SECRET-VALUE-1}\n")
+	f.Add("users: [{name: u, user: {client-key-data: S0VZ, password: p}}]")
+	f.Add("current-context: 7\ncontexts: [{name: 7, context: {cluster: 7, user: 7}}]\nusers: [{name: 7, user: {exec: {command: x}}}]")
+	f.Add("{")
+	f.Fuzz(func(t *testing.T, kubeconfig string) {
+		sk := KubeconfigSkeleton([]byte(kubeconfig))
+		if objs, _ := source.Read(strings.NewReader(string(sk)), "", source.DefaultLimits()); len(objs) > 0 {
+			for _, u := range asList(objs[0].Data["users"]) {
+				for k, v := range asMap(asMap(u)["user"]) {
+					if k != "token" || v != RedactedCredential {
+						t.Fatalf("the skeleton keeps a credential (%s):\n%s", k, sk)
+					}
+				}
+			}
+		}
+		want, got := kubeconfigEntry([]byte(kubeconfig)), kubeconfigEntry(sk)
+		if (want.Error == "") != (got.Error == "") {
+			t.Fatalf("error %q from the kubeconfig, %q from its skeleton:\n%s", want.Error, got.Error, sk)
+		}
+		want.Error, got.Error = "", "" // where a parse failed may differ
+		if want != got {
+			t.Fatalf("facts differ:\nkubeconfig: %+v\nskeleton:   %+v\n%s", want, got, sk)
+		}
+	})
+}

@@ -109,12 +109,7 @@ func kubeconfigEntry(b []byte) SecretEntry {
 	if u, err := url.Parse(e.Server); err == nil {
 		e.ServerHost = u.Hostname()
 	}
-	cred := asMap(user["user"])
-	for _, k := range []string{"token", "tokenFile", "client-key-data", "client-key", "auth-provider", "exec", "password"} {
-		if v, ok := cred[k]; ok && v != nil && v != "" {
-			e.HasCredentials = true
-		}
-	}
+	e.HasCredentials = hasCredential(asMap(user["user"]))
 	if e.CurrentContext == "" {
 		e.Error = "kubeconfig has no current-context"
 	}

@@ -6,7 +6,8 @@ import (
 	"strings"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"sigs.k8s.io/yaml"
+
+	"github.com/meshcheck/meshcheck/model"
 )
 
 // lastApplied is kubectl's copy of the applied object: for a Secret it
@@ -54,14 +55,16 @@ func Reduce(u *unstructured.Unstructured) {
 	remote := strings.EqualFold(u.GetLabels()["istio/multiCluster"], "true")
 	for k, v := range data {
 		s, _ := v.(string)
+		raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(s))
 		switch {
+		case err != nil:
+			out[k] = "not base64" // the model skips the key, as the original's
 		case remote:
-			out[k] = base64.StdEncoding.EncodeToString(kubeconfigSkeleton(s))
-		case isPublicCert(k):
-			out[k] = s
+			out[k] = base64.StdEncoding.EncodeToString(model.KubeconfigSkeleton(raw))
 		default:
-			// The key's presence is a fact (cacerts has ca-key.pem); its value is not.
-			out[k] = ""
+			// Certificates are kept; of anything else (ca-key.pem), the key's
+			// presence is a fact, its value is not.
+			out[k] = base64.StdEncoding.EncodeToString(model.PublicCerts(raw))
 		}
 	}
 	u.Object["data"] = out
@@ -76,74 +79,4 @@ func reduced(u *unstructured.Unstructured) *unstructured.Unstructured {
 	}
 	Reduce(out)
 	return out
-}
-
-// isPublicCert names the cacerts/istio-ca-secret keys holding certificates.
-func isPublicCert(key string) bool {
-	return strings.HasSuffix(key, ".pem") && !strings.Contains(key, "key")
-}
-
-// kubeconfigSkeleton keeps the names, contexts and server of a kubeconfig
-// and replaces any credential by a marker, so the model still sees which
-// cluster the secret reaches and that it carries a credential.
-func kubeconfigSkeleton(b64 string) []byte {
-	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(b64))
-	if err != nil {
-		return []byte("not base64: [")
-	}
-	var kc map[string]any
-	if err := yaml.Unmarshal(raw, &kc); err != nil || kc == nil {
-		return []byte("not a kubeconfig: [") // still invalid YAML, as the original
-	}
-	sk := map[string]any{"apiVersion": "v1", "kind": "Config", "current-context": str(kc["current-context"])}
-	sk["contexts"] = keep(kc["contexts"], "context", "cluster", "user", "namespace")
-	sk["clusters"] = keep(kc["clusters"], "cluster", "server")
-	var users []any
-	for _, e := range list(kc["users"]) {
-		m, _ := e.(map[string]any)
-		user := map[string]any{}
-		cred, _ := m["user"].(map[string]any)
-		for _, k := range []string{"token", "tokenFile", "client-key-data", "client-key", "auth-provider", "exec", "password"} {
-			if v, ok := cred[k]; ok && v != nil && v != "" {
-				user["token"] = "redacted-by-meshcheck"
-			}
-		}
-		users = append(users, map[string]any{"name": str(m["name"]), "user": user})
-	}
-	sk["users"] = users
-	out, err := yaml.Marshal(sk)
-	if err != nil {
-		return []byte("not a kubeconfig: [")
-	}
-	return out
-}
-
-// keep copies the named entries of a kubeconfig list with only fields of
-// their inner map.
-func keep(l any, inner string, fields ...string) []any {
-	var out []any
-	for _, e := range list(l) {
-		m, _ := e.(map[string]any)
-		in, _ := m[inner].(map[string]any)
-		kept := map[string]any{}
-		for _, f := range fields {
-			if v, ok := in[f].(string); ok {
-				kept[f] = v
-			}
-		}
-		out = append(out, map[string]any{"name": str(m["name"]), inner: kept})
-	}
-	return out
-}
-
-func list(v any) []any { l, _ := v.([]any); return l }
-
-// str keeps scalar names as the model reads them (a YAML number is a name
-// too) and drops anything else, which could carry arbitrary content.
-func str(v any) any {
-	switch v.(type) {
-	case string, bool, int, int64, float64:
-		return v
-	}
-	return nil
 }
