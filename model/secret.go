@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/meshcheck/meshcheck/source"
@@ -28,13 +27,25 @@ const (
 )
 
 // secretData returns the Secret's values decoded, whether they were given
-// base64-encoded (data) or in clear (stringData), and the path of each key.
-// The values stay in this function's callers and are never put in the model.
+// base64-encoded (data) or in clear (stringData, which wins), and the path
+// of each key. The values stay in this function's callers and are never
+// put in the model.
 func secretData(obj *source.Object) (map[string][]byte, map[string]string) {
 	vals, paths := map[string][]byte{}, map[string]string{}
-	for k, v := range secretValues(obj) {
-		if b, ok := v.decode(); ok {
-			vals[k], paths[k] = b, v.field()+"."+escapeKey(k)
+	if data, ok := obj.Data["data"].(map[string]any); ok {
+		for k, v := range data {
+			s, _ := v.(string)
+			b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(s))
+			if err != nil {
+				continue
+			}
+			vals[k], paths[k] = b, "data."+escapeKey(k)
+		}
+	}
+	if data, ok := obj.Data["stringData"].(map[string]any); ok {
+		for k, v := range data {
+			s, _ := v.(string)
+			vals[k], paths[k] = []byte(s), "stringData."+escapeKey(k)
 		}
 	}
 	return vals, paths
@@ -130,133 +141,35 @@ func named(list any, name string) map[string]any {
 // caSecret derives root-of-trust facts from cacerts or istio-ca-secret:
 // fingerprints and whether the chain holds.
 func caSecret(obj *source.Object, cluster string) *CASecret {
+	vals, _ := secretData(obj)
 	cs := &CASecret{
 		Name: obj.Name(), Namespace: obj.Namespace(), Keys: []string{},
 		SelfSigned: obj.Name() == secretSelfSignedCA,
 		Source:     sourceAt(obj, cluster, "metadata.name", false),
 	}
-	raw := secretValues(obj)
+	for k := range vals {
+		cs.Keys = append(cs.Keys, k)
+	}
+	slices.Sort(cs.Keys)
 	rootKey := "root-cert.pem"
 	if cs.SelfSigned {
 		rootKey = "ca-cert.pem"
 	}
-	cf := rootFacts(certsKey{rootKey: rootKey, root: raw[rootKey], ca: raw["ca-cert.pem"], chain: raw["cert-chain.pem"], verify: !cs.SelfSigned})
-	for k, v := range raw {
-		decodes := cf.decodes[k]
-		if _, cert := cf.decodes[k]; !cert {
-			_, decodes = v.decode() // a key's presence is a fact; its value is dropped
-		}
-		if decodes {
-			cs.Keys = append(cs.Keys, k)
-		}
+	rootPEM, ok := vals[rootKey]
+	if !ok {
+		return cs
 	}
-	slices.Sort(cs.Keys)
-	cs.RootFingerprint, cs.RootSubject, cs.Error = cf.fingerprint, cf.subject, cf.err
-	if cf.chainsToRoot != nil {
-		ok := *cf.chainsToRoot // the cached value is shared; the model's is its own
-		cs.ChainsToRoot = &ok
+	roots, err := certs(rootPEM)
+	if err != nil || len(roots) == 0 {
+		cs.Error = rootKey + ": " + errString(err, "no certificate")
+		return cs
+	}
+	cs.RootFingerprint = fingerprint(roots[0])
+	cs.RootSubject = roots[0].Subject.String()
+	if !cs.SelfSigned {
+		cs.ChainsToRoot = chainsToRoot(vals["ca-cert.pem"], vals["cert-chain.pem"], roots)
 	}
 	return cs
-}
-
-// secretValue is a Secret's value as written: base64 (data) or in clear
-// (stringData). The zero value is a missing key.
-type secretValue struct {
-	text         string
-	set, encoded bool
-}
-
-func (v secretValue) field() string {
-	if v.encoded {
-		return "data"
-	}
-	return "stringData"
-}
-
-func (v secretValue) decode() ([]byte, bool) {
-	if !v.encoded {
-		return []byte(v.text), true
-	}
-	b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(v.text))
-	return b, err == nil
-}
-
-// secretValues returns the Secret's values as written, stringData over data.
-func secretValues(obj *source.Object) map[string]secretValue {
-	out := map[string]secretValue{}
-	for _, field := range []string{"data", "stringData"} {
-		data, _ := obj.Data[field].(map[string]any)
-		for k, v := range data {
-			s, _ := v.(string)
-			out[k] = secretValue{text: s, set: true, encoded: field == "data"}
-		}
-	}
-	return out
-}
-
-// certsKey is what a CA secret's root-of-trust facts depend on: the
-// certificates as written, not decoded, so that a cache hit costs a map
-// lookup. A missing key has the zero value.
-type certsKey struct {
-	rootKey         string
-	root, ca, chain secretValue
-	verify          bool
-}
-
-// certFacts are what caSecret derives from a CA secret's certificates.
-type certFacts struct {
-	fingerprint, subject string
-	chainsToRoot         *bool
-	err                  string
-	// decodes tells, for each certificate key present, whether it decoded.
-	decodes map[string]bool
-}
-
-// rootFactsCache memoizes certFacts by the certificates. The webhook
-// rebuilds its cluster's model on every request, and decoding, parsing and
-// verifying a cacerts chain cost about 0.45 ms, most of such a request.
-// Certificates are public; the cache holds them and the facts the model
-// keeps anyway, never a key.
-var rootFactsCache = struct {
-	sync.Mutex
-	m map[certsKey]certFacts
-}{m: map[certsKey]certFacts{}}
-
-// rootFacts fingerprints the root certificate and, with verify, says
-// whether ca-cert.pem chains to it through cert-chain.pem.
-func rootFacts(k certsKey) certFacts {
-	rootFactsCache.Lock()
-	cf, ok := rootFactsCache.m[k]
-	rootFactsCache.Unlock()
-	if ok {
-		return cf
-	}
-	cf.decodes = map[string]bool{}
-	decoded := map[string][]byte{}
-	for name, v := range map[string]secretValue{k.rootKey: k.root, "ca-cert.pem": k.ca, "cert-chain.pem": k.chain} {
-		if v.set {
-			decoded[name], cf.decodes[name] = v.decode()
-		}
-	}
-	if cf.decodes[k.rootKey] {
-		roots, err := certs(decoded[k.rootKey])
-		if err != nil || len(roots) == 0 {
-			cf.err = k.rootKey + ": " + errString(err, "no certificate")
-		} else {
-			cf.fingerprint = fingerprint(roots[0])
-			cf.subject = roots[0].Subject.String()
-			if k.verify {
-				cf.chainsToRoot = chainsToRoot(decoded["ca-cert.pem"], decoded["cert-chain.pem"], roots)
-			}
-		}
-	}
-	rootFactsCache.Lock()
-	if len(rootFactsCache.m) >= 1024 {
-		clear(rootFactsCache.m) // a fleet has a few roots; this only bounds memory
-	}
-	rootFactsCache.m[k] = cf
-	rootFactsCache.Unlock()
-	return cf
 }
 
 func chainsToRoot(caPEM, chainPEM []byte, roots []*x509.Certificate) *bool {
