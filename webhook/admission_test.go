@@ -6,7 +6,28 @@ import (
 	"testing"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"sigs.k8s.io/controller-runtime/pkg/metrics"
 )
+
+// requestsServed is how many admission requests the webhook server has
+// answered (its metrics are in controller-runtime's registry).
+func requestsServed(t *testing.T) float64 {
+	t.Helper()
+	mfs, err := metrics.Registry.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n float64
+	for _, mf := range mfs {
+		if mf.GetName() == "meshcheck_webhook_requests_total" {
+			for _, m := range mf.GetMetric() {
+				n += m.GetCounter().GetValue()
+			}
+		}
+	}
+	return n
+}
 
 const injectorValues = `{"global":{"network":"network1","meshID":"mesh1","multiCluster":{"clusterName":"east"}}}`
 
@@ -141,6 +162,29 @@ func TestAdmissionThroughAPIServer(t *testing.T) {
 			}
 		})
 	}
+
+	// The match conditions send each kind only with the labels the cache
+	// selects it on: an injected workload's istio.io/rev does not send a
+	// Service, a network label does not send a ConfigMap.
+	t.Run("only what the cache selects reaches the webhook", func(t *testing.T) {
+		svcGVR := schema.GroupVersionResource{Version: "v1", Resource: "services"}
+		for _, tc := range []struct {
+			gvr  schema.GroupVersionResource
+			yaml string
+			sent bool
+		}{
+			{svcGVR, "apiVersion: v1\nkind: Service\nmetadata: {name: app, namespace: istio-system, labels: {istio.io/rev: default}}\nspec: {ports: [{port: 80}]}", false},
+			{cmGVR, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app, namespace: istio-system, labels: {topology.istio.io/network: network1}}", false},
+			{cmGVR, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: values, namespace: istio-system, labels: {istio.io/rev: default}}", true},
+			{svcGVR, "apiVersion: v1\nkind: Service\nmetadata: {name: eastwest, namespace: istio-system, labels: {topology.istio.io/network: network1}}\nspec: {ports: [{port: 15443}]}", true},
+		} {
+			before := requestsServed(t)
+			must(c.create(ctx, tc.gvr, objects(t, tc.yaml)[0], false))
+			if sent := requestsServed(t) > before; sent != tc.sent {
+				t.Errorf("sent = %v, want %v:\n%s", sent, tc.sent, tc.yaml)
+			}
+		}
+	})
 
 	wo := e.WebhookInstallOptions
 	t.Run("TLS 1.2 minimum", func(t *testing.T) { checkTLS(t, wo.LocalServingHost, wo.LocalServingPort) })
