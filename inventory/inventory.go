@@ -30,7 +30,8 @@ type Kind struct {
 	// forbidden list is skipped, not an error that makes the audit partial.
 	IfReadable bool
 	// DropStatus removes status from listed objects: the model reads none
-	// of it, and a Node's status (images, conditions) is most of its size.
+	// of it. A Node's status (images, conditions) is most of its size, and
+	// Pods and Deployments update theirs far more often than their spec.
 	DropStatus bool
 }
 
@@ -55,9 +56,9 @@ func Kinds() []Kind {
 		// The istiod chart labels its ConfigMaps (istio, istio-sidecar-injector,
 		// values) with istio.io/rev.
 		{GVK: gvk("", "v1", "ConfigMap"), Resource: "configmaps", Namespaced: true, LabelSelector: "istio.io/rev"},
-		{GVK: gvk("apps", "v1", "Deployment"), Resource: "deployments", Namespaced: true, LabelSelector: "app=istiod"},
-		{GVK: gvk("apps", "v1", "Deployment"), Resource: "deployments", Namespaced: true, LabelSelector: "topology.istio.io/network"},
-		{GVK: gvk("", "v1", "Pod"), Resource: "pods", Namespaced: true, LabelSelector: "topology.istio.io/network"},
+		{GVK: gvk("apps", "v1", "Deployment"), Resource: "deployments", Namespaced: true, LabelSelector: "app=istiod", DropStatus: true},
+		{GVK: gvk("apps", "v1", "Deployment"), Resource: "deployments", Namespaced: true, LabelSelector: "topology.istio.io/network", DropStatus: true},
+		{GVK: gvk("", "v1", "Pod"), Resource: "pods", Namespaced: true, LabelSelector: "topology.istio.io/network", DropStatus: true},
 		{GVK: gvk("admissionregistration.k8s.io", "v1", "MutatingWebhookConfiguration"), Resource: "mutatingwebhookconfigurations", LabelSelector: "istio.io/rev"},
 		{GVK: gvk("install.istio.io", "v1alpha1", "IstioOperator"), Resource: "istiooperators", Namespaced: true, Optional: true},
 		{GVK: gvk("sailoperator.io", "v1", "Istio"), Resource: "istios", Optional: true},

@@ -7,6 +7,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
+	"github.com/meshcheck/meshcheck/inventory"
 	"github.com/meshcheck/meshcheck/model"
 )
 
@@ -15,9 +16,10 @@ import (
 const lastApplied = "kubectl.kubernetes.io/last-applied-configuration"
 
 // Transform is the cache transform: it drops what the model never reads
-// (managed fields, kubectl's last-applied copy) and reduces Secrets to
-// what the model derives facts from, so the cache never holds credentials
-// or private keys longer than the decode of one watch event.
+// (managed fields, kubectl's last-applied copy, the status of kinds whose
+// status it ignores) and reduces Secrets to what the model derives facts
+// from, so the cache never holds credentials or private keys longer than
+// the decode of one watch event.
 func Transform(obj any) (any, error) {
 	if u, ok := obj.(*unstructured.Unstructured); ok {
 		Reduce(u)
@@ -25,10 +27,25 @@ func Transform(obj any) (any, error) {
 	return obj, nil
 }
 
+// dropsStatus holds the kinds (group/kind) whose status the model never
+// reads (inventory.Kind.DropStatus).
+var dropsStatus = func() map[string]bool {
+	out := map[string]bool{}
+	for _, k := range inventory.Kinds() {
+		if k.DropStatus {
+			out[k.GVK.Group+"/"+k.GVK.Kind] = true
+		}
+	}
+	return out
+}()
+
 // Reduce applies the cache's reduction to u in place. It writes only to
 // u's top-level and metadata maps, which reduced relies on.
 func Reduce(u *unstructured.Unstructured) {
 	u.SetManagedFields(nil)
+	if gvk := u.GroupVersionKind(); dropsStatus[gvk.Group+"/"+gvk.Kind] {
+		delete(u.Object, "status")
+	}
 	if ann, _, _ := unstructured.NestedFieldNoCopy(u.Object, "metadata", "annotations"); ann != nil {
 		if m, ok := ann.(map[string]any); ok && m[lastApplied] != nil {
 			m = maps.Clone(m)

@@ -76,9 +76,15 @@ func (s *Store) put(i int, o any) {
 	if !ok {
 		return
 	}
+	k := keyOf(u)
 	s.mu.Lock()
-	s.sets[i][keyOf(u)] = u
-	s.gen++
+	// Resyncs and writes that change only what every write changes
+	// (resourceVersion, managed fields; status where the cache drops it)
+	// keep the state: a new one costs a full review on the next request.
+	if old := s.sets[i][k]; old == nil || !equalIgnoringMeta(old.Object, u.Object) {
+		s.gen++
+	}
+	s.sets[i][k] = u
 	s.mu.Unlock()
 }
 

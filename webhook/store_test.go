@@ -3,6 +3,7 @@ package webhook
 import (
 	"testing"
 
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	toolscache "k8s.io/client-go/tools/cache"
 )
 
@@ -35,8 +36,37 @@ func TestStore(t *testing.T) {
 	if s.State().lookup(keyOf(gw)) != nil || s.State().Len() != len(objs)-1 {
 		t.Error("the object is still there after leaving both selections")
 	}
+	// A resync, or a write of only what every write changes (here a Pod's
+	// status, which the cache drops), keeps the state and its review.
+	st = s.State()
+	pod := objects(t, "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: istio-system, resourceVersion: '1', labels: {topology.istio.io/network: network1}}\nspec: {containers: [{name: c, image: x}]}")[0]
+	a.OnAdd(transformed(t, pod), false)
+	st = s.State()
+	a.OnUpdate(pod, pod)
+	bumped := pod.DeepCopy()
+	bumped.SetResourceVersion("2")
+	bumped.Object["status"] = map[string]any{"phase": "Running", "podIP": "10.0.0.1"}
+	a.OnUpdate(pod, transformed(t, bumped))
+	if s.State() != st {
+		t.Error("a write that changed only the resourceVersion and status made a new state")
+	}
+	relabelled := withLabel(pod, netLabel, "network2")
+	a.OnUpdate(pod, transformed(t, relabelled))
+	if s.State() == st {
+		t.Error("a label change kept the old state")
+	}
 	s.synced = func() bool { return false }
 	if s.State() != nil {
 		t.Error("a state before the informers synced")
 	}
+}
+
+// transformed is u as the cache stores it.
+func transformed(t *testing.T, u *unstructured.Unstructured) *unstructured.Unstructured {
+	t.Helper()
+	u = u.DeepCopy()
+	if _, err := Transform(u); err != nil {
+		t.Fatal(err)
+	}
+	return u
 }
