@@ -9,6 +9,7 @@ import (
 
 	"github.com/go-logr/logr"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
 
@@ -28,7 +29,8 @@ type Peer struct {
 	sels   []selection
 	log    logr.Logger
 	up     func(bool)
-	// SyncTimeout bounds the first sync; Retry is the wait before trying again.
+	// SyncTimeout bounds the first sync; Retry is the wait before trying
+	// again, and between checks that a synced peer still answers.
 	SyncTimeout, Retry time.Duration
 
 	mu    sync.Mutex
@@ -41,7 +43,6 @@ func NewPeer(name string, cfg *rest.Config, scheme *runtime.Scheme, sels []selec
 		Name: name, config: rest.CopyConfig(cfg), scheme: scheme, sels: sels,
 		log: log.WithValues("peer", name), SyncTimeout: 15 * time.Second, Retry: 30 * time.Second,
 	}
-	p.config.Timeout = 10 * time.Second
 	p.up = func(up bool) {
 		if m != nil {
 			v := 0.0
@@ -103,11 +104,26 @@ func (p *Peer) run(ctx context.Context) error {
 	p.setStore(w.Store)
 	p.up(true)
 	p.log.Info("peer synced", "objects", w.Store.State().Len())
-	select {
-	case <-ctx.Done():
-		return nil
-	case err := <-errs:
-		return fmt.Errorf("cache stopped: %w", err)
+	// The watches retry a lost peer forever and keep its last objects: a
+	// peer that stops answering is dropped instead, and read again later.
+	// (No client timeout on the caches: it would cut every watch.)
+	probe := rest.CopyConfig(p.config)
+	probe.Timeout = p.SyncTimeout
+	dc, err := discovery.NewDiscoveryClientForConfig(probe)
+	if err != nil {
+		return fmt.Errorf("discovery: %w", err)
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case err := <-errs:
+			return fmt.Errorf("cache stopped: %w", err)
+		case <-time.After(p.Retry):
+			if _, err := dc.ServerVersion(); err != nil {
+				return fmt.Errorf("peer stopped answering: %w", err)
+			}
+		}
 	}
 }
 

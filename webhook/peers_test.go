@@ -2,6 +2,9 @@ package webhook
 
 import (
 	"context"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -101,7 +104,8 @@ func TestUnreachablePeer(t *testing.T) {
 	}
 }
 
-// A reachable peer is read through its API server into the fleet state.
+// A reachable peer is read through its API server into the fleet state;
+// when it stops answering, it leaves the state.
 func TestPeerThroughAPIServer(t *testing.T) {
 	e := apiServer(t)
 	m := NewMetrics(prometheus.NewRegistry())
@@ -109,9 +113,23 @@ func TestPeerThroughAPIServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The peer is reached through a proxy, which the test can take away.
+	upstream, err := rest.TransportFor(e.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	target, err := url.Parse(e.Config.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rp := httputil.NewSingleHostReverseProxy(target)
+	rp.Transport, rp.FlushInterval = upstream, -1
+	proxy := httptest.NewServer(rp)
+	defer proxy.Close()
 	logged := make(chan string, 100)
 	log := funcr.New(func(prefix, args string) { logged <- args }, funcr.Options{})
-	p := NewPeer("west", e.Config, clientgoscheme.Scheme, sels, log, m)
+	p := NewPeer("west", &rest.Config{Host: proxy.URL}, clientgoscheme.Scheme, sels, log, m)
+	p.Retry = 200 * time.Millisecond
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() { done <- p.Start(ctx) }()
@@ -135,6 +153,23 @@ func TestPeerThroughAPIServer(t *testing.T) {
 	g, _ := m.PeerUp.GetMetricWithLabelValues("west")
 	if err := g.Write(&out); err != nil || out.GetGauge().GetValue() != 1 {
 		t.Errorf("peer_up = %v, want 1", out.GetGauge().GetValue())
+	}
+
+	proxy.CloseClientConnections()
+	proxy.Close()
+	for gone := false; !gone; {
+		select {
+		case line := <-logged:
+			gone = strings.Contains(line, "peer unreachable")
+		case <-time.After(10 * time.Second):
+			t.Fatal("the peer that stopped answering was not dropped within 10 s")
+		}
+	}
+	if p.state() != nil {
+		t.Error("the peer that stopped answering is still in the state")
+	}
+	if err := g.Write(&out); err != nil || out.GetGauge().GetValue() != 0 {
+		t.Errorf("peer_up = %v after the peer went away, want 0", out.GetGauge().GetValue())
 	}
 }
 
