@@ -37,7 +37,7 @@ func Peers(results []Result, from int) ([]Target, []*Error) {
 					continue
 				}
 				where := fmt.Sprintf("remote secret %s/%s key %s", obj.Namespace(), obj.Name(), key)
-				cfg, err := peerConfig(secretValue(obj, key))
+				cfg, err := PeerConfig(secretValue(obj, key))
 				if err != nil {
 					errs = append(errs, &Error{Cluster: r.Target.Name, Err: fmt.Errorf("%s: %w", where, err)})
 					continue
@@ -82,10 +82,11 @@ func secretValue(obj *source.Object, key string) []byte {
 	return b
 }
 
-// peerConfig builds a rest config from a remote secret's kubeconfig. Only
+// PeerConfig builds a rest config from a remote secret's kubeconfig. Only
 // inline credentials are accepted: a secret must not make meshcheck run a
-// command (exec, auth-provider) or read a local file.
-func peerConfig(kubeconfig []byte) (*rest.Config, error) {
+// command (exec, auth-provider) or read a local file. Errors never quote
+// the kubeconfig.
+func PeerConfig(kubeconfig []byte) (*rest.Config, error) {
 	if len(kubeconfig) == 0 {
 		return nil, fmt.Errorf("empty kubeconfig")
 	}

@@ -121,10 +121,10 @@ func TestPeerConfig(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cfg, err := peerConfig([]byte(tt.kubeconfig))
+			cfg, err := PeerConfig([]byte(tt.kubeconfig))
 			if tt.wantErr == "" {
 				if err != nil || cfg.Host != "https://west.example.com:6443" || cfg.BearerToken != token {
-					t.Fatalf("peerConfig = %+v, %v", cfg, err)
+					t.Fatalf("PeerConfig = %+v, %v", cfg, err)
 				}
 				return
 			}

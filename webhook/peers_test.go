@@ -12,6 +12,8 @@ import (
 	"github.com/go-logr/logr/funcr"
 	"github.com/prometheus/client_golang/prometheus"
 	admissionv1 "k8s.io/api/admission/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
@@ -173,27 +175,27 @@ func TestPeerThroughAPIServer(t *testing.T) {
 	}
 }
 
-func TestPeerConfig(t *testing.T) {
-	kc := func(user string) []byte {
-		return []byte("apiVersion: v1\nkind: Config\ncurrent-context: c\ncontexts:\n- name: c\n  context: {cluster: c, user: u}\nclusters:\n- name: c\n  cluster: {server: https://peer.example.com}\nusers:\n- name: u\n  user: " + user + "\n")
+// peersIn takes one configuration per peer: not self, not the config
+// secret, not twice the same API server, and never a kubeconfig that would
+// run a command (named, not quoted, in the error).
+func TestPeersIn(t *testing.T) {
+	kc := func(server, user string) []byte {
+		return []byte("apiVersion: v1\nkind: Config\ncurrent-context: c\ncontexts:\n- name: c\n  context: {cluster: c, user: u}\nclusters:\n- name: c\n  cluster: {server: " + server + "}\nusers:\n- name: u\n  user: " + user + "\n")
 	}
-	tests := []struct {
-		in   []byte
-		want string // error substring, "" for success
-	}{
-		{kc("{token: abc}"), ""},
-		{kc("{exec: {command: /bin/sh, apiVersion: client.authentication.k8s.io/v1}}"), "runs a command"},
-		{kc("{tokenFile: /var/run/token}"), "local file"},
-		{[]byte("{"), "not a kubeconfig"},
-		{[]byte("apiVersion: v1\nkind: Config\n"), "no current context"},
+	secret := func(name string, data map[string][]byte) corev1.Secret {
+		return corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: "istio-system", Name: name}, Data: data}
 	}
-	for _, tt := range tests {
-		rc, err := peerConfig(tt.in)
-		switch {
-		case tt.want == "" && (err != nil || rc.Host != "https://peer.example.com"):
-			t.Errorf("%s: %v", tt.in, err)
-		case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
-			t.Errorf("%s: error %v, want %q", tt.in, err, tt.want)
-		}
+	peers, skipped := peersIn([]corev1.Secret{
+		secret("istio-remote-secret-west", map[string][]byte{"west": kc("https://west.example.com", "{token: abc}")}),
+		secret("istio-remote-secret-self", map[string][]byte{"east": kc("https://east.example.com", "{token: abc}")}),
+		secret("istio-remote-secret-west-again", map[string][]byte{"west2": kc("https://west.example.com", "{token: abc}")}),
+		secret("istio-remote-secret-exec", map[string][]byte{"north": kc("https://north.example.com", "{exec: {command: /bin/sh, apiVersion: client.authentication.k8s.io/v1}}")}),
+		secret("istio-kubeconfig", map[string][]byte{"config": kc("https://external.example.com", "{token: abc}")}),
+	}, "east")
+	if len(peers) != 1 || peers["west"] == nil || peers["west"].Host != "https://west.example.com" {
+		t.Errorf("peers = %v, want west only", peers)
+	}
+	if len(skipped) != 1 || !strings.Contains(skipped[0].Error(), "istio-remote-secret-exec key north") || !strings.Contains(skipped[0].Error(), "exec") {
+		t.Errorf("skipped = %v, want the exec kubeconfig, named", skipped)
 	}
 }

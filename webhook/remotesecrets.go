@@ -2,74 +2,61 @@ package webhook
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"maps"
 	"slices"
 
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
-	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/meshcheck/meshcheck/live"
+	"github.com/meshcheck/meshcheck/model"
 )
 
 // PeersFromRemoteSecrets reads this cluster's Istio remote secrets once and
-// returns a client configuration per key (the peer's cluster ID), except
-// self. The kubeconfigs are decoded in memory and never logged, printed or
-// kept beyond the returned configurations. Kubeconfigs that would run a
-// command or read a local file are refused, naming the secret and key only.
+// returns a client configuration per peer (see peersIn).
 func PeersFromRemoteSecrets(ctx context.Context, cfg *rest.Config, self string) (map[string]*rest.Config, []error, error) {
 	cs, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
 		return nil, nil, fmt.Errorf("client: %w", err)
 	}
-	list, err := cs.CoreV1().Secrets("").List(ctx, metav1.ListOptions{LabelSelector: "istio/multiCluster=true"})
+	list, err := cs.CoreV1().Secrets("").List(ctx, metav1.ListOptions{LabelSelector: model.LabelMultiCluster + "=true"})
 	if err != nil {
 		return nil, nil, fmt.Errorf("list remote secrets: %w", err)
 	}
+	peers, skipped := peersIn(list.Items, self)
+	return peers, skipped, nil
+}
+
+// peersIn returns a client configuration per key of the remote secrets (the
+// peer's cluster ID), except self and keys reaching an API server already
+// taken. The kubeconfigs are decoded in memory and never logged, printed or
+// kept beyond the configurations; those live.PeerConfig refuses (a command
+// to run, a local file to read) are skipped, naming the secret and key.
+func peersIn(secrets []corev1.Secret, self string) (map[string]*rest.Config, []error) {
 	out := map[string]*rest.Config{}
+	hosts := map[string]bool{}
 	var skipped []error
-	for _, s := range list.Items {
+	for _, s := range secrets {
 		if s.Name == "istio-kubeconfig" {
 			continue // an external control plane's config secret, not a peer
 		}
-		keys := make([]string, 0, len(s.Data))
-		for k := range s.Data {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
+		for _, k := range slices.Sorted(maps.Keys(s.Data)) {
 			if k == self || out[k] != nil {
 				continue
 			}
-			rc, err := peerConfig(s.Data[k])
+			rc, err := live.PeerConfig(s.Data[k])
 			if err != nil {
 				skipped = append(skipped, fmt.Errorf("remote secret %s/%s key %s: %w", s.Namespace, s.Name, k, err))
 				continue
 			}
-			out[k] = rc
+			if hosts[rc.Host] {
+				continue // the same cluster under another name
+			}
+			out[k], hosts[rc.Host] = rc, true
 		}
 	}
-	return out, skipped, nil
-}
-
-func peerConfig(kubeconfig []byte) (*rest.Config, error) {
-	kc, err := clientcmd.Load(kubeconfig)
-	if err != nil {
-		return nil, errors.New("not a kubeconfig")
-	}
-	ctx := kc.Contexts[kc.CurrentContext]
-	if ctx == nil {
-		return nil, errors.New("kubeconfig has no current context")
-	}
-	if u := kc.AuthInfos[ctx.AuthInfo]; u != nil && (u.Exec != nil || u.AuthProvider != nil || u.TokenFile != "" || u.ClientCertificate != "" || u.ClientKey != "") {
-		return nil, errors.New("kubeconfig runs a command or reads a local file; only inline credentials are used")
-	}
-	if c := kc.Clusters[ctx.Cluster]; c != nil && c.CertificateAuthority != "" {
-		return nil, errors.New("kubeconfig reads a local CA file; only inline data is used")
-	}
-	rc, err := clientcmd.NewDefaultClientConfig(*kc, nil).ClientConfig()
-	if err != nil {
-		return nil, errors.New("kubeconfig does not give a client configuration")
-	}
-	return rc, nil
+	return out, skipped
 }
