@@ -2,7 +2,6 @@ package webhook
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"runtime"
 	"slices"
@@ -146,6 +145,10 @@ func (d *Decider) Decide(ctx context.Context, st *State, req Request) (Decision,
 	if obj != nil && req.Operation == admissionv1.Update && unchanged(st, key, obj) {
 		return allow(Ignored)
 	}
+	if isNamespace(req.Kind.Group, req.Kind.Kind) && !st.inProj[key] && req.Operation == admissionv1.Update &&
+		req.OldObject != nil && signature(req.OldObject) == signatureOf(obj) {
+		return allow(Ignored) // nothing the rules tell such namespaces apart by changes
+	}
 	wait := time.NewTimer(d.opt.MaxWait)
 	select {
 	case d.slots <- struct{}{}:
@@ -158,9 +161,6 @@ func (d *Decider) Decide(ctx context.Context, st *State, req Request) (Decision,
 	}
 	before, after, err := d.reviews(ctx, st, req, key, obj)
 	<-d.slots
-	if errors.Is(err, errUnchanged) {
-		return allow(Ignored)
-	}
 	if err != nil {
 		return Decision{}, err
 	}

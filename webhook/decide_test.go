@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	admissionv1 "k8s.io/api/admission/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -202,4 +203,63 @@ func TestDecideReevaluatesOnlyTheRulesARequestCanAffect(t *testing.T) {
 		t.Errorf("network change re-evaluated %d of %d rules, want some but not all", d.Rules, all)
 	}
 	t.Logf("a network change re-evaluates %d of %d rules", d.Rules, all)
+}
+
+// countingReviewer counts the reviews a decision asks for.
+type countingReviewer struct {
+	Reviewer
+	calls int
+}
+
+func (c *countingReviewer) ReviewChange(ctx context.Context, base *checks.Review, in []model.ClusterInput, opt checks.ReviewOptions) (*checks.Review, error) {
+	c.calls++
+	return c.Reviewer.ReviewChange(ctx, base, in, opt)
+}
+
+// Namespaces outside the projection (all but one of each kind): a change
+// the rules cannot tell is answered before waiting for a CPU, and a new one
+// is reviewed once (after), not also as an empty "before".
+func TestNamespacesOutsideTheProjection(t *testing.T) {
+	objs := bigCluster(t, 40)
+	eng := &countingReviewer{Reviewer: checkstest.Engine(t)}
+	h := newHandler(t, eng, objs, DeciderOptions{MaxWait: time.Millisecond})
+	st := h.States.State()
+	var outside *unstructured.Unstructured
+	for _, o := range objs {
+		if o.GetKind() == "Namespace" && !st.inProj[keyOf(o)] {
+			outside = o
+			break
+		}
+	}
+	if outside == nil {
+		t.Fatal("every namespace is in the projection")
+	}
+	decide := func(op admissionv1.Operation, obj, old *unstructured.Unstructured) (Decision, error) {
+		req, err := RequestFrom(review(op, obj, old).AdmissionRequest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h.Decider.Decide(t.Context(), st, req)
+	}
+	for range cap(h.Decider.slots) { // every CPU busy
+		h.Decider.slots <- struct{}{}
+	}
+	if d, err := decide(admissionv1.Update, withLabel(outside, "team", "web"), outside); err != nil || d.Outcome != Ignored {
+		t.Errorf("a label no rule reads, CPUs busy: %+v, %v; want ignored without waiting", d, err)
+	}
+	if _, err := decide(admissionv1.Update, withLabel(outside, "istio-injection", "disabled"), outside); !errors.Is(err, ErrOverloaded) {
+		t.Errorf("an injection change, CPUs busy: %v; want it to wait for a CPU", err)
+	}
+	for range cap(h.Decider.slots) {
+		<-h.Decider.slots
+	}
+	if _, err := decide(admissionv1.Update, withLabel(outside, "istio-injection", "disabled"), outside); err != nil {
+		t.Fatal(err)
+	}
+	eng.calls = 0
+	created := withLabel(outside, "istio-injection", "enabled")
+	created.SetName("brand-new")
+	if d, err := decide(admissionv1.Create, created, nil); err != nil || d.Outcome != Evaluated || eng.calls != 1 {
+		t.Errorf("a new namespace: %+v, %v, %d reviews; want evaluated with 1 review", d, err, eng.calls)
+	}
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	admissionv1 "k8s.io/api/admission/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/meshcheck/meshcheck/checks"
@@ -25,11 +24,9 @@ func (d *Decider) reviews(ctx context.Context, st *State, req Request, key strin
 	var extraBefore, extraAfter []*source.Object
 	switch {
 	case isNamespace(req.Kind.Group, req.Kind.Kind) && !st.inProj[key]:
-		if req.OldObject != nil && signature(req.OldObject) == signatureOf(obj) && req.Operation == admissionv1.Update {
-			// Nothing the rules tell namespaces apart by changes.
-			return nil, nil, errUnchanged
+		if cur := st.lookup(key); cur != nil {
+			extraBefore = []*source.Object{cur}
 		}
-		extraBefore = []*source.Object{st.lookup(key)}
 		extraAfter = []*source.Object{newObj}
 		newObj = nil
 	case req.Namespace != "":
@@ -55,8 +52,6 @@ func (d *Decider) reviews(ctx context.Context, st *State, req Request, key strin
 	}
 	return before, after, nil
 }
-
-var errUnchanged = errors.New("unchanged")
 
 // ErrOverloaded is returned when no CPU was free within MaxWait.
 var ErrOverloaded = errors.New("meshcheck: overloaded, request not evaluated")
