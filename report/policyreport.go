@@ -55,13 +55,20 @@ type policyResult struct {
 }
 
 // writePolicyReport writes one PolicyReport per audited cluster, each to be
-// applied to its cluster, with one result per finding. Clusters without
-// findings get an empty report so that applying it clears an old one.
+// applied to its cluster, with one result per finding and one error result
+// per problem reading it (an unreachable or partly read cluster must not
+// look clean). Clusters without either get an empty report, so that
+// applying it clears an old one.
 func writePolicyReport(w io.Writer, r Result, _ Options) error {
 	clusters := slices.Clone(r.Clusters)
 	for _, f := range r.Findings {
 		if !slices.Contains(clusters, f.Cluster) {
 			clusters = append(clusters, f.Cluster)
+		}
+	}
+	for _, e := range r.Errors {
+		if e.Cluster != "" && !slices.Contains(clusters, e.Cluster) {
+			clusters = append(clusters, e.Cluster)
 		}
 	}
 	category := map[string]string{}
@@ -80,12 +87,21 @@ func writePolicyReport(w io.Writer, r Result, _ Options) error {
 			},
 			Results: []policyResult{},
 		}
-		head := fmt.Sprintf("# cluster %s: kubectl --context %s apply -f -\n", c, c)
+		head := fmt.Sprintf("# cluster %s: apply to that cluster (kubectl --context <its context> apply -f -)\n", c)
 		if c == "" {
 			// Findings about the fleet as a whole belong to no one cluster.
 			rep.Metadata.Name += "-fleet"
 			delete(rep.Metadata.Annotations, "meshcheck.io/cluster")
 			head = "# findings about the whole fleet: apply to the cluster where you keep them\n"
+		}
+		for _, e := range r.Errors {
+			if e.Cluster == c && c != "" { // errors of no cluster are about files, not a live cluster
+				rep.Results = append(rep.Results, policyResult{
+					Source: "meshcheck", Policy: "audit", Rule: "cluster read", Severity: "high",
+					Result: "error", Message: e.Message,
+				})
+				rep.Summary.Error++
+			}
 		}
 		for _, f := range r.Findings {
 			if f.Cluster != c {

@@ -44,7 +44,8 @@ func TestPolicyResultOf(t *testing.T) {
 func TestPolicyReportPerCluster(t *testing.T) {
 	r := fixture()
 	r.Command = "audit"
-	r.Clusters = []string{"east", "west", "quiet"}
+	r.Clusters = []string{"east", "west", "quiet", "doomed"}
+	r.Errors = append(r.Errors, InputError{Cluster: "doomed", Message: "context doomed: the server could not be reached"})
 	var buf bytes.Buffer
 	if err := Write(&buf, "policyreport", r, Options{}); err != nil {
 		t.Fatal(err)
@@ -60,7 +61,7 @@ func TestPolicyReportPerCluster(t *testing.T) {
 		}
 		c := rep.Metadata.Annotations["meshcheck.io/cluster"]
 		results[c] = len(rep.Results)
-		if rep.Summary.Fail+rep.Summary.Warn+rep.Summary.Skip != len(rep.Results) {
+		if rep.Summary.Fail+rep.Summary.Warn+rep.Summary.Skip+rep.Summary.Error != len(rep.Results) {
 			t.Errorf("%s: summary %+v does not count %d results", c, rep.Summary, len(rep.Results))
 		}
 	}
@@ -70,6 +71,11 @@ func TestPolicyReportPerCluster(t *testing.T) {
 	}
 	for _, f := range r.Findings {
 		want[f.Cluster]++
+	}
+	for _, e := range r.Errors {
+		if e.Cluster != "" {
+			want[e.Cluster]++ // an unread cluster reports the error, never an empty report
+		}
 	}
 	if d := cmp.Diff(want, results); d != "" {
 		t.Errorf("results per cluster (-want +got):\n%s", d)
