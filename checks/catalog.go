@@ -29,8 +29,11 @@ func catalog(c *ast.Compiler, builtinFile func(string) bool) (map[string]Rule, e
 		if !strings.HasPrefix(pkg, RulesPrefix+".") || !definesViolation(m) {
 			continue
 		}
-		if _, seen := rules[pkg]; seen {
-			continue // a package split over several files
+		if r, seen := rules[pkg]; seen {
+			// A package split over several files is built in only if all are.
+			r.Builtin = r.Builtin && builtinFile(name)
+			rules[pkg] = r
+			continue
 		}
 		r, err := ruleFromAnnotations(c.GetAnnotationSet().GetPackageScope(m.Package))
 		if err != nil {

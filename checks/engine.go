@@ -26,11 +26,12 @@ type Engine struct {
 	// (see shards), evaluated in parallel.
 	shards []rego.PreparedEvalQuery
 	rules  map[string]Rule // by package path
-	// compilers are the shards' compilers, and shardOf the shard of each
-	// rule package: the webhook prepares one query per rule on them.
-	compilers []*ast.Compiler
-	shardOf   map[string]int
-	perRule   struct {
+	// compilerOf is the compiler of each rule package's shard: the webhook
+	// prepares one query per rule on them.
+	compilerOf map[string]*ast.Compiler
+	// builtin names the embedded policy files.
+	builtin map[string]bool
+	perRule struct {
 		once    sync.Once
 		queries []*ruleQuery
 		// names are the fields any rule names, the only ones converted
@@ -60,6 +61,11 @@ func New(ctx context.Context, opt Options) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse policies: %w", err)
 	}
+	builtin := map[string]bool{}
+	for _, f := range files {
+		builtin[f.name] = f.builtin
+	}
+	isBuiltin := func(name string) bool { return builtin[name] }
 	parts := shards(mods)
 	prepared := make([]rego.PreparedEvalQuery, len(parts))
 	compilers := make([]*ast.Compiler, len(parts))
@@ -67,14 +73,16 @@ func New(ctx context.Context, opt Options) (*Engine, error) {
 	errs := make([]error, len(parts))
 	var wg sync.WaitGroup
 	for i, part := range parts {
-		wg.Go(func() { prepared[i], compilers[i], catalogs[i], errs[i] = prepare(ctx, part, len(opt.PolicyDirs) == 0) })
+		wg.Go(func() {
+			prepared[i], compilers[i], catalogs[i], errs[i] = prepare(ctx, part, len(opt.PolicyDirs) == 0, isBuiltin)
+		})
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
 	rules := map[string]Rule{}
-	shardOf := map[string]int{}
+	compilerOf := map[string]*ast.Compiler{}
 	byCode := map[string]string{}
 	for i, c := range catalogs {
 		for pkg, r := range c {
@@ -83,19 +91,19 @@ func New(ctx context.Context, opt Options) (*Engine, error) {
 			}
 			byCode[r.Code] = pkg
 			rules[pkg] = r
-			shardOf[pkg] = i
+			compilerOf[pkg] = compilers[i]
 		}
 	}
-	return &Engine{shards: prepared, rules: rules, compilers: compilers, shardOf: shardOf}, nil
+	return &Engine{shards: prepared, rules: rules, compilerOf: compilerOf, builtin: builtin}, nil
 }
 
 // prepare compiles one shard, reads its catalog and prepares its query.
-func prepare(ctx context.Context, mods map[string]*ast.Module, trusted bool) (rego.PreparedEvalQuery, *ast.Compiler, map[string]Rule, error) {
+func prepare(ctx context.Context, mods map[string]*ast.Module, trusted bool, builtin func(file string) bool) (rego.PreparedEvalQuery, *ast.Compiler, map[string]Rule, error) {
 	c, err := compile(mods, trusted)
 	if err != nil {
 		return rego.PreparedEvalQuery{}, nil, nil, fmt.Errorf("compile policies: %w", err)
 	}
-	rules, err := catalog(c, func(name string) bool { return strings.HasPrefix(name, "policies/") })
+	rules, err := catalog(c, builtin)
 	if err != nil {
 		return rego.PreparedEvalQuery{}, nil, nil, fmt.Errorf("rule catalog: %w", err)
 	}

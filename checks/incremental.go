@@ -32,9 +32,8 @@ type ruleQuery struct {
 func (e *Engine) ruleQueries() ([]*ruleQuery, error) {
 	e.perRule.once.Do(func() {
 		var errs []error
-		e.perRule.names = map[string]bool{}
 		for _, pkg := range slices.Sorted(maps.Keys(e.rules)) {
-			c := e.compilers[e.shardOf[pkg]]
+			c := e.compilerOf[pkg]
 			pq, err := rego.New(rego.Compiler(c), rego.Query("v = "+pkg+".violation[_]")).PrepareForEval(context.Background())
 			if err != nil {
 				errs = append(errs, fmt.Errorf("prepare %s: %w", pkg, err))
@@ -42,36 +41,53 @@ func (e *Engine) ruleQueries() ([]*ruleQuery, error) {
 			}
 			q := &ruleQuery{pkg: pkg, query: pq, viewKey: "*"}
 			if e.rules[pkg].Builtin {
-				q.names = namedFields(c, pkg)
+				q.names = namedFields(c, pkg, e.builtin)
+			}
+			if q.names != nil {
 				q.viewKey = strings.Join(slices.Sorted(maps.Keys(q.names)), ",")
-				if e.perRule.names != nil {
-					maps.Copy(e.perRule.names, q.names)
-				}
-			} else {
-				e.perRule.names = nil
 			}
 			e.perRule.queries = append(e.perRule.queries, q)
 		}
+		e.perRule.names = unionOfNames(e.perRule.queries)
 		e.perRule.differ = newDiffer(e.perRule.names)
 		e.perRule.err = errors.Join(errs...)
 	})
 	return e.perRule.queries, e.perRule.err
 }
 
+// unionOfNames is every field the queries name, or nil (every field) when
+// one of them sees the whole model.
+func unionOfNames(qs []*ruleQuery) map[string]bool {
+	out := map[string]bool{}
+	for _, q := range qs {
+		if q.names == nil {
+			return nil
+		}
+		maps.Copy(out, q.names)
+	}
+	return out
+}
+
 // namedFields returns the model's record fields that the rules of package
 // pkg, and every rule and function they use, name: as a reference
 // (c.namespaces), a string (object.get(cp, ["network", "value"], "")) or a
-// key.
-func namedFields(c *ast.Compiler, pkg string) map[string]bool {
+// key. It returns nil (the whole model) if any of that code is not in a
+// built-in file: a user's module added to a built-in package or library
+// may compute the keys it reads.
+func namedFields(c *ast.Compiler, pkg string, builtin map[string]bool) map[string]bool {
 	fields := fieldNames()
 	names := map[string]bool{}
 	seen := map[*ast.Rule]bool{}
+	trusted := true
 	var visit func(r *ast.Rule)
 	visit = func(r *ast.Rule) {
 		if seen[r] {
 			return
 		}
 		seen[r] = true
+		if r.Location == nil || !builtin[r.Location.File] {
+			trusted = false
+		}
 		ast.WalkTerms(r, func(t *ast.Term) bool {
 			if s, ok := t.Value.(ast.String); ok && fields[string(s)] {
 				names[string(s)] = true
@@ -88,6 +104,9 @@ func namedFields(c *ast.Compiler, pkg string) map[string]bool {
 				visit(r)
 			}
 		}
+	}
+	if !trusted {
+		return nil
 	}
 	return names
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -179,33 +180,59 @@ violation contains result.fail(rego.metadata.chain(), {"cluster": name, "message
 `
 
 func TestUsersRulesSeeEveryChange(t *testing.T) {
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "acme002.rego"), []byte(computedKeyRule), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	e, err := checks.New(t.Context(), checks.Options{PolicyDirs: []string{dir}})
+	// The same rule in a package of its own, added to a built-in rule's
+	// package, and in a directory called policies as the built-in files
+	// are: in all, the rule is the user's and must see everything.
+	inBuiltin := "package meshcheck.rules.network.nw001\n\n" + computedKeyRule[strings.Index(computedKeyRule, "import "):]
+	fleet, err := filepath.Abs("../examples/fleet")
 	if err != nil {
 		t.Fatal(err)
 	}
-	in, opt := readFleet(t, "../examples/fleet")
-	base, err := e.ReviewChange(t.Context(), nil, in, opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	changed := slices.Clone(in)
-	changed[0].Objects = append(slices.Clone(in[0].Objects), &source.Object{Data: map[string]any{
-		"apiVersion": "v1", "kind": "ConfigMap",
-		"metadata": map[string]any{"name": "forbidden", "namespace": "default"},
-	}})
-	got, err := e.ReviewChange(t.Context(), base, changed, opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !slices.ContainsFunc(got.Findings, func(f checks.Finding) bool { return f.Rule == "ACME002" }) {
-		t.Fatalf("the user's rule did not see the new ConfigMap: %q", findingKeys(got.Findings))
-	}
-	if n := got.Evaluated(); n == 0 || n == len(e.Rules()) {
-		t.Errorf("re-evaluated %d of %d rules; want the user's rule and those that read raw objects' effects, not all", n, len(e.Rules()))
+	for _, tc := range []struct{ name, dir, rule, code string }{
+		{"own package", "mine", computedKeyRule, "ACME002"},
+		{"built-in rule's package", "mine", inBuiltin, "NW001"},
+		{"directory called policies", "policies", computedKeyRule, "ACME002"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Chdir(t.TempDir())
+			if err := os.MkdirAll(tc.dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(tc.dir, "acme002.rego"), []byte(tc.rule), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			e, err := checks.New(t.Context(), checks.Options{PolicyDirs: []string{tc.dir}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if i := slices.IndexFunc(e.Rules(), func(r checks.Rule) bool { return r.Code == tc.code }); i < 0 || e.Rules()[i].Builtin {
+				t.Errorf("%s is listed as built in, or missing", tc.code)
+			}
+			in, opt := readFleet(t, fleet)
+			base, err := e.ReviewChange(t.Context(), nil, in, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			changed := slices.Clone(in)
+			changed[0].Objects = append(slices.Clone(in[0].Objects), &source.Object{Data: map[string]any{
+				"apiVersion": "v1", "kind": "ConfigMap",
+				"metadata": map[string]any{"name": "forbidden", "namespace": "default"},
+			}})
+			want, err := e.Review(t.Context(), changed, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := e.ReviewChange(t.Context(), base, changed, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a, b := findingKeys(want.Findings), findingKeys(got.Findings); !slices.Equal(a, b) || !slices.ContainsFunc(b, func(k string) bool { return strings.Contains(k, "forbidden ConfigMap") }) {
+				t.Fatalf("the user's rule did not see the new ConfigMap:\nfull review: %q\nchange:      %q", a, b)
+			}
+			if n := got.Evaluated(); n == 0 || n == len(e.Rules()) {
+				t.Errorf("re-evaluated %d of %d rules; want the user's rule and those that read raw objects' effects, not all", n, len(e.Rules()))
+			}
+		})
 	}
 }
 

@@ -24,6 +24,9 @@ const RulesPrefix = "data.meshcheck.rules"
 type policyFile struct {
 	name string
 	src  []byte
+	// builtin is set for the embedded policies, by their origin, not by
+	// their name: a user's directory may well be called policies too.
+	builtin bool
 }
 
 // builtinFiles returns the embedded policies; with tests, their _test.rego too.
@@ -34,7 +37,7 @@ func builtinFiles(tests bool) ([]policyFile, error) {
 			return err
 		}
 		b, err := policies.FS.ReadFile(p)
-		out = append(out, policyFile{name: path.Join("policies", p), src: b})
+		out = append(out, policyFile{name: path.Join("policies", p), src: b, builtin: true})
 		return err
 	})
 	return out, err
