@@ -122,7 +122,8 @@ func (e *Engine) reevaluate(ctx context.Context, base *Review, f *model.Fleet) (
 		return nil, 0, err
 	}
 	todo := qs
-	if base != nil && base.violations != nil { // a Review's findings are not by view
+	// A Review's findings are not by view, and another engine's rules may differ.
+	if base != nil && base.byView == e {
 		if todo = e.affected(base.Fleet, f); len(todo) == 0 {
 			return base.violations, 0, nil // shared: never modified
 		}

@@ -238,7 +238,7 @@ func TestUsersRulesSeeEveryChange(t *testing.T) {
 
 // TestReviewChangeIgnoresAReviewAsBase: a Review has findings but no
 // violations by view; taken as a base it must not lend empty findings to
-// the rules a change does not affect.
+// the rules a change does not affect. Nor may another engine's review.
 func TestReviewChangeIgnoresAReviewAsBase(t *testing.T) {
 	e := checkstest.Engine(t)
 	in, opt := readFleet(t, "../testdata/rules/NW001/fail/"+firstCase(t, "NW001"))
@@ -252,6 +252,18 @@ func TestReviewChangeIgnoresAReviewAsBase(t *testing.T) {
 	}
 	if len(got.Findings) == 0 || got.Evaluated() != len(e.Rules()) {
 		t.Errorf("from a Review: %d findings, %d rules evaluated; want NW001's findings from all %d rules", len(got.Findings), got.Evaluated(), len(e.Rules()))
+	}
+	// Nor is a change review of another engine (policies reloaded).
+	other, err := checks.New(t.Context(), checks.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	foreign, err := other.ReviewChange(t.Context(), nil, in, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := e.ReviewChange(t.Context(), foreign, in, opt); err != nil || got.Evaluated() != len(e.Rules()) {
+		t.Errorf("from another engine's review: %d rules evaluated (%v); want all %d", got.Evaluated(), err, len(e.Rules()))
 	}
 }
 

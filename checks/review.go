@@ -21,8 +21,10 @@ type Review struct {
 	// Errors are problems with single inputs; the review went on without them.
 	Errors []error
 	// violations, by rule package, are kept by ReviewChange for later
-	// reviews to start from; evaluated is how many rules it evaluated.
+	// reviews of the same engine (byView) to start from; evaluated is how
+	// many rules it evaluated.
 	violations map[string][]violation
+	byView     *Engine
 	evaluated  int
 }
 
@@ -58,6 +60,7 @@ func (e *Engine) Review(ctx context.Context, in []model.ClusterInput, opt Review
 func (e *Engine) ReviewChange(ctx context.Context, base *Review, in []model.ClusterInput, opt ReviewOptions) (*Review, error) {
 	r := newReview(in, opt)
 	var err error
+	r.byView = e
 	if r.violations, r.evaluated, err = e.reevaluate(ctx, base, r.Fleet); err != nil {
 		return nil, err
 	}
