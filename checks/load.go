@@ -135,7 +135,8 @@ func loadFiles(dirs []string, tests bool) ([]policyFile, error) {
 // checkOnlyStages are the compiler stages that only look for mistakes and
 // change nothing evaluation uses. The built-in policies pass them in the
 // tests (TestBuiltinPoliciesPassEveryCompilerCheck); repeating them in
-// every run would cost a quarter of the compile's CPU.
+// every run costs more: BenchmarkCompile on one CPU took 69–71 ms with
+// them and 56–67 ms without.
 var checkOnlyStages = []ast.StageID{
 	ast.StageCheckUnusedImports,
 	ast.StageCheckKeywordOverrides,

@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,5 +35,28 @@ func TestUserPoliciesAreFullyChecked(t *testing.T) {
 	_, err := New(t.Context(), Options{PolicyDirs: []string{dir}})
 	if err == nil || !strings.Contains(err.Error(), "rego_type_error") {
 		t.Errorf("New = %v, want the type error of acme002.rego", err)
+	}
+}
+
+// BenchmarkCompile compiles the built-in policies as one module set, with
+// every compiler stage (users' policies) and without the check-only stages
+// (built-in policies alone): what skipping them saves.
+func BenchmarkCompile(b *testing.B) {
+	files, err := builtinFiles(false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, trusted := range []bool{false, true} {
+		b.Run(fmt.Sprintf("trusted=%v", trusted), func(b *testing.B) {
+			for b.Loop() {
+				mods, err := parseModules(files)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := compile(mods, trusted); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
