@@ -6,7 +6,6 @@ import (
 	"context"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"syscall"
 )
 
@@ -17,15 +16,4 @@ func main() {
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
-}
-
-// lessGC trades memory for time in a short run: compiling the policies
-// allocates ~25 MiB of short-lived objects, and collecting them costs more
-// than the process lives. Collection starts only past 256 MiB, which a fleet
-// of a few hundred clusters reaches. GOGC set by the user wins.
-func lessGC() {
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(-1)
-		debug.SetMemoryLimit(256 << 20)
-	}
 }
