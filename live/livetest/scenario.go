@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/rest"
 )
 
@@ -44,11 +45,19 @@ func CopyScenario(src, dst string, peers map[string]*rest.Config) error {
 	})
 }
 
-// clusterScoped are the kinds of the scenarios that have no namespace.
-var clusterScoped = map[string]bool{
-	"Namespace": true, "MutatingWebhookConfiguration": true, "ValidatingWebhookConfiguration": true,
-	"ClusterRole": true, "ClusterRoleBinding": true, "CustomResourceDefinition": true, "Istio": true, "Node": true,
+// clusterScoped are the kinds of the scenarios that have no namespace, with
+// the resource Wipe deletes for those the model reads (Namespaces and
+// Nodes are handled apart).
+var clusterScoped = map[string]schema.GroupVersionResource{
+	"Namespace": {}, "Node": {}, "ValidatingWebhookConfiguration": {},
+	"ClusterRole": {}, "ClusterRoleBinding": {}, "CustomResourceDefinition": {},
+	"MutatingWebhookConfiguration": {Group: "admissionregistration.k8s.io", Version: "v1", Resource: "mutatingwebhookconfigurations"},
+	"Istio":                        {Group: "sailoperator.io", Version: "v1", Resource: "istios"},
+	"IstioCNI":                     {Group: "sailoperator.io", Version: "v1", Resource: "istiocnis"},
+	"ZTunnel":                      {Group: "sailoperator.io", Version: "v1", Resource: "ztunnels"},
 }
+
+func isClusterScoped(kind string) bool { _, ok := clusterScoped[kind]; return ok }
 
 func rewrite(b []byte, base string, peers map[string]*rest.Config) ([]byte, error) {
 	named := map[string]int{} // unnamed objects per kind in this file
@@ -80,7 +89,7 @@ func rewrite(b []byte, base string, peers map[string]*rest.Config) ([]byte, erro
 					md["name"] = fmt.Sprintf("%s-%d", base, n)
 				}
 			}
-			if (md["namespace"] == nil || md["namespace"] == "") && !clusterScoped[kind] {
+			if (md["namespace"] == nil || md["namespace"] == "") && !isClusterScoped(kind) {
 				md["namespace"] = "istio-system"
 			}
 		}

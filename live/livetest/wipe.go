@@ -15,15 +15,6 @@ import (
 
 var systemNamespaces = []string{"default", "kube-system", "kube-public", "kube-node-lease"}
 
-// scenarioClusterScoped are the cluster-scoped kinds scenarios create
-// that the model reads.
-var scenarioClusterScoped = []schema.GroupVersionResource{
-	{Group: "admissionregistration.k8s.io", Version: "v1", Resource: "mutatingwebhookconfigurations"},
-	{Group: "sailoperator.io", Version: "v1", Resource: "istios"},
-	{Group: "sailoperator.io", Version: "v1", Resource: "istiocnis"},
-	{Group: "sailoperator.io", Version: "v1", Resource: "ztunnels"},
-}
-
 // Wipe removes what scenarios seed, so that one server can hold several
 // scenarios in turn: every object of the non-system namespaces, the
 // namespaces themselves (finalized by hand: envtest runs no namespace
@@ -78,7 +69,10 @@ func Wipe(ctx context.Context, cfg *rest.Config) error {
 			return fmt.Errorf("namespace %s not gone: %w", name, err)
 		}
 	}
-	for _, gvr := range scenarioClusterScoped {
+	for _, gvr := range clusterScoped {
+		if gvr.Resource == "" {
+			continue
+		}
 		err := dyn.Resource(gvr).DeleteCollection(ctx, metav1.DeleteOptions{}, metav1.ListOptions{})
 		if err != nil && !apierrors.IsNotFound(err) {
 			return fmt.Errorf("delete %s: %w", gvr.Resource, err)
