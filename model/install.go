@@ -23,9 +23,6 @@ const (
 
 // contribution is one input that describes (part of) a control plane.
 type contribution struct {
-	// read numbers a contribution taken from Reads (from 1), so that a
-	// control plane merged from the same ones is reused; 0 otherwise.
-	read      int
 	rank      int
 	cluster   string
 	obj       *source.Object

@@ -2,7 +2,7 @@ package model
 
 import (
 	"maps"
-	"strconv"
+	"slices"
 
 	"github.com/meshcheck/meshcheck/source"
 )
@@ -19,10 +19,15 @@ import (
 type Reads struct {
 	cluster string
 	objs    map[*source.Object]*objectReads
-	// planes are the control planes merged from the objects'
-	// contributions, by planeKey: a build whose group of contributions is
-	// the same takes the same control plane.
-	planes map[string]*ControlPlane
+	// planes are the control planes merged from the objects' contributions,
+	// by system namespace and revision: a build whose group of
+	// contributions is the same takes the same control plane.
+	planes map[[2]string]plane
+}
+
+type plane struct {
+	group []*contribution
+	cp    *ControlPlane
 }
 
 // objectReads is what one object adds to its cluster's model.
@@ -36,7 +41,7 @@ type objectReads struct {
 
 // ReadObjects reads objs as objects of the cluster named cluster.
 func ReadObjects(cluster string, objs []*source.Object) *Reads {
-	r := &Reads{cluster: cluster, objs: make(map[*source.Object]*objectReads, len(objs)), planes: map[string]*ControlPlane{}}
+	r := &Reads{cluster: cluster, objs: make(map[*source.Object]*objectReads, len(objs)), planes: map[[2]string]plane{}}
 	var contribs []*contribution
 	for _, obj := range objs {
 		if obj.Kind() == "Node" {
@@ -45,12 +50,11 @@ func ReadObjects(cluster string, objs []*source.Object) *Reads {
 		o := readAlone(obj, cluster)
 		if o.contrib != nil {
 			contribs = append(contribs, o.contrib)
-			o.contrib.read = len(contribs)
 		}
 		r.objs[obj] = o
 	}
 	for k, g := range groups(contribs) {
-		r.planes[planeKey(g)] = mergeControlPlane(k[0], k[1], g)
+		r.planes[k] = plane{group: g, cp: mergeControlPlane(k[0], k[1], g)}
 	}
 	return r
 }
@@ -72,26 +76,16 @@ func (r *Reads) forCluster(cluster string) *Reads {
 }
 
 // plane returns the control plane merged from group (sorted as
-// buildControlPlanes sorts it) when r merged the same, or nil.
+// buildControlPlanes sorts it) when r merged the very same, or nil.
 func (r *Reads) plane(group []*contribution) *ControlPlane {
-	if r == nil {
+	if r == nil || len(group) == 0 {
 		return nil
 	}
-	for _, c := range group {
-		if c.read == 0 {
-			return nil // not from r
-		}
+	p := r.planes[[2]string{group[0].namespace, group[0].revision}]
+	if !slices.Equal(p.group, group) {
+		return nil
 	}
-	return r.planes[planeKey(group)]
-}
-
-// planeKey identifies a group of contributions taken from Reads.
-func planeKey(group []*contribution) string {
-	b := make([]byte, 0, 4*len(group))
-	for _, c := range group {
-		b = strconv.AppendInt(append(b, ','), int64(c.read), 10)
-	}
-	return string(b)
+	return p.cp
 }
 
 func readAlone(obj *source.Object, cluster string) *objectReads {
