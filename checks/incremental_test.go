@@ -1,6 +1,7 @@
 package checks_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -139,6 +140,54 @@ func TestReadsBuildTheSameModel(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestBuildsDoNotChangeSharedRecords: a build from Reads shares its
+// records with every later build from them; no later build, with a live
+// audit's credential checks or linking a remote to its primary, may change
+// them. The first build is encoded before and after the others.
+func TestBuildsDoNotChangeSharedRecords(t *testing.T) {
+	for _, dir := range everyFleet(t) {
+		in, opt := readFleet(t, dir)
+		read := withReads(in, in)
+		first, _ := model.Build(read, model.Options{Meshes: opt.Meshes})
+		before := mustJSON(t, first)
+		checked := slices.Clone(read)
+		for i, c := range first.Clusters {
+			for _, rs := range c.RemoteSecrets {
+				for _, e := range rs.Entries {
+					ref := model.SecretKeyRef{Namespace: rs.Namespace, Name: rs.Name, Key: e.Key}
+					for j := range checked {
+						if checked[j].Name == i {
+							checked[j].Credentials = append(checked[j].Credentials, model.CredentialCheck{Secret: ref, Rejected: true})
+						}
+					}
+				}
+			}
+		}
+		model.Build(checked, model.Options{Meshes: opt.Meshes})
+		model.Build(read, model.Options{Meshes: opt.Meshes})
+		if mustJSON(t, first) != before {
+			t.Fatalf("%s: a later build changed the records the first shares", dir)
+		}
+		// What linking the fleet wrote would show in a cluster built alone.
+		for i := range in {
+			want, _ := model.Build(in[i:i+1], model.Options{})
+			got, _ := model.Build(read[i:i+1], model.Options{})
+			if a, b := mustJSON(t, want), mustJSON(t, got); a != b {
+				t.Fatalf("%s: %s built alone from the reads differs from the objects: the fleet's builds changed a shared record", dir, in[i].Name)
+			}
+		}
+	}
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 // withReads returns in with each cluster's Reads made from the objects of
