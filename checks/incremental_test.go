@@ -51,8 +51,8 @@ func findingKeys(fs []checks.Finding) []string {
 // fail here, and the webhook would then skip it wrongly.
 func TestViewsChangeNoFinding(t *testing.T) {
 	e := checkstest.Engine(t)
-	for _, dir := range everyFleet(t) {
-		in, opt := readFleet(t, dir)
+	seen := map[string]bool{}
+	check := func(name string, in []model.ClusterInput, opt checks.ReviewOptions) {
 		whole, err := e.Review(t.Context(), in, opt)
 		if err != nil {
 			t.Fatal(err)
@@ -62,7 +62,34 @@ func TestViewsChangeNoFinding(t *testing.T) {
 			t.Fatal(err)
 		}
 		if a, b := findingKeys(whole.Findings), findingKeys(viewed.Findings); !slices.Equal(a, b) {
-			t.Errorf("%s:\nwhole model: %q\nviews:       %q", dir, a, b)
+			t.Errorf("%s:\nwhole model: %q\nviews:       %q", name, a, b)
+		}
+		for _, f := range whole.Findings {
+			seen[f.Rule] = true
+		}
+	}
+	for _, dir := range everyFleet(t) {
+		in, opt := readFleet(t, dir)
+		check(dir, in, opt)
+	}
+	// Live-only facts no file shows: the example fleet as an audit that
+	// found every remote secret's credential rejected.
+	in, opt := readFleet(t, "../examples/fleet")
+	f, _ := model.Build(in, model.Options{})
+	for i := range in {
+		for _, rs := range f.Clusters[in[i].Name].RemoteSecrets {
+			for _, e := range rs.Entries {
+				ref := model.SecretKeyRef{Namespace: rs.Namespace, Name: rs.Name, Key: e.Key}
+				in[i].Credentials = append(in[i].Credentials, model.CredentialCheck{Secret: ref, Rejected: true})
+			}
+		}
+	}
+	check("example fleet, credentials rejected", in, opt)
+	// Every rule fired somewhere, so that each view was compared on a
+	// finding, not only on silence.
+	for _, r := range e.Rules() {
+		if !seen[r.Code] {
+			t.Errorf("%s fires on no fleet: its view is never compared on a finding", r.Code)
 		}
 	}
 }
