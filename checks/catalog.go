@@ -76,6 +76,7 @@ func ruleFromAnnotations(a *ast.Annotations) (Rule, error) {
 		Remediation: str("remediation"),
 		Docs:        str("docs"),
 	}
+	r.LiveOnly, _ = custom["live_only"].(bool)
 	for _, d := range asList(custom["dimensions"]) {
 		r.Dimensions = append(r.Dimensions, d)
 	}

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/open-policy-agent/opa/v1/ast"
-
 	"github.com/meshcheck/meshcheck/checks"
 	"github.com/meshcheck/meshcheck/checks/checkstest"
 )
@@ -31,7 +29,7 @@ func TestEveryRuleHasTestsAndFixtures(t *testing.T) {
 			t.Errorf("%s: no _test.rego in %s", r.Code, dir)
 		}
 		kinds := []string{"pass", "fail"}
-		if liveOnly(t, dir) {
+		if r.LiveOnly {
 			// What it fires on never comes from files: a Go test of a live
 			// audit stands in for the fail fixture.
 			kinds = kinds[:1]
@@ -45,30 +43,6 @@ func TestEveryRuleHasTestsAndFixtures(t *testing.T) {
 			}
 		}
 	}
-}
-
-// liveOnly reports whether the rule in dir declares custom.live_only: true.
-func liveOnly(t *testing.T, dir string) bool {
-	files, _ := filepath.Glob(filepath.Join(dir, "*.rego"))
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.rego") {
-			continue
-		}
-		src, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, err := ast.ParseModuleWithOpts(f, string(src), ast.ParserOptions{ProcessAnnotation: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, a := range m.Annotations {
-			if a.Scope == "package" && a.Custom["live_only"] == true {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // namedByGoTest reports whether a Go test under cmd/meshcheck or live

@@ -18,4 +18,6 @@ type Rule struct {
 	Package string `json:"package"`
 	// Builtin is false for rules added with --policy.
 	Builtin bool `json:"builtin"`
+	// LiveOnly rules fire only on what a live audit learns (custom.live_only).
+	LiveOnly bool `json:"live_only,omitempty"`
 }
