@@ -6,6 +6,7 @@ package ruledoc
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/meshcheck/meshcheck/checks"
@@ -75,15 +76,10 @@ func examples(b *strings.Builder, title string, exs []Example) {
 
 func escape(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
 
-// maxLine keeps certificates and kubeconfigs in base64 from filling pages.
-const maxLine = 120
+// longBase64 is a run of base64 long enough to be a certificate or a
+// kubeconfig inline; shorten cuts those, never the text around them.
+var longBase64 = regexp.MustCompile(`[A-Za-z0-9+/=]{100,}`)
 
 func shorten(content string) string {
-	lines := strings.Split(content, "\n")
-	for i, l := range lines {
-		if r := []rune(l); len(r) > maxLine {
-			lines[i] = string(r[:maxLine-1]) + "…"
-		}
-	}
-	return strings.Join(lines, "\n")
+	return longBase64.ReplaceAllStringFunc(content, func(run string) string { return run[:60] + "…" })
 }
