@@ -10,6 +10,11 @@ import (
 	"github.com/meshcheck/meshcheck/topology"
 )
 
+// maxMarkdownDiagram bounds the Mermaid diagram a Markdown report embeds: a
+// GitHub comment holds 65,536 characters, and Mermaid draws at most 500
+// edges (docs/topology.md: 50 clusters are about 19 KB and 225 edges).
+const maxMarkdownDiagram = 20_000
+
 // writeMarkdown renders a summary for CI job summaries and pull-request
 // comments: the summary line, the install model and the Mermaid diagram of
 // the fleet (when the front-end passes the model), and a table of findings.
@@ -26,7 +31,11 @@ func writeMarkdown(w io.Writer, r Result, opt Options) error {
 		if err := topology.Write(&diagram, "mermaid", v); err != nil {
 			return err
 		}
-		fmt.Fprintf(&b, "```mermaid\n%s```\n\n", diagram.String())
+		if diagram.Len() > maxMarkdownDiagram {
+			fmt.Fprintf(&b, "_The diagram of the %d clusters (%d KB of Mermaid) is left out: too large for a comment. `meshcheck topology -o html` draws it._\n\n", len(v.Clusters), diagram.Len()/1000)
+		} else {
+			fmt.Fprintf(&b, "```mermaid\n%s```\n\n", diagram.String())
+		}
 	}
 	fs := visible(r.Findings, opt)
 	if len(fs) > 0 {

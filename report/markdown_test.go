@@ -7,6 +7,7 @@ import (
 
 	"github.com/meshcheck/meshcheck/checks"
 	"github.com/meshcheck/meshcheck/fileset"
+	"github.com/meshcheck/meshcheck/internal/fleetgen"
 	"github.com/meshcheck/meshcheck/model"
 	"github.com/meshcheck/meshcheck/source"
 )
@@ -49,5 +50,29 @@ func TestMarkdownDiagramAndTable(t *testing.T) {
 				t.Errorf("row has %d cell separators, want 6: %s", n, line)
 			}
 		}
+	}
+}
+
+// A large fleet's diagram would not fit a comment: it is left out, with a
+// pointer to the topology command, and the findings table stays.
+func TestMarkdownLeavesOutALargeDiagram(t *testing.T) {
+	dir := t.TempDir()
+	if err := fleetgen.Write(dir, 60); err != nil {
+		t.Fatal(err)
+	}
+	set := fileset.Read(fileset.Layout{Fleet: dir}, nil, source.DefaultLimits())
+	fleet, _ := model.Build(set.Clusters, model.Options{})
+	r := fixture()
+	r.Fleet = fleet
+	var b bytes.Buffer
+	if err := Write(&b, "markdown", r, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if strings.Contains(out, "```mermaid") || !strings.Contains(out, "meshcheck topology -o html") || !strings.Contains(out, "| Severity |") {
+		t.Errorf("60 clusters: diagram kept or table lost (%d bytes):\n%.600s", len(out), out)
+	}
+	if len(out) > 65536 {
+		t.Errorf("report is %d bytes, more than a GitHub comment holds", len(out))
 	}
 }

@@ -8,12 +8,15 @@ import (
 // Names come from untrusted inputs (directory names, YAML values): no name
 // may end a Mermaid label or a DOT string early, or start a new line.
 func FuzzEscapes(f *testing.F) {
-	for _, s := range []string{"net1", `a"b`, "x\ny", `back\slash\"`, "a|b]c[d", "--> end", "#quot;"} {
+	for _, s := range []string{"net1", `a"b`, "x\ny", `back\slash\"`, "a|b]c[d", "--> end", "#quot;", "```"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if m := mermaidText(s); strings.ContainsAny(m, "\"<>|\n\r") {
+		if m := mermaidText(s); strings.ContainsAny(m, "\"<>|`\n\r") {
 			t.Errorf("mermaidText(%q) = %q keeps a delimiter", s, m)
+		}
+		if m := mermaidComment(s); strings.ContainsAny(m, "`\n\r") {
+			t.Errorf("mermaidComment(%q) = %q could end its line or a Markdown fence", s, m)
 		}
 		d := dotQuote(s)
 		inner := d[1 : len(d)-1]

@@ -17,7 +17,7 @@ func writeMermaid(w io.Writer, v *View) error {
 	nodeID := newNodeIDs(v)
 	p.printf("flowchart LR\n")
 	for _, m := range v.Meshes {
-		p.printf("  %%%% mesh %s: %s\n", dotComment(m.MeshID), dotComment(m.Model))
+		p.printf("  %%%% mesh %s: %s\n", mermaidComment(m.MeshID), mermaidComment(m.Model))
 	}
 	for _, n := range v.Networks {
 		title := "network " + n.Name
@@ -172,6 +172,13 @@ func mermaidLines(lines []string) []string {
 }
 
 // mermaidText escapes what would end a quoted Mermaid label.
+// mermaidComment keeps a comment on its line and inside a Markdown fence.
+func mermaidComment(s string) string {
+	return strings.NewReplacer("\n", " ", "\r", " ", "`", "'").Replace(s)
+}
+
 func mermaidText(s string) string {
-	return strings.NewReplacer(`"`, "#quot;", "<", "#lt;", ">", "#gt;", "|", "#124;", "\n", " ", "\r", " ").Replace(s)
+	// A backtick would start Mermaid's markdown text, and three close the
+	// ```mermaid fence of a Markdown report.
+	return strings.NewReplacer(`"`, "#quot;", "<", "#lt;", ">", "#gt;", "|", "#124;", "`", "#96;", "\n", " ", "\r", " ").Replace(s)
 }
