@@ -1,7 +1,6 @@
 package ruledoc_test
 
 import (
-	"flag"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -9,10 +8,9 @@ import (
 	"testing"
 
 	"github.com/meshcheck/meshcheck/checks"
+	"github.com/meshcheck/meshcheck/internal/golden"
 	"github.com/meshcheck/meshcheck/ruledoc"
 )
-
-var update = flag.Bool("update", false, "rewrite docs/rules/ (make docs)")
 
 const docsDir = "../docs/rules"
 
@@ -27,7 +25,7 @@ func TestRuleDocs(t *testing.T) {
 	for _, r := range e.Rules() {
 		want[r.Code+".md"] = ruledoc.Page(r, examples(t, r.Code, "pass"), examples(t, r.Code, "fail"))
 	}
-	if *update {
+	if golden.Update() { // make docs
 		if err := os.RemoveAll(docsDir); err != nil {
 			t.Fatal(err)
 		}

@@ -2,22 +2,18 @@ package topology_test
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/meshcheck/meshcheck/checks"
 	"github.com/meshcheck/meshcheck/checks/checkstest"
 	"github.com/meshcheck/meshcheck/fileset"
+	"github.com/meshcheck/meshcheck/internal/golden"
 	"github.com/meshcheck/meshcheck/source"
 	"github.com/meshcheck/meshcheck/topology"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // fleets are the inputs of the golden tests: every official install model
 // of the corpus (IOP form), a few real mistakes and the example fleet.
@@ -75,23 +71,7 @@ func TestGolden(t *testing.T) {
 		for format, ext := range goldenExt {
 			t.Run(name+"/"+format, func(t *testing.T) {
 				got := render(t, v, format)
-				golden := filepath.Join("testdata", "golden", name+"."+ext)
-				if *update {
-					if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-						t.Fatal(err)
-					}
-					if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-						t.Fatal(err)
-					}
-					return
-				}
-				want, err := os.ReadFile(golden)
-				if err != nil {
-					t.Fatalf("%v (run with -update to create)", err)
-				}
-				if diff := cmp.Diff(string(want), got); diff != "" {
-					t.Errorf("%s differs (-want +got), rerun with -update if intended:\n%s", golden, diff)
-				}
+				golden.Check(t, filepath.Join("testdata", "golden", name+"."+ext), []byte(got))
 			})
 		}
 	}
@@ -106,19 +86,7 @@ func TestDocsPictures(t *testing.T) {
 	if err := topology.WriteSVG(&svg, v); err != nil {
 		t.Fatal(err)
 	}
-	file := filepath.Join("..", "docs", "topology-example-fleet.svg")
-	if *update {
-		if err := os.WriteFile(file, svg.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatalf("%v (run go test ./topology -run Docs -update)", err)
-	}
-	if diff := cmp.Diff(string(want), svg.String()); diff != "" {
-		t.Errorf("%s is stale (run go test ./topology -run Docs -update):\n%s", file, diff)
-	}
+	golden.Check(t, filepath.Join("..", "docs", "topology-example-fleet.svg"), svg.Bytes())
 	doc, err := os.ReadFile(filepath.Join("..", "docs", "topology.md"))
 	if err != nil {
 		t.Fatal(err)
