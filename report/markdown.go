@@ -23,7 +23,7 @@ func writeMarkdown(w io.Writer, r Result, opt Options) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## meshcheck %s: %s\n\n", r.Command, summaryLine(r.Summary))
 	if r.Fleet != nil {
-		v := topology.Build(r.Fleet, r.Findings)
+		v := topology.Build(r.Fleet, r.Findings, r.Rules)
 		for _, m := range v.Meshes {
 			fmt.Fprintf(&b, "**Mesh %s**: %s\n\n", mdCell(m.MeshID), mdCell(m.Model))
 		}

@@ -1,8 +1,6 @@
 package topology
 
 import (
-	"strings"
-
 	"github.com/meshcheck/meshcheck/checks"
 	"github.com/meshcheck/meshcheck/model"
 )
@@ -11,7 +9,7 @@ import (
 // control plane whose inputs include the object, an east-west gateway's
 // network, else the cluster, else the mesh of the clusters it relates, else
 // the fleet.
-func attach(v *View, fleet *model.Fleet, f checks.Finding) {
+func attach(v *View, fleet *model.Fleet, f checks.Finding, network bool) {
 	tf := Finding{Rule: f.Rule, Severity: f.Severity, Message: f.Message, Cluster: f.Cluster, Object: objectString(f.Object)}
 	mc := fleet.Clusters[f.Cluster]
 	c := v.Cluster(f.Cluster)
@@ -44,7 +42,7 @@ func attach(v *View, fleet *model.Fleet, f checks.Finding) {
 			if o.Kind != "" && s.Object.Kind == o.Kind && s.Object.Name == o.Name && s.Object.Namespace == o.Namespace && i < len(c.ControlPlanes) {
 				// A network finding read from the install belongs to the
 				// network box rather than to the control plane.
-				if n := networkOf(v, c); n != nil && strings.HasPrefix(f.Rule, "NW") {
+				if n := networkOf(v, c); n != nil && network {
 					tf.Element = n.ID
 					n.Findings = append(n.Findings, tf)
 					return

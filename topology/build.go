@@ -11,8 +11,9 @@ import (
 )
 
 // Build derives the view from the fleet model and pins each unsuppressed
-// finding to the element it concerns.
-func Build(fleet *model.Fleet, findings []checks.Finding) *View {
+// finding to the element it concerns; rules (the catalog) tell which
+// findings are about networks.
+func Build(fleet *model.Fleet, findings []checks.Finding, rules []checks.Rule) *View {
 	v := &View{}
 	if fleet == nil {
 		return v
@@ -28,9 +29,13 @@ func Build(fleet *model.Fleet, findings []checks.Finding) *View {
 	for _, c := range v.Clusters {
 		v.ControlPlanes = append(v.ControlPlanes, c.ControlPlanes...)
 	}
+	network := map[string]bool{}
+	for _, r := range rules {
+		network[r.Code] = slices.Contains(r.Dimensions, "network")
+	}
 	for _, f := range findings {
 		if !f.Suppressed {
-			attach(v, fleet, f)
+			attach(v, fleet, f, network[f.Rule])
 		}
 	}
 	return v

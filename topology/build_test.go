@@ -63,7 +63,7 @@ func TestUnknownFacts(t *testing.T) {
 	if len(errs) > 0 {
 		t.Fatal(errs[0])
 	}
-	v := topology.Build(fleet, nil)
+	v := topology.Build(fleet, nil, nil)
 	c := v.Cluster("lonely")
 	if c == nil {
 		t.Fatal("cluster missing")
@@ -109,7 +109,7 @@ func TestSuppressedFindingsNotDrawn(t *testing.T) {
 	v := view(t, "../examples/fleet")
 	n := len(v.AllFindings())
 	fleet, _ := model.Build(nil, model.Options{})
-	v2 := topology.Build(fleet, []checks.Finding{{Rule: "X", Severity: checks.Error, Suppressed: true}})
+	v2 := topology.Build(fleet, []checks.Finding{{Rule: "X", Severity: checks.Error, Suppressed: true}}, nil)
 	if len(v2.AllFindings()) != 0 || n != 3 {
 		t.Errorf("drawn %d suppressed, %d example findings (want 0, 3)", len(v2.AllFindings()), n)
 	}

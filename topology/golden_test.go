@@ -49,7 +49,7 @@ func view(t testing.TB, dir string) *topology.View {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return topology.Build(review.Fleet, review.Findings)
+	return topology.Build(review.Fleet, review.Findings, engine.Rules())
 }
 
 func render(t testing.TB, v *topology.View, format string) string {

@@ -82,7 +82,7 @@ func (o *topologyOptions) run(ctx context.Context, args []string, s streams) int
 		return failed(s, err)
 	}
 	inputErrs = append(inputErrs, reviewErrors(review)...)
-	return o.write(s, topology.Build(review.Fleet, review.Findings), inputErrs)
+	return o.write(s, topology.Build(review.Fleet, review.Findings, engine.Rules()), inputErrs)
 }
 
 // fileInputs reads lint's inputs: --fleet, --cluster, paths and the
