@@ -1,17 +1,15 @@
 package live
 
 import (
-	"encoding/base64"
 	"fmt"
+	"maps"
 	"slices"
-	"strings"
 
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	"github.com/meshcheck/meshcheck/model"
-	"github.com/meshcheck/meshcheck/source"
 )
 
 // Peers returns the clusters that the remote secrets in results[from:]
@@ -29,15 +27,16 @@ func Peers(results []Result, from int) ([]Target, []*Error) {
 	var errs []*Error
 	for _, r := range results[from:] {
 		for _, obj := range r.Input.Objects {
-			if obj.Kind() != "Secret" || !isTrue(obj.Label(model.LabelMultiCluster)) || obj.Name() == "istio-kubeconfig" {
+			if obj.Kind() != "Secret" || !model.IsRemoteSecret(obj) || obj.Name() == "istio-kubeconfig" {
 				continue
 			}
-			for _, key := range secretKeys(obj) {
+			vals, _ := model.SecretData(obj)
+			for _, key := range slices.Sorted(maps.Keys(vals)) {
 				if known[key] {
 					continue
 				}
 				where := fmt.Sprintf("remote secret %s/%s key %s", obj.Namespace(), obj.Name(), key)
-				cfg, err := PeerConfig(secretValue(obj, key))
+				cfg, err := PeerConfig(vals[key])
 				if err != nil {
 					errs = append(errs, &Error{Cluster: r.Target.Name, Err: fmt.Errorf("%s: %w", where, err)})
 					continue
@@ -54,32 +53,6 @@ func Peers(results []Result, from int) ([]Target, []*Error) {
 		}
 	}
 	return out, errs
-}
-
-func secretKeys(obj *source.Object) []string {
-	var keys []string
-	for _, field := range []string{"data", "stringData"} {
-		m, _ := obj.Data[field].(map[string]any)
-		for k := range m {
-			if !slices.Contains(keys, k) {
-				keys = append(keys, k)
-			}
-		}
-	}
-	slices.Sort(keys)
-	return keys
-}
-
-func secretValue(obj *source.Object, key string) []byte {
-	if m, ok := obj.Data["stringData"].(map[string]any); ok {
-		if s, ok := m[key].(string); ok {
-			return []byte(s)
-		}
-	}
-	m, _ := obj.Data["data"].(map[string]any)
-	s, _ := m[key].(string)
-	b, _ := base64.StdEncoding.DecodeString(strings.TrimSpace(s))
-	return b
 }
 
 // PeerConfig builds a rest config from a remote secret's kubeconfig. Only

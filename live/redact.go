@@ -3,7 +3,6 @@ package live
 import (
 	"encoding/base64"
 	"maps"
-	"strings"
 
 	"github.com/meshcheck/meshcheck/model"
 	"github.com/meshcheck/meshcheck/source"
@@ -36,10 +35,10 @@ func redact(obj *source.Object) map[string]any {
 	// name the same paths (data.<key>) when lint reads the snapshot.
 	delete(out, "stringData")
 	data := map[string]any{}
-	for _, key := range secretKeys(obj) {
-		v := secretValue(obj, key)
+	vals, _ := model.SecretData(obj)
+	for key, v := range vals {
 		switch {
-		case isTrue(obj.Label(model.LabelMultiCluster)):
+		case model.IsRemoteSecret(obj):
 			v = model.KubeconfigSkeleton(v)
 		default:
 			// A value with no certificate (a private key) becomes the
@@ -53,6 +52,3 @@ func redact(obj *source.Object) map[string]any {
 	out["data"] = data
 	return out
 }
-
-// isTrue reads a label such as istio/multiCluster, set to "true" in any case.
-func isTrue(v string, set bool) bool { return set && strings.EqualFold(v, "true") }

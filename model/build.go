@@ -125,7 +125,7 @@ func readObject(c *Cluster, obj *source.Object) {
 		addPodCIDRs(c, obj, c.Name)
 	case kind == "Secret" && apiVersion == "v1":
 		switch {
-		case isRemoteSecret(obj):
+		case IsRemoteSecret(obj):
 			c.RemoteSecrets = append(c.RemoteSecrets, remoteSecret(obj, c.Name))
 		case obj.Name() == secretPlugInCA || obj.Name() == secretSelfSignedCA:
 			c.CASecrets = append(c.CASecrets, caSecret(obj, c.Name))

@@ -26,11 +26,11 @@ const (
 	maxKubeconfigBytes = 1 << 20
 )
 
-// secretData returns the Secret's values decoded, whether they were given
+// SecretData returns the Secret's values decoded, whether they were given
 // base64-encoded (data) or in clear (stringData, which wins), and the path
 // of each key. The values stay in this function's callers and are never
 // put in the model.
-func secretData(obj *source.Object) (map[string][]byte, map[string]string) {
+func SecretData(obj *source.Object) (map[string][]byte, map[string]string) {
 	vals, paths := map[string][]byte{}, map[string]string{}
 	if data, ok := obj.Data["data"].(map[string]any); ok {
 		for k, v := range data {
@@ -51,7 +51,9 @@ func secretData(obj *source.Object) (map[string][]byte, map[string]string) {
 	return vals, paths
 }
 
-func isRemoteSecret(obj *source.Object) bool {
+// IsRemoteSecret says whether obj is an Istio remote secret (labelled
+// istio/multiCluster=true, in any case).
+func IsRemoteSecret(obj *source.Object) bool {
 	v, ok := obj.Label(LabelMultiCluster)
 	return ok && strings.EqualFold(v, "true")
 }
@@ -73,7 +75,7 @@ func remoteSecret(obj *source.Object, cluster string) *RemoteSecret {
 			Source: sourceAt(obj, cluster, "metadata.annotations."+escapeKey(AnnotationCluster), false),
 		}
 	}
-	vals, paths := secretData(obj)
+	vals, paths := SecretData(obj)
 	keys := make([]string, 0, len(vals))
 	for k := range vals {
 		keys = append(keys, k)
@@ -141,7 +143,7 @@ func named(list any, name string) map[string]any {
 // caSecret derives root-of-trust facts from cacerts or istio-ca-secret:
 // fingerprints and whether the chain holds.
 func caSecret(obj *source.Object, cluster string) *CASecret {
-	vals, _ := secretData(obj)
+	vals, _ := SecretData(obj)
 	cs := &CASecret{
 		Name: obj.Name(), Namespace: obj.Namespace(), Keys: []string{},
 		SelfSigned: obj.Name() == secretSelfSignedCA,

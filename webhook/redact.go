@@ -3,12 +3,12 @@ package webhook
 import (
 	"encoding/base64"
 	"maps"
-	"strings"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/meshcheck/meshcheck/inventory"
 	"github.com/meshcheck/meshcheck/model"
+	"github.com/meshcheck/meshcheck/source"
 )
 
 // lastApplied is kubectl's copy of the applied object: for a Secret it
@@ -56,34 +56,19 @@ func Reduce(u *unstructured.Unstructured) {
 	if u.GetKind() != "Secret" || u.GroupVersionKind().Group != "" {
 		return
 	}
-	data := map[string]any{}
-	if d, ok := u.Object["data"].(map[string]any); ok {
-		data = maps.Clone(d)
-	}
-	// Never set on stored objects; a request may carry it. It wins over data.
-	if str, ok := u.Object["stringData"].(map[string]any); ok {
-		for k, v := range str {
-			s, _ := v.(string)
-			data[k] = base64.StdEncoding.EncodeToString([]byte(s))
-		}
-		delete(u.Object, "stringData")
-	}
+	obj := &source.Object{Data: u.Object}
+	vals, _ := model.SecretData(obj) // stringData (a request may carry it) wins
 	out := map[string]any{}
-	remote := strings.EqualFold(u.GetLabels()["istio/multiCluster"], "true")
-	for k, v := range data {
-		s, _ := v.(string)
-		raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(s))
-		switch {
-		case err != nil:
-			out[k] = "not base64" // the model skips the key, as the original's
-		case remote:
+	for k, raw := range vals {
+		if model.IsRemoteSecret(obj) {
 			out[k] = base64.StdEncoding.EncodeToString(model.KubeconfigSkeleton(raw))
-		default:
+		} else {
 			// Certificates are kept; of anything else (ca-key.pem), the key's
 			// presence is a fact, its value is not.
 			out[k] = base64.StdEncoding.EncodeToString(model.PublicCerts(raw))
 		}
 	}
+	delete(u.Object, "stringData")
 	u.Object["data"] = out
 }
 
