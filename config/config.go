@@ -29,13 +29,13 @@ type Config struct {
 	Kind       string `yaml:"kind"`
 	// Fleet is a directory whose immediate subdirectories are clusters,
 	// like --fleet.
-	Fleet    string    `yaml:"fleet"`
-	Clusters []Cluster `yaml:"clusters"`
+	Fleet    string    `yaml:"fleet,omitempty"`
+	Clusters []Cluster `yaml:"clusters,omitempty"`
 	// Meshes lists groups of clusters meant to form one mesh.
-	Meshes [][]string `yaml:"meshes"`
+	Meshes [][]string `yaml:"meshes,omitempty"`
 	// Rules holds per-rule settings keyed by rule code.
-	Rules      map[string]RuleSetting `yaml:"rules"`
-	Exemptions []Exemption            `yaml:"exemptions"`
+	Rules      map[string]RuleSetting `yaml:"rules,omitempty"`
+	Exemptions []Exemption            `yaml:"exemptions,omitempty"`
 
 	// Dir is the directory of the file; relative paths are relative to it.
 	Dir string `yaml:"-"`

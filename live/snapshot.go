@@ -24,7 +24,7 @@ func WriteSnapshot(dir string, results []Result, base *config.Config) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("snapshot: %w", err)
 	}
-	cfg := snapshotConfig{APIVersion: "meshcheck.io/v1alpha1", Kind: "Config"}
+	cfg := config.Config{APIVersion: "meshcheck.io/v1alpha1", Kind: "Config"}
 	if base != nil {
 		cfg.Meshes, cfg.Rules, cfg.Exemptions = base.Meshes, base.Rules, base.Exemptions
 	}
@@ -45,16 +45,6 @@ func WriteSnapshot(dir string, results []Result, base *config.Config) error {
 	}
 	head := []byte("# Written by meshcheck audit --snapshot: objects as read, secrets redacted.\n# Reproduce the findings with: meshcheck lint --config " + config.FileName + " (from this directory)\n")
 	return os.WriteFile(filepath.Join(dir, config.FileName), append(head, b...), 0o644)
-}
-
-// snapshotConfig is config.Config as written: only what is set.
-type snapshotConfig struct {
-	APIVersion string                        `yaml:"apiVersion"`
-	Kind       string                        `yaml:"kind"`
-	Clusters   []config.Cluster              `yaml:"clusters"`
-	Meshes     [][]string                    `yaml:"meshes,omitempty"`
-	Rules      map[string]config.RuleSetting `yaml:"rules,omitempty"`
-	Exemptions []config.Exemption            `yaml:"exemptions,omitempty"`
 }
 
 var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
