@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -61,6 +62,9 @@ func toValue(v reflect.Value, names map[string]bool) ast.Value {
 		if v.IsNil() {
 			return ast.Null{}
 		}
+		if v.Type().Key().Kind() != reflect.String {
+			panic(fmt.Sprintf("cannot convert a map keyed by %s", v.Type().Key()))
+		}
 		obj := ast.NewObjectWithCapacity(v.Len())
 		for it := v.MapRange(); it.Next(); {
 			obj.Insert(ast.StringTerm(it.Key().String()), ast.NewTerm(toValue(it.Value(), names)))
@@ -69,6 +73,9 @@ func toValue(v reflect.Value, names map[string]bool) ast.Value {
 	case reflect.Slice:
 		if v.IsNil() {
 			return ast.Null{}
+		}
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return ast.String(base64.StdEncoding.EncodeToString(v.Bytes())) // as encoding/json
 		}
 		fallthrough
 	case reflect.Array:
