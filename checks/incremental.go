@@ -172,7 +172,8 @@ func (e *Engine) reevaluate(ctx context.Context, base *Review, f *model.Fleet) (
 }
 
 // affected returns the queries whose view shows a difference between the
-// fleets a and b.
+// fleets a and b, and users' rules always: they see the whole model, and
+// may read more than it (time.now_ns, http.send).
 func (e *Engine) affected(a, b *model.Fleet) []*ruleQuery {
 	qs := e.perRule.queries
 	shown := make([]bool, len(qs))
@@ -199,7 +200,7 @@ func (e *Engine) showing(path []string) []bool {
 	}
 	out := make([]bool, len(e.perRule.queries))
 	for i, q := range e.perRule.queries {
-		out[i] = q.names == nil || shows(q.names, path)
+		out[i] = q.names != nil && shows(q.names, path)
 	}
 	e.perRule.showing.Store(key, out)
 	return out
