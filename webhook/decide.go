@@ -59,9 +59,9 @@ type Decider struct {
 	before map[uint64]*beforeReview // at most a few generations
 }
 
-// beforeReview is the review of one generation of the state, and the
-// objects of the cluster and its peers read for it once (model.Reads), so
-// that a request's review reads only what the request changes.
+// beforeReview is the review of one generation of the state, with the
+// cluster's and its peers' objects as read for it (State.Reads), so that a
+// request's review reads only what the request changes.
 type beforeReview struct {
 	once   sync.Once
 	reads  *model.Reads

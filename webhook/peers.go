@@ -168,7 +168,7 @@ func (f *Fleet) State() *State {
 			continue
 		}
 		fmt.Fprint(h, "/", p.Name, "=", st.Generation)
-		peers = append(peers, model.ClusterInput{Name: p.Name, Objects: st.proj, Complete: []string{"Secret"}})
+		peers = append(peers, model.ClusterInput{Name: p.Name, Objects: st.proj, Complete: []string{"Secret"}, Reads: st.Reads(p.Name)})
 	}
 	if len(peers) == 0 {
 		return local

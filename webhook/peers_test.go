@@ -199,3 +199,17 @@ func TestPeersIn(t *testing.T) {
 		t.Errorf("skipped = %v, want the exec kubeconfig, named", skipped)
 	}
 }
+
+// A peer's objects are read once per peer state: a change of this cluster
+// makes a new fleet state, not new reads of the unchanged peers.
+func TestPeerReadsOutliveLocalChanges(t *testing.T) {
+	peer := syncedPeer("west", fixture(t))
+	first := (&Fleet{Local: fixedState{NewState(1, fixture(t))}, Peers: []*Peer{peer}}).State()
+	second := (&Fleet{Local: fixedState{NewState(2, fixture(t))}, Peers: []*Peer{peer}}).State()
+	if first.Generation == second.Generation {
+		t.Fatal("a local change kept the fleet's generation")
+	}
+	if r := first.Peers[0].Reads; r == nil || r != second.Peers[0].Reads {
+		t.Errorf("peer reads %p then %p, want the same", r, second.Peers[0].Reads)
+	}
+}

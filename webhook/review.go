@@ -84,11 +84,7 @@ func (d *Decider) beforeReview(ctx context.Context, st *State) (*beforeReview, e
 	}
 	d.mu.Unlock()
 	b.once.Do(func() {
-		b.reads = model.ReadObjects(d.opt.Cluster, st.proj)
-		for _, p := range st.Peers {
-			p.Reads = model.ReadObjects(p.Name, p.Objects)
-			b.peers = append(b.peers, p)
-		}
+		b.reads, b.peers = st.Reads(d.opt.Cluster), st.Peers
 		// Not the request's context: the result is shared with other requests.
 		b.review, b.err = d.engine.ReviewChange(context.WithoutCancel(ctx), nil, d.inputs(b, st.proj), d.opt.Review)
 	})

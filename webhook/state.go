@@ -3,6 +3,7 @@ package webhook
 import (
 	"slices"
 	"strings"
+	"sync"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
@@ -33,12 +34,27 @@ type State struct {
 	// Peers are the other clusters of the fleet, read from their API
 	// servers, for fleet rules (nil when admission is cluster-only).
 	Peers []model.ClusterInput
+
+	// reads are shared by the copies that add peers to the state.
+	reads *stateReads
+}
+
+type stateReads struct {
+	once sync.Once
+	r    *model.Reads
+}
+
+// Reads are the projection's objects read once as those of cluster: a
+// state belongs to one cluster, and the first name asked for is kept.
+func (s *State) Reads(cluster string) *model.Reads {
+	s.reads.once.Do(func() { s.reads.r = model.ReadObjects(cluster, s.proj) })
+	return s.reads.r
 }
 
 // NewState builds a state from objects, in the order given. Objects with
 // the same key (one object seen through two selections) are kept once.
 func NewState(gen uint64, objs []*unstructured.Unstructured) *State {
-	s := &State{Generation: gen, index: make(map[string]*source.Object, len(objs)), inProj: map[string]bool{}}
+	s := &State{Generation: gen, index: make(map[string]*source.Object, len(objs)), inProj: map[string]bool{}, reads: &stateReads{}}
 	anchors := map[string]bool{"istio-system": true}
 	var namespaces []*unstructured.Unstructured
 	for _, u := range objs {
