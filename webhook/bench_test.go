@@ -14,27 +14,18 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/meshcheck/meshcheck/checks/checkstest"
+	"github.com/meshcheck/meshcheck/internal/bigcluster"
 )
 
-// bigCluster is the fixture, a cacerts Secret as the cache holds it (a
-// cluster sharing a root of trust has one), and namespaces up to n objects,
-// as a large cluster's cache holds (every Namespace is watched).
+// bigCluster is the cluster of the benchmark and the load test
+// (internal/bigcluster), reduced as the cache reduces it.
 func bigCluster(t testing.TB, n int) []*unstructured.Unstructured {
-	b, err := os.ReadFile("../examples/fleet/us-east/cacerts.yaml")
+	objs, err := bigcluster.Objects("..", bigcluster.Files, n)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ca := objects(t, string(b))[0]
-	asLive(ca)
-	Reduce(ca)
-	objs := append(fixture(t), ca)
-	for i := len(objs); i < n; i++ {
-		ns := &unstructured.Unstructured{}
-		ns.SetAPIVersion("v1")
-		ns.SetKind("Namespace")
-		ns.SetName(fmt.Sprintf("team-%05d", i))
-		ns.SetLabels(map[string]string{"kubernetes.io/metadata.name": ns.GetName(), "istio-injection": "enabled"})
-		objs = append(objs, ns)
+	for _, o := range objs {
+		Reduce(o)
 	}
 	return objs
 }

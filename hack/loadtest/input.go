@@ -11,41 +11,19 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
-	"sigs.k8s.io/yaml"
 
+	"github.com/meshcheck/meshcheck/internal/bigcluster"
 	"github.com/meshcheck/meshcheck/webhook"
 )
 
-// cluster reads the fixture files (comma-separated), reduced as the cache
-// reduces them, and adds namespaces up to n objects.
+// cluster is the benchmark's cluster (internal/bigcluster), reduced as the
+// cache reduces it.
 func cluster(files string, n int) ([]*unstructured.Unstructured, error) {
-	var out []*unstructured.Unstructured
-	for _, file := range strings.Split(files, ",") {
-		b, err := os.ReadFile(file)
-		if err != nil {
-			return nil, err
-		}
-		for _, doc := range strings.Split(string(b), "\n---\n") {
-			m := map[string]any{}
-			if err := yaml.Unmarshal([]byte(doc), &m); err != nil {
-				return nil, fmt.Errorf("%s: %w", file, err)
-			}
-			if len(m) > 0 {
-				u := &unstructured.Unstructured{Object: m}
-				webhook.Reduce(u)
-				out = append(out, u)
-			}
-		}
+	objs, err := bigcluster.Objects(".", strings.Split(files, ","), n)
+	for _, o := range objs {
+		webhook.Reduce(o)
 	}
-	for i := len(out); i < n; i++ {
-		ns := &unstructured.Unstructured{}
-		ns.SetAPIVersion("v1")
-		ns.SetKind("Namespace")
-		ns.SetName(fmt.Sprintf("team-%05d", i))
-		ns.SetLabels(map[string]string{"istio-injection": "enabled"})
-		out = append(out, ns)
-	}
-	return out, nil
+	return objs, err
 }
 
 // reviewBody is an UPDATE of the system namespace that goes past every

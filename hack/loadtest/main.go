@@ -20,6 +20,7 @@ import (
 	"os"
 	"runtime/pprof"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -32,6 +33,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 
 	"github.com/meshcheck/meshcheck/checks"
+	"github.com/meshcheck/meshcheck/internal/bigcluster"
 	"github.com/meshcheck/meshcheck/webhook"
 )
 
@@ -39,7 +41,7 @@ func main() {
 	rate := flag.Int("rate", 500, "requests per second")
 	duration := flag.Duration("duration", 60*time.Second, "how long to send")
 	objects := flag.Int("objects", 10000, "objects in the webhook's cache")
-	fixture := flag.String("fixture", "webhook/testdata/cluster.yaml,examples/fleet/us-east/cacerts.yaml", "the cluster's Istio objects (comma-separated files); namespaces are added up to -objects")
+	fixture := flag.String("fixture", strings.Join(bigcluster.Files, ","), "the cluster's Istio objects (comma-separated files); namespaces are added up to -objects")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	change := flag.String("change", "label", "the update sent: label (a label no rule reads) or network (the network label, denied)")
 	flag.Parse()
