@@ -67,6 +67,12 @@ func (h *Handler) Handle(ctx context.Context, ar admission.Request) (resp admiss
 		outcome = "overloaded"
 		return admission.Errored(http.StatusTooManyRequests, err)
 	}
+	if err != nil && ctx.Err() != nil {
+		// The API server gave up (its timeout): not the engine's failure.
+		outcome = "canceled"
+		log.V(1).Info("request ended before its decision", "error", err.Error())
+		return admission.Errored(http.StatusGatewayTimeout, err)
+	}
 	if err != nil {
 		outcome = "engine-error"
 		log.Error(err, "evaluation failed")

@@ -220,3 +220,24 @@ func TestHandleOverloaded(t *testing.T) {
 		t.Fatalf("unchanged request: %+v", resp.Result)
 	}
 }
+
+// A request the API server gave up on while it waited for a CPU is counted
+// as canceled, not as an engine failure.
+func TestHandleCanceled(t *testing.T) {
+	base := fixture(t)
+	ns := find(t, base, "Namespace", "istio-system")
+	h := newHandler(t, checkstest.Engine(t), base, DeciderOptions{MaxWait: time.Minute})
+	for range cap(h.Decider.slots) {
+		h.Decider.slots <- struct{}{}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer cancel()
+	resp := h.Handle(ctx, review(admissionv1.Update, withLabel(ns, netLabel, "network2"), ns))
+	if resp.Allowed || resp.Result == nil || resp.Result.Code != http.StatusGatewayTimeout {
+		t.Fatalf("want a timeout, got %+v", resp.Result)
+	}
+	var m dtoMetric
+	if err := h.Metrics.Requests.WithLabelValues("error", "canceled").Write(&m); err != nil || m.GetCounter().GetValue() != 1 {
+		t.Errorf("requests{outcome=canceled} = %v, want 1", m.GetCounter().GetValue())
+	}
+}
