@@ -10,8 +10,9 @@ import (
 
 // writeMermaid draws a flowchart: one subgraph per network holding its
 // clusters, solid arrows for remote secrets, thick ones for remote →
-// primary, dotted ones for secrets naming no known cluster; clusters with
-// findings are red (errors) or amber (warnings) and show the rule codes.
+// primary, dotted red ones for secrets naming no known cluster; clusters,
+// networks and links with findings are red (errors) or amber (warnings),
+// as in the DOT output, and clusters and networks show the rule codes.
 func writeMermaid(w io.Writer, v *View) error {
 	p := &errWriter{w: w}
 	nodeID := newNodeIDs(v)
@@ -37,7 +38,7 @@ func writeMermaid(w io.Writer, v *View) error {
 			p.printf("  %s[\"%s?\"]\n", nodeID["unknown/"+l.To], mermaidText(l.To))
 		}
 	}
-	var red, amber, dashed []string
+	var red, amber, redLinks, amberLinks []string
 	drawn := 0
 	both, skip := pairs(v)
 	for _, l := range v.Links {
@@ -51,8 +52,11 @@ func writeMermaid(w io.Writer, v *View) error {
 		if to == "" || nodeID["cluster/"+l.From] == "" {
 			continue
 		}
-		if !l.Resolved {
-			dashed = append(dashed, strconv.Itoa(drawn))
+		switch {
+		case !l.Resolved || Worst(l.Findings) == checks.Error:
+			redLinks = append(redLinks, strconv.Itoa(drawn))
+		case Worst(l.Findings) == checks.Warning:
+			amberLinks = append(amberLinks, strconv.Itoa(drawn))
 		}
 		drawn++
 		label := linkLabel(l)
@@ -82,8 +86,19 @@ func writeMermaid(w io.Writer, v *View) error {
 	if len(amber) > 0 {
 		p.printf("  class %s warning\n", strings.Join(amber, ","))
 	}
-	if len(dashed) > 0 {
-		p.printf("  linkStyle %s stroke:#c00\n", strings.Join(dashed, ","))
+	for _, n := range v.Networks {
+		switch Worst(n.Findings) {
+		case checks.Error:
+			p.printf("  style %s stroke:#c00,stroke-width:2px\n", nodeID[n.ID])
+		case checks.Warning:
+			p.printf("  style %s stroke:#c80,stroke-width:2px\n", nodeID[n.ID])
+		}
+	}
+	if len(redLinks) > 0 {
+		p.printf("  linkStyle %s stroke:#c00\n", strings.Join(redLinks, ","))
+	}
+	if len(amberLinks) > 0 {
+		p.printf("  linkStyle %s stroke:#c80\n", strings.Join(amberLinks, ","))
 	}
 	return p.err
 }
