@@ -44,17 +44,12 @@ func writeDOT(w io.Writer, v *View) error {
 		}
 		p.printf("  }\n")
 	}
-	both, skip := pairs(v)
-	for _, l := range v.Links {
-		if skip[l.ID] {
-			continue
-		}
-		to := nodeID["cluster/"+l.To]
+	for _, e := range edges(v, nodeID) {
+		l := e.link
 		attrs := ""
 		switch {
 		case !l.Resolved:
-			to = nodeID["unknown/"+l.To]
-			p.printf("  %s [label=%s, style=\"dashed,rounded\", color=\"#cc0000\", fillcolor=white];\n", to, dotQuote(l.To+"?"))
+			p.printf("  %s [label=%s, style=\"dashed,rounded\", color=\"#cc0000\", fillcolor=white];\n", e.to, dotQuote(l.To+"?"))
 			attrs = `, style=dashed, color="#cc0000"`
 		case l.Kind == LinkControlPlane:
 			attrs = `, penwidth=2.5`
@@ -62,14 +57,11 @@ func writeDOT(w io.Writer, v *View) error {
 		if len(l.Findings) > 0 {
 			attrs += `, color="#cc0000", fontcolor="#cc0000"`
 		}
-		if to == "" || nodeID["cluster/"+l.From] == "" {
-			continue
-		}
 		label := linkLabel(l)
-		if both[l.ID] {
+		if e.both {
 			label, attrs = "remote secrets", attrs+", dir=both"
 		}
-		p.printf("  %s -> %s [label=%s%s];\n", nodeID["cluster/"+l.From], to, dotQuote(label), attrs)
+		p.printf("  %s -> %s [label=%s%s];\n", e.from, e.to, dotQuote(label), attrs)
 	}
 	p.printf("}\n")
 	return p.err

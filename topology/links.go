@@ -112,3 +112,29 @@ func pairs(v *View) (both, skip map[string]bool) {
 	}
 	return both, skip
 }
+
+// edge is one line a diagram draws between two node IDs.
+type edge struct {
+	from, to string
+	link     *Link
+	// both draws a pair of remote secrets as one double-headed line.
+	both bool
+}
+
+// edges are the lines of a diagram, in link order: every link from one
+// cluster to another or to an unknown one, a plain pair once (pairs).
+func edges(v *View, ids nodeIDs) []edge {
+	both, skip := pairs(v)
+	var out []edge
+	for _, l := range v.Links {
+		if skip[l.ID] {
+			continue
+		}
+		to := ids["cluster/"+l.To]
+		if !l.Resolved {
+			to = ids["unknown/"+l.To]
+		}
+		out = append(out, edge{from: ids["cluster/"+l.From], to: to, link: l, both: both[l.ID]})
+	}
+	return out
+}

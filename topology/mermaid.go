@@ -39,36 +39,24 @@ func writeMermaid(w io.Writer, v *View) error {
 		}
 	}
 	var red, amber, redLinks, amberLinks []string
-	drawn := 0
-	both, skip := pairs(v)
-	for _, l := range v.Links {
-		if skip[l.ID] {
-			continue
-		}
-		to := nodeID["cluster/"+l.To]
-		if !l.Resolved {
-			to = nodeID["unknown/"+l.To]
-		}
-		if to == "" || nodeID["cluster/"+l.From] == "" {
-			continue
-		}
+	for i, e := range edges(v, nodeID) {
+		l := e.link
 		switch {
 		case !l.Resolved || Worst(l.Findings) == checks.Error:
-			redLinks = append(redLinks, strconv.Itoa(drawn))
+			redLinks = append(redLinks, strconv.Itoa(i))
 		case Worst(l.Findings) == checks.Warning:
-			amberLinks = append(amberLinks, strconv.Itoa(drawn))
+			amberLinks = append(amberLinks, strconv.Itoa(i))
 		}
-		drawn++
 		label := linkLabel(l)
 		switch {
 		case l.Kind == LinkControlPlane:
-			p.printf("  %s ==>|\"%s\"| %s\n", nodeID["cluster/"+l.From], mermaidText(label), to)
+			p.printf("  %s ==>|\"%s\"| %s\n", e.from, mermaidText(label), e.to)
 		case !l.Resolved:
-			p.printf("  %s -.->|\"%s\"| %s\n", nodeID["cluster/"+l.From], mermaidText(label), to)
-		case both[l.ID]:
-			p.printf("  %s <-->|\"remote secrets\"| %s\n", nodeID["cluster/"+l.From], to)
+			p.printf("  %s -.->|\"%s\"| %s\n", e.from, mermaidText(label), e.to)
+		case e.both:
+			p.printf("  %s <-->|\"remote secrets\"| %s\n", e.from, e.to)
 		default:
-			p.printf("  %s -->|\"%s\"| %s\n", nodeID["cluster/"+l.From], mermaidText(label), to)
+			p.printf("  %s -->|\"%s\"| %s\n", e.from, mermaidText(label), e.to)
 		}
 	}
 	for _, c := range v.Clusters {
