@@ -3,13 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
-	"slices"
-	"strings"
 
 	"github.com/spf13/pflag"
 
 	"github.com/meshcheck/meshcheck/checks"
-	"github.com/meshcheck/meshcheck/config"
 	"github.com/meshcheck/meshcheck/internal/buildinfo"
 	"github.com/meshcheck/meshcheck/live"
 	"github.com/meshcheck/meshcheck/report"
@@ -17,21 +14,18 @@ import (
 
 // auditOptions are audit's flags.
 type auditOptions struct {
-	clusters   clusterInputs
-	snapshot   string
-	configFile string
-	noConfig   bool
-	check      checkOptions
-	showModel  bool
+	clusters  clusterInputs
+	snapshot  string
+	config    configFlags
+	check     checkOptions
+	showModel bool
 }
 
 func (o *auditOptions) AddFlags(fs *pflag.FlagSet) {
 	o.clusters.AddFlags(fs, "")
 	fs.StringVar(&o.snapshot, "snapshot", o.snapshot, "write what was read, secrets redacted, to this directory (lint reads it back)")
-	fs.StringVar(&o.configFile, "config", o.configFile, "configuration file (default: "+config.FileName+" in the working directory or above)")
-	fs.BoolVar(&o.noConfig, "no-config", o.noConfig, "do not read "+config.FileName)
+	o.config.AddFlags(fs)
 	o.check.AddFlags(fs)
-	fs.Lookup("output").Usage = "output format: " + strings.Join(report.AuditFormats(), ", ")
 	fs.BoolVar(&o.showModel, "show-model", o.showModel, "print the fleet model (JSON) instead of findings")
 	fs.BoolVarP(&o.clusters.verbose, "verbose", "v", o.clusters.verbose, "log each list request's kind, selector and count on stderr")
 }
@@ -42,7 +36,7 @@ func auditCommand() command {
 		usage: "audit [flags]",
 		short: "Audit the live Istio state of a fleet of clusters reached through kubeconfig contexts.",
 		flags: func(fs *pflag.FlagSet) func(context.Context, []string, streams) int {
-			o := &auditOptions{check: defaultCheckOptions(), clusters: defaultClusterInputs()}
+			o := &auditOptions{check: defaultCheckOptions(report.AuditFormats()), clusters: defaultClusterInputs()}
 			o.AddFlags(fs)
 			return func(ctx context.Context, args []string, s streams) int { return o.run(ctx, args, s) }
 		},
@@ -56,20 +50,14 @@ func (o *auditOptions) validate(args []string) error {
 	if err := o.clusters.validate(); err != nil {
 		return err
 	}
-	if !slices.Contains(report.AuditFormats(), o.check.format) {
-		return fmt.Errorf("--output %q: want one of %s", o.check.format, strings.Join(report.AuditFormats(), ", "))
-	}
-	// The shared checks know lint's formats; the format is checked above.
-	c := o.check
-	c.format = "json"
-	return c.validate()
+	return o.check.validate()
 }
 
 func (o *auditOptions) run(ctx context.Context, args []string, s streams) int {
 	if err := o.validate(args); err != nil {
 		return failed(s, err)
 	}
-	cfg, err := config.Resolve(o.configFile, o.noConfig)
+	cfg, err := o.config.resolve()
 	if err != nil {
 		return failed(s, err)
 	}

@@ -10,12 +10,15 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/meshcheck/meshcheck/checks"
+	"github.com/meshcheck/meshcheck/config"
 	"github.com/meshcheck/meshcheck/report"
 )
 
 // checkOptions are the flags lint and audit share: policies, output and
 // the exit-code threshold.
 type checkOptions struct {
+	// formats are what --output accepts for the command.
+	formats        []string
 	format         string
 	outputFile     string
 	failOn         string
@@ -23,12 +26,12 @@ type checkOptions struct {
 	policies       []string
 }
 
-func defaultCheckOptions() checkOptions {
-	return checkOptions{format: "text", failOn: "error"}
+func defaultCheckOptions(formats []string) checkOptions {
+	return checkOptions{formats: formats, format: "text", failOn: "error"}
 }
 
 func (o *checkOptions) AddFlags(fs *pflag.FlagSet) {
-	fs.StringVarP(&o.format, "output", "o", o.format, "output format: "+strings.Join(report.Formats(), ", "))
+	fs.StringVarP(&o.format, "output", "o", o.format, "output format: "+strings.Join(o.formats, ", "))
 	fs.StringVar(&o.outputFile, "output-file", o.outputFile, "write the report to this file instead of standard output")
 	fs.StringVar(&o.failOn, "fail-on", o.failOn, "exit 1 when a finding is at or above this severity: error, warning, info, or none")
 	fs.BoolVar(&o.showSuppressed, "show-suppressed", o.showSuppressed, "also show findings silenced by exemptions")
@@ -36,11 +39,11 @@ func (o *checkOptions) AddFlags(fs *pflag.FlagSet) {
 }
 
 func (o *checkOptions) validate() error {
-	if !slices.Contains(report.Formats(), o.format) {
+	if !slices.Contains(o.formats, o.format) {
 		if slices.Contains(report.AuditFormats(), o.format) {
 			return fmt.Errorf("--output %q is for audit, which reads live clusters", o.format)
 		}
-		return fmt.Errorf("--output %q: want one of %s", o.format, strings.Join(report.Formats(), ", "))
+		return fmt.Errorf("--output %q: want one of %s", o.format, strings.Join(o.formats, ", "))
 	}
 	if o.failOn != "none" {
 		if _, err := checks.ParseSeverity(o.failOn); err != nil {
@@ -110,3 +113,18 @@ func output(s streams, file string) (io.Writer, func(), error) {
 	}
 	return f, func() { f.Close() }, nil
 }
+
+// configFlags choose the configuration file, as lint, topology and audit
+// read it.
+type configFlags struct {
+	file string
+	none bool
+}
+
+func (o *configFlags) AddFlags(fs *pflag.FlagSet) {
+	fs.StringVar(&o.file, "config", o.file, "configuration file (default: "+config.FileName+" in the working directory or above)")
+	fs.BoolVar(&o.none, "no-config", o.none, "do not read "+config.FileName)
+}
+
+// resolve reads the configuration the flags choose (nil for none).
+func (o *configFlags) resolve() (*config.Config, error) { return config.Resolve(o.file, o.none) }

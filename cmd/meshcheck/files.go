@@ -15,17 +15,15 @@ import (
 // fileInputs are the flags that say which files make up a fleet and which
 // cluster each belongs to; lint and topology share them.
 type fileInputs struct {
-	fleet      string
-	clusters   []string
-	configFile string
-	noConfig   bool
+	fleet    string
+	clusters []string
+	config   configFlags
 }
 
 func (o *fileInputs) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.fleet, "fleet", o.fleet, "directory whose subdirectories are the clusters of the fleet")
 	fs.StringArrayVar(&o.clusters, "cluster", o.clusters, "assign a path to a cluster, as NAME=PATH (repeatable)")
-	fs.StringVar(&o.configFile, "config", o.configFile, "configuration file (default: "+config.FileName+" in the working directory or above)")
-	fs.BoolVar(&o.noConfig, "no-config", o.noConfig, "do not read "+config.FileName)
+	o.config.AddFlags(fs)
 }
 
 // assignments parses the --cluster flags.

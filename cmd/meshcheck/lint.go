@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/meshcheck/meshcheck/checks"
-	"github.com/meshcheck/meshcheck/config"
 	"github.com/meshcheck/meshcheck/fileset"
 	"github.com/meshcheck/meshcheck/internal/buildinfo"
 	"github.com/meshcheck/meshcheck/model"
@@ -37,7 +36,7 @@ func lintCommand() command {
 		usage: "lint [flags] [PATH...]",
 		short: "Lint the manifests of a fleet kept in files (IstioOperator, Helm values, Sail, rendered objects).",
 		flags: func(fs *pflag.FlagSet) func(context.Context, []string, streams) int {
-			o := &lintOptions{check: defaultCheckOptions()}
+			o := &lintOptions{check: defaultCheckOptions(report.Formats())}
 			o.AddFlags(fs)
 			return func(ctx context.Context, args []string, s streams) int { return o.run(ctx, args, s) }
 		},
@@ -48,7 +47,7 @@ func (o *lintOptions) run(ctx context.Context, args []string, s streams) int {
 	if err := o.check.validate(); err != nil {
 		return failed(s, err)
 	}
-	cfg, err := config.Resolve(o.files.configFile, o.files.noConfig)
+	cfg, err := o.files.config.resolve()
 	if err != nil {
 		return failed(s, err)
 	}

@@ -55,7 +55,7 @@ func (o *topologyOptions) run(ctx context.Context, args []string, s streams) int
 	if !slices.Contains(topology.Formats(), o.format) {
 		return failed(s, fmt.Errorf("--output %q: want one of %s", o.format, strings.Join(topology.Formats(), ", ")))
 	}
-	cfg, err := config.Resolve(o.files.configFile, o.files.noConfig)
+	cfg, err := o.files.config.resolve()
 	if err != nil {
 		return failed(s, err)
 	}
