@@ -65,11 +65,12 @@ func (o *auditOptions) run(ctx context.Context, args []string, s streams) int {
 	if err != nil {
 		return failed(s, err)
 	}
-	engine, err := checks.New(ctx, checks.Options{PolicyDirs: o.check.policies})
+	compiled := compileAside(ctx, o.check.policies)
+	results, discoveryErrs := o.clusters.read(ctx, targets, s.err)
+	engine, err := compiled()
 	if err != nil {
 		return failed(s, err)
 	}
-	results, discoveryErrs := o.clusters.read(ctx, targets, s.err)
 	inputs, errs := liveInputs(results, discoveryErrs)
 	review, err := engine.Review(ctx, inputs, checks.ReviewOptionsFrom(cfg))
 	if err != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -128,3 +129,22 @@ func (o *configFlags) AddFlags(fs *pflag.FlagSet) {
 
 // resolve reads the configuration the flags choose (nil for none).
 func (o *configFlags) resolve() (*config.Config, error) { return config.Resolve(o.file, o.none) }
+
+// compileAside starts compiling the policies, which takes most of a small
+// run, so that the caller reads its inputs meanwhile; the returned function
+// waits for the engine.
+func compileAside(ctx context.Context, policies []string) func() (*checks.Engine, error) {
+	type built struct {
+		engine *checks.Engine
+		err    error
+	}
+	done := make(chan built, 1)
+	go func() {
+		e, err := checks.New(ctx, checks.Options{PolicyDirs: policies})
+		done <- built{e, err}
+	}()
+	return func() (*checks.Engine, error) {
+		b := <-done
+		return b.engine, b.err
+	}
+}

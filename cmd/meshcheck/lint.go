@@ -55,20 +55,9 @@ func (o *lintOptions) run(ctx context.Context, args []string, s streams) int {
 	if err != nil {
 		return failed(s, err)
 	}
-	// Compiling the policies and reading the files are independent: on a
-	// small fleet, compiling is most of the run, so overlap the two.
-	type built struct {
-		engine *checks.Engine
-		err    error
-	}
-	compiled := make(chan built, 1)
-	go func() {
-		e, err := checks.New(ctx, checks.Options{PolicyDirs: o.check.policies})
-		compiled <- built{e, err}
-	}()
+	compiled := compileAside(ctx, o.check.policies)
 	set := fileset.Read(layout, s.in, source.DefaultLimits())
-	b := <-compiled
-	engine, err := b.engine, b.err
+	engine, err := compiled()
 	if err != nil {
 		return failed(s, err)
 	}

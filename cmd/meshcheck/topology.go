@@ -59,6 +59,7 @@ func (o *topologyOptions) run(ctx context.Context, args []string, s streams) int
 	if err != nil {
 		return failed(s, err)
 	}
+	compiled := compileAside(ctx, o.policies)
 	// Both kinds of input end as []model.ClusterInput; the rest is shared.
 	var inputs []model.ClusterInput
 	var inputErrs []report.InputError
@@ -73,7 +74,7 @@ func (o *topologyOptions) run(ctx context.Context, args []string, s streams) int
 	if err != nil {
 		return failed(s, err)
 	}
-	engine, err := checks.New(ctx, checks.Options{PolicyDirs: o.policies})
+	engine, err := compiled()
 	if err != nil {
 		return failed(s, err)
 	}
