@@ -4,12 +4,10 @@
 package testenv
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 )
 
@@ -33,9 +31,9 @@ func Root() (string, error) {
 }
 
 // Assets returns KUBEBUILDER_ASSETS (make test exports it), or the
-// directory hack/envtest.mk builds the binaries into, whose name carries the
-// Kubernetes version pinned in hack/tools/envtest/go.mod. Missing binaries
-// are an error that says how to build them, never a skip.
+// directory `make envtest-bins` last built the binaries into, which it
+// names in bin/k8s/current. Missing binaries are an error that says how to
+// build them, never a skip.
 func Assets() (string, error) {
 	if a := os.Getenv("KUBEBUILDER_ASSETS"); a != "" {
 		return a, nil
@@ -44,30 +42,19 @@ func Assets() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	version, err := pinnedVersion(filepath.Join(root, "hack", "tools", "envtest", "go.mod"))
-	if err != nil {
-		return "", err
-	}
-	dir := filepath.Join(root, "bin", "k8s", strings.TrimPrefix(version, "v")+"-"+runtime.GOOS+"-"+runtime.GOARCH)
-	if _, err := os.Stat(filepath.Join(dir, "kube-apiserver")); err != nil {
-		return "", fmt.Errorf("envtest binaries missing in %s: run make envtest-bins", dir)
-	}
-	return dir, nil
+	return assetsIn(filepath.Join(root, "bin", "k8s"))
 }
 
-// pinnedVersion reads the k8s.io/kubernetes requirement of the tools module.
-func pinnedVersion(goMod string) (string, error) {
-	f, err := os.Open(goMod)
+func assetsIn(bin string) (string, error) {
+	current, err := os.ReadFile(filepath.Join(bin, "current"))
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("no envtest binaries in %s: run make envtest-bins", bin)
 	}
-	defer f.Close()
-	s := bufio.NewScanner(f)
-	for s.Scan() {
-		fields := strings.Fields(strings.TrimPrefix(strings.TrimSpace(s.Text()), "require "))
-		if len(fields) >= 2 && fields[0] == "k8s.io/kubernetes" {
-			return fields[1], nil
+	dir := filepath.Join(bin, strings.TrimSpace(string(current)))
+	for _, b := range []string{"kube-apiserver", "etcd"} {
+		if _, err := os.Stat(filepath.Join(dir, b)); err != nil {
+			return "", fmt.Errorf("%s missing in %s: run make envtest-bins", b, dir)
 		}
 	}
-	return "", fmt.Errorf("%s: no k8s.io/kubernetes requirement", goMod)
+	return dir, nil
 }

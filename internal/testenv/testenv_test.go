@@ -3,34 +3,34 @@ package testenv
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
-func TestPinnedVersion(t *testing.T) {
-	dir := t.TempDir()
-	p := filepath.Join(dir, "go.mod")
-	mod := "module x\n\nrequire (\n\tk8s.io/api v0.37.2\n\tk8s.io/kubernetes v1.37.2\n)\n"
-	if err := os.WriteFile(p, []byte(mod), 0o644); err != nil {
+// The binaries are found where make envtest-bins says it built them, and a
+// missing one is an error naming the fix.
+func TestAssetsIn(t *testing.T) {
+	bin := t.TempDir()
+	if _, err := assetsIn(bin); err == nil || !strings.Contains(err.Error(), "make envtest-bins") {
+		t.Errorf("nothing built: %v", err)
+	}
+	dir := filepath.Join(bin, "1.37.2-linux-amd64")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if v, err := pinnedVersion(p); err != nil || v != "v1.37.2" {
-		t.Errorf("pinnedVersion = %q, %v", v, err)
-	}
-	if err := os.WriteFile(p, []byte("module x\n"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(bin, "current"), []byte("1.37.2-linux-amd64\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := pinnedVersion(p); err == nil {
-		t.Error("a go.mod without the requirement must be an error")
-	}
-}
-
-// The real tools module pins a version this package can read.
-func TestRepositoryPinsKubernetes(t *testing.T) {
-	root, err := Root()
-	if err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "kube-apiserver"), nil, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := pinnedVersion(filepath.Join(root, "hack", "tools", "envtest", "go.mod")); err != nil {
+	if _, err := assetsIn(bin); err == nil || !strings.Contains(err.Error(), "etcd missing") {
+		t.Errorf("no etcd: %v", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "etcd"), nil, 0o755); err != nil {
 		t.Fatal(err)
+	}
+	if got, err := assetsIn(bin); err != nil || got != dir {
+		t.Errorf("assetsIn = %q, %v; want %q", got, err, dir)
 	}
 }
