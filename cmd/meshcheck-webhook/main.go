@@ -4,8 +4,10 @@
 //
 // It is a binary of its own, as Gatekeeper's manager is beside gator and
 // istiod beside istioctl: controller-runtime, client-go's typed scheme and
-// Prometheus initialise for ~7 ms in every process that links them, a sixth
-// of a small lint run, so the CLI leaves them to this binary.
+// Prometheus initialise for ~7 ms in every process that links them
+// (GODEBUG=inittrace=1: 9.7 ms of package initialisation here, 3.1 ms in
+// meshcheck), a sixth of a small lint run, so the CLI leaves them to this
+// binary.
 package main
 
 import (
