@@ -24,7 +24,9 @@ type Kind struct {
 	Completes string
 	// AuditOnly kinds are listed by audit but never cached by the webhook:
 	// Nodes change with every scale-up and are too many to watch for what
-	// they give (pod CIDRs).
+	// they give (pod CIDRs); the injector labels every Pod of a multi-network
+	// mesh with its network, which would cache every Pod and send every Pod
+	// change to the webhook.
 	AuditOnly bool
 	// IfReadable kinds add facts where the credentials may list them: a
 	// forbidden list is skipped, not an error that makes the audit partial.
@@ -58,7 +60,7 @@ func Kinds() []Kind {
 		{GVK: gvk("", "v1", "ConfigMap"), Resource: "configmaps", Namespaced: true, LabelSelector: "istio.io/rev"},
 		{GVK: gvk("apps", "v1", "Deployment"), Resource: "deployments", Namespaced: true, LabelSelector: "app=istiod", DropStatus: true},
 		{GVK: gvk("apps", "v1", "Deployment"), Resource: "deployments", Namespaced: true, LabelSelector: "topology.istio.io/network", DropStatus: true},
-		{GVK: gvk("", "v1", "Pod"), Resource: "pods", Namespaced: true, LabelSelector: "topology.istio.io/network", DropStatus: true},
+		{GVK: gvk("", "v1", "Pod"), Resource: "pods", Namespaced: true, LabelSelector: "topology.istio.io/network", AuditOnly: true, DropStatus: true},
 		{GVK: gvk("admissionregistration.k8s.io", "v1", "MutatingWebhookConfiguration"), Resource: "mutatingwebhookconfigurations", LabelSelector: "istio.io/rev"},
 		{GVK: gvk("install.istio.io", "v1alpha1", "IstioOperator"), Resource: "istiooperators", Namespaced: true, Optional: true},
 		{GVK: gvk("sailoperator.io", "v1", "Istio"), Resource: "istios", Optional: true},

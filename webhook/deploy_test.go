@@ -92,17 +92,31 @@ func TestDeployBase(t *testing.T) {
 			}
 		}
 	}
+	cached := map[string]bool{}
 	for _, k := range inventory.Kinds() {
 		if k.AuditOnly {
 			continue // not cached by the webhook
 		}
 		key := k.GVK.Group + "/" + k.Resource
+		cached[key] = true
 		if !readable[key] {
 			t.Errorf("ClusterRole cannot list %s, which the cache watches", key)
 		}
 		// The API server never sends admission webhook configurations to webhooks.
 		if !covered[key] && k.GVK.Group != "admissionregistration.k8s.io" {
 			t.Errorf("the webhook's rules do not cover %s", key)
+		}
+	}
+	// And nothing more: no read the cache does not need, no request the
+	// decision would answer "not watched".
+	for key := range readable {
+		if !cached[key] {
+			t.Errorf("ClusterRole grants %s, which the cache does not watch", key)
+		}
+	}
+	for key := range covered {
+		if !cached[key] {
+			t.Errorf("the webhook's rules send %s, which the cache does not watch", key)
 		}
 	}
 	var dep appsv1.Deployment
