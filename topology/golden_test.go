@@ -91,7 +91,14 @@ func TestDocsPictures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ascii := render(t, v, "ascii"); !strings.Contains(string(doc), ascii) {
-		t.Errorf("docs/topology.md does not hold the current ASCII diagram of examples/fleet:\n%s", ascii)
+	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ascii := render(t, v, "ascii")
+	for name, text := range map[string][]byte{"docs/topology.md": doc, "README.md": readme} {
+		if !strings.Contains(string(text), ascii) {
+			t.Errorf("%s does not hold the current ASCII diagram of examples/fleet:\n%s", name, ascii)
+		}
 	}
 }
