@@ -1,6 +1,7 @@
 package live
 
 import (
+	"context"
 	"fmt"
 	"maps"
 	"slices"
@@ -93,4 +94,23 @@ func inlineOnly(cfg *clientcmdapi.Config) error {
 		}
 	}
 	return nil
+}
+
+// ReadFleet reads the targets and, with followPeers, the clusters their
+// remote secrets name, until no new one appears; then it tells each
+// cluster what reading its peers learned of its credentials (CP014).
+func ReadFleet(ctx context.Context, targets []Target, opt Options, followPeers bool) ([]Result, []*Error) {
+	results := Read(ctx, targets, opt)
+	var errs []*Error
+	for scanned := 0; followPeers; {
+		peers, perrs := Peers(results, scanned)
+		scanned = len(results)
+		errs = append(errs, perrs...)
+		if len(peers) == 0 {
+			break
+		}
+		results = append(results, Read(ctx, peers, opt)...)
+	}
+	RecordCredentials(results)
+	return results, errs
 }

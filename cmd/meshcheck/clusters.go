@@ -100,21 +100,7 @@ func (o *clusterInputs) read(ctx context.Context, targets []live.Target, stderr 
 	if o.showProgress(stderr) {
 		opt.Done = func(r live.Result) { fmt.Fprintln(stderr, progressLine(r)) }
 	}
-	results := live.Read(ctx, targets, opt)
-	var errs []*live.Error
-	for scanned := 0; o.fromRemoteSecrets; {
-		peers, perrs := live.Peers(results, scanned)
-		scanned = len(results)
-		errs = append(errs, perrs...)
-		if len(peers) == 0 {
-			break
-		}
-		results = append(results, live.Read(ctx, peers, opt)...)
-	}
-	// A peer that refused its remote secret's credential refuses istiod too:
-	// the holder's model learns it (CP014).
-	live.RecordCredentials(results)
-	return results, errs
+	return live.ReadFleet(ctx, targets, opt, o.fromRemoteSecrets)
 }
 
 func (o *clusterInputs) showProgress(stderr io.Writer) bool {
