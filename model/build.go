@@ -108,8 +108,11 @@ func buildCluster(in ClusterInput) (*Cluster, []*Error) {
 			contribs = append(contribs, contrib)
 		}
 	}
-	checkCredentials(c, in.Credentials)
 	c.ControlPlanes = buildControlPlanes(contribs, in.Reads.forCluster(in.Name))
+	// The scope depends on other objects (the istiods), so it is applied to
+	// this build's lists, never to the records Reads shares.
+	scopeSecrets(c, contribs)
+	checkCredentials(c, in.Credentials)
 	identify(c)
 	return c, errs
 }

@@ -28,6 +28,11 @@ metadata: {name: cacerts, namespace: istio-system}
 stringData: {root-cert.pem: not a certificate, ca-key.pem: x}
 ---
 apiVersion: v1
+kind: Secret
+metadata: {name: cacerts, namespace: payments}
+stringData: {ca.crt: an application's CA}
+---
+apiVersion: v1
 kind: Service
 metadata: {name: istio-eastwestgateway, namespace: istio-system, labels: {topology.istio.io/network: n1}}
 spec: {type: LoadBalancer, ports: [{name: tls, port: 15443}]}
@@ -168,5 +173,35 @@ spec: {profile: remote, values: {global: {remotePilotAddress: 203.0.113.10}}}
 	alone, _ := Build([]ClusterInput{remote}, Options{})
 	if cp := alone.Clusters["cluster2"].ControlPlanes[0]; cp.MeshID != nil {
 		t.Errorf("read alone, the remote shows the mesh ID another build inherited: %+v", cp.MeshID)
+	}
+}
+
+// Which secrets count depends on other objects (the istiods): a build
+// applies it to its own lists, so builds sharing reads each get their own.
+func TestSecretScopeDoesNotChangeSharedRecords(t *testing.T) {
+	in := input(t, "east", everyKind)
+	in.Reads = ReadObjects("east", in.Objects)
+	scoped := func(f *Fleet) []string {
+		var out []string
+		for _, cs := range f.Clusters["east"].CASecrets {
+			out = append(out, cs.Namespace)
+		}
+		return out
+	}
+	before, _ := Build([]ClusterInput{in}, Options{})
+	if got := scoped(before); !slices.Equal(got, []string{"istio-system"}) {
+		t.Fatalf("CA secrets counted: %v, want istio-system's only", got)
+	}
+	withIstiod := in
+	withIstiod.Objects = append(slices.Clone(in.Objects), &source.Object{Data: map[string]any{
+		"apiVersion": "apps/v1", "kind": "Deployment",
+		"metadata": map[string]any{"name": "istiod", "namespace": "payments"},
+	}})
+	if got, _ := Build([]ClusterInput{withIstiod}, Options{}); !slices.Equal(scoped(got), []string{"istio-system", "payments"}) {
+		t.Errorf("with an istiod in payments, CA secrets counted: %v", scoped(got))
+	}
+	after, _ := Build([]ClusterInput{in}, Options{})
+	if diff := cmp.Diff(before, after); diff != "" {
+		t.Errorf("a build changed what the reads give another (-before +after):\n%s", diff)
 	}
 }

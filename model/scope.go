@@ -1,6 +1,9 @@
 package model
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/meshcheck/meshcheck/source"
 )
 
@@ -119,4 +122,57 @@ func rendersIstiod(c *contribution) bool {
 		return f != nil && f.Value
 	}
 	return c.istiod != nil && c.istiod.Value
+}
+
+// scopeSecrets keeps the remote secrets and CA secrets that an istiod of c
+// reads and moves the others to c.Ignored. A secret whose namespace the
+// inputs do not give (a file applied with kubectl -n) is kept: unknown is
+// not elsewhere. Only c's lists change, never the records they point to.
+func scopeSecrets(c *Cluster, contribs []*contribution) {
+	nss, known := secretNamespacesOf(contribs)
+	if !hasOutside(c, nss) {
+		return
+	}
+	where := "the namespace of the cluster's istiod"
+	if len(nss) > 1 {
+		where = "the namespaces of the cluster's istiods"
+	}
+	if !known {
+		where = "the namespace Istio is installed in when the inputs show no istiod"
+	}
+	where += " (" + strings.Join(sortedKeys(nss), ", ") + ")"
+	reason := func(kind, ns string) string {
+		return fmt.Sprintf("istiod reads %s only in %s, not in %s", kind, where, ns)
+	}
+	rss := []*RemoteSecret{}
+	for _, rs := range c.RemoteSecrets {
+		if rs.Namespace == "" || nss[rs.Namespace] {
+			rss = append(rss, rs)
+			continue
+		}
+		c.Ignored = append(c.Ignored, IgnoredObject{Source: rs.Source, Reason: reason("remote secrets", rs.Namespace)})
+	}
+	cas := []*CASecret{}
+	for _, cs := range c.CASecrets {
+		if cs.Namespace == "" || nss[cs.Namespace] {
+			cas = append(cas, cs)
+			continue
+		}
+		c.Ignored = append(c.Ignored, IgnoredObject{Source: cs.Source, Reason: reason(cs.Name, cs.Namespace)})
+	}
+	c.RemoteSecrets, c.CASecrets = rss, cas
+}
+
+func hasOutside(c *Cluster, nss map[string]bool) bool {
+	for _, rs := range c.RemoteSecrets {
+		if rs.Namespace != "" && !nss[rs.Namespace] {
+			return true
+		}
+	}
+	for _, cs := range c.CASecrets {
+		if cs.Namespace != "" && !nss[cs.Namespace] {
+			return true
+		}
+	}
+	return false
 }

@@ -1,9 +1,11 @@
 package model
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 func TestSecretNamespaces(t *testing.T) {
@@ -83,6 +85,81 @@ data: {mesh: "trustDomain: x"}
 			got, known := SecretNamespaces(input(t, "c", tt.yaml).Objects)
 			if diff := cmp.Diff(tt.want, sortedKeys(got)); diff != "" || known != tt.known {
 				t.Errorf("SecretNamespaces = %v, %v; want %v, %v (-want +got):\n%s", sortedKeys(got), known, tt.want, tt.known, diff)
+			}
+		})
+	}
+}
+
+// cacerts and remote secrets count in the namespace of the istiod that reads
+// them; elsewhere they are listed as ignored and give no fact and no link.
+func TestSecretsCountWhereIstiodReadsThem(t *testing.T) {
+	appSecrets := `---
+apiVersion: v1
+kind: Secret
+metadata: {name: cacerts, namespace: payments}
+stringData: {ca.crt: an application's CA}
+---
+` + strings.Replace(remoteSecretFor("cluster2"), "namespace: istio-system", "namespace: payments", 1) + `---
+apiVersion: v1
+kind: Secret
+metadata: {name: istio-remote-secret-cluster3, namespace: istio-system, labels: {istio/multiCluster: "True"}}
+stringData: {cluster3: "not read: the label selector is istio/multiCluster=true"}
+`
+	tests := []struct {
+		name, yaml      string
+		wantCA, wantRS  []string
+		wantIgnored     int
+		wantReasonsHave string
+	}{
+		{"primary in istio-system", primary + appSecrets + "---\n" + remoteSecretFor("cluster4") + `---
+apiVersion: v1
+kind: Secret
+metadata: {name: cacerts, namespace: istio-system}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: cacerts}
+`, []string{"istio-system", ""}, []string{"istio-system"}, 2, "only in the namespace of the cluster's istiod (istio-system), not in payments"},
+		{"istiod in mesh-system", `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: istiod, namespace: mesh-system}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: istio-ca-secret, namespace: istio-system}
+` + appSecrets, []string{}, []string{}, 3, "(mesh-system), not in istio-system"},
+		{"no control plane known", `apiVersion: v1
+kind: Secret
+metadata: {name: cacerts, namespace: istio-system}
+` + appSecrets, []string{"istio-system"}, []string{}, 2, "when the inputs show no istiod (istio-system)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := build(t, map[string]string{"cluster1": tt.yaml})
+			c := f.Clusters["cluster1"]
+			var ca, rs, reasons []string
+			for _, s := range c.CASecrets {
+				ca = append(ca, s.Namespace)
+			}
+			for _, s := range c.RemoteSecrets {
+				rs = append(rs, s.Namespace)
+			}
+			for _, ig := range c.Ignored {
+				reasons = append(reasons, ig.Source.Object.Name+": "+ig.Reason)
+			}
+			if diff := cmp.Diff(tt.wantCA, ca, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("CA secrets (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.wantRS, rs, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("remote secrets (-want +got):\n%s", diff)
+			}
+			if len(c.Ignored) != tt.wantIgnored || !strings.Contains(strings.Join(reasons, "\n"), tt.wantReasonsHave) {
+				t.Errorf("ignored:\n%s\nwant %d, one saying %q", strings.Join(reasons, "\n"), tt.wantIgnored, tt.wantReasonsHave)
+			}
+			for _, l := range f.Links {
+				if l.Kind == "remote-secret" && l.Source.Object.Namespace == "payments" {
+					t.Errorf("a remote secret Istio does not read links clusters: %+v", l)
+				}
 			}
 		})
 	}

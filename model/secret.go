@@ -51,11 +51,13 @@ func SecretData(obj *source.Object) (map[string][]byte, map[string]string) {
 	return vals, paths
 }
 
-// IsRemoteSecret says whether obj is an Istio remote secret (labelled
-// istio/multiCluster=true, in any case).
+// IsRemoteSecret says whether obj is an Istio remote secret: labelled
+// istio/multiCluster=true exactly, the label selector istiod lists them with
+// (pkg/kube/multicluster/secretcontroller.go), so "True" is not one. Where
+// it is read is SecretNamespaces' business.
 func IsRemoteSecret(obj *source.Object) bool {
 	v, ok := obj.Label(LabelMultiCluster)
-	return ok && strings.EqualFold(v, "true")
+	return ok && v == "true"
 }
 
 // remoteSecret derives the facts of a remote secret: which clusters it names

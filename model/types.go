@@ -99,6 +99,17 @@ type Cluster struct {
 	// Objects are the raw objects read for the cluster, for user rules;
 	// Secrets appear without their data.
 	Objects []RawObject `json:"objects"`
+	// Ignored are objects of a kind the model derives facts from that Istio
+	// does not read where they are (a cacerts or a remote secret outside the
+	// namespace of the cluster's istiods), with the reason: they are in
+	// Objects but no fact comes from them.
+	Ignored []IgnoredObject `json:"ignored,omitempty"`
+}
+
+// IgnoredObject is an input object the model took no fact from, and why.
+type IgnoredObject struct {
+	Source Source `json:"source"`
+	Reason string `json:"reason"`
 }
 
 // Namespace is a namespace whose labels or annotations the inputs show.

@@ -3,11 +3,14 @@
 # description: |
 #   Istiod watches istio/multiCluster secrets in its own namespace only
 #   (istio-system, or values.global.istioNamespace; external-istiod for an
-#   external control plane). A remote secret anywhere else is never read: the
-#   cluster it reaches is not part of the mesh, with no error anywhere. On a
-#   cluster hosting an external control plane only that control plane's namespace
-#   counts (the istio-system istiod there serves a gateway only). Secrets whose
-#   namespace the files do not give (applied with kubectl -n) are not checked.
+#   external control plane). On a cluster hosting an external control plane
+#   only that control plane's namespace counts (the istio-system istiod there
+#   serves a gateway only): a secret created there without --namespace is
+#   never read by the external istiod, and the cluster it reaches is not part
+#   of the mesh, with no error anywhere. A secret outside every istiod's
+#   namespace (an application's) is not Istio's: the model lists it among the
+#   cluster's ignored objects and no rule judges it. Secrets whose namespace
+#   the files do not give (applied with kubectl -n) are not checked.
 # custom:
 #   code: CL006
 #   severity: error
