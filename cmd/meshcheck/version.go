@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"github.com/spf13/pflag"
@@ -13,11 +14,30 @@ import (
 func versionCommand() command {
 	return command{
 		name:  "version",
-		usage: "version",
+		usage: "version [-o text|json]",
 		short: "Print meshcheck's version and the fleet model version.",
-		flags: func(*pflag.FlagSet) func(context.Context, []string, streams) int {
-			return func(_ context.Context, _ []string, s streams) int {
-				fmt.Fprintf(s.out, "meshcheck %s (model %s)\n", buildinfo.Version(), model.APIVersion)
+		flags: func(fs *pflag.FlagSet) func(context.Context, []string, streams) int {
+			format := fs.StringP("output", "o", "text", "output format: text or json")
+			return func(_ context.Context, args []string, s streams) int {
+				if len(args) > 0 {
+					return failed(s, fmt.Errorf("version takes no arguments, got %q", args[0]))
+				}
+				switch *format {
+				case "text":
+					fmt.Fprintf(s.out, "meshcheck %s (model %s)\n", buildinfo.Version(), model.APIVersion)
+				case "json":
+					v := struct {
+						buildinfo.Info
+						Model string `json:"model"`
+					}{buildinfo.Read(), model.APIVersion}
+					enc := json.NewEncoder(s.out)
+					enc.SetIndent("", "  ")
+					if err := enc.Encode(v); err != nil {
+						return failed(s, err)
+					}
+				default:
+					return failed(s, fmt.Errorf("--output %q: want text or json", *format))
+				}
 				return exitClean
 			}
 		},
