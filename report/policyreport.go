@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"time"
 
 	"sigs.k8s.io/yaml"
 
@@ -13,17 +14,17 @@ import (
 // PolicyReports follow the wg-policy format (wgpolicyk8s.io/v1alpha2), which
 // Policy Reporter and the OpenReports tools read.
 const (
-	policyReportAPIVersion = "wgpolicyk8s.io/v1alpha2"
+	PolicyReportAPIVersion = "wgpolicyk8s.io/v1alpha2"
 	policyReportName       = "meshcheck-audit"
 	policyReportNamespace  = "istio-system"
 )
 
 type policyReport struct {
-	APIVersion string              `json:"apiVersion"`
-	Kind       string              `json:"kind"`
-	Metadata   policyReportMeta    `json:"metadata"`
-	Summary    policyReportSummary `json:"summary"`
-	Results    []policyResult      `json:"results"`
+	APIVersion string           `json:"apiVersion"`
+	Kind       string           `json:"kind"`
+	Metadata   policyReportMeta `json:"metadata"`
+	Summary    PolicySummary    `json:"summary"`
+	Results    []PolicyResult   `json:"results"`
 }
 
 type policyReportMeta struct {
@@ -33,7 +34,8 @@ type policyReportMeta struct {
 	Annotations map[string]string `json:"annotations"`
 }
 
-type policyReportSummary struct {
+// PolicySummary counts a report's results by outcome.
+type PolicySummary struct {
 	Pass  int `json:"pass"`
 	Fail  int `json:"fail"`
 	Warn  int `json:"warn"`
@@ -41,7 +43,24 @@ type policyReportSummary struct {
 	Skip  int `json:"skip"`
 }
 
-type policyResult struct {
+// Count adds a result with outcome result (pass, fail, warn, error, skip).
+func (s *PolicySummary) Count(result string) {
+	switch result {
+	case "pass":
+		s.Pass++
+	case "fail":
+		s.Fail++
+	case "warn":
+		s.Warn++
+	case "error":
+		s.Error++
+	case "skip":
+		s.Skip++
+	}
+}
+
+// PolicyResult is one result of a PolicyReport or ClusterPolicyReport.
+type PolicyResult struct {
 	Source     string             `json:"source"`
 	Policy     string             `json:"policy"`
 	Rule       string             `json:"rule"`
@@ -52,6 +71,20 @@ type policyResult struct {
 	Message    string             `json:"message"`
 	Resources  []checks.ObjectRef `json:"resources,omitempty"`
 	Properties map[string]string  `json:"properties,omitempty"`
+	// Timestamp is when the result was found: set by the in-cluster
+	// report, left out of the CLI's (the file is applied later).
+	Timestamp *PolicyTimestamp `json:"timestamp,omitempty"`
+}
+
+// PolicyTimestamp is a protobuf Timestamp, as the CRD's schema has it.
+type PolicyTimestamp struct {
+	Seconds int64 `json:"seconds"`
+	Nanos   int32 `json:"nanos"`
+}
+
+// TimestampOf returns t as a PolicyTimestamp.
+func TimestampOf(t time.Time) *PolicyTimestamp {
+	return &PolicyTimestamp{Seconds: t.Unix(), Nanos: int32(t.Nanosecond())}
 }
 
 // writePolicyReport writes one PolicyReport per audited cluster, each to be
@@ -79,13 +112,13 @@ func writePolicyReport(w io.Writer, r Result, _ Options) error {
 	}
 	for i, c := range clusters {
 		rep := policyReport{
-			APIVersion: policyReportAPIVersion, Kind: "PolicyReport",
+			APIVersion: PolicyReportAPIVersion, Kind: "PolicyReport",
 			Metadata: policyReportMeta{
 				Name: policyReportName, Namespace: policyReportNamespace,
 				Labels:      map[string]string{"app.kubernetes.io/managed-by": r.Tool},
 				Annotations: map[string]string{"meshcheck.io/cluster": c, "meshcheck.io/version": r.Version},
 			},
-			Results: []policyResult{},
+			Results: []PolicyResult{},
 		}
 		head := fmt.Sprintf("# cluster %s: apply to that cluster (kubectl --context <its context> apply -f -)\n", c)
 		if c == "" {
@@ -96,7 +129,7 @@ func writePolicyReport(w io.Writer, r Result, _ Options) error {
 		}
 		for _, e := range r.Errors {
 			if e.Cluster == c && c != "" { // errors of no cluster are about files, not a live cluster
-				rep.Results = append(rep.Results, policyResult{
+				rep.Results = append(rep.Results, PolicyResult{
 					Source: "meshcheck", Policy: "audit", Rule: "cluster read", Severity: "high",
 					Result: "error", Message: e.Message,
 				})
@@ -107,16 +140,9 @@ func writePolicyReport(w io.Writer, r Result, _ Options) error {
 			if f.Cluster != c {
 				continue
 			}
-			res := policyResultOf(f, category[f.Rule])
+			res := PolicyResultOf(f, category[f.Rule])
 			rep.Results = append(rep.Results, res)
-			switch res.Result {
-			case "fail":
-				rep.Summary.Fail++
-			case "warn":
-				rep.Summary.Warn++
-			case "skip":
-				rep.Summary.Skip++
-			}
+			rep.Summary.Count(res.Result)
 		}
 		b, err := yaml.Marshal(rep)
 		if err != nil {
@@ -133,19 +159,18 @@ func writePolicyReport(w io.Writer, r Result, _ Options) error {
 	return nil
 }
 
-func policyResultOf(f checks.Finding, category string) policyResult {
-	res := policyResult{
+// PolicyResultOf is the result of one finding: fail for an error, warn
+// for a warning or info, skip when an exemption suppressed it; category is
+// the rule's first dimension.
+func PolicyResultOf(f checks.Finding, category string) PolicyResult {
+	res := PolicyResult{
 		Source: "meshcheck", Policy: f.Rule, Rule: f.Title, Category: category,
-		Scored: true, Message: f.Message,
+		Scored: true, Message: f.Message, Severity: PolicySeverity(f.Severity),
 		Properties: map[string]string{},
 	}
-	switch f.Severity {
-	case checks.Error:
-		res.Severity, res.Result = "high", "fail"
-	case checks.Warning:
-		res.Severity, res.Result = "medium", "warn"
-	default:
-		res.Severity, res.Result = "info", "warn"
+	res.Result = "warn"
+	if f.Severity == checks.Error {
+		res.Result = "fail"
 	}
 	if f.Suppressed {
 		res.Result = "skip"
@@ -160,4 +185,33 @@ func policyResultOf(f checks.Finding, category string) policyResult {
 		}
 	}
 	return res
+}
+
+// PassResult is the result of a rule evaluated without findings: message
+// says where.
+func PassResult(r checks.Rule, severity checks.Severity, message string) PolicyResult {
+	res := PolicyResult{
+		Source: "meshcheck", Policy: r.Code, Rule: r.Title, Severity: PolicySeverity(severity),
+		Result: "pass", Scored: true, Message: message,
+	}
+	if len(r.Dimensions) > 0 {
+		res.Category = r.Dimensions[0]
+	}
+	if r.Docs != "" {
+		res.Properties = map[string]string{"docs": r.Docs}
+	}
+	return res
+}
+
+// PolicySeverity is the report's severity of a finding's: high for an
+// error, medium for a warning, info otherwise.
+func PolicySeverity(s checks.Severity) string {
+	switch s {
+	case checks.Error:
+		return "high"
+	case checks.Warning:
+		return "medium"
+	default:
+		return "info"
+	}
 }

@@ -18,21 +18,21 @@ func TestPolicyResultOf(t *testing.T) {
 	tests := []struct {
 		name string
 		f    checks.Finding
-		want policyResult
+		want PolicyResult
 	}{
 		{"error fails", checks.Finding{Rule: "NW001", Title: "t", Severity: checks.Error, Message: "m", Object: obj, Path: "metadata.labels", ClusterID: "c1"},
-			policyResult{Source: "meshcheck", Policy: "NW001", Rule: "t", Category: "network", Severity: "high", Result: "fail", Scored: true, Message: "m",
+			PolicyResult{Source: "meshcheck", Policy: "NW001", Rule: "t", Category: "network", Severity: "high", Result: "fail", Scored: true, Message: "m",
 				Resources: []checks.ObjectRef{obj}, Properties: map[string]string{"path": "metadata.labels", "cluster_id": "c1"}}},
 		{"warning warns", checks.Finding{Rule: "CP004", Severity: checks.Warning},
-			policyResult{Source: "meshcheck", Policy: "CP004", Category: "network", Severity: "medium", Result: "warn", Scored: true, Properties: map[string]string{}}},
+			PolicyResult{Source: "meshcheck", Policy: "CP004", Category: "network", Severity: "medium", Result: "warn", Scored: true, Properties: map[string]string{}}},
 		{"info warns", checks.Finding{Rule: "X", Severity: checks.Info},
-			policyResult{Source: "meshcheck", Policy: "X", Category: "network", Severity: "info", Result: "warn", Scored: true, Properties: map[string]string{}}},
+			PolicyResult{Source: "meshcheck", Policy: "X", Category: "network", Severity: "info", Result: "warn", Scored: true, Properties: map[string]string{}}},
 		{"suppressed skips", checks.Finding{Rule: "X", Severity: checks.Error, Suppressed: true, SuppressedBy: "config"},
-			policyResult{Source: "meshcheck", Policy: "X", Category: "network", Severity: "high", Result: "skip", Scored: true, Properties: map[string]string{"suppressed_by": "config"}}},
+			PolicyResult{Source: "meshcheck", Policy: "X", Category: "network", Severity: "high", Result: "skip", Scored: true, Properties: map[string]string{"suppressed_by": "config"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if d := cmp.Diff(tt.want, policyResultOf(tt.f, "network")); d != "" {
+			if d := cmp.Diff(tt.want, PolicyResultOf(tt.f, "network")); d != "" {
 				t.Errorf("(-want +got):\n%s", d)
 			}
 		})
@@ -112,5 +112,24 @@ func TestPolicyReportGolden(t *testing.T) {
 func TestPolicyReportWriterError(t *testing.T) {
 	if err := Write(failingWriter{}, "policyreport", fixture(), Options{}); !errors.Is(err, errDiskFull) {
 		t.Fatalf("Write = %v, want it to wrap %v", err, errDiskFull)
+	}
+}
+
+// A rule without findings passes, with its own category, severity and docs;
+// the summary counts each outcome once.
+func TestPassResultAndSummary(t *testing.T) {
+	r := checks.Rule{Code: "NW001", Title: "t", Dimensions: []string{"network", "control-plane"}, Docs: "https://d"}
+	got := PassResult(r, checks.Warning, "no findings")
+	want := PolicyResult{Source: "meshcheck", Policy: "NW001", Rule: "t", Category: "network", Severity: "medium",
+		Result: "pass", Scored: true, Message: "no findings", Properties: map[string]string{"docs": "https://d"}}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+	var s PolicySummary
+	for _, r := range []string{"pass", "pass", "fail", "warn", "error", "skip", "other"} {
+		s.Count(r)
+	}
+	if want := (PolicySummary{Pass: 2, Fail: 1, Warn: 1, Error: 1, Skip: 1}); s != want {
+		t.Errorf("summary %+v, want %+v", s, want)
 	}
 }
