@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -9,7 +11,9 @@ import (
 	"github.com/meshcheck/meshcheck/checks"
 	"github.com/meshcheck/meshcheck/config"
 	"github.com/meshcheck/meshcheck/fileset"
+	"github.com/meshcheck/meshcheck/model"
 	"github.com/meshcheck/meshcheck/report"
+	"github.com/meshcheck/meshcheck/source"
 )
 
 // fileInputs are the flags that say which files make up a fleet and which
@@ -63,6 +67,79 @@ func (o *fileInputs) layout(cfg *config.Config, args []string) (layout fileset.L
 		layout.Paths = args
 	}
 	return layout, only, nil
+}
+
+// read reads the files of layout. When the layout declares no cluster, the
+// clusters are inferred from the installs' cluster names and the directory
+// layout (fileset.Infer), and stderr says how they were split; inputs that
+// hold several clusters no directory separates are an error, never merged.
+func read(layout fileset.Layout, stdin io.Reader, stderr io.Writer) (*fileset.Set, error) {
+	set := fileset.Read(layout, stdin, source.DefaultLimits())
+	if layout.Fleet != "" || len(layout.Flags) > 0 || len(layout.Config) > 0 {
+		return set, nil
+	}
+	split, err := fileset.Infer(set, describeObject)
+	if err != nil {
+		return nil, err
+	}
+	if split != nil {
+		names := make([]string, len(split.Clusters))
+		for i, a := range split.Clusters {
+			names[i] = a.Cluster
+		}
+		fmt.Fprintf(stderr, "meshcheck: no fleet declared; the installs name %d clusters, so each directory under %s is one: %s (declare them with --fleet %s or in %s)\n",
+			len(names), split.Root, strings.Join(names, ", "), split.Root, config.FileName)
+		if len(split.Unassigned) > 0 {
+			fmt.Fprintf(stderr, "meshcheck: in no cluster (nothing Istio reads): %s\n", strings.Join(split.Unassigned, ", "))
+		}
+	}
+	return set, nil
+}
+
+// describeObject reads one object for fileset.Infer: the clusters its
+// installs are for (the cluster name each sets; an external control plane,
+// which runs under the name of the cluster it serves, is marked as such),
+// and whether the model reads anything in it. Objects are read one by one,
+// as the model merges the installs of one revision into one control plane.
+func describeObject(obj *source.Object) fileset.Described {
+	const name = "object"
+	f, _ := model.Build([]model.ClusterInput{{Name: name, Objects: []*source.Object{obj}}}, model.Options{})
+	c := f.Clusters[name]
+	var out, installs []string
+	for _, cp := range c.ControlPlanes {
+		if installsWhole(cp) {
+			installs = append(installs, cp.Namespace+" revision "+firstNonEmpty(cp.Revision, "default"))
+		}
+		id := cp.ClusterName
+		if id == nil || id.Default {
+			id = cp.ClusterID
+		}
+		if id == nil || id.Default || id.Value == "" {
+			continue
+		}
+		n := id.Value
+		if cp.Role == model.RoleExternal {
+			n = "external control plane for " + n
+		}
+		if !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	istio := len(c.ControlPlanes)+len(c.NetworkGateways)+len(c.Workloads)+len(c.Gateways)+len(c.VirtualServices)+
+		len(c.RemoteSecrets)+len(c.CASecrets)+len(c.InjectorWebhooks)+len(c.ZTunnels)+len(c.TLSRoutes)+len(c.Namespaces) > 0
+	return fileset.Described{ClusterNames: out, Installs: installs, Istio: istio}
+}
+
+// installsWhole says whether an IstioOperator or a Sail Istio installs the
+// control plane (an istiod, or the remote profile): such a document is a
+// whole install, not a layer of one, as Helm values files can be.
+func installsWhole(cp *model.ControlPlane) bool {
+	if cp.Role != model.RoleRemote && (cp.Istiod == nil || !cp.Istiod.Value) {
+		return false
+	}
+	return slices.ContainsFunc(cp.Sources, func(s model.Source) bool {
+		return s.Object.Kind == "IstioOperator" || s.Object.Kind == "Istio"
+	})
 }
 
 // inputErrors reports the files that could not be read.

@@ -10,11 +10,9 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/meshcheck/meshcheck/checks"
-	"github.com/meshcheck/meshcheck/fileset"
 	"github.com/meshcheck/meshcheck/internal/buildinfo"
 	"github.com/meshcheck/meshcheck/model"
 	"github.com/meshcheck/meshcheck/report"
-	"github.com/meshcheck/meshcheck/source"
 )
 
 // lintOptions are lint's flags.
@@ -56,7 +54,10 @@ func (o *lintOptions) run(ctx context.Context, args []string, s streams) int {
 		return failed(s, err)
 	}
 	compiled := compileAside(ctx, o.check.policies)
-	set := fileset.Read(layout, s.in, source.DefaultLimits())
+	set, err := read(layout, s.in, s.err)
+	if err != nil {
+		return failed(s, err)
+	}
 	engine, err := compiled()
 	if err != nil {
 		return failed(s, err)

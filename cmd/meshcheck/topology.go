@@ -10,10 +10,8 @@ import (
 
 	"github.com/meshcheck/meshcheck/checks"
 	"github.com/meshcheck/meshcheck/config"
-	"github.com/meshcheck/meshcheck/fileset"
 	"github.com/meshcheck/meshcheck/model"
 	"github.com/meshcheck/meshcheck/report"
-	"github.com/meshcheck/meshcheck/source"
 	"github.com/meshcheck/meshcheck/topology"
 )
 
@@ -93,7 +91,10 @@ func (o *topologyOptions) fileInputs(cfg *config.Config, args []string, s stream
 	if err != nil {
 		return nil, nil, err
 	}
-	set := fileset.Read(layout, s.in, source.DefaultLimits())
+	set, err := read(layout, s.in, s.err)
+	if err != nil {
+		return nil, nil, err
+	}
 	return set.Clusters, inputErrors(set), nil
 }
 
