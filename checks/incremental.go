@@ -48,6 +48,7 @@ func (e *Engine) ruleQueries() ([]*ruleQuery, error) {
 			}
 			e.perRule.queries = append(e.perRule.queries, q)
 		}
+		addNamespaceKeys(e.perRule.queries, e.compilerOf)
 		e.perRule.names = unionOfNames(e.perRule.queries)
 		e.perRule.differ = newDiffer(e.perRule.names)
 		e.perRule.err = errors.Join(errs...)

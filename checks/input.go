@@ -55,7 +55,11 @@ func toValue(v reflect.Value, names map[string]bool) ast.Value {
 			if f.omitEmpty && isEmpty(fv) {
 				continue
 			}
-			obj.Insert(f.key, ast.NewTerm(toValue(fv, names)))
+			x := toValue(fv, names)
+			if f.keyed && names != nil {
+				x = onlyNamedKeys(x, names) // as view does
+			}
+			obj.Insert(f.key, ast.NewTerm(x))
 		}
 		return obj
 	case reflect.Map:
@@ -127,6 +131,8 @@ type fieldInfo struct {
 	name      string
 	key       *ast.Term // name as a term, shared by every object
 	omitEmpty bool
+	// keyed is set for a map a view keeps only the named keys of (keyedField).
+	keyed bool
 }
 
 var structInfos sync.Map // reflect.Type → *structInfo
@@ -146,7 +152,7 @@ func structInfoOf(t reflect.Type) *structInfo {
 		if name == "" {
 			name = f.Name
 		}
-		info.fields = append(info.fields, fieldInfo{index: i, name: name, key: ast.StringTerm(name), omitEmpty: strings.Contains(opts, "omitempty")})
+		info.fields = append(info.fields, fieldInfo{index: i, name: name, key: ast.StringTerm(name), omitEmpty: strings.Contains(opts, "omitempty"), keyed: keyedField(t, name)})
 	}
 	structInfos.Store(t, info)
 	return info

@@ -31,6 +31,9 @@ type shape struct {
 	// records says whether a record is at or below this shape: if not, a
 	// view keeps the value as it is.
 	records bool
+	// keyed are the record's fields whose keys are data that a view keeps
+	// only where named (a namespace's labels and annotations, keyedField).
+	keyed map[string]bool
 }
 
 // fleetShape is the shape of the whole model, the rules' input.
@@ -59,6 +62,12 @@ func shapeOf(t reflect.Type, seen map[reflect.Type]*shape) *shape {
 		s.records = true
 		for _, f := range structInfoOf(t).fields {
 			s.fields[f.name] = shapeOf(t.Field(f.index).Type, seen)
+			if keyedField(t, f.name) {
+				if s.keyed == nil {
+					s.keyed = map[string]bool{}
+				}
+				s.keyed[f.name] = true
+			}
 		}
 	case t.Kind() == reflect.Map || (t.Kind() == reflect.Slice && t.Elem().Kind() != reflect.Uint8):
 		s.elem = shapeOf(t.Elem(), seen)
@@ -105,7 +114,11 @@ func view(v ast.Value, s *shape, names map[string]bool) ast.Value {
 				return
 			}
 			if known {
-				if y := view(x.Value, f, names); y != x.Value {
+				y := view(x.Value, f, names)
+				if s.keyed[string(key)] {
+					y = onlyNamedKeys(y, names)
+				}
+				if y != x.Value {
 					x, changed = ast.NewTerm(y), true
 				}
 			}

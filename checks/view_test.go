@@ -39,7 +39,7 @@ func set(names ...string) map[string]bool {
 
 func TestViewKeepsOnlyNamedRecordFields(t *testing.T) {
 	in := mustValue(t, viewFleet)
-	got := view(in, fleetShape(), set("clusters", "namespaces", "labels", "network"))
+	got := view(in, fleetShape(), set("clusters", "namespaces", "labels", "network", keyPrefix+"team"))
 	want := mustValue(t, `{"clusters": {"east": {
 		"network": {"value": "n1", "source": {"cluster": "east", "file": "e.yaml", "line": 3}},
 		"namespaces": {"istio-system": {"labels": {"team": "mesh"}}}
@@ -142,5 +142,37 @@ unused(c) := c.gateways`,
 	// the rule sees the whole model.
 	if got := namedFields(c, "data.meshcheck.rules.test.t1", map[string]bool{"rule.rego": true}); got != nil {
 		t.Errorf("named fields %v for a rule using a user's function, want nil (everything)", got)
+	}
+}
+
+// A namespace's labels and annotations keep only the keys the rules name;
+// other records' maps (a workload's labels) are kept whole.
+func TestViewKeepsOnlyNamedNamespaceKeys(t *testing.T) {
+	in := mustValue(t, `{"clusters": {"east": {
+		"namespaces": {"web": {"name": "web", "labels": {"team": "web", "istio.io/rev": "canary"}, "annotations": {"owner": "x"}}},
+		"workloads": [{"name": "w", "labels": {"app": "w", "team": "web"}}]
+	}}}`)
+	names := set("clusters", "namespaces", "labels", "annotations", "workloads", "name", keyPrefix+"istio.io/rev")
+	want := mustValue(t, `{"clusters": {"east": {
+		"namespaces": {"web": {"name": "web", "labels": {"istio.io/rev": "canary"}, "annotations": {}}},
+		"workloads": [{"name": "w", "labels": {"app": "w", "team": "web"}}]
+	}}}`)
+	if got := view(in, fleetShape(), names); got.Compare(want) != 0 {
+		t.Fatalf("view:\n got %v\nwant %v", got, want)
+	}
+	// Converting with the same names gives the same value (ViewsAgree).
+	f := &model.Fleet{Clusters: map[string]*model.Cluster{"east": {
+		Namespaces: map[string]*model.Namespace{"web": {Name: "web", Labels: map[string]string{"team": "web", "istio.io/rev": "canary"}}},
+	}}}
+	direct, err := inputOf(f, names)
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole, err := Input(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := view(whole, fleetShape(), names); v.Compare(direct) != 0 {
+		t.Fatalf("converted with the names:\n%v\nview of the whole input:\n%v", direct, v)
 	}
 }
