@@ -103,7 +103,7 @@ func newHandler(t testing.TB, eng Reviewer, objs []*unstructured.Unstructured, o
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Handler{Decider: d, States: fixedState{NewState(1, objs)}, Metrics: NewMetrics(nil)}
+	return &Handler{Decider: d, States: fixedState{d.NewState(1, objs)}, Metrics: NewMetrics(nil)}
 }
 
 func withLabel(u *unstructured.Unstructured, k, v string) *unstructured.Unstructured {
@@ -209,6 +209,10 @@ func TestDecideReevaluatesOnlyTheRulesARequestCanAffect(t *testing.T) {
 type countingReviewer struct {
 	Reviewer
 	calls int
+}
+
+func (c *countingReviewer) NamespaceReads() (checks.NamespaceReads, error) {
+	return c.Reviewer.(namespaceReader).NamespaceReads()
 }
 
 func (c *countingReviewer) ReviewChange(ctx context.Context, base *checks.Review, in []model.ClusterInput, opt checks.ReviewOptions) (*checks.Review, error) {

@@ -15,6 +15,9 @@ type Metrics struct {
 	Rules   prometheus.Histogram
 	PeerUp  *prometheus.GaugeVec
 	Objects prometheus.Gauge
+	// Current holds the findings of the cluster's last report (rule,
+	// severity), set by the replica that writes the report only.
+	Current *prometheus.GaugeVec
 }
 
 // NewMetrics creates the metrics and registers them with reg (nil: not registered).
@@ -46,9 +49,13 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "meshcheck_webhook_cache_objects",
 			Help: "Objects of this cluster in the webhook's cache.",
 		}),
+		Current: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "meshcheck_findings",
+			Help: "Current findings of the cluster (and fleet findings involving it) by rule and severity, as in its last PolicyReports; set only by the replica that writes them, so a sum over replicas counts each once.",
+		}, []string{"rule", "severity"}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.Requests, m.Findings, m.Latency, m.Rules, m.PeerUp, m.Objects)
+		reg.MustRegister(m.Requests, m.Findings, m.Latency, m.Rules, m.PeerUp, m.Objects, m.Current)
 	}
 	return m
 }

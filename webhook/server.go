@@ -43,6 +43,9 @@ type ServerOptions struct {
 	Peers map[string]*rest.Config
 	// Ready, when set, is closed once the caches have synced (tests).
 	Ready chan<- struct{}
+	// Report, when set, writes the cluster's findings as PolicyReports
+	// from the replica that holds the Lease (clusterreview.go).
+	Report *ReportOptions
 }
 
 var defaultMetrics = sync.OnceValue(func() *Metrics { return NewMetrics(metrics.Registry) })
@@ -98,6 +101,11 @@ func Run(ctx context.Context, opt ServerOptions) error {
 			}
 		}
 		states = fleet
+	}
+	if opt.Report != nil {
+		if err := addReporter(mgr, opt.Config, scheme, d, states, m, *opt.Report, opt.Log); err != nil {
+			return err
+		}
 	}
 	h := &Handler{Decider: d, States: states, Metrics: m, Log: opt.Log.WithName("admission")}
 	mgr.GetWebhookServer().Register(Path, &admission.Webhook{Handler: h, RecoverPanic: ptr.To(true)})

@@ -1,12 +1,14 @@
 package webhook
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
+	"github.com/meshcheck/meshcheck/checks"
 	"github.com/meshcheck/meshcheck/model"
 	"github.com/meshcheck/meshcheck/source"
 )
@@ -16,12 +18,15 @@ import (
 // share it without copying.
 //
 // Requests are evaluated on a projection of the state, not on all of it:
-// every object but Namespaces, the namespaces those objects live in, and
-// one namespace per distinct set of Istio-relevant labels and annotations
-// among the others. A large cluster's thousands of namespaces differ, for
-// the rules, only in those labels, and per-namespace findings of one
-// representative stand for all namespaces like it; the projection keeps an
-// evaluation at tens of objects whatever the cluster's size.
+// every object but Namespaces, the namespaces those objects live in or the
+// rules name, and one namespace per distinct set of the labels and
+// annotations the rules can see among the others (the engine says which:
+// checks.NamespaceReads). A large cluster's thousands of namespaces differ,
+// for the built-in rules, only in those keys, and per-namespace findings of
+// one representative stand for all namespaces like it; the projection keeps
+// an evaluation at tens of objects whatever the cluster's size. With a rule
+// that can read any part of a namespace (a user's rule), every namespace
+// stands for itself and the projection is the whole state.
 type State struct {
 	// Generation changes whenever the cache does; the "before" review is
 	// computed once per generation.
@@ -31,6 +36,8 @@ type State struct {
 	proj     []*source.Object
 	projKeys []string
 	inProj   map[string]bool
+	// ns is what the rules tell namespaces apart by.
+	ns checks.NamespaceReads
 	// Peers are the other clusters of the fleet, read from their API
 	// servers, for fleet rules (nil when admission is cluster-only).
 	Peers []model.ClusterInput
@@ -51,10 +58,18 @@ func (s *State) Reads(cluster string) *model.Reads {
 	return s.reads.r
 }
 
-// NewState builds a state from objects, in the order given. Objects with
-// the same key (one object seen through two selections) are kept once.
+// NewState builds a state from objects, in the order given, whose
+// projection keeps every namespace: right whatever the rules read.
+// Objects with the same key (one object seen through two selections) are
+// kept once.
 func NewState(gen uint64, objs []*unstructured.Unstructured) *State {
-	s := &State{Generation: gen, index: make(map[string]*source.Object, len(objs)), inProj: map[string]bool{}, reads: &stateReads{}}
+	return NewProjectedState(gen, objs, checks.NamespaceReads{All: true})
+}
+
+// NewProjectedState builds a state whose projection keeps one namespace
+// per distinct set of what ns distinguishes.
+func NewProjectedState(gen uint64, objs []*unstructured.Unstructured, ns checks.NamespaceReads) *State {
+	s := &State{Generation: gen, index: make(map[string]*source.Object, len(objs)), inProj: map[string]bool{}, reads: &stateReads{}, ns: ns}
 	anchors := map[string]bool{"istio-system": true}
 	var namespaces []*unstructured.Unstructured
 	for _, u := range objs {
@@ -72,8 +87,8 @@ func NewState(gen uint64, objs []*unstructured.Unstructured) *State {
 	}
 	signatures := map[string]bool{}
 	for _, u := range namespaces {
-		sig := signature(u)
-		if anchors[u.GetName()] || !signatures[sig] {
+		sig := s.signature(u)
+		if anchors[u.GetName()] || ns.Named(u.GetName()) || !signatures[sig] {
 			signatures[sig] = true
 			s.add(keyOf(u))
 		}
@@ -113,18 +128,37 @@ func (s *State) with(k string, add ...*source.Object) []*source.Object {
 
 func isNamespace(group, kind string) bool { return group == "" && kind == "Namespace" }
 
-// signature is what the rules can tell namespaces apart by: labels and
-// annotations of Istio (istio.io/rev, istio-injection, topology.istio.io/*,
-// ...) and of meshcheck (exemptions).
-func signature(u *unstructured.Unstructured) string {
+// signature is what the rules can tell namespace u apart by: the labels
+// and annotations whose keys they can see (the Istio labels the model reads,
+// exemptions, keys a rule names), or its name when they may read anything.
+// A deleted namespace (nil) has a signature of its own.
+func (s *State) signature(u *unstructured.Unstructured) string {
+	if u == nil {
+		return "\x00deleted"
+	}
+	if s.ns.All {
+		return "\x00name\x00" + u.GetName()
+	}
 	var parts []string
-	for kind, m := range map[string]map[string]string{"label:": u.GetLabels(), "annotation:": u.GetAnnotations()} {
+	for kind, m := range map[string]map[string]any{"label:": labelsOf(u), "annotation:": annotationsOf(u)} {
 		for k, v := range m {
-			if strings.Contains(k, "istio") || strings.Contains(k, "meshcheck") {
-				parts = append(parts, kind+k+"="+v)
+			if s.ns.Distinguishes(k) {
+				parts = append(parts, fmt.Sprintf("%s%s=%v", kind, k, v))
 			}
 		}
 	}
 	slices.Sort(parts)
 	return strings.Join(parts, "\x00")
+}
+
+func labelsOf(u *unstructured.Unstructured) map[string]any {
+	m, _, _ := unstructured.NestedFieldNoCopy(u.Object, "metadata", "labels")
+	out, _ := m.(map[string]any)
+	return out
+}
+
+func annotationsOf(u *unstructured.Unstructured) map[string]any {
+	m, _, _ := unstructured.NestedFieldNoCopy(u.Object, "metadata", "annotations")
+	out, _ := m.(map[string]any)
+	return out
 }

@@ -32,7 +32,11 @@ func TestStateProjection(t *testing.T) {
 		objs = append(objs, namespace(fmt.Sprintf("team-%03d", i), l))
 	}
 	objs = append(objs, objs[0]) // seen twice, kept once
-	st := NewState(1, objs)
+	reads, err := checkstest.Engine(t).NamespaceReads()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := NewProjectedState(1, objs, reads)
 	if st.Len() != 103 {
 		t.Errorf("Len = %d, want 103", st.Len())
 	}
@@ -40,6 +44,11 @@ func TestStateProjection(t *testing.T) {
 	want := "install.istio.io/IstioOperator/istio-system/control-plane networking.istio.io/Gateway/istio-system/cross-network-gateway /Namespace//istio-system /Namespace//team-000 /Namespace//team-001"
 	if strings.Join(got, " ") != want {
 		t.Errorf("projection\n got %s\nwant %s", strings.Join(got, " "), want)
+	}
+	// Without the engine's word (or with a user's rule), every namespace
+	// stands for itself.
+	if all := NewState(1, objs); len(all.proj) != 103 {
+		t.Errorf("projection of %d objects with every namespace, want 103", len(all.proj))
 	}
 }
 
