@@ -24,6 +24,10 @@ type Target struct {
 	// Secret is the remote-secret key in Via whose kubeconfig Config came
 	// from; zero for a kubeconfig context.
 	Secret model.SecretKeyRef
+	// Err, when set, says why the context gives no usable configuration
+	// (it names a cluster or user the kubeconfig lacks): the cluster is
+	// reported with this error, as an unreachable one is, and not read.
+	Err error
 }
 
 // Selection says which kubeconfig files and contexts make up the fleet.
@@ -37,7 +41,9 @@ type Selection struct {
 	AllContexts bool
 }
 
-// Targets resolves the selection into rest configs, one per context.
+// Targets resolves the selection into rest configs, one per context. A
+// context that gives no usable configuration is a target with Err set: one
+// dangling context must not stop the others from being read.
 func Targets(sel Selection) ([]Target, error) {
 	rules := clientcmd.NewDefaultClientConfigLoadingRules()
 	if len(sel.Kubeconfigs) > 0 {
@@ -63,7 +69,8 @@ func Targets(sel Selection) ([]Target, error) {
 		cc := clientcmd.NewNonInteractiveClientConfig(*raw, name, &clientcmd.ConfigOverrides{}, rules)
 		cfg, err := cc.ClientConfig()
 		if err != nil {
-			return nil, fmt.Errorf("context %s: %w", name, err)
+			out = append(out, Target{Name: name, Err: fmt.Errorf("context %s: %w", name, err)})
+			continue
 		}
 		out = append(out, Target{Name: name, Config: cfg})
 	}

@@ -74,3 +74,31 @@ func TestTargets(t *testing.T) {
 		})
 	}
 }
+
+// A context naming a cluster or user the kubeconfig lacks is a target with
+// an error, and the other contexts are still resolved: one dangling context
+// must not stop an --all-contexts audit.
+func TestTargetsDanglingContext(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "kubeconfig")
+	kc := "apiVersion: v1\nkind: Config\ncurrent-context: east\nclusters:\n- name: east\n  cluster: {server: https://east:6443}\n" +
+		"users:\n- name: u\n  user: {token: t}\ncontexts:\n- name: east\n  context: {cluster: east, user: u}\n" +
+		"- name: gone\n  context: {cluster: deleted-cluster, user: u}\n"
+	if err := os.WriteFile(p, []byte(kc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Targets(Selection{Kubeconfigs: []string{p}, AllContexts: true})
+	if err != nil {
+		t.Fatalf("one dangling context failed the selection: %v", err)
+	}
+	if len(got) != 2 || got[0].Name != "east" || got[0].Err != nil || got[0].Config.Host != "https://east:6443" {
+		t.Fatalf("targets = %+v, want east usable", got)
+	}
+	if got[1].Name != "gone" || got[1].Err == nil || !strings.Contains(got[1].Err.Error(), "context gone") {
+		t.Fatalf("targets[1] = %+v, want gone with an error naming it", got[1])
+	}
+	r := Read(t.Context(), got[1:], Options{})
+	if len(r[0].Errors) != 1 || r[0].Errors[0].Kind != "" || r[0].Errors[0].Cluster != "gone" {
+		t.Errorf("reading the dangling context: %+v, want one whole-cluster error", r[0].Errors)
+	}
+}

@@ -102,6 +102,15 @@ func readCluster(ctx context.Context, t Target, opt Options) Result {
 	ctx, cancel := context.WithTimeout(ctx, opt.Timeout)
 	defer cancel()
 	res := Result{Target: t, Input: model.ClusterInput{Name: t.Name}}
+	if t.Err != nil || t.Config == nil {
+		err := t.Err
+		if err == nil {
+			err = fmt.Errorf("no client configuration for %s", t.Name)
+		}
+		res.Errors = append(res.Errors, &Error{Cluster: t.Name, Err: err})
+		res.Duration = time.Since(start)
+		return res
+	}
 	cfg := rest.CopyConfig(t.Config)
 	cfg.WarningHandler = rest.NoWarnings{}
 	if cfg.QPS == 0 {
