@@ -102,6 +102,7 @@ func Read(l Layout, stdin io.Reader, lim source.Limits) *Set {
 		}
 	}
 	for _, name := range order {
+		set.Errors = append(set.Errors, dropDuplicates(byName[name])...)
 		set.Clusters = append(set.Clusters, *byName[name])
 	}
 	return set

@@ -35,6 +35,12 @@ type Kind struct {
 	// of it. A Node's status (images, conditions) is most of its size, and
 	// Pods and Deployments update theirs far more often than their spec.
 	DropStatus bool
+	// InIstiodNamespaces kinds count only in the namespaces where the
+	// cluster's istiods read them (model.SecretNamespaces): remote secrets,
+	// cacerts and istio-ca-secret. The model ignores the others; a lister
+	// that knows those namespaces (from the istiods it listed first) may
+	// list there only, so that no application's Secret is read.
+	InIstiodNamespaces bool
 }
 
 // GVR returns the kind's group, version and resource.
@@ -47,13 +53,16 @@ func gvk(group, version, kind string) schema.GroupVersionKind {
 }
 
 // Kinds returns what the model reads, in listing order. Secrets are listed
-// in three narrow selections so that no other Secret is ever read.
+// in three narrow selections so that no other Secret is ever read: the
+// label and names istiod selects them on (an application's Secret that
+// happens to be named cacerts is still listed where istiod's namespace is
+// not known; the model ignores it).
 func Kinds() []Kind {
 	return []Kind{
 		{GVK: gvk("", "v1", "Namespace"), Resource: "namespaces"},
-		{GVK: gvk("", "v1", "Secret"), Resource: "secrets", Namespaced: true, LabelSelector: "istio/multiCluster=true", Completes: "Secret"},
-		{GVK: gvk("", "v1", "Secret"), Resource: "secrets", Namespaced: true, FieldSelector: "metadata.name=cacerts", Completes: "Secret"},
-		{GVK: gvk("", "v1", "Secret"), Resource: "secrets", Namespaced: true, FieldSelector: "metadata.name=istio-ca-secret", Completes: "Secret"},
+		{GVK: gvk("", "v1", "Secret"), Resource: "secrets", Namespaced: true, LabelSelector: "istio/multiCluster=true", Completes: "Secret", InIstiodNamespaces: true},
+		{GVK: gvk("", "v1", "Secret"), Resource: "secrets", Namespaced: true, FieldSelector: "metadata.name=cacerts", Completes: "Secret", InIstiodNamespaces: true},
+		{GVK: gvk("", "v1", "Secret"), Resource: "secrets", Namespaced: true, FieldSelector: "metadata.name=istio-ca-secret", Completes: "Secret", InIstiodNamespaces: true},
 		{GVK: gvk("", "v1", "Service"), Resource: "services", Namespaced: true, LabelSelector: "topology.istio.io/network"},
 		// The istiod chart labels its ConfigMaps (istio, istio-sidecar-injector,
 		// values) with istio.io/rev.

@@ -31,6 +31,9 @@ func TestSecretsAreAlwaysSelected(t *testing.T) {
 			if k.LabelSelector == "" && k.FieldSelector == "" {
 				t.Errorf("an unselected Secret list would read every secret of the cluster")
 			}
+			if !k.InIstiodNamespaces {
+				t.Errorf("Secrets %s%s count in every namespace, istiod reads them only in its own", k.LabelSelector, k.FieldSelector)
+			}
 		}
 	}
 	if n != 3 {
