@@ -2,8 +2,13 @@ package webhook
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"hash/fnv"
+	"maps"
+	"net/http"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -56,7 +61,8 @@ func NewPeer(name string, cfg *rest.Config, scheme *runtime.Scheme, sels []selec
 	return p
 }
 
-// Start reads the peer until ctx ends, retrying while it is unreachable.
+// Start reads the peer until ctx ends, retrying while it is unreachable
+// or its watches fail.
 func (p *Peer) Start(ctx context.Context) error {
 	for {
 		err := p.run(ctx)
@@ -65,7 +71,12 @@ func (p *Peer) Start(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return nil
 		}
-		p.log.Info("peer unreachable; admission checks this cluster without it", "error", err.Error(), "retryIn", p.Retry.String())
+		msg := "peer unreachable; admission checks this cluster without it"
+		var we *watchError
+		if errors.As(err, &we) {
+			msg = "peer's watches fail; admission checks this cluster without it"
+		}
+		p.log.Info(msg, "error", err.Error(), "retryIn", p.Retry.String())
 		select {
 		case <-ctx.Done():
 			return nil
@@ -74,19 +85,25 @@ func (p *Peer) Start(ctx context.Context) error {
 	}
 }
 
-// run syncs the peer's caches and keeps them running until ctx ends.
+// run syncs the peer's caches and keeps them running until ctx ends. The
+// peer is up only once every cache has listed and its watch has been
+// accepted, and until a watch is refused: a credential that may list but
+// not watch would otherwise keep the first list's objects forever.
 func (p *Peer) run(ctx context.Context) error {
-	hc, err := rest.HTTPClientFor(p.config)
+	mon := newWatchMonitor()
+	cfg := rest.CopyConfig(p.config)
+	cfg.Wrap(mon.wrap)
+	hc, err := rest.HTTPClientFor(cfg)
 	if err != nil {
 		return fmt.Errorf("client: %w", err)
 	}
-	mapper, err := apiutil.NewDynamicRESTMapper(p.config, hc)
+	mapper, err := apiutil.NewDynamicRESTMapper(cfg, hc)
 	if err != nil {
 		return fmt.Errorf("discovery: %w", err)
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	w, err := NewWatch(ctx, p.config, p.scheme, mapper, p.log, p.sels)
+	w, err := NewWatch(ctx, cfg, p.scheme, mapper, p.log, p.sels)
 	if err != nil {
 		return err
 	}
@@ -98,8 +115,14 @@ func (p *Peer) run(ctx context.Context) error {
 	defer stop()
 	for _, c := range w.Caches {
 		if !c.WaitForCacheSync(syncCtx) {
+			if err := mon.failure(); err != nil {
+				return err
+			}
 			return fmt.Errorf("caches not synced within %s", p.SyncTimeout)
 		}
+	}
+	if err := mon.waitEstablished(syncCtx, len(w.Caches)); err != nil {
+		return err
 	}
 	p.setStore(w.Store)
 	p.up(true)
@@ -119,6 +142,10 @@ func (p *Peer) run(ctx context.Context) error {
 			return nil
 		case err := <-errs:
 			return fmt.Errorf("cache stopped: %w", err)
+		case <-mon.changed:
+			if err := mon.failure(); err != nil {
+				return err
+			}
 		case <-time.After(p.Retry):
 			if _, err := dc.ServerVersion(); err != nil {
 				return fmt.Errorf("peer stopped answering: %w", err)
@@ -148,7 +175,11 @@ func (p *Peer) state() *State {
 // with the synced peers' states as Peers.
 type Fleet struct {
 	Local StateSource
+	// Peers are fixed at start (--peer-kubeconfig).
 	Peers []*Peer
+	// Dynamic, when set, adds the peers of this cluster's remote secrets,
+	// which come and go as the secrets change.
+	Dynamic *RemoteSecretPeers
 }
 
 // State returns the local state with the peers that are synced now. Its
@@ -162,7 +193,11 @@ func (f *Fleet) State() *State {
 	h := fnv.New64a()
 	fmt.Fprint(h, local.Generation)
 	var peers []model.ClusterInput
-	for _, p := range f.Peers {
+	all := f.Peers
+	if f.Dynamic != nil {
+		all = append(slices.Clip(all), f.Dynamic.Peers()...)
+	}
+	for _, p := range all {
 		st := p.state()
 		if st == nil {
 			continue
@@ -178,3 +213,85 @@ func (f *Fleet) State() *State {
 	s.Peers = peers
 	return &s
 }
+
+// watchError is a watch the peer's API server refused.
+type watchError struct {
+	watch, status string
+}
+
+func (e *watchError) Error() string {
+	return fmt.Sprintf("watch %s refused (%s): the peer's objects would not be kept up to date", e.watch, e.status)
+}
+
+// watchMonitor sees the answers to a peer's watch requests (the informers'
+// own error handlers are internal to the caches): a watch is failing from
+// an answer other than 2xx until its next 2xx.
+type watchMonitor struct {
+	mu       sync.Mutex
+	failing  map[string]*watchError
+	accepted int
+	changed  chan struct{}
+}
+
+func newWatchMonitor() *watchMonitor {
+	return &watchMonitor{failing: map[string]*watchError{}, changed: make(chan struct{}, 1)}
+}
+
+func (m *watchMonitor) wrap(rt http.RoundTripper) http.RoundTripper {
+	return roundTripper(func(req *http.Request) (*http.Response, error) {
+		resp, err := rt.RoundTrip(req)
+		if q := req.URL.Query(); err == nil && (q.Get("watch") == "true" || q.Get("watch") == "1") {
+			m.observe(req.URL.Path+"?"+q.Get("labelSelector")+"&"+q.Get("fieldSelector"), resp)
+		}
+		return resp, err
+	})
+}
+
+func (m *watchMonitor) observe(watch string, resp *http.Response) {
+	m.mu.Lock()
+	if resp.StatusCode/100 == 2 {
+		delete(m.failing, watch)
+		m.accepted++
+	} else {
+		m.failing[watch] = &watchError{watch: strings.TrimSuffix(strings.TrimSuffix(watch, "&"), "?"), status: resp.Status}
+	}
+	m.mu.Unlock()
+	select {
+	case m.changed <- struct{}{}:
+	default:
+	}
+}
+
+// failure is a failing watch, or nil.
+func (m *watchMonitor) failure() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, k := range slices.Sorted(maps.Keys(m.failing)) {
+		return m.failing[k]
+	}
+	return nil
+}
+
+// waitEstablished waits until n watches were accepted, or one fails.
+func (m *watchMonitor) waitEstablished(ctx context.Context, n int) error {
+	for {
+		if err := m.failure(); err != nil {
+			return err
+		}
+		m.mu.Lock()
+		ok := m.accepted >= n
+		m.mu.Unlock()
+		if ok {
+			return nil
+		}
+		select {
+		case <-m.changed:
+		case <-ctx.Done():
+			return fmt.Errorf("watches not established within the sync timeout")
+		}
+	}
+}
+
+type roundTripper func(*http.Request) (*http.Response, error)
+
+func (f roundTripper) RoundTrip(req *http.Request) (*http.Response, error) { return f(req) }

@@ -12,8 +12,6 @@ import (
 	"github.com/go-logr/logr/funcr"
 	"github.com/prometheus/client_golang/prometheus"
 	admissionv1 "k8s.io/api/admission/v1"
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
@@ -172,31 +170,6 @@ func TestPeerThroughAPIServer(t *testing.T) {
 	}
 	if err := g.Write(&out); err != nil || out.GetGauge().GetValue() != 0 {
 		t.Errorf("peer_up = %v after the peer went away, want 0", out.GetGauge().GetValue())
-	}
-}
-
-// peersIn takes one configuration per peer: not self, not the config
-// secret, not twice the same API server, and never a kubeconfig that would
-// run a command (named, not quoted, in the error).
-func TestPeersIn(t *testing.T) {
-	kc := func(server, user string) []byte {
-		return []byte("apiVersion: v1\nkind: Config\ncurrent-context: c\ncontexts:\n- name: c\n  context: {cluster: c, user: u}\nclusters:\n- name: c\n  cluster: {server: " + server + "}\nusers:\n- name: u\n  user: " + user + "\n")
-	}
-	secret := func(name string, data map[string][]byte) corev1.Secret {
-		return corev1.Secret{ObjectMeta: metav1.ObjectMeta{Namespace: "istio-system", Name: name}, Data: data}
-	}
-	peers, skipped := peersIn([]corev1.Secret{
-		secret("istio-remote-secret-west", map[string][]byte{"west": kc("https://west.example.com", "{token: abc}")}),
-		secret("istio-remote-secret-self", map[string][]byte{"east": kc("https://east.example.com", "{token: abc}")}),
-		secret("istio-remote-secret-west-again", map[string][]byte{"west2": kc("https://west.example.com", "{token: abc}")}),
-		secret("istio-remote-secret-exec", map[string][]byte{"north": kc("https://north.example.com", "{exec: {command: /bin/sh, apiVersion: client.authentication.k8s.io/v1}}")}),
-		secret("istio-kubeconfig", map[string][]byte{"config": kc("https://external.example.com", "{token: abc}")}),
-	}, "east")
-	if len(peers) != 1 || peers["west"] == nil || peers["west"].Host != "https://west.example.com" {
-		t.Errorf("peers = %v, want west only", peers)
-	}
-	if len(skipped) != 1 || !strings.Contains(skipped[0].Error(), "istio-remote-secret-exec key north") || !strings.Contains(skipped[0].Error(), "exec") {
-		t.Errorf("skipped = %v, want the exec kubeconfig, named", skipped)
 	}
 }
 

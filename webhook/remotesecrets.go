@@ -2,61 +2,246 @@ package webhook
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"maps"
 	"slices"
+	"sync"
+	"time"
 
+	"github.com/go-logr/logr"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
+	toolscache "k8s.io/client-go/tools/cache"
 
 	"github.com/meshcheck/meshcheck/live"
 	"github.com/meshcheck/meshcheck/model"
+	"github.com/meshcheck/meshcheck/source"
 )
 
-// PeersFromRemoteSecrets reads this cluster's Istio remote secrets once and
-// returns a client configuration per peer (see peersIn).
-func PeersFromRemoteSecrets(ctx context.Context, cfg *rest.Config, self string) (map[string]*rest.Config, []error, error) {
-	cs, err := kubernetes.NewForConfig(cfg)
-	if err != nil {
-		return nil, nil, fmt.Errorf("client: %w", err)
-	}
-	list, err := cs.CoreV1().Secrets("").List(ctx, metav1.ListOptions{LabelSelector: model.LabelMultiCluster + "=true"})
-	if err != nil {
-		return nil, nil, fmt.Errorf("list remote secrets: %w", err)
-	}
-	peers, skipped := peersIn(list.Items, self)
-	return peers, skipped, nil
+// RemoteSecretPeers are the peers this cluster's istiod reads from its
+// remote secrets, kept as the secrets change: a secret added after start
+// adds a peer, a rotated one (a new kubeconfig) replaces it, a deleted one
+// removes it, without a restart. Which secrets count, and which are
+// refused or collide, is live.SelectPeers' decision, the same audit
+// makes: only those in the namespaces of this cluster's istiods (read from
+// the local state, so an istiod installed later is followed too), with the
+// exact label istiod selects on.
+//
+// The secrets are watched with the istio/multiCluster=true label in every
+// namespace (the namespaces that count can change with the local state);
+// their kubeconfigs stay in this informer's memory and in the peers'
+// client configurations only, and are never logged.
+type RemoteSecretPeers struct {
+	config *rest.Config
+	self   string
+	local  StateSource
+	// static are the peers given otherwise (--peer-kubeconfig): a remote
+	// secret does not replace them.
+	static  map[string]bool
+	newPeer func(name string, cfg *rest.Config) *Peer
+	log     logr.Logger
+	m       *Metrics
+	// Poll is how often the local state is checked for a change of the
+	// istiods' namespaces (secret changes are seen at once).
+	Poll time.Duration
+
+	mu      sync.Mutex
+	running map[string]*runningPeer
 }
 
-// peersIn returns a client configuration per key of the remote secrets (the
-// peer's cluster ID), except self and keys reaching an API server already
-// taken. The kubeconfigs are decoded in memory and never logged, printed or
-// kept beyond the configurations; those live.PeerConfig refuses (a command
-// to run, a local file to read) are skipped, naming the secret and key.
-func peersIn(secrets []corev1.Secret, self string) (map[string]*rest.Config, []error) {
-	out := map[string]*rest.Config{}
-	hosts := map[string]bool{}
-	var skipped []error
-	for _, s := range secrets {
-		if s.Name == "istio-kubeconfig" {
-			continue // an external control plane's config secret, not a peer
-		}
-		for _, k := range slices.Sorted(maps.Keys(s.Data)) {
-			if k == self || out[k] != nil {
-				continue
-			}
-			rc, err := live.PeerConfig(s.Data[k])
-			if err != nil {
-				skipped = append(skipped, fmt.Errorf("remote secret %s/%s key %s: %w", s.Namespace, s.Name, k, err))
-				continue
-			}
-			if hosts[rc.Host] {
-				continue // the same cluster under another name
-			}
-			out[k], hosts[rc.Host] = rc, true
+type runningPeer struct {
+	peer   *Peer
+	digest [32]byte
+	stop   context.CancelFunc
+	done   chan struct{}
+}
+
+// NewRemoteSecretPeers prepares the peers of the remote secrets of the
+// cluster cfg reaches, named self in findings; local is its state. Start
+// follows them.
+func NewRemoteSecretPeers(cfg *rest.Config, self string, local StateSource, static []string, scheme *runtime.Scheme, sels []selection, log logr.Logger, m *Metrics) *RemoteSecretPeers {
+	r := &RemoteSecretPeers{
+		config: cfg, self: self, local: local, static: map[string]bool{}, log: log.WithName("remote-secrets"), m: m,
+		Poll: 5 * time.Second, running: map[string]*runningPeer{},
+	}
+	for _, s := range static {
+		r.static[s] = true
+	}
+	r.newPeer = func(name string, pc *rest.Config) *Peer { return NewPeer(name, pc, scheme, sels, log, m) }
+	return r
+}
+
+// Peers are the peers followed now, by name.
+func (r *RemoteSecretPeers) Peers() []*Peer {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]*Peer, 0, len(r.running))
+	for _, name := range slices.Sorted(maps.Keys(r.running)) {
+		out = append(out, r.running[name].peer)
+	}
+	return out
+}
+
+// Start watches the remote secrets and runs their peers until ctx ends.
+func (r *RemoteSecretPeers) Start(ctx context.Context) error {
+	cs, err := kubernetes.NewForConfig(r.config)
+	if err != nil {
+		return fmt.Errorf("remote secrets client: %w", err)
+	}
+	factory := informers.NewSharedInformerFactoryWithOptions(cs, 0, informers.WithTweakListOptions(func(o *metav1.ListOptions) {
+		o.LabelSelector = model.LabelMultiCluster + "=true"
+	}))
+	inf := factory.Core().V1().Secrets().Informer()
+	changed := make(chan struct{}, 1)
+	poke := func() {
+		select {
+		case changed <- struct{}{}:
+		default:
 		}
 	}
-	return out, skipped
+	if _, err := inf.AddEventHandler(toolscache.ResourceEventHandlerFuncs{
+		AddFunc:    func(any) { poke() },
+		UpdateFunc: func(any, any) { poke() },
+		DeleteFunc: func(any) { poke() },
+	}); err != nil {
+		return fmt.Errorf("remote secrets handler: %w", err)
+	}
+	defer r.stopAll()
+	go inf.Run(ctx.Done())
+	if !toolscache.WaitForCacheSync(ctx.Done(), inf.HasSynced) {
+		return nil // ctx ended
+	}
+	var lastGen uint64
+	var logged map[string]bool
+	for dirty := true; ; {
+		if st := r.local.State(); st != nil && (dirty || st.Generation != lastGen) {
+			dirty, lastGen = false, st.Generation
+			logged = r.reconcile(ctx, st, inf.GetStore().List(), logged)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-changed:
+			dirty = true
+		case <-time.After(r.Poll):
+		}
+	}
+}
+
+// reconcile starts, replaces and stops peers so that they are those the
+// secrets name now. Errors are logged when they first appear.
+func (r *RemoteSecretPeers) reconcile(ctx context.Context, st *State, secrets []any, logged map[string]bool) map[string]bool {
+	objs := make([]*source.Object, 0, len(st.proj)+len(secrets))
+	for _, o := range st.proj {
+		// The cache keeps a reduction of each secret: the informer's are whole.
+		if o.Kind() != "Secret" {
+			objs = append(objs, o)
+		}
+	}
+	for _, s := range secrets {
+		if sec, ok := s.(*corev1.Secret); ok {
+			objs = append(objs, secretObject(sec))
+		}
+	}
+	peers, errs := live.SelectPeers(r.self, objs)
+	now := map[string]bool{}
+	for _, err := range errs {
+		now[err.Error()] = true
+		if !logged[err.Error()] {
+			r.log.Info("remote secret not followed", "reason", err.Error())
+		}
+	}
+	want := map[string]live.RemotePeer{}
+	for _, p := range peers {
+		if !r.static[p.Name] {
+			want[p.Name] = p
+		}
+	}
+	// Admission reads Peers while peers stop: the lock is not held then.
+	r.mu.Lock()
+	var gone []string
+	for name, rp := range r.running {
+		if p, ok := want[name]; ok && p.Digest == rp.digest {
+			continue
+		}
+		reason := "its remote secret is gone or no longer followed"
+		if _, ok := want[name]; ok {
+			reason = "its remote secret changed"
+		}
+		r.log.Info("peer removed", "peer", name, "reason", reason)
+		gone = append(gone, name)
+	}
+	stopping := r.take(gone)
+	r.mu.Unlock()
+	r.wait(stopping)
+
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, name := range slices.Sorted(maps.Keys(want)) {
+		if _, ok := r.running[name]; ok {
+			continue
+		}
+		p := want[name]
+		r.log.Info("peer added", "peer", name, "secret", p.Secret.Namespace+"/"+p.Secret.Name)
+		pctx, stop := context.WithCancel(ctx)
+		rp := &runningPeer{peer: r.newPeer(name, p.Config), digest: p.Digest, stop: stop, done: make(chan struct{})}
+		r.running[name] = rp
+		go func() {
+			defer close(rp.done)
+			_ = rp.peer.Start(pctx)
+		}()
+	}
+	return now
+}
+
+// take removes the named peers from those running and stops them; r.mu
+// is held.
+func (r *RemoteSecretPeers) take(names []string) map[string]*runningPeer {
+	out := map[string]*runningPeer{}
+	for _, name := range names {
+		rp := r.running[name]
+		delete(r.running, name)
+		rp.stop()
+		out[name] = rp
+	}
+	return out
+}
+
+// wait waits for stopped peers to end and drops their metric.
+func (r *RemoteSecretPeers) wait(stopped map[string]*runningPeer) {
+	for name, rp := range stopped {
+		<-rp.done
+		if r.m != nil {
+			r.m.PeerUp.DeleteLabelValues(name)
+		}
+	}
+}
+
+func (r *RemoteSecretPeers) stopAll() {
+	r.mu.Lock()
+	stopping := r.take(slices.Collect(maps.Keys(r.running)))
+	r.mu.Unlock()
+	r.wait(stopping)
+}
+
+// secretObject is a Secret as the model reads it (data in base64).
+func secretObject(s *corev1.Secret) *source.Object {
+	labels := map[string]any{}
+	for k, v := range s.Labels {
+		labels[k] = v
+	}
+	data := map[string]any{}
+	for k, v := range s.Data {
+		data[k] = base64.StdEncoding.EncodeToString(v)
+	}
+	return &source.Object{Data: map[string]any{
+		"apiVersion": "v1", "kind": "Secret",
+		"metadata": map[string]any{"name": s.Name, "namespace": s.Namespace, "labels": labels},
+		"data":     data,
+	}}
 }

@@ -41,6 +41,9 @@ type ServerOptions struct {
 	Log         logr.Logger
 	// Peers are the other clusters of the fleet, by name, read-only.
 	Peers map[string]*rest.Config
+	// RemoteSecretPeers adds the peers named by this cluster's remote
+	// secrets, followed as they change (RemoteSecretPeers type).
+	RemoteSecretPeers bool
 	// Ready, when set, is closed once the caches have synced (tests).
 	Ready chan<- struct{}
 	// Report, when set, writes the cluster's findings as PolicyReports
@@ -90,8 +93,14 @@ func Run(ctx context.Context, opt ServerOptions) error {
 		}
 	}
 	var states StateSource = w.Store
-	if len(opt.Peers) > 0 {
+	if len(opt.Peers) > 0 || opt.RemoteSecretPeers {
 		fleet := &Fleet{Local: w.Store}
+		if opt.RemoteSecretPeers {
+			fleet.Dynamic = NewRemoteSecretPeers(opt.Config, opt.Decider.Cluster, w.Store, slices.Collect(maps.Keys(opt.Peers)), scheme, d.sels, opt.Log, m)
+			if err := mgr.Add(fleet.Dynamic); err != nil {
+				return fmt.Errorf("add remote-secret peers: %w", err)
+			}
+		}
 		for _, name := range slices.Sorted(maps.Keys(opt.Peers)) {
 			p := NewPeer(name, opt.Peers[name], scheme, d.sels, opt.Log, m)
 			fleet.Peers = append(fleet.Peers, p)

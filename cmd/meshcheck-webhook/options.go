@@ -65,7 +65,7 @@ func (o *serveOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.metricsAddr, "metrics-bind-address", o.metricsAddr, `Prometheus metrics address ("0" disables)`)
 	fs.StringVar(&o.probeAddr, "health-probe-bind-address", o.probeAddr, `/healthz and /readyz address ("0" disables)`)
 	fs.StringArrayVar(&o.peers, "peer-kubeconfig", o.peers, "fleet-aware admission: read the peer cluster NAME through the current context of the kubeconfig PATH, as NAME=PATH (repeatable)")
-	fs.BoolVar(&o.peersFromRS, "peers-from-remote-secrets", o.peersFromRS, "fleet-aware admission: read the peer clusters named by this cluster's Istio remote secrets (read once at start)")
+	fs.BoolVar(&o.peersFromRS, "peers-from-remote-secrets", o.peersFromRS, "fleet-aware admission: read the peer clusters named by the Istio remote secrets of this cluster's istiod namespaces, followed as they are added, rotated or deleted")
 	fs.IntVarP(&o.logVerbosity, "verbosity", "v", o.logVerbosity, "log verbosity (0: decisions and errors; 1: every request)")
 }
 
@@ -114,12 +114,12 @@ func (o *serveOptions) run(ctx context.Context, args []string, stderr io.Writer)
 		return failed(err)
 	}
 	log.Info("policies compiled", "rules", len(engine.Rules()))
-	peers, err := o.peerConfigs(ctx, rc, log)
+	peers, err := o.peerConfigs()
 	if err != nil {
 		return failed(err)
 	}
 	err = webhook.Run(ctx, webhook.ServerOptions{
-		Config: rc, Engine: engine, Decider: o.deciderOptions(cfg), Peers: peers,
+		Config: rc, Engine: engine, Decider: o.deciderOptions(cfg), Peers: peers, RemoteSecretPeers: o.peersFromRS,
 		CertDir: o.certDir, Host: o.host, Port: o.port,
 		MetricsAddr: o.metricsAddr, ProbeAddr: o.probeAddr, Log: log,
 	})
@@ -130,8 +130,9 @@ func (o *serveOptions) run(ctx context.Context, args []string, stderr io.Writer)
 	return exitClean
 }
 
-// peerConfigs are the peers of --peer-kubeconfig and --peers-from-remote-secrets.
-func (o *serveOptions) peerConfigs(ctx context.Context, local *rest.Config, log logr.Logger) (map[string]*rest.Config, error) {
+// peerConfigs are the peers of --peer-kubeconfig (those of
+// --peers-from-remote-secrets are followed by the server).
+func (o *serveOptions) peerConfigs() (map[string]*rest.Config, error) {
 	peers := map[string]*rest.Config{}
 	for _, p := range o.peers {
 		name, path, ok := strings.Cut(p, "=")
@@ -143,20 +144,6 @@ func (o *serveOptions) peerConfigs(ctx context.Context, local *rest.Config, log 
 			return nil, fmt.Errorf("--peer-kubeconfig %s: %w", name, err)
 		}
 		peers[name] = rc
-	}
-	if o.peersFromRS {
-		found, skipped, err := webhook.PeersFromRemoteSecrets(ctx, local, o.clusterName)
-		if err != nil {
-			return nil, err
-		}
-		for _, e := range skipped {
-			log.Info("peer not read", "reason", e.Error())
-		}
-		for name, rc := range found {
-			if _, ok := peers[name]; !ok {
-				peers[name] = rc
-			}
-		}
 	}
 	return peers, nil
 }
