@@ -72,14 +72,15 @@ func SecretNamespaces(objs []*source.Object) (map[string]bool, bool) {
 
 // maySpeakForIstiod is a cheap test for the inputs that can show an istiod.
 func maySpeakForIstiod(obj *source.Object) bool {
-	switch {
-	case obj.Kind() == "Deployment":
+	switch obj.Kind() {
+	case "Deployment":
 		return isIstiodDeployment(obj)
-	case isIstioOperator(obj), isSailIstio(obj):
-		return true
-	default:
+	case "IstioOperator", "Istio":
+		return isIstioOperator(obj) || isSailIstio(obj)
+	case "":
 		return isHelmValues(obj)
 	}
+	return false
 }
 
 // secretNamespacesOf is SecretNamespaces over contributions; those of

@@ -1,11 +1,14 @@
 package model
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/meshcheck/meshcheck/source"
 )
 
 func TestSecretNamespaces(t *testing.T) {
@@ -162,5 +165,23 @@ metadata: {name: cacerts, namespace: istio-system}
 				}
 			}
 		})
+	}
+}
+
+// SecretNamespaces runs on every build of the webhook's cluster: it must
+// cost little beside the objects it skips.
+func BenchmarkSecretNamespaces(b *testing.B) {
+	objs := input(b, "east", everyKind).Objects
+	for i := range 2000 {
+		objs = append(objs, &source.Object{Data: map[string]any{
+			"apiVersion": "v1", "kind": "ConfigMap",
+			"metadata": map[string]any{"name": fmt.Sprintf("app-%d", i), "namespace": "payments"},
+		}})
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, known := SecretNamespaces(objs); !known {
+			b.Fatal("no istiod found")
+		}
 	}
 }
