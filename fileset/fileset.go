@@ -4,6 +4,7 @@
 package fileset
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -48,6 +49,10 @@ type Set struct {
 	Clusters []model.ClusterInput
 	Files    []string
 	Errors   []*source.Error
+	// NotEvaluated are inputs recognised and deliberately not read (Helm
+	// chart templates, documents with template actions): listed, not
+	// errors.
+	NotEvaluated []*source.Error
 }
 
 // Read reads every path of the layout and groups the objects by cluster.
@@ -62,7 +67,14 @@ func Read(l Layout, stdin io.Reader, lim source.Limits) *Set {
 	}
 	roots = append(roots, l.Paths...)
 	files, objs, readErrs := source.ReadPaths(roots, stdin, lim)
-	set := &Set{Files: files, Errors: append(errs, readErrs...)}
+	set := &Set{Files: files, Errors: errs}
+	for _, e := range readErrs {
+		if errors.Is(e, source.ErrNotEvaluated) {
+			set.NotEvaluated = append(set.NotEvaluated, e)
+		} else {
+			set.Errors = append(set.Errors, e)
+		}
+	}
 
 	byName := map[string]*model.ClusterInput{}
 	var order []string
@@ -102,10 +114,20 @@ func Read(l Layout, stdin io.Reader, lim source.Limits) *Set {
 		}
 	}
 	for _, name := range order {
-		set.Errors = append(set.Errors, dropDuplicates(byName[name])...)
+		// Undeclared inputs may be several clusters' (Infer splits them):
+		// their duplicates are found once the clusters are known.
+		if name != DefaultCluster || l.Declared() {
+			set.Errors = append(set.Errors, dropDuplicates(byName[name])...)
+		}
 		set.Clusters = append(set.Clusters, *byName[name])
 	}
 	return set
+}
+
+// Declared says whether the layout names any cluster; otherwise the
+// clusters are inferred (Infer).
+func (l Layout) Declared() bool {
+	return l.Fleet != "" || len(l.Flags) > 0 || len(l.Config) > 0
 }
 
 // fleetAssignments makes one cluster of each subdirectory of dir.

@@ -61,7 +61,8 @@ func (e *UndeclaredError) Error() string {
 // Infer splits by directory, at the shallowest depth below the common
 // directory of the files that hold Istio objects where every directory holds
 // one cluster's installs, and names each cluster after its directory, as
-// --fleet does. It returns nil when the inputs are one cluster, and an
+// --fleet does. Objects defined twice in a cluster are then input errors,
+// as Read makes them in declared clusters. It returns nil when the inputs are one cluster, and an
 // *UndeclaredError when no directory layout tells the clusters apart.
 func Infer(set *Set, describe func(*source.Object) Described) (*Split, error) {
 	i := slices.IndexFunc(set.Clusters, func(c model.ClusterInput) bool { return c.Name == DefaultCluster })
@@ -86,6 +87,7 @@ func Infer(set *Set, describe func(*source.Object) Described) (*Split, error) {
 	}
 	why := several(files, described)
 	if why == "" {
+		set.Errors = append(set.Errors, dropDuplicates(&set.Clusters[i])...)
 		return nil, nil
 	}
 	if slices.Contains(all, "-") {
@@ -111,6 +113,9 @@ func Infer(set *Set, describe func(*source.Object) Described) (*Split, error) {
 			}
 		}
 		apply(set, i, split)
+		for j := range split.Clusters {
+			set.Errors = append(set.Errors, dropDuplicates(&set.Clusters[i+j])...)
+		}
 		return split, nil
 	}
 	return nil, &UndeclaredError{Reason: "the files hold the installs of several clusters (" + why + ") and no directory layout separates them"}

@@ -177,3 +177,29 @@ func TestInferNamesUnassignedFiles(t *testing.T) {
 		t.Fatalf("clusters = %v, want east and west only", got)
 	}
 }
+
+// The same object in two inferred clusters is two objects; twice in one
+// cluster it is an input error, as in a declared cluster.
+func TestInferFindsDuplicatesPerCluster(t *testing.T) {
+	ns := func(file string) *source.Object {
+		return &source.Object{Data: map[string]any{"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]any{"name": "istio-system"}}, Origin: source.Origin{File: file, Line: 1}}
+	}
+	iop := func(file, name string) *source.Object {
+		return &source.Object{Data: map[string]any{"name": name}, Origin: source.Origin{File: file}}
+	}
+	set := &Set{Clusters: []model.ClusterInput{{Name: DefaultCluster, Objects: []*source.Object{
+		iop("f/east/iop.yaml", "east"), ns("f/east/ns.yaml"),
+		iop("f/west/iop.yaml", "west"), ns("f/west/ns.yaml"), ns("f/west/ns-copy.yaml"),
+	}}}}
+	if _, err := Infer(set, func(o *source.Object) Described {
+		if o.Kind() == "Namespace" {
+			return Described{Istio: true}
+		}
+		return nameField(o)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(set.Errors) != 1 || set.Errors[0].File != "f/west/ns-copy.yaml" || !strings.Contains(set.Errors[0].Error(), "cluster west at f/west/ns.yaml:1") {
+		t.Fatalf("errors = %v, want one: the copy in west", set.Errors)
+	}
+}

@@ -22,6 +22,8 @@ type jsonReport struct {
 	Findings   []checks.Finding `json:"findings"`
 	Summary    checks.Summary   `json:"summary"`
 	Errors     []InputError     `json:"errors"`
+	// NotEvaluated lists inputs recognised and not read, with the reason.
+	NotEvaluated []InputError `json:"not_evaluated"`
 }
 
 // writeJSON renders the machine contract. Suppressed findings are always
@@ -37,6 +39,8 @@ func writeJSON(w io.Writer, r Result, _ Options) error {
 		Findings:   r.Findings,
 		Summary:    r.Summary,
 		Errors:     r.Errors,
+
+		NotEvaluated: r.NotEvaluated,
 	}
 	// Empty lists are [] rather than null so that consumers (jq, typed
 	// decoders) never need a null check.
@@ -45,6 +49,9 @@ func writeJSON(w io.Writer, r Result, _ Options) error {
 	}
 	if doc.Errors == nil {
 		doc.Errors = []InputError{}
+	}
+	if doc.NotEvaluated == nil {
+		doc.NotEvaluated = []InputError{}
 	}
 	return encodeJSON(w, doc)
 }

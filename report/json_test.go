@@ -28,7 +28,7 @@ func TestJSONEmptyListsAreArrays(t *testing.T) {
 			if err := json.Unmarshal(buf.Bytes(), &raw); err != nil {
 				t.Fatalf("output is not JSON: %v\n%s", err, buf.String())
 			}
-			for _, key := range []string{"findings", "errors"} {
+			for _, key := range []string{"findings", "errors", "not_evaluated"} {
 				if got := string(raw[key]); got != "[]" {
 					t.Errorf("%q = %s, want []", key, got)
 				}
@@ -55,6 +55,8 @@ func TestJSONRoundTrip(t *testing.T) {
 			Findings   []checks.Finding `json:"findings"`
 			Summary    checks.Summary   `json:"summary"`
 			Errors     []InputError     `json:"errors"`
+
+			NotEvaluated []InputError `json:"not_evaluated"`
 		}
 		dec := json.NewDecoder(&buf)
 		dec.DisallowUnknownFields() // a new top-level key must be added here on purpose

@@ -18,8 +18,11 @@ type Result struct {
 	Rules    []checks.Rule    // the catalog of rules that were evaluated (for SARIF rule metadata)
 	Summary  checks.Summary
 	Errors   []InputError // problems reading inputs (bad YAML, unreachable cluster): the run went on
-	Clusters []string     // audit: the clusters read (policyreport writes one report each)
-	Fleet    *model.Fleet // optional: the fleet model, for formats that draw it (markdown)
+	// NotEvaluated are inputs recognised and deliberately not read (Helm
+	// chart templates): listed so that a pass is never mistaken for a check.
+	NotEvaluated []InputError
+	Clusters     []string     // audit: the clusters read (policyreport writes one report each)
+	Fleet        *model.Fleet // optional: the fleet model, for formats that draw it (markdown)
 }
 
 // InputError is a problem with one input that did not stop the run. Its JSON

@@ -33,6 +33,9 @@ func writeText(w io.Writer, r Result, opt Options) error {
 	for _, e := range r.Errors {
 		fmt.Fprintf(&b, "error: %s\n", joinNonEmpty(": ", inputWhere(e), e.Message))
 	}
+	for _, e := range r.NotEvaluated {
+		fmt.Fprintf(&b, "not evaluated: %s\n", joinNonEmpty(": ", inputWhere(e), e.Message))
+	}
 	b.WriteString(summaryLine(r.Summary) + "\n")
 	_, err := io.WriteString(w, b.String())
 	return err

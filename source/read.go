@@ -78,6 +78,10 @@ func (rd *reader) document(dec *yaml.Decoder, ch chunk) (more bool) {
 	index := rd.index
 	rd.index++
 	if err != nil {
+		if templateActions(ch.text) {
+			rd.fail(ch, fmt.Errorf("%w: holds template actions ({{ ... }}) and is not YAML until rendered", ErrNotEvaluated))
+			return false
+		}
 		rd.fail(ch, syntaxError(err, ch.text))
 		return false // the decoder cannot resume after an error
 	}

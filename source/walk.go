@@ -16,8 +16,12 @@ import (
 // named explicitly is read whatever its name or type, so `<(kubectl ...)`
 // works. A file named twice is read once. It returns the files read, in
 // order, with their objects and errors; one bad file never stops the others.
+// The templates of a Helm chart (under templates/ beside a Chart.yaml) are
+// not read: each gets an error wrapping ErrNotEvaluated, as does a document
+// that holds template actions and does not parse.
 func ReadPaths(paths []string, stdin io.Reader, lim Limits) (files []string, objs []*Object, errs []*Error) {
 	seen := make(map[string]bool)
+	charts := chartDirs{}
 	read := func(name string, open func() (io.ReadCloser, error)) {
 		key := name
 		if name != "-" {
@@ -27,6 +31,10 @@ func ReadPaths(paths []string, stdin io.Reader, lim Limits) (files []string, obj
 			return
 		}
 		seen[key] = true
+		if name != "-" && charts.template(name) {
+			errs = append(errs, &Error{File: name, Err: errChartTemplate})
+			return
+		}
 		files = append(files, name)
 		r, err := open()
 		if err != nil {

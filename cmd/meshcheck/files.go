@@ -75,7 +75,7 @@ func (o *fileInputs) layout(cfg *config.Config, args []string) (layout fileset.L
 // hold several clusters no directory separates are an error, never merged.
 func read(layout fileset.Layout, stdin io.Reader, stderr io.Writer) (*fileset.Set, error) {
 	set := fileset.Read(layout, stdin, source.DefaultLimits())
-	if layout.Fleet != "" || len(layout.Flags) > 0 || len(layout.Config) > 0 {
+	if layout.Declared() {
 		return set, nil
 	}
 	split, err := fileset.Infer(set, describeObject)
@@ -147,6 +147,15 @@ func inputErrors(set *fileset.Set) []report.InputError {
 	var out []report.InputError
 	for _, e := range set.Errors {
 		out = append(out, report.InputError{File: e.File, Line: e.Line, Column: e.Column, Message: e.Err.Error()})
+	}
+	return out
+}
+
+// notEvaluated lists the files recognised and not read.
+func notEvaluated(set *fileset.Set) []report.InputError {
+	var out []report.InputError
+	for _, e := range set.NotEvaluated {
+		out = append(out, report.InputError{File: e.File, Line: e.Line, Message: strings.TrimPrefix(e.Err.Error(), source.ErrNotEvaluated.Error()+": ")})
 	}
 	return out
 }

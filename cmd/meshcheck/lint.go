@@ -79,7 +79,7 @@ func (o *lintOptions) run(ctx context.Context, args []string, s streams) int {
 		Tool: "meshcheck", Version: buildinfo.Version(), Command: "lint", Fleet: review.Fleet,
 		Findings: findings, Rules: engine.Rules(),
 		Summary: checks.Summarize(findings, len(set.Clusters), len(set.Files)),
-		Errors:  inputErrs,
+		Errors:  inputErrs, NotEvaluated: notEvaluated(set),
 	}
 	return o.check.write(s, res)
 }
