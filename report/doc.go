@@ -33,7 +33,8 @@
 //	    "clusters": 4,            // clusters read
 //	    "files": 12               // files read (lint)
 //	  },
-//	  "errors": [ ... ]           // input errors, always an array, never null
+//	  "errors": [ ... ],          // input errors, always an array, never null
+//	  "not_evaluated": [ ... ]    // inputs recognised and not read, always an array
 //	}
 //
 // Each element of "findings" is a checks.Finding with snake_case keys; keys
@@ -62,4 +63,10 @@
 //	file?, line?, column?   where, for file inputs
 //	cluster?                which cluster, for live inputs
 //	message                 what went wrong
+//
+// Each element of "not_evaluated" has the same shape: an input meshcheck
+// recognised and deliberately did not read (a Helm chart's template, a
+// document with template actions that is not YAML until rendered), and why.
+// Such inputs do not change the exit code, but a clean run over them is no
+// evidence that they are right.
 package report
