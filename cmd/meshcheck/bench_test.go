@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/meshcheck/meshcheck/internal/fleetgen"
@@ -28,5 +31,40 @@ func BenchmarkLintFleet(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkLintOneMesh measures lint on one mesh of many clusters, the shape
+// large fleets have (fleetgen.WriteMesh): 200 clusters by default; set
+// MESHCHECK_BENCH_CLUSTERS (e.g. 1000,5000) for the larger sizes, which
+// take minutes while the pairwise mesh rules remain.
+func BenchmarkLintOneMesh(b *testing.B) {
+	sizes := []int{200}
+	if env := os.Getenv("MESHCHECK_BENCH_CLUSTERS"); env != "" {
+		sizes = nil
+		for _, f := range strings.Split(env, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n < 1 {
+				b.Fatalf("MESHCHECK_BENCH_CLUSTERS=%q: want sizes separated by commas", env)
+			}
+			sizes = append(sizes, n)
+		}
+	}
+	for _, shape := range fleetgen.Shapes {
+		for _, n := range sizes {
+			dir := filepath.Join(b.TempDir(), "fleet")
+			if err := fleetgen.WriteMesh(dir, n, shape); err != nil {
+				b.Fatal(err)
+			}
+			b.Run(fmt.Sprintf("shape=%s/clusters=%d", shape, n), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					var errb bytes.Buffer
+					if code := run(b.Context(), []string{"lint", "--no-config", "--fleet", dir, "-o", "json"}, nil, io.Discard, &errb); code != exitClean {
+						b.Fatalf("exit %d: %s", code, errb.String())
+					}
+				}
+			})
+		}
 	}
 }

@@ -1,8 +1,10 @@
-// Package fleetgen writes synthetic fleets for benchmarks: meshes of ten
-// multi-primary clusters on their own networks, each with the manifests a
-// platform team keeps in Git (install, namespace, east-west gateway,
-// cross-network Gateway, remote secrets for its mesh peers). It is test
-// support only; nothing in meshcheck's commands uses it.
+// Package fleetgen writes synthetic fleets for benchmarks, each cluster with
+// the manifests a platform team keeps in Git (install, namespace, east-west
+// gateway, cross-network Gateway, remote secrets for its mesh peers): Write
+// makes meshes of ten multi-primary clusters on their own networks, and
+// WriteMesh one mesh of many clusters, in the shapes large fleets have
+// (primaries serving groups of remotes). It is test support only; nothing
+// in meshcheck's commands uses it.
 package fleetgen
 
 import (
