@@ -27,6 +27,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -117,22 +118,32 @@ func run(o options) error {
 		labels["org.opencontainers.image.revision"] = o.revision
 	}
 
-	idx := mutate.IndexMediaType(empty.Index, types.OCIImageIndex)
-	for _, p := range o.platforms {
+	// Each platform's layer is compressed on its own core.
+	adds := make([]mutate.IndexAddendum, len(o.platforms))
+	errs := make([]error, len(o.platforms))
+	var wg sync.WaitGroup
+	for i, p := range o.platforms {
 		plat, dir, ok := strings.Cut(p, "=")
 		goos, arch, ok2 := strings.Cut(plat, "/")
 		if !ok || !ok2 || dir == "" {
 			return fmt.Errorf("-platform %q: want OS/ARCH=DIR", p)
 		}
-		img, err := platformImage(dir, goos, arch, caData, labels, o.created)
-		if err != nil {
-			return fmt.Errorf("%s: %w", plat, err)
-		}
-		idx = mutate.AppendManifests(idx, mutate.IndexAddendum{
-			Add:        img,
-			Descriptor: v1.Descriptor{Platform: &v1.Platform{OS: goos, Architecture: arch}},
+		wg.Go(func() {
+			img, err := platformImage(dir, goos, arch, caData, labels, o.created)
+			if err != nil {
+				errs[i] = fmt.Errorf("%s: %w", plat, err)
+			}
+			adds[i] = mutate.IndexAddendum{
+				Add:        img,
+				Descriptor: v1.Descriptor{Platform: &v1.Platform{OS: goos, Architecture: arch}},
+			}
 		})
 	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	idx := mutate.AppendManifests(mutate.IndexMediaType(empty.Index, types.OCIImageIndex), adds...)
 	idx = mutate.Annotations(idx, map[string]string{
 		"org.opencontainers.image.version": o.version,
 		"org.opencontainers.image.source":  o.source,
@@ -171,7 +182,7 @@ func platformImage(dir, goos, arch string, caData []byte, labels map[string]stri
 		return nil, err
 	}
 	var gz bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression) // no name or time in the header
+	zw := gzip.NewWriter(&gz) // no name or time in the header
 	if _, err := zw.Write(layerTar); err != nil {
 		return nil, err
 	}
