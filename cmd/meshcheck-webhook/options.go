@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/go-logr/logr"
 	"github.com/spf13/pflag"
@@ -37,6 +38,10 @@ type serveOptions struct {
 	logVerbosity int
 	peers        []string
 	peersFromRS  bool
+	// report writes the cluster's findings as PolicyReports (one replica,
+	// elected through a Lease in namespace), rewritten every reportInterval.
+	report         bool
+	reportInterval time.Duration
 }
 
 func defaultServeOptions() serveOptions {
@@ -47,6 +52,7 @@ func defaultServeOptions() serveOptions {
 	return serveOptions{
 		namespace: ns, clusterName: "cluster", certDir: "/tmp/k8s-webhook-server/serving-certs",
 		port: 9443, metricsAddr: ":8080", probeAddr: ":8081",
+		reportInterval: 10 * time.Minute,
 	}
 }
 
@@ -66,7 +72,20 @@ func (o *serveOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.probeAddr, "health-probe-bind-address", o.probeAddr, `/healthz and /readyz address ("0" disables)`)
 	fs.StringArrayVar(&o.peers, "peer-kubeconfig", o.peers, "fleet-aware admission: read the peer cluster NAME through the current context of the kubeconfig PATH, as NAME=PATH (repeatable)")
 	fs.BoolVar(&o.peersFromRS, "peers-from-remote-secrets", o.peersFromRS, "fleet-aware admission: read the peer clusters named by the Istio remote secrets of this cluster's istiod namespaces, followed as they are added, rotated or deleted")
+	fs.BoolVar(&o.report, "report", o.report, "write the cluster's current findings as wgpolicyk8s.io PolicyReports and a ClusterPolicyReport (one replica writes, elected through a Lease in --namespace)")
+	fs.DurationVar(&o.reportInterval, "report-interval", o.reportInterval, "with --report: rewrite every report at this interval, even unchanged (they are also rewritten when the cluster changes)")
 	fs.IntVarP(&o.logVerbosity, "verbosity", "v", o.logVerbosity, "log verbosity (0: decisions and errors; 1: every request)")
+}
+
+// reportOptions are the in-cluster report's, nil without --report.
+func (o *serveOptions) reportOptions() (*webhook.ReportOptions, error) {
+	if !o.report {
+		return nil, nil
+	}
+	if o.reportInterval <= 0 {
+		return nil, fmt.Errorf("--report-interval %s: want a positive duration", o.reportInterval)
+	}
+	return &webhook.ReportOptions{Namespace: o.namespace, Interval: o.reportInterval}, nil
 }
 
 // deciderOptions turns flags and configuration into what the webhook decides with.
@@ -102,6 +121,10 @@ func (o *serveOptions) run(ctx context.Context, args []string, stderr io.Writer)
 	if err != nil {
 		return failed(err)
 	}
+	report, err := o.reportOptions()
+	if err != nil {
+		return failed(err)
+	}
 	log := logr.FromSlogHandler(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.Level(-o.logVerbosity)}))
 	ctrllog.SetLogger(log)
 	rc, err := o.restConfig()
@@ -121,7 +144,7 @@ func (o *serveOptions) run(ctx context.Context, args []string, stderr io.Writer)
 	err = webhook.Run(ctx, webhook.ServerOptions{
 		Config: rc, Engine: engine, Decider: o.deciderOptions(cfg), Peers: peers, RemoteSecretPeers: o.peersFromRS,
 		CertDir: o.certDir, Host: o.host, Port: o.port,
-		MetricsAddr: o.metricsAddr, ProbeAddr: o.probeAddr, Log: log,
+		MetricsAddr: o.metricsAddr, ProbeAddr: o.probeAddr, Log: log, Report: report,
 	})
 	if err != nil {
 		log.Error(err, "webhook server stopped")
