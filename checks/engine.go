@@ -123,8 +123,11 @@ func (e *Engine) Rules() []Rule {
 
 // violation is what lib/result.fail builds.
 type violation struct {
-	Code    string         `json:"code"`
-	Message string         `json:"message"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	// Fix is the remediation computed from the finding's facts; it
+	// replaces the rule's generic one.
+	Fix     string         `json:"fix"`
 	Cluster string         `json:"cluster"`
 	At      model.Source   `json:"at"`
 	Related []model.Source `json:"related"`
@@ -187,7 +190,7 @@ func (e *Engine) decode(pkg string, binding any) (violation, error) {
 func (e *Engine) finding(r Rule, v violation, f *model.Fleet) Finding {
 	fd := Finding{
 		Rule: r.Code, Severity: r.Severity, Title: r.Title, Message: v.Message,
-		Remediation: r.Remediation, Docs: r.Docs,
+		Remediation: cmpOr(v.Fix, r.Remediation), Docs: r.Docs,
 		Cluster: cmpOr(v.Cluster, v.At.Cluster),
 		Object:  ObjectRef(v.At.Object),
 		Path:    v.At.Path, File: v.At.File, Line: v.At.Line, Column: v.At.Column,

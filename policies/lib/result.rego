@@ -10,6 +10,9 @@ package meshcheck.lib.result
 #   at:      the model source (provenance) of the fact at fault (required)
 #   related: sources of the other facts involved (optional)
 #   cluster: the cluster the finding belongs to (defaults to at.cluster)
+#   fix:     the remediation computed from the finding's facts (the values
+#            and names to set), which replaces the METADATA remediation
+#            (optional; the METADATA one stays generic, for the docs)
 fail(chain, details) := object.union(details, {"code": code}) if {
 	codes := [c | some entry in chain; c := entry.annotations.custom.code]
 	code := codes[0]

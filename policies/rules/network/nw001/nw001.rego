@@ -13,8 +13,8 @@
 #   scope: cluster
 #   remediation: |
 #     Set the topology.istio.io/network label of the system namespace to the
-#     value of values.global.network (or change global.network), e.g.
-#     kubectl label namespace istio-system topology.istio.io/network=network1 --overwrite
+#     value of values.global.network (or change global.network):
+#     kubectl label namespace <system namespace> topology.istio.io/network=<network> --overwrite
 package meshcheck.rules.network.nw001
 
 import data.meshcheck.lib.fleet
@@ -28,6 +28,10 @@ violation contains result.fail(rego.metadata.chain(), {
 	),
 	"at": ns.network.source,
 	"related": [c.network.source],
+	"fix": sprintf(
+		"In cluster %s, label the system namespace with the installed network: kubectl label namespace %s topology.istio.io/network=%s --overwrite. If %q is the network you meant, set values.global.network to it instead and reinstall.",
+		[name, ns.name, c.network.value, ns.network.value],
+	),
 }) if {
 	some name, c in input.clusters
 	ns := fleet.system_namespace(c)

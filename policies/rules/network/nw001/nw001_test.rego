@@ -15,6 +15,10 @@ test_label_differs_from_values if {
 	some v in vs
 	v.code == "NW001"
 	v.cluster == "c1"
+
+	# The fix names this cluster's namespace and networks, not an example's.
+	contains(v.fix, "kubectl label namespace istio-system topology.istio.io/network=network1 --overwrite")
+	contains(v.fix, `If "network2" is the network you meant`)
 }
 
 test_label_equals_values if {

@@ -18,8 +18,8 @@
 #   dimensions: [network]
 #   scope: fleet
 #   remediation: |
-#     Label the system namespace with the cluster's network, e.g.
-#     kubectl label namespace istio-system topology.istio.io/network=network2
+#     Label the system namespace with the cluster's network:
+#     kubectl label namespace <system namespace> topology.istio.io/network=<network>
 package meshcheck.rules.network.nw002
 
 import data.meshcheck.lib.fleet
@@ -34,6 +34,10 @@ violation contains result.fail(rego.metadata.chain(), {
 	),
 	"at": ns.source,
 	"related": [c.network.source],
+	"fix": sprintf(
+		"In cluster %s: kubectl label namespace %s topology.istio.io/network=%s",
+		[name, ns.name, c.network.value],
+	),
 }) if {
 	some mesh in input.meshes
 	network.multi_network(mesh)

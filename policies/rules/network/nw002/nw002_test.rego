@@ -26,6 +26,7 @@ test_unlabelled_namespace_in_multi_network_mesh if {
 	v.code == "NW002"
 	v.cluster == "c2"
 	v.at.path == "metadata.name"
+	v.fix == "In cluster c2: kubectl label namespace istio-system topology.istio.io/network=network2"
 }
 
 test_labelled_namespace if {
