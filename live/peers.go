@@ -51,11 +51,7 @@ type RemotePeer struct {
 // and key and never quote the kubeconfig.
 func SelectPeers(self string, objs []*source.Object) ([]RemotePeer, []error) {
 	scope, _ := model.SecretNamespaces(objs)
-	type entry struct {
-		ref model.SecretKeyRef
-		kc  []byte
-	}
-	byKey := map[string][]entry{}
+	byKey := map[string][]secretKey{}
 	for _, obj := range objs {
 		if obj.Kind() != "Secret" || obj.APIVersion() != "v1" || !scope[obj.Namespace()] || obj.Name() == "istio-kubeconfig" {
 			continue
@@ -69,28 +65,44 @@ func SelectPeers(self string, objs []*source.Object) ([]RemotePeer, []error) {
 				continue
 			}
 			ref := model.SecretKeyRef{Namespace: obj.Namespace(), Name: obj.Name(), Key: key}
-			byKey[key] = append(byKey[key], entry{ref, kc})
+			byKey[key] = append(byKey[key], secretKey{ref, kc})
 		}
 	}
 	var errs []error
 	var cands []RemotePeer
 	for _, key := range slices.Sorted(maps.Keys(byKey)) {
 		es := byKey[key]
-		if len(es) > 1 {
+		slices.SortFunc(es, func(a, b secretKey) int { return strings.Compare(describeRef(a.ref), describeRef(b.ref)) })
+		if dup := sameNamespace(es); len(dup) > 1 {
 			var names []string
-			for _, e := range es {
+			for _, e := range dup {
 				names = append(names, describeRef(e.ref))
 			}
-			slices.Sort(names)
 			errs = append(errs, fmt.Errorf("%s all name cluster %q: istiod keeps the one it reads first and ignores the others (\"cluster has already been registered\"), so which one the mesh uses is unknown; none is followed", strings.Join(names, " and "), key))
 			continue
 		}
-		cfg, err := PeerConfig(es[0].kc)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", describeRef(es[0].ref), err))
-			continue
+		// One secret per namespace: the istiods of two namespaces (two
+		// control planes) may each name the cluster, alike.
+		var peer *RemotePeer
+		for _, e := range es {
+			cfg, err := PeerConfig(e.kc)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", describeRef(e.ref), err))
+				peer = nil
+				break
+			}
+			if peer != nil && serverKey(peer.Config.Host) != serverKey(cfg.Host) {
+				errs = append(errs, fmt.Errorf("%s and %s name cluster %q with different API servers; none is followed", describeRef(peer.Secret), describeRef(e.ref), key))
+				peer = nil
+				break
+			}
+			if peer == nil {
+				peer = &RemotePeer{Name: key, Secret: e.ref, Config: cfg, Digest: sha256.Sum256(e.kc)}
+			}
 		}
-		cands = append(cands, RemotePeer{Name: key, Secret: es[0].ref, Config: cfg, Digest: sha256.Sum256(es[0].kc)})
+		if peer != nil {
+			cands = append(cands, *peer)
+		}
 	}
 	byHost := map[string][]int{}
 	for i, c := range cands {
@@ -111,9 +123,30 @@ func SelectPeers(self string, objs []*source.Object) ([]RemotePeer, []error) {
 		for _, j := range same {
 			names = append(names, describeRef(cands[j].Secret))
 		}
-		errs = append(errs, fmt.Errorf("%s reach the same API server under different cluster names: istiod would register that cluster once per name; none is followed", strings.Join(names, " and ")))
+		errs = append(errs, fmt.Errorf("%s reach the same API server under different cluster names (istiod registers it once per name), so which name it has is unknown; none is followed", strings.Join(names, " and ")))
 	}
 	return out, errs
+}
+
+// secretKey is one key of a remote secret and its kubeconfig.
+type secretKey struct {
+	ref model.SecretKeyRef
+	kc  []byte
+}
+
+// sameNamespace returns the entries of the first namespace holding more
+// than one, or nil.
+func sameNamespace(es []secretKey) []secretKey {
+	by := map[string][]secretKey{}
+	for _, e := range es {
+		by[e.ref.Namespace] = append(by[e.ref.Namespace], e)
+	}
+	for _, ns := range slices.Sorted(maps.Keys(by)) {
+		if len(by[ns]) > 1 {
+			return by[ns]
+		}
+	}
+	return nil
 }
 
 func describeRef(r model.SecretKeyRef) string {
@@ -138,8 +171,8 @@ func serverKey(host string) string {
 }
 
 // Peers returns the clusters that the remote secrets of results[from:]
-// name (SelectPeers, per holder), except those of results (by name or API
-// server). Errors are the holder's.
+// name (SelectPeers, per holder, itself excluded), except those of results
+// (by name or API server). Errors are the holder's.
 func Peers(results []Result, from int) ([]Target, []*Error) {
 	known := map[string]bool{}
 	for _, r := range results {
@@ -151,7 +184,9 @@ func Peers(results []Result, from int) ([]Target, []*Error) {
 	var out []Target
 	var errs []*Error
 	for _, r := range results[from:] {
-		peers, perrs := SelectPeers("", r.Input.Objects)
+		// The holder's name is its context, or for a peer the key it was
+		// found under: its cluster ID, whose key istiod ignores.
+		peers, perrs := SelectPeers(r.Target.Name, r.Input.Objects)
 		for _, err := range perrs {
 			errs = append(errs, &Error{Cluster: r.Target.Name, Err: err})
 		}

@@ -161,3 +161,25 @@ func TestPeerConfigAccepts(t *testing.T) {
 		t.Errorf("proxy for a peer request = %v, %v; want none", u, err)
 	}
 }
+
+// Two control planes (istiods in two namespaces) may each hold a remote
+// secret for the same cluster: followed once when they agree on its API
+// server, reported when they do not.
+func TestSelectPeersTwoControlPlanes(t *testing.T) {
+	base := []*source.Object{istiodIn("tenant-a"), istiodIn("tenant-b")}
+	agree := append(slices.Clone(base),
+		testSecret("tenant-a", "istio-remote-secret-west", "true", map[string][]byte{"west": testKubeconfig("https://west.example.com", "", "")}),
+		testSecret("tenant-b", "istio-remote-secret-west", "true", map[string][]byte{"west": testKubeconfig("https://west.example.com", "", "-b")}),
+	)
+	if peers, errs := SelectPeers("", agree); !slices.Equal(peerNames(peers), []string{"west"}) || len(errs) != 0 {
+		t.Errorf("agreeing: peers %v, errors %v; want west once", peerNames(peers), errs)
+	}
+	differ := append(slices.Clone(base),
+		testSecret("tenant-a", "istio-remote-secret-west", "true", map[string][]byte{"west": testKubeconfig("https://west.example.com", "", "")}),
+		testSecret("tenant-b", "istio-remote-secret-west", "true", map[string][]byte{"west": testKubeconfig("https://elsewhere.example.com", "", "")}),
+	)
+	peers, errs := SelectPeers("", differ)
+	if len(peers) != 0 || len(errs) != 1 || !strings.Contains(errs[0].Error(), "tenant-a/istio-remote-secret-west key west and remote secret tenant-b/istio-remote-secret-west key west name cluster \"west\" with different API servers") {
+		t.Errorf("differing: peers %v, errors %v", peerNames(peers), errs)
+	}
+}
