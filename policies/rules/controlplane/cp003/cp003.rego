@@ -16,7 +16,7 @@
 #   remediation: |
 #     Annotate the remote's system namespace with the cluster ID of the
 #     istiod that serves it:
-#     kubectl --context=REMOTE annotate namespace istio-system topology.istio.io/controlPlaneClusters=cluster1
+#     kubectl --context=<remote> annotate namespace <system namespace> topology.istio.io/controlPlaneClusters=<primary cluster ID>
 #     and install that istiod with values.global.externalIstiod=true (or
 #     pilot.env.EXTERNAL_ISTIOD=true).
 package meshcheck.rules.controlplane.cp003
@@ -47,6 +47,7 @@ violation contains result.fail(rego.metadata.chain(), {
 		[ns.name, r, s.primary, concat(", ", sort(ids(s)))],
 	),
 	"at": ns.source,
+	"fix": annotate(r, ns, s),
 }) if {
 	some s in served
 	r := s.remote
@@ -55,6 +56,13 @@ violation contains result.fail(rego.metadata.chain(), {
 	ns := input.clusters[r].namespaces[s.remote_cp.namespace]
 	not ns.control_plane_clusters
 }
+
+# annotate is the command that annotates r's namespace ns with the cluster
+# ID of the istiod that serves it.
+annotate(r, ns, s) := sprintf(
+	"In cluster %s: kubectl annotate namespace %s topology.istio.io/controlPlaneClusters=%s --overwrite",
+	[r, ns.name, min(ids(s))],
+)
 
 # The annotation names neither "*" nor the serving istiod's cluster ID.
 violation contains result.fail(rego.metadata.chain(), {
@@ -65,6 +73,7 @@ violation contains result.fail(rego.metadata.chain(), {
 	),
 	"at": ns.control_plane_clusters.source,
 	"related": [cp.cluster_id.source | some cp in s.serving; cp.cluster_id.value in ids(s)],
+	"fix": annotate(r, ns, s),
 }) if {
 	some s in served
 	r := s.remote

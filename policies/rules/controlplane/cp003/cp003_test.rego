@@ -50,6 +50,7 @@ test_missing_annotation_fires if {
 	v.code == "CP003"
 	v.cluster == "cluster2"
 	v.at.path == "metadata.name"
+	v.fix == "In cluster cluster2: kubectl annotate namespace istio-system topology.istio.io/controlPlaneClusters=cluster1 --overwrite"
 }
 
 test_annotation_naming_other_cluster_fires if {

@@ -17,10 +17,10 @@
 #   dimensions: [network]
 #   scope: fleet
 #   remediation: |
-#     Install an east-west gateway in a cluster of the network, e.g.
-#     samples/multicluster/gen-eastwest-gateway.sh --network network2 | istioctl install -y -f -
+#     Install an east-west gateway in a cluster of the network:
+#     samples/multicluster/gen-eastwest-gateway.sh --network <network> | istioctl install -y -f -
 #     or helm install istio-eastwestgateway istio/gateway -n istio-system
-#     --set name=istio-eastwestgateway --set networkGateway=network2
+#     --set name=istio-eastwestgateway --set networkGateway=<network>
 #     (ambient: a Gateway of class istio-east-west labelled with the network).
 package meshcheck.rules.network.nw007
 
@@ -34,6 +34,10 @@ violation contains result.fail(rego.metadata.chain(), {
 		[n, concat(", ", sort(on)), concat(", ", sort(network.mesh_networks(mesh))), n],
 	),
 	"at": network.network_fact(input.clusters[name]).source,
+	"fix": sprintf(
+		"Install an east-west gateway for network %s in %s (or another cluster on it): samples/multicluster/gen-eastwest-gateway.sh --network %s | istioctl install -y -f -, or helm install istio-eastwestgateway istio/gateway -n %s --set name=istio-eastwestgateway --set networkGateway=%s (ambient: a Gateway of class istio-east-west labelled topology.istio.io/network=%s).",
+		[n, name, n, input.clusters[name].system_namespace, n, n],
+	),
 }) if {
 	some mesh in input.meshes
 	network.multi_network(mesh)

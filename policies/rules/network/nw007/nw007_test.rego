@@ -25,6 +25,8 @@ test_network_without_gateway if {
 	v.code == "NW007"
 	v.cluster == "c2"
 	v.at.path == "spec.values.global.network"
+	contains(v.fix, "gen-eastwest-gateway.sh --network network2 |")
+	contains(v.fix, "-n istio-system --set name=istio-eastwestgateway --set networkGateway=network2")
 }
 
 test_network_with_gateway if {
