@@ -182,9 +182,14 @@ func fromConfigMap(obj *source.Object, cluster string) (*contribution, error) {
 	var err error
 	switch {
 	case revisioned(name, "values") && (data["merged-values"] != nil || data["original-values"] != nil):
-		key := "merged-values"
+		// original-values is what the user set (-f, --set, the IOP's values);
+		// merged-values adds every chart default (istiodRemote.injectionPath
+		// "/inject" among them), which would read as choices the user made.
+		// Istio's own defaults are the model's to apply (CLUSTER_ID, trust
+		// domain), so the defaults are not read at all when both are there.
+		key := "original-values"
 		if data[key] == nil {
-			key = "original-values"
+			key = "merged-values"
 		}
 		c.rank = rankValuesConfigMap
 		c.values, err = embeddedTree(obj, cluster, "data."+key)
