@@ -76,9 +76,9 @@ func freePort() (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
-// rss is the resident set size of this process, from /proc.
-func rss() int64 {
-	b, err := os.ReadFile("/proc/self/status")
+// procRSS is the resident set size of process pid, from /proc.
+func procRSS(pid int) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0
 	}
