@@ -134,7 +134,9 @@ func (s *Store) builder() {
 			s.onChange(st.Len())
 		}
 		if s.after != nil {
-			s.after(st)
+			// Not on the builder: after may ask for a state, which may need
+			// the builder again.
+			go s.after(st)
 		}
 	}
 }
