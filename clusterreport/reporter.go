@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/go-logr/logr"
@@ -77,6 +78,8 @@ type Reporter struct {
 	opt    Options
 	// Now is the clock of the timestamps (tests).
 	Now func() time.Time
+
+	leading sync.Mutex // held while leading
 }
 
 // New returns a reporter that reviews src and writes with c (uncached),
@@ -132,11 +135,7 @@ func (r *Reporter) Start(ctx context.Context) error {
 					r.log.Info("leading: writing the cluster's reports", "identity", r.opt.Identity)
 					r.lead(ctx)
 				},
-				OnStoppedLeading: func() {
-					if r.gauge != nil {
-						r.gauge.Reset()
-					}
-				},
+				OnStoppedLeading: func() {},
 			},
 		})
 		if err != nil {
@@ -150,6 +149,13 @@ func (r *Reporter) Start(ctx context.Context) error {
 // lead writes the reports at each change of the source's state and every
 // Interval, until ctx (the leadership) ends.
 func (r *Reporter) lead(ctx context.Context) {
+	// The elector does not wait for this to return: a leadership lost and
+	// won again waits for the previous one's last write.
+	r.leading.Lock()
+	defer r.leading.Unlock()
+	if r.gauge != nil {
+		defer r.gauge.Reset()
+	}
 	w := &writer{Reporter: r, written: map[string]string{}}
 	poll := time.NewTicker(r.opt.Settle)
 	defer poll.Stop()

@@ -3,6 +3,8 @@ package webhook
 import (
 	"context"
 	"fmt"
+	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -72,6 +74,22 @@ func reportResults(t *testing.T, u *unstructured.Unstructured) map[string]string
 	return out
 }
 
+// reportGauges are the gauges the reports' fail and warn results make.
+func reportGauges(reports ...*unstructured.Unstructured) map[string]float64 {
+	severity := map[string]string{"high": "error", "medium": "warning", "info": "info"}
+	out := map[string]float64{}
+	for _, u := range reports {
+		results, _, _ := unstructured.NestedSlice(u.Object, "results")
+		for _, r := range results {
+			m := r.(map[string]any)
+			if m["result"] == "fail" || m["result"] == "warn" {
+				out[fmt.Sprintf("rule=%s severity=%s ", m["policy"], severity[fmt.Sprint(m["severity"])])]++
+			}
+		}
+	}
+	return out
+}
+
 func gaugeValues(t *testing.T, g *prometheus.GaugeVec) map[string]float64 {
 	t.Helper()
 	reg := prometheus.NewRegistry()
@@ -94,7 +112,8 @@ func gaugeValues(t *testing.T, g *prometheus.GaugeVec) map[string]float64 {
 }
 
 // TestClusterReportThroughAPIServer runs two reporters on one cluster (its
-// own API server, with the real wg-policy CRDs): one leads and writes the
+// own API server, with the real wg-policy CRDs, as deploy/base's service
+// account with its RBAC): one leads and writes the
 // cluster's findings as PolicyReports, with pass results and timestamps;
 // a fixed finding leaves its namespace's report and its rule passes; the
 // other replica never writes until the leader goes away.
@@ -126,6 +145,17 @@ func TestClusterReportThroughAPIServer(t *testing.T) {
 	must(c.create(ctx, cmGVR, cm, false))
 	must(c.create(ctx, gwGVR, gateway(t, "istio-system", "cross-network-gateway", "AUTO_PASSTHROUGH"), false))
 	must(c.create(ctx, gwGVR, gateway(t, "istio-system", "legacy-gw", "SIMPLE"), false))
+
+	// The webhook runs as deploy/base's service account, with its RBAC.
+	rbac, err := os.ReadFile("../deploy/base/rbac.yaml")
+	must(err)
+	for _, u := range objects(t, string(rbac)) {
+		gvr := schema.GroupVersionResource{Group: "rbac.authorization.k8s.io", Version: "v1", Resource: strings.ToLower(u.GetKind()) + "s"}
+		must(c.create(ctx, gvr, u, false))
+	}
+	sa, err := e.AddUser(envtest.User{Name: "system:serviceaccount:meshcheck-system:meshcheck-webhook", Groups: []string{"system:serviceaccounts", "system:authenticated"}}, nil)
+	must(err)
+	cfg = sa.Config() // c stays the administrator's
 
 	w := startWatch(t, cfg, NewMetrics(nil))
 	d, err := NewDecider(checkstest.Engine(t), DeciderOptions{Cluster: "east"})
@@ -208,7 +238,11 @@ func TestClusterReportThroughAPIServer(t *testing.T) {
 	if follower.writes.Load() != 0 {
 		t.Errorf("both replicas wrote (%d and %d writes)", leader.writes.Load(), follower.writes.Load())
 	}
-	wantGauges := map[string]float64{"rule=NW001 severity=error ": 1, "rule=NW008 severity=error ": 1}
+	// The leader's gauges count the reports' failures and warnings.
+	wantGauges := reportGauges(nsReport, clusterReport)
+	if wantGauges["rule=NW001 severity=error "] != 1 || wantGauges["rule=NW008 severity=error "] != 1 {
+		t.Errorf("the reports count %v, want NW001 and NW008 once each", wantGauges)
+	}
 	waitFor(t, "the leader's gauges", func() bool { return fmt.Sprint(gaugeValues(t, leader.gauge)) == fmt.Sprint(wantGauges) })
 	if g := gaugeValues(t, follower.gauge); len(g) != 0 {
 		t.Errorf("the follower's gauges: %v, want none", g)
@@ -221,8 +255,9 @@ func TestClusterReportThroughAPIServer(t *testing.T) {
 		u := get(clusterPolicyReportGVR, "")
 		return u != nil && reportResults(t, u)["NW008"] == "pass" && get(policyReportGVR, "istio-system") == nil
 	})
+	delete(wantGauges, "rule=NW008 severity=error ")
 	waitFor(t, "the leader's gauges after the fix", func() bool {
-		return fmt.Sprint(gaugeValues(t, leader.gauge)) == fmt.Sprint(map[string]float64{"rule=NW001 severity=error ": 1})
+		return fmt.Sprint(gaugeValues(t, leader.gauge)) == fmt.Sprint(wantGauges)
 	})
 	if follower.writes.Load() != 0 {
 		t.Errorf("the follower wrote %d times", follower.writes.Load())
