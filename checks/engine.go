@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -127,10 +128,13 @@ type violation struct {
 	Message string `json:"message"`
 	// Fix is the remediation computed from the finding's facts; it
 	// replaces the rule's generic one.
-	Fix     string         `json:"fix"`
-	Cluster string         `json:"cluster"`
-	At      model.Source   `json:"at"`
-	Related []model.Source `json:"related"`
+	Fix string `json:"fix"`
+	// Severity, when set, is this finding's: what Istio does with a
+	// setting can depend on the data-plane mode or version at hand.
+	Severity Severity       `json:"severity"`
+	Cluster  string         `json:"cluster"`
+	At       model.Source   `json:"at"`
+	Related  []model.Source `json:"related"`
 }
 
 // Evaluate runs every rule on the fleet and returns the findings, sorted.
@@ -189,9 +193,9 @@ func (e *Engine) decode(pkg string, binding any) (violation, error) {
 
 func (e *Engine) finding(r Rule, v violation, f *model.Fleet) Finding {
 	fd := Finding{
-		Rule: r.Code, Severity: r.Severity, Title: r.Title, Message: v.Message,
-		Remediation: cmpOr(v.Fix, r.Remediation), Docs: r.Docs,
-		Cluster: cmpOr(v.Cluster, v.At.Cluster),
+		Rule: r.Code, Severity: cmp.Or(v.Severity, r.Severity), Title: r.Title, Message: v.Message,
+		Remediation: cmp.Or(v.Fix, r.Remediation), Docs: r.Docs,
+		Cluster: cmp.Or(v.Cluster, v.At.Cluster),
 		Object:  ObjectRef(v.At.Object),
 		Path:    v.At.Path, File: v.At.File, Line: v.At.Line, Column: v.At.Column,
 	}
@@ -220,11 +224,4 @@ func dedupe(fs []Finding) []Finding {
 		}
 	}
 	return out
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }

@@ -32,3 +32,23 @@ func TestFixIsComputedFromTheFinding(t *testing.T) {
 		t.Fatal("no NW001 finding on the example fleet")
 	}
 }
+
+// A finding may carry its own severity: NW002 is a warning in sidecar mode,
+// where the injector labels the pods with their network (Istio's own CI
+// runs such meshes), though the rule's METADATA says error (ambient).
+func TestSeverityFollowsTheDataPlaneMode(t *testing.T) {
+	_, out, stderr := runCLI(t, "../..", "", "lint", "--no-config", "-o", "json", "--fleet", "testdata/mistakes/03-namespace-network-label-missing")
+	r := decodeReport(t, out)
+	found := false
+	for _, f := range r.Findings {
+		if f.Rule == "NW002" {
+			found = true
+			if f.Severity != "warning" {
+				t.Errorf("NW002 severity = %s in a sidecar-mode mesh, want warning", f.Severity)
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("no NW002 finding: %s %s", out, stderr)
+	}
+}

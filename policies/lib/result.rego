@@ -13,6 +13,9 @@ package meshcheck.lib.result
 #   fix:     the remediation computed from the finding's facts (the values
 #            and names to set), which replaces the METADATA remediation
 #            (optional; the METADATA one stays generic, for the docs)
+#   severity: this finding's severity, when what Istio does depends on the
+#            data-plane mode or version at hand (optional; the METADATA
+#            severity otherwise, and the one its docs explain)
 fail(chain, details) := object.union(details, {"code": code}) if {
 	codes := [c | some entry in chain; c := entry.annotations.custom.code]
 	code := codes[0]

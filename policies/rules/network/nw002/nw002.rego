@@ -1,14 +1,19 @@
 # METADATA
 # title: System namespace carries the network label in a multi-network mesh
 # description: |
-#   In a mesh that spans several networks, istiod takes the network of pods
-#   that injection did not label (gateways installed without the label,
-#   non-injected workloads) from the topology.istio.io/network label of the
-#   cluster's system namespace. Without it those endpoints have no network,
-#   and peers on other networks are sent pod IPs they cannot reach. Fires
-#   only when the files show the system Namespace object without the label
-#   and the cluster's network is known; a Namespace that is not in the files
-#   is unknown, not unlabelled. Single-network meshes need no label. Clusters
+#   In a mesh that spans several networks, istiod gives an endpoint the
+#   network of its pod's topology.istio.io/network label, else the label of
+#   the cluster's system namespace, else meshNetworks (Controller.Network in
+#   pilot/pkg/serviceregistry/kube/controller). In sidecar mode the injector
+#   labels every injected pod (and injected gateways) with the network, so
+#   only pods without a sidecar fall back to the namespace label: without it
+#   their endpoints have no network and peers on other networks are sent pod
+#   IPs they cannot reach (a warning). In ambient mode no injector labels the
+#   pods, so every workload's network comes from the namespace label, and
+#   without it cross-network traffic fails (an error). Fires only when the
+#   files show the system Namespace object without the label and the
+#   cluster's network is known; a Namespace that is not in the files is
+#   unknown, not unlabelled. Single-network meshes need no label. Clusters
 #   served by an external control plane are exempt: the external control
 #   plane guide pins each remote's network in its injection URL and on its
 #   east-west gateway and never labels the namespace.
@@ -23,6 +28,7 @@
 package meshcheck.rules.network.nw002
 
 import data.meshcheck.lib.fleet
+import data.meshcheck.lib.mesh
 import data.meshcheck.lib.network
 import data.meshcheck.lib.result
 
@@ -38,6 +44,7 @@ violation contains result.fail(rego.metadata.chain(), {
 		"In cluster %s: kubectl label namespace %s topology.istio.io/network=%s",
 		[name, ns.name, c.network.value],
 	),
+	"severity": severity(c),
 }) if {
 	some mesh in input.meshes
 	network.multi_network(mesh)
@@ -49,3 +56,9 @@ violation contains result.fail(rego.metadata.chain(), {
 	ns := fleet.system_namespace(c)
 	not ns.network
 }
+
+# severity is an error where every workload takes its network from the
+# namespace (ambient), a warning where only pods without a sidecar do.
+severity(c) := "error" if mesh.ambient(c)
+
+else := "warning"

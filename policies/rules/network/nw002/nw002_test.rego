@@ -27,6 +27,20 @@ test_unlabelled_namespace_in_multi_network_mesh if {
 	v.cluster == "c2"
 	v.at.path == "metadata.name"
 	v.fix == "In cluster c2: kubectl label namespace istio-system topology.istio.io/network=network2"
+
+	# Sidecar mode: the injector labels injected pods, so only pods without
+	# a sidecar take the namespace's network.
+	v.severity == "warning"
+}
+
+# Ambient: no injector labels the pods, every workload takes the namespace's
+# network.
+test_unlabelled_namespace_in_ambient_is_an_error if {
+	c2 := object.union(cluster("network2", ns(false)), {"control_planes": [{"role": "primary", "ambient": {"value": true}}]})
+	vs := nw002.violation with input as fleet(c2)
+	count(vs) == 1
+	some v in vs
+	v.severity == "error"
 }
 
 test_labelled_namespace if {
