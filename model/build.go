@@ -108,6 +108,7 @@ func buildCluster(in ClusterInput) (*Cluster, []*Error) {
 			contribs = append(contribs, contrib)
 		}
 	}
+	contribs = scopeConfigMaps(c, contribs)
 	c.ControlPlanes = buildControlPlanes(contribs, in.Reads.forCluster(in.Name))
 	// The scope depends on other objects (the istiods), so it is applied to
 	// this build's lists, never to the records Reads shares.

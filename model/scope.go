@@ -177,3 +177,57 @@ func hasOutside(c *Cluster, nss map[string]bool) bool {
 	}
 	return false
 }
+
+// scopeConfigMaps leaves out the ConfigMaps named like the istiod chart's
+// (istio, istio-sidecar-injector, values) that no istiod reads: outside
+// istio-system and every namespace where the inputs show an istiod or an
+// install, and without the istio.io/rev label the chart puts on all three
+// (an application's ConfigMap that happens to be called istio). Such a
+// ConfigMap would otherwise make a control plane of its own. The chart's
+// ConfigMaps, labelled, always count: on a live remote cluster they are
+// all that shows its control plane.
+func scopeConfigMaps(c *Cluster, contribs []*contribution) []*contribution {
+	var nss map[string]bool
+	unread := func(cb *contribution) bool {
+		if !isConfigMapRank(cb.rank) || cb.namespace == defaultNamespace || cb.obj.Namespace() == "" {
+			return false
+		}
+		if _, labelled := cb.obj.Label(LabelRevision); labelled {
+			return false
+		}
+		if nss == nil {
+			nss = map[string]bool{}
+			for _, o := range contribs {
+				if !isConfigMapRank(o.rank) {
+					nss[o.namespace] = true
+				}
+			}
+		}
+		return !nss[cb.namespace]
+	}
+	var out []*contribution
+	for i, cb := range contribs {
+		if !unread(cb) {
+			if out != nil {
+				out = append(out, cb)
+			}
+			continue
+		}
+		if out == nil {
+			// A new slice from the first one left out: the caller's stays.
+			out = append(make([]*contribution, 0, len(contribs)), contribs[:i]...)
+		}
+		c.Ignored = append(c.Ignored, IgnoredObject{
+			Source: sourceAt(cb.obj, c.Name, "metadata.name", false),
+			Reason: fmt.Sprintf("istiod reads its ConfigMaps only in its own namespace, and no istiod or install is shown in %s (nor the istio.io/rev label the chart sets)", cb.namespace),
+		})
+	}
+	if out == nil {
+		return contribs
+	}
+	return out
+}
+
+func isConfigMapRank(r int) bool {
+	return r == rankValuesConfigMap || r == rankInjectorConfigMap || r == rankMeshConfigMap
+}

@@ -185,3 +185,39 @@ func BenchmarkSecretNamespaces(b *testing.B) {
 		}
 	}
 }
+
+// A ConfigMap named like the chart's but outside every namespace with an
+// istiod or an install, and without the chart's istio.io/rev label, is an
+// application's: it makes no control plane.
+func TestConfigMapsCountWhereIstiodReadsThem(t *testing.T) {
+	mesh := func(ns, labels string) string {
+		return `---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: istio, namespace: ` + ns + labels + `}
+data: {mesh: "trustDomain: example.org"}
+`
+	}
+	tests := []struct {
+		name, yaml string
+		want       []string // namespaces of the control planes
+		ignored    int
+	}{
+		{"an application's istio ConfigMap", primary + mesh("payments", ""), []string{"istio-system"}, 1},
+		{"the chart's, labelled, on a remote", mesh("external-istiod", ", labels: {istio.io/rev: default}"), []string{"external-istiod"}, 0},
+		{"beside an istiod", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: istiod, namespace: mesh-system}\n" + mesh("mesh-system", ""), []string{"mesh-system"}, 0},
+		{"in istio-system", mesh("istio-system", ""), []string{"istio-system"}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := build(t, map[string]string{"cluster1": tt.yaml}).Clusters["cluster1"]
+			var got []string
+			for _, cp := range c.ControlPlanes {
+				got = append(got, cp.Namespace)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" || len(c.Ignored) != tt.ignored {
+				t.Errorf("control planes (-want +got):\n%s\nignored: %+v, want %d", diff, c.Ignored, tt.ignored)
+			}
+		})
+	}
+}
