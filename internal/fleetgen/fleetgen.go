@@ -34,14 +34,21 @@ func Write(dir string, n int) error {
 				files["remote-secret-"+Cluster(j)+".yaml"] = remoteSecret(Cluster(j))
 			}
 		}
-		for f, content := range files {
-			p := filepath.Join(dir, name, f)
-			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-				return err
-			}
-			if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-				return err
-			}
+		if err := writeCluster(filepath.Join(dir, name), files); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeCluster writes a cluster's files (name -> content) into dir.
+func writeCluster(dir string, files map[string]string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for f, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, f), []byte(content), 0o644); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -2,7 +2,6 @@ package fleetgen
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 )
 
@@ -71,14 +70,8 @@ func WriteMesh(dir string, n int, shape Shape) error {
 				files["remote-secret-"+Cluster(j)+".yaml"] = remoteSecret(Cluster(j))
 			}
 		}
-		for f, content := range files {
-			p := filepath.Join(dir, name, f)
-			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-				return err
-			}
-			if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-				return err
-			}
+		if err := writeCluster(filepath.Join(dir, name), files); err != nil {
+			return err
 		}
 	}
 	return nil
