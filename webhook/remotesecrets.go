@@ -111,6 +111,14 @@ func (r *RemoteSecretPeers) Start(ctx context.Context) error {
 	}); err != nil {
 		return fmt.Errorf("remote secrets handler: %w", err)
 	}
+	// A list or watch the API server refuses (RBAC) would otherwise retry
+	// in silence, with no peer ever added.
+	if err := inf.SetWatchErrorHandlerWithContext(func(ctx context.Context, rf *toolscache.Reflector, err error) {
+		r.log.Info("remote secrets not listed or watched; peers unchanged until it succeeds", "error", err.Error())
+		toolscache.DefaultWatchErrorHandler(ctx, rf, err)
+	}); err != nil {
+		return fmt.Errorf("remote secrets error handler: %w", err)
+	}
 	defer r.stopAll()
 	go inf.Run(ctx.Done())
 	if !toolscache.WaitForCacheSync(ctx.Done(), inf.HasSynced) {
