@@ -14,8 +14,9 @@ import (
 	"github.com/meshcheck/meshcheck/checks/checkstest"
 )
 
-// FuzzServeHTTP feeds random AdmissionReview bodies to the HTTP handler:
-// every body gets an HTTP answer, never a panic.
+// FuzzServeHTTP feeds random AdmissionReview bodies to the webhook's HTTP
+// handler (Handler.HTTP): every body gets an AdmissionReview back, never a
+// panic.
 func FuzzServeHTTP(f *testing.F) {
 	base := fixture(f)
 	ns := find(f, base, "Namespace", "istio-system")
@@ -35,7 +36,7 @@ func FuzzServeHTTP(f *testing.F) {
 	f.Add([]byte(`{"request":null}`))
 	f.Add([]byte(`not json`))
 	h := newHandler(f, checkstest.Engine(f), base, DeciderOptions{})
-	srv := &admission.Webhook{Handler: h}
+	srv := h.HTTP()
 	f.Fuzz(func(t *testing.T, body []byte) {
 		req := httptest.NewRequestWithContext(context.Background(), http.MethodPost, "/validate", bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
