@@ -76,6 +76,18 @@ spec:
 		{"a remote secret in payments naming this cluster (CL005 were it read)", selfSecret, ""},
 		{"a broken cacerts in istio-system", secret("istio-system", "cacerts", "root-cert.pem"), "MS004"},
 	}
+	// The match conditions send a Secret on the label only with the value
+	// istiod selects (istio/multiCluster=true), as the cache holds it.
+	t.Run("a Secret labelled istio/multiCluster=false is not sent", func(t *testing.T) {
+		s := objects(t, "apiVersion: v1\nkind: Secret\nmetadata: {name: not-remote, namespace: payments, labels: {istio/multiCluster: \"false\"}}\nstringData: {a: b}")[0]
+		before := requestsServed(t)
+		if err := c.create(ctx, secGVR, s, false); err != nil {
+			t.Fatal(err)
+		}
+		if requestsServed(t) != before {
+			t.Error("sent to the webhook")
+		}
+	})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := c.create(ctx, secGVR, tt.obj, false)
