@@ -24,6 +24,9 @@ type jsonReport struct {
 	Errors     []InputError     `json:"errors"`
 	// NotEvaluated lists inputs recognised and not read, with the reason.
 	NotEvaluated []InputError `json:"not_evaluated"`
+	// Coverage is what the model recognised per cluster (absent when the
+	// run built no model).
+	Coverage *Coverage `json:"coverage,omitempty"`
 }
 
 // writeJSON renders the machine contract. Suppressed findings are always
@@ -41,6 +44,7 @@ func writeJSON(w io.Writer, r Result, _ Options) error {
 		Errors:     r.Errors,
 
 		NotEvaluated: r.NotEvaluated,
+		Coverage:     coverageOf(r),
 	}
 	// Empty lists are [] rather than null so that consumers (jq, typed
 	// decoders) never need a null check.

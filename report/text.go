@@ -37,6 +37,9 @@ func writeText(w io.Writer, r Result, opt Options) error {
 		fmt.Fprintf(&b, "not evaluated: %s\n", joinNonEmpty(": ", inputWhere(e), e.Message))
 	}
 	b.WriteString(summaryLine(r.Summary) + "\n")
+	if c := coverageOf(r); c != nil {
+		b.WriteString(coverageLine(c) + "\n")
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
