@@ -34,7 +34,12 @@
 //	    "files": 12               // files read (lint)
 //	  },
 //	  "errors": [ ... ],          // input errors, always an array, never null
-//	  "not_evaluated": [ ... ]    // inputs recognised and not read, always an array
+//	  "not_evaluated": [ ... ],   // inputs recognised and not read, always an array
+//	  "coverage": {               // what the model recognised (absent without a model)
+//	    "clusters": [{"name": "east", "control_planes": 1, "network_gateways": 1,
+//	                  "remote_secrets": 2, "ca_secrets": 1}],
+//	    "not_evaluated": 0
+//	  }
 //	}
 //
 // Each element of "findings" is a checks.Finding with snake_case keys; keys
