@@ -79,7 +79,9 @@ func TestWatchPicksUpKindsInstalledLater(t *testing.T) {
 		t.Fatal("state not synced, or it already holds the Gateway")
 	}
 	crd := &apiextensionsv1.CustomResourceDefinition{
-		ObjectMeta: metav1.ObjectMeta{Name: "gateways.gateway.networking.k8s.io"},
+		ObjectMeta: metav1.ObjectMeta{Name: "gateways.gateway.networking.k8s.io",
+			// As Gateway API's own CRDs: *.k8s.io groups need it.
+			Annotations: map[string]string{"api-approved.kubernetes.io": "https://github.com/kubernetes-sigs/gateway-api/pull/891"}},
 		Spec: apiextensionsv1.CustomResourceDefinitionSpec{
 			Group: gw.Group, Scope: apiextensionsv1.NamespaceScoped,
 			Names: apiextensionsv1.CustomResourceDefinitionNames{Kind: "Gateway", ListKind: "GatewayList", Plural: "gateways", Singular: "gateway"},

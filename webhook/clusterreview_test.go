@@ -74,6 +74,19 @@ func reportResults(t *testing.T, u *unstructured.Unstructured) map[string]string
 	return out
 }
 
+// resultTime is the timestamp of policy's first result in u.
+func resultTime(u *unstructured.Unstructured, policy string) int64 {
+	results, _, _ := unstructured.NestedSlice(u.Object, "results")
+	for _, r := range results {
+		m := r.(map[string]any)
+		if m["policy"] == policy {
+			ts, _, _ := unstructured.NestedInt64(m, "timestamp", "seconds")
+			return ts
+		}
+	}
+	return 0
+}
+
 // reportGauges are the gauges the reports' fail and warn results make.
 func reportGauges(reports ...*unstructured.Unstructured) map[string]float64 {
 	severity := map[string]string{"high": "error", "medium": "warning", "info": "info"}
@@ -250,11 +263,15 @@ func TestClusterReportThroughAPIServer(t *testing.T) {
 
 	// Fixing the gateway removes istio-system's report (no results left),
 	// and NW008 passes in the cluster's.
+	fixed := time.Now().Unix()
 	must(c.update(ctx, gwGVR, gateway(t, "istio-system", "legacy-gw", "AUTO_PASSTHROUGH"), false))
 	waitFor(t, "NW008 to pass", func() bool {
-		u := get(clusterPolicyReportGVR, "")
-		return u != nil && reportResults(t, u)["NW008"] == "pass" && get(policyReportGVR, "istio-system") == nil
+		clusterReport = get(clusterPolicyReportGVR, "")
+		return clusterReport != nil && reportResults(t, clusterReport)["NW008"] == "pass" && get(policyReportGVR, "istio-system") == nil
 	})
+	if ts := resultTime(clusterReport, "NW008"); ts < fixed {
+		t.Errorf("NW008's pass is stamped %d, before the fix (%d)", ts, fixed)
+	}
 	delete(wantGauges, "rule=NW008 severity=error ")
 	waitFor(t, "the leader's gauges after the fix", func() bool {
 		return fmt.Sprint(gaugeValues(t, leader.gauge)) == fmt.Sprint(wantGauges)
@@ -275,7 +292,5 @@ func TestClusterReportThroughAPIServer(t *testing.T) {
 	if follower.writes.Load() == 0 {
 		t.Error("the report was updated, but not by the remaining replica")
 	}
-	if g := gaugeValues(t, leader.gauge); len(g) != 0 {
-		t.Errorf("the former leader's gauges: %v, want none", g)
-	}
+	waitFor(t, "the former leader's gauges to clear", func() bool { return len(gaugeValues(t, leader.gauge)) == 0 })
 }
