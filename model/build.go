@@ -89,22 +89,17 @@ func buildCluster(in ClusterInput) (*Cluster, []*Error) {
 	for _, obj := range in.Objects {
 		if r := in.Reads.of(obj, in.Name); r != nil {
 			r.addTo(c)
-			if r.err != nil {
-				errs = append(errs, r.err)
-			} else if r.contrib != nil {
+			errs = append(errs, r.errs...)
+			if r.contrib != nil {
 				contribs = append(contribs, r.contrib)
 			}
 			continue
 		}
 		c.Objects = append(c.Objects, rawObject(obj, in.Name))
 		readObject(c, obj)
-		contrib, err := contributionOf(obj, in.Name)
-		if err != nil {
-			errs = append(errs, &Error{Cluster: in.Name, Source: sourceAt(obj, in.Name, "data", false), Err: err})
-			continue
-		}
+		contrib, cerrs := readContribution(obj, in.Name)
+		errs = append(errs, cerrs...)
 		if contrib != nil {
-			contrib.cluster = in.Name
 			contribs = append(contribs, contrib)
 		}
 	}

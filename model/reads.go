@@ -36,7 +36,7 @@ type objectReads struct {
 	// records holds what readObject added to an empty cluster.
 	records *Cluster
 	contrib *contribution
-	err     *Error
+	errs    []*Error
 }
 
 // ReadObjects reads objs as objects of the cluster named cluster.
@@ -92,14 +92,7 @@ func readAlone(obj *source.Object, cluster string) *objectReads {
 	c := newCluster(cluster)
 	readObject(c, obj)
 	out := &objectReads{raw: rawObject(obj, cluster), records: c}
-	contrib, err := contributionOf(obj, cluster)
-	switch {
-	case err != nil:
-		out.err = &Error{Cluster: cluster, Source: sourceAt(obj, cluster, "data", false), Err: err}
-	case contrib != nil:
-		contrib.cluster = cluster
-		out.contrib = contrib
-	}
+	out.contrib, out.errs = readContribution(obj, cluster)
 	return out
 }
 

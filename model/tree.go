@@ -67,7 +67,7 @@ func (t tree) str(path string) *Fact[string] {
 		return nil
 	}
 	s := scalarString(v)
-	if s == "" {
+	if s == "" || templated(s) {
 		return nil
 	}
 	return &Fact[string]{Value: s, Source: t.source(path)}
@@ -186,6 +186,14 @@ func nextKey(path string) (key, rest string, more bool) {
 		}
 	}
 	return b.String(), "", false
+}
+
+// templated says whether s holds a template action ({{ ... }}): a values
+// file kept for a templating tool (helmfile, an Argo CD ApplicationSet)
+// whose value is only known once rendered, never a literal name.
+func templated(s string) bool {
+	i := strings.Index(s, "{{")
+	return i >= 0 && strings.Contains(s[i:], "}}")
 }
 
 func scalarString(v any) string {
