@@ -3,6 +3,7 @@ package webhook
 import (
 	"context"
 	"encoding/base64"
+	"encoding/pem"
 	"os"
 	"testing"
 
@@ -10,6 +11,9 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"sigs.k8s.io/controller-runtime/pkg/envtest"
+
+	"github.com/meshcheck/meshcheck/internal/testenv"
 )
 
 // An object matters only where Istio reads it: istiod reads cacerts and
@@ -39,6 +43,7 @@ spec:
     metadata: {labels: {app: istiod}}
     spec: {containers: [{name: discovery, image: istio/pilot}]}`)
 
+	trustNewServingCert(t, e, c)
 	stop := startServer(t, e, DeciderOptions{
 		Cluster: "east", Exclude: []string{"meshcheck-system", "kube-system"},
 		Enforcement: map[string]Enforcement{"CL005": Deny},
@@ -101,5 +106,36 @@ spec:
 				_ = c.res(secGVR, tt.obj.GetNamespace()).Delete(ctx, tt.obj.GetName(), metav1.DeleteOptions{})
 			}
 		})
+	}
+}
+
+// trustNewServingCert writes a new serving certificate for the webhook and
+// makes the API server trust it: a test that ran before may have replaced
+// the one envtest made (the certificate reload check does).
+func trustNewServingCert(t *testing.T, e *envtest.Environment, c *apiClient) {
+	t.Helper()
+	wo := e.WebhookInstallOptions
+	der, err := testenv.WriteServingCert(wo.LocalServingCertDir, wo.LocalServingHost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bundle := base64.StdEncoding.EncodeToString(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
+	vwcGVR := schema.GroupVersionResource{Group: "admissionregistration.k8s.io", Version: "v1", Resource: "validatingwebhookconfigurations"}
+	ctx := context.Background()
+	vwc, err := c.res(vwcGVR, "").Get(ctx, "meshcheck", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hooks, _, _ := unstructured.NestedSlice(vwc.Object, "webhooks")
+	for _, h := range hooks {
+		if err := unstructured.SetNestedField(h.(map[string]any), bundle, "clientConfig", "caBundle"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := unstructured.SetNestedSlice(vwc.Object, hooks, "webhooks"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.res(vwcGVR, "").Update(ctx, vwc, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
 	}
 }

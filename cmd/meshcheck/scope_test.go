@@ -51,7 +51,7 @@ type: Opaque
 data:
   ca.crt: ` + base64.StdEncoding.EncodeToString(pem) + `
 `,
-		// Named after the cluster itself (CL005) and kept outside istiod's
+		// Keyed by the cluster itself (CL005) and kept outside istiod's
 		// namespace (CL006), were they read.
 		"fleet/cluster1/payments-remote-secrets.yaml": strings.ReplaceAll(inPayments(remoteSecretWithToken("istio-remote-secret-cluster2", "    token: abc\n")), "cluster2", "cluster1") +
 			"---\n" + inPayments(remoteSecretWithToken("istio-remote-secret-cluster2", "    token: abc\n")),
