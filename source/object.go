@@ -25,6 +25,9 @@ type Object struct {
 	node *yaml.Node
 	// lineOffset turns the node's document-relative lines into file lines.
 	lineOffset int
+	// noColumns is set for text embedded in a string, whose columns in the
+	// file are not known.
+	noColumns bool
 }
 
 // APIVersion returns apiVersion, or "" when it is missing or not a string.

@@ -29,6 +29,9 @@ func (o *Object) Position(path string) (line, col int) {
 		n = next
 		line, col = n.Line+o.lineOffset, n.Column
 	}
+	if o.noColumns {
+		col = 0
+	}
 	return line, col
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/meshcheck/meshcheck/checks"
 	"github.com/meshcheck/meshcheck/config"
 	"github.com/meshcheck/meshcheck/fileset"
+	"github.com/meshcheck/meshcheck/gitops"
 	"github.com/meshcheck/meshcheck/model"
 	"github.com/meshcheck/meshcheck/report"
 	"github.com/meshcheck/meshcheck/source"
@@ -75,6 +76,7 @@ func (o *fileInputs) layout(cfg *config.Config, args []string) (layout fileset.L
 // hold several clusters no directory separates are an error, never merged.
 func read(layout fileset.Layout, stdin io.Reader, stderr io.Writer) (*fileset.Set, error) {
 	set := fileset.Read(layout, stdin, source.DefaultLimits())
+	expandGitOps(set)
 	if layout.Declared() {
 		return set, nil
 	}
@@ -94,6 +96,23 @@ func read(layout fileset.Layout, stdin io.Reader, stderr io.Writer) (*fileset.Se
 		}
 	}
 	return set, nil
+}
+
+// expandGitOps adds to each cluster the chart values its Argo CD
+// Applications and Flux HelmReleases hold, as values documents located in
+// those files, and lists what they refer to and meshcheck does not read.
+func expandGitOps(set *fileset.Set) {
+	seen := map[string]bool{}
+	for i, ci := range set.Clusters {
+		docs, notes := gitops.Expand(ci.Objects, source.DefaultLimits())
+		set.Clusters[i].Objects = append(ci.Objects, docs...)
+		for _, n := range notes {
+			if k := fmt.Sprint(n); !seen[k] {
+				seen[k] = true
+				set.NotEvaluated = append(set.NotEvaluated, &source.Error{File: n.File, Line: n.Line, Err: fmt.Errorf("%w: %s", source.ErrNotEvaluated, n.Message)})
+			}
+		}
+	}
 }
 
 // describeObject reads one object for fileset.Infer: the clusters its

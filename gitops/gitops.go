@@ -1,0 +1,279 @@
+// Package gitops reads the Istio chart values that GitOps tools keep around
+// Istio's Helm charts, Argo CD Applications and Flux HelmReleases, as the
+// values documents the model reads, with positions in the file the user
+// edits. It knows Istio's charts by name, not what their values mean, and
+// never guesses: a release whose chart it cannot name, or values it cannot
+// read from the repository (value files, ConfigMaps referred to), is noted
+// as not evaluated.
+package gitops
+
+import (
+	"fmt"
+	"maps"
+	"path"
+	"strings"
+
+	"github.com/meshcheck/meshcheck/source"
+)
+
+// Note is an input recognised and not (wholly) read, with the reason.
+type Note struct {
+	File    string
+	Line    int
+	Message string
+}
+
+// Chart names of Istio's charts, as the model needs to tell them apart.
+const (
+	ChartIstiod  = "istiod"
+	ChartGateway = "gateway"
+	ChartBase    = "base"
+	ChartCNI     = "cni"
+	ChartZtunnel = "ztunnel"
+)
+
+// chartOf names the Istio chart a release installs from its chart name or
+// its path in Istio's repository, or "" for another chart.
+func chartOf(name string) string {
+	switch path.Base(strings.TrimSuffix(name, "/")) {
+	case "istiod", "istio-discovery":
+		return ChartIstiod
+	case "gateway":
+		return ChartGateway
+	case "base":
+		return ChartBase
+	case "cni", "istio-cni":
+		return ChartCNI
+	case "ztunnel":
+		return ChartZtunnel
+	}
+	return ""
+}
+
+// Expand returns the values documents of the Istio releases among objs, in
+// the order the model gives precedence to (highest first), and notes on
+// what it could not read.
+func Expand(objs []*source.Object, lim source.Limits) ([]*source.Object, []Note) {
+	var out []*source.Object
+	var notes []Note
+	for _, o := range objs {
+		group, _, _ := strings.Cut(o.APIVersion(), "/")
+		var vs []*source.Object
+		var ns []Note
+		switch {
+		case group == "argoproj.io" && o.Kind() == "Application":
+			vs, ns = argoApplication(o, lim)
+		case group == "argoproj.io" && o.Kind() == "ApplicationSet":
+			if _, ok := o.Get("spec.template.spec"); ok {
+				ns = []Note{note(o, "spec.template", "an Argo CD ApplicationSet: its applications depend on its generators, which meshcheck does not run")}
+			}
+		case group == "helm.toolkit.fluxcd.io" && o.Kind() == "HelmRelease":
+			vs, ns = fluxHelmRelease(o)
+		}
+		out, notes = append(out, vs...), append(notes, ns...)
+	}
+	return out, notes
+}
+
+func note(o *source.Object, at, msg string) Note {
+	line, _ := o.Position(at)
+	return Note{File: o.Origin.File, Line: line, Message: msg}
+}
+
+// argoApplication reads each Istio chart source of an Application. Argo CD
+// gives parameters precedence over valuesObject, and valuesObject over
+// values; value files are in a repository meshcheck does not resolve.
+func argoApplication(o *source.Object, lim source.Limits) ([]*source.Object, []Note) {
+	var prefixes []string
+	if _, ok := o.Get("spec.source"); ok {
+		prefixes = append(prefixes, "spec.source")
+	}
+	if list, ok := o.Get("spec.sources"); ok {
+		n, _ := list.([]any)
+		for i := range n {
+			prefixes = append(prefixes, fmt.Sprintf("spec.sources[%d]", i))
+		}
+	}
+	var out []*source.Object
+	var notes []Note
+	for _, p := range prefixes {
+		chart := chartOf(str(o, p+".chart"))
+		if chart == "" {
+			chart = chartOf(str(o, p+".path"))
+		}
+		if chart == "" {
+			continue
+		}
+		release := firstNonEmpty(str(o, p+".helm.releaseName"), o.Name())
+		var docs []*source.Object
+		docs = append(docs, parameters(o, p+".helm.parameters")...)
+		if v := o.Part(p + ".helm.valuesObject"); v != nil {
+			docs = append(docs, v)
+		}
+		embedded, errs := o.Embedded(p+".helm.values", lim)
+		docs = append(docs, embedded...)
+		for _, e := range errs {
+			notes = append(notes, Note{File: e.File, Line: e.Line, Message: "helm.values does not parse: " + e.Err.Error()})
+		}
+		if files, ok := o.Get(p + ".helm.valueFiles"); ok {
+			if list, _ := files.([]any); len(list) > 0 {
+				notes = append(notes, note(o, p+".helm.valueFiles", fmt.Sprintf("the %s chart's valueFiles %v are not read: meshcheck does not resolve files of the repository Argo CD clones", chart, list)))
+			}
+		}
+		out = append(out, chartValues(chart, release, docs)...)
+	}
+	return out, notes
+}
+
+// fluxHelmRelease reads a HelmRelease of an Istio chart. valuesFrom refers
+// to ConfigMaps and Secrets in the cluster, which are not read.
+func fluxHelmRelease(o *source.Object) ([]*source.Object, []Note) {
+	chart := chartOf(str(o, "spec.chart.spec.chart"))
+	if chart == "" {
+		chart = chartOf(str(o, "spec.chartRef.name"))
+	}
+	if chart == "" {
+		return nil, nil
+	}
+	var notes []Note
+	if v, ok := o.Get("spec.valuesFrom"); ok {
+		if list, _ := v.([]any); len(list) > 0 {
+			notes = append(notes, note(o, "spec.valuesFrom", fmt.Sprintf("the %s chart's valuesFrom is not read: it names ConfigMaps or Secrets that Flux reads in the cluster", chart)))
+		}
+	}
+	release := str(o, "spec.releaseName")
+	if release == "" {
+		release = o.Name()
+		if ns := str(o, "spec.targetNamespace"); ns != "" {
+			release = ns + "-" + o.Name() // Flux's default release name
+		}
+	}
+	var docs []*source.Object
+	if v := o.Part("spec.values"); v != nil {
+		docs = append(docs, v)
+	}
+	return chartValues(chart, release, docs), notes
+}
+
+// chartValues returns the documents the model should read for chart: the
+// istiod chart's values as they are; the gateway chart's with the name the
+// chart gives its objects (the release name unless values set one); none
+// for base, cni and ztunnel, whose values are not istiod's.
+func chartValues(chart, release string, docs []*source.Object) []*source.Object {
+	switch chart {
+	case ChartIstiod:
+		return oneRelease(docs)
+	case ChartGateway:
+		named := false
+		for _, d := range docs {
+			_, has := d.Data["name"]
+			named = named || has
+		}
+		if named || len(docs) == 0 {
+			return docs
+		}
+		// A copy: the values are also the Application's own data.
+		first := *docs[0]
+		first.Data = maps.Clone(first.Data)
+		first.Data["name"] = release
+		return append([]*source.Object{&first}, docs[1:]...)
+	}
+	return nil
+}
+
+// oneRelease keeps the documents of one release together: the model groups
+// values by system namespace and revision, so each document is given the
+// revision and istioNamespace that the release's values set, as Helm
+// applies every layer to the one release.
+func oneRelease(docs []*source.Object) []*source.Object {
+	shared := map[string]any{}
+	for _, key := range [][2]string{{"revision", ""}, {"global", "istioNamespace"}} {
+		for _, d := range docs {
+			if v, ok := at(d.Data, key); ok {
+				shared[key[0]+"."+key[1]] = v
+				break
+			}
+		}
+	}
+	out := make([]*source.Object, len(docs))
+	for i, d := range docs {
+		out[i] = d
+		for k, v := range shared {
+			top, sub, _ := strings.Cut(k, ".")
+			if _, ok := at(d.Data, [2]string{top, sub}); ok {
+				continue
+			}
+			if out[i] == d { // copy once: the values are also the Application's data
+				c := *d
+				c.Data = maps.Clone(d.Data)
+				out[i] = &c
+			}
+			if sub == "" {
+				out[i].Data[top] = v
+				continue
+			}
+			g, _ := out[i].Data[top].(map[string]any)
+			g = maps.Clone(g)
+			if g == nil {
+				g = map[string]any{}
+			}
+			g[sub] = v
+			out[i].Data[top] = g
+		}
+	}
+	return out
+}
+
+// at returns data[key[0]], or data[key[0]][key[1]] when key[1] is set.
+func at(data map[string]any, key [2]string) (any, bool) {
+	v, ok := data[key[0]]
+	if !ok || key[1] == "" {
+		return v, ok
+	}
+	m, _ := v.(map[string]any)
+	v, ok = m[key[1]]
+	return v, ok
+}
+
+// parameters turns Argo CD helm.parameters ({name, value}, as --set) into
+// one values document each, located at its value.
+func parameters(o *source.Object, at string) []*source.Object {
+	v, _ := o.Get(at)
+	list, _ := v.([]any)
+	var out []*source.Object
+	for i, e := range list {
+		m, _ := e.(map[string]any)
+		name, _ := m["name"].(string)
+		value, ok := m["value"]
+		if name == "" || !ok {
+			continue
+		}
+		data := map[string]any{}
+		cur := data
+		keys := strings.Split(name, ".")
+		for _, k := range keys[:len(keys)-1] {
+			next := map[string]any{}
+			cur[k] = next
+			cur = next
+		}
+		cur[keys[len(keys)-1]] = value
+		line, col := o.Position(fmt.Sprintf("%s[%d].value", at, i))
+		out = append(out, &source.Object{Data: data, Origin: source.Origin{File: o.Origin.File, Line: line, Column: col, Index: o.Origin.Index}})
+	}
+	return out
+}
+
+func str(o *source.Object, p string) string {
+	v, _ := o.Get(p)
+	s, _ := v.(string)
+	return s
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

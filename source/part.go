@@ -1,0 +1,75 @@
+package source
+
+import (
+	"strings"
+
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// Part returns the mapping at path as an object of its own, whose
+// positions are still those of the file it came from (a chart's values
+// kept inside an Argo CD Application or a Flux HelmRelease), or nil when
+// path holds no mapping.
+func (o *Object) Part(path string) *Object {
+	v, ok := o.Get(path)
+	data, isMap := v.(map[string]any)
+	if !ok || !isMap {
+		return nil
+	}
+	p := &Object{Data: data, Origin: o.Origin, lineOffset: o.lineOffset}
+	if o.node == nil {
+		return p
+	}
+	n := o.node
+	for _, s := range parsePath(path) {
+		if n = child(resolve(n), s); n == nil {
+			return p
+		}
+	}
+	p.node = resolve(n)
+	k := firstKey(p.node)
+	p.Origin.Line, p.Origin.Column = k.Line+o.lineOffset, k.Column
+	return p
+}
+
+// Embedded reads the YAML text held by the string at path (a chart's values
+// written as a block scalar) as objects whose lines are those of the file.
+// Columns are left unknown: the scalar's indentation is not kept by the
+// parser. Errors are located the same way.
+func (o *Object) Embedded(path string, lim Limits) ([]*Object, []*Error) {
+	v, _ := o.Get(path)
+	text, ok := v.(string)
+	if !ok {
+		return nil, nil
+	}
+	offset := 0
+	if o.node != nil {
+		n := o.node
+		for _, s := range parsePath(path) {
+			if n = child(resolve(n), s); n == nil {
+				break
+			}
+		}
+		if n != nil {
+			offset = n.Line + o.lineOffset - 1
+			if n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+				offset++ // the text starts on the line after | or >
+			}
+		}
+	}
+	objs, errs := Read(strings.NewReader(text), o.Origin.File, lim)
+	for _, e := range objs {
+		e.lineOffset += offset
+		e.Origin.Line += offset
+		e.Origin.Column = 0
+		e.Origin.Index = o.Origin.Index
+		e.noColumns = true
+	}
+	for _, e := range errs {
+		if e.Line > 0 {
+			e.Line += offset
+		}
+		e.Column = 0
+	}
+	return objs, errs
+}
