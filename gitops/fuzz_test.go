@@ -1,0 +1,37 @@
+package gitops
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/meshcheck/meshcheck/source"
+)
+
+// FuzzExpand reads any document as a GitOps object: no panic, and every
+// values document it returns is a mapping located in the file it came from.
+func FuzzExpand(f *testing.F) {
+	files, _ := filepath.Glob("../testdata/gitops/*/*/*.yaml")
+	for _, p := range files {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(string(b))
+		}
+	}
+	f.Add("apiVersion: argoproj.io/v1alpha1\nkind: Application\nspec:\n  sources: [{chart: istiod, helm: {values: \"global: [\", parameters: [{name: a..b, value: 1}, {name: x}]}}]\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		objs, _ := source.Read(strings.NewReader(text), "in.yaml", source.DefaultLimits())
+		docs, notes := Expand(objs, source.DefaultLimits())
+		for _, d := range docs {
+			if d.Data == nil || d.Origin.File != "in.yaml" {
+				t.Fatalf("values document %+v", d.Origin)
+			}
+			d.Position("global.network")
+		}
+		for _, n := range notes {
+			if n.File != "in.yaml" || n.Message == "" {
+				t.Fatalf("note %+v", n)
+			}
+		}
+	})
+}
