@@ -166,7 +166,11 @@ func (d *Decider) Decide(ctx context.Context, st *State, req Request) (Decision,
 	if d.excluded(req) {
 		return allow(Excluded)
 	}
-	key := objectKey(req.Kind.Group, req.Kind.Kind, req.Namespace, req.Name)
+	ns := req.Namespace
+	if isNamespace(req.Kind.Group, req.Kind.Kind) {
+		ns = "" // the API server sends a Namespace's name as its namespace
+	}
+	key := objectKey(req.Kind.Group, req.Kind.Kind, ns, req.Name)
 	obj := req.Object
 	if req.Operation == admissionv1.Delete {
 		obj = nil

@@ -76,6 +76,9 @@ func review(op admissionv1.Operation, obj, old *unstructured.Unstructured) admis
 		Kind:      metav1.GroupVersionKind{Group: gvk.Group, Version: gvk.Version, Kind: gvk.Kind},
 		Namespace: ref.GetNamespace(), Name: ref.GetName(),
 	}
+	if gvk.Group == "" && gvk.Kind == "Namespace" {
+		r.Namespace = ref.GetName() // as the API server sends a Namespace
+	}
 	if obj != nil {
 		b, _ := obj.MarshalJSON()
 		r.Object = runtime.RawExtension{Raw: b}

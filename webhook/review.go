@@ -29,7 +29,7 @@ func (d *Decider) reviews(ctx context.Context, st *State, b *beforeReview, req R
 		}
 		extraAfter = []*source.Object{newObj}
 		newObj = nil
-	case req.Namespace != "":
+	case req.Namespace != "" && !isNamespace(req.Kind.Group, req.Kind.Kind):
 		nsKey := objectKey("", "Namespace", "", req.Namespace)
 		if ns := st.lookup(nsKey); ns != nil && !st.inProj[nsKey] {
 			extraBefore = []*source.Object{ns}

@@ -14,13 +14,11 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
-	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/manager"
 	"sigs.k8s.io/controller-runtime/pkg/metrics"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 	crwebhook "sigs.k8s.io/controller-runtime/pkg/webhook"
-	"sigs.k8s.io/controller-runtime/pkg/webhook/admission"
 )
 
 // Path is where the API server sends admission reviews
@@ -87,6 +85,7 @@ func Run(ctx context.Context, opt ServerOptions) error {
 	}
 	m := defaultMetrics()
 	w.Store.onChange = func(n int) { m.Objects.Set(float64(n)) }
+	w.Store.build = d.NewState
 	for _, c := range w.Caches {
 		if err := mgr.Add(c); err != nil {
 			return fmt.Errorf("add cache: %w", err)
@@ -110,6 +109,12 @@ func Run(ctx context.Context, opt ServerOptions) error {
 			}
 		}
 		states = fleet
+		// The fleet's state combines the local one and the peers': its
+		// "before" review is computed once the local state is published
+		// (a peer's change is reviewed by the first request after it).
+		w.Store.after = func(*State) { d.Prepare(fleet.State()) }
+	} else {
+		w.Store.prepare = d.Prepare
 	}
 	if opt.Report != nil {
 		if err := addReporter(mgr, opt.Config, scheme, d, states, m, *opt.Report, opt.Log); err != nil {
@@ -117,7 +122,7 @@ func Run(ctx context.Context, opt ServerOptions) error {
 		}
 	}
 	h := &Handler{Decider: d, States: states, Metrics: m, Log: opt.Log.WithName("admission")}
-	mgr.GetWebhookServer().Register(Path, &admission.Webhook{Handler: h, RecoverPanic: ptr.To(true)})
+	mgr.GetWebhookServer().Register(Path, h.HTTP())
 	if err := mgr.AddHealthzCheck("ping", healthz.Ping); err != nil {
 		return err
 	}
