@@ -44,7 +44,7 @@ func TestHandle(t *testing.T) {
 			req:  review(admissionv1.Update, withLabel(ns, netLabel, "network2"), ns),
 			code: http.StatusForbidden,
 			message: []string{"NW001", `topology.istio.io/network="network2"`, `network "network1"`,
-				"Fix: Set the topology.istio.io/network label", "ignore-check.meshcheck.io/"},
+				"Fix: ", "kubectl label namespace istio-system topology.istio.io/network=network1", "ignore-check.meshcheck.io/"},
 		},
 		{
 			name:    "consistent label is allowed",
