@@ -1,6 +1,7 @@
 package live
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"fmt"
@@ -238,8 +239,12 @@ func PeerConfig(kubeconfig []byte) (*rest.Config, error) {
 		return nil, fmt.Errorf("kubeconfig is not usable: context %q names no user %q", cfg.CurrentContext, kctx.AuthInfo)
 	}
 	u, err := url.Parse(cluster.Server)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return nil, fmt.Errorf("kubeconfig is not usable: cluster %q has no http(s) server URL", kctx.Cluster)
+	if err != nil || u.Host == "" {
+		return nil, fmt.Errorf("kubeconfig is not usable: cluster %q has no server URL", kctx.Cluster)
+	}
+	if u.Scheme != "https" {
+		// istioctl writes https servers; over http the token travels in clear.
+		return nil, fmt.Errorf("cluster %q has a %s server URL: meshcheck sends a secret's credential over https only", kctx.Cluster, cmp.Or(u.Scheme, "schemeless"))
 	}
 	// Built field by field, so that a field added to kubeconfigs later is
 	// not used before it is reviewed here.

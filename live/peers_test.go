@@ -1,6 +1,7 @@
 package live
 
 import (
+	"cmp"
 	"encoding/base64"
 	"net/http"
 	"slices"
@@ -107,7 +108,7 @@ func TestSelectPeersCollisions(t *testing.T) {
 // Every setting istioctl create-remote-secret does not write is refused,
 // named with the secret and key and without quoting the kubeconfig.
 func TestPeerConfigRefuses(t *testing.T) {
-	tests := map[string]struct{ cluster, user, want string }{
+	tests := map[string]struct{ server, cluster, user, want string }{
 		"proxy-url":                {cluster: ", proxy-url: http://127.0.0.1:3128", want: "proxy-url"},
 		"insecure-skip-tls-verify": {cluster: ", insecure-skip-tls-verify: true", want: "insecure-skip-tls-verify"},
 		"certificate-authority":    {cluster: ", certificate-authority: /etc/ca.pem", want: "local CA file"},
@@ -122,10 +123,11 @@ func TestPeerConfigRefuses(t *testing.T) {
 		"client-certificate":       {user: ", client-certificate: /etc/cert.pem", want: "local files"},
 		"client-key":               {user: ", client-key: /etc/key.pem", want: "local files"},
 	}
+	tests["http server"] = struct{ server, cluster, user, want string }{server: "http://west.example.com:6443", want: "https only"}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
 			objs := []*source.Object{testSecret("istio-system", "istio-remote-secret-west", "true", map[string][]byte{
-				"west": testKubeconfig("https://west.example.com", tt.cluster, tt.user),
+				"west": testKubeconfig(cmp.Or(tt.server, "https://west.example.com"), tt.cluster, tt.user),
 			})}
 			peers, errs := SelectPeers("", objs)
 			if len(peers) != 0 || len(errs) != 1 {

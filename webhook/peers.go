@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/go-logr/logr"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/rest"
@@ -37,6 +38,9 @@ type Peer struct {
 	// SyncTimeout bounds the first sync; Retry is the wait before trying
 	// again, and between checks that a synced peer still answers.
 	SyncTimeout, Retry time.Duration
+	// Build makes the peer's states (NewState when nil): the decider's
+	// projection, so that a big peer costs its distinct namespaces only.
+	Build func(gen uint64, objs []*unstructured.Unstructured) *State
 
 	mu    sync.Mutex
 	store *Store
@@ -107,6 +111,7 @@ func (p *Peer) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	w.Store.build = p.Build
 	errs := make(chan error, len(w.Caches))
 	for _, c := range w.Caches {
 		go func() { errs <- c.Start(ctx) }()

@@ -6,6 +6,7 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -130,6 +131,12 @@ func TestPeerThroughAPIServer(t *testing.T) {
 	log := funcr.New(func(prefix, args string) { logged <- args }, funcr.Options{})
 	p := NewPeer("west", &rest.Config{Host: proxy.URL}, clientgoscheme.Scheme, sels, log, m)
 	p.Retry = 200 * time.Millisecond
+	// The peer's states are the decider's projection (Build), not all of it.
+	var built atomic.Int32
+	p.Build = func(gen uint64, objs []*unstructured.Unstructured) *State {
+		built.Add(1)
+		return NewState(gen, objs)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() { done <- p.Start(ctx) }()
@@ -148,6 +155,9 @@ func TestPeerThroughAPIServer(t *testing.T) {
 	st := (&Fleet{Local: fixedState{NewState(1, fixture(t))}, Peers: []*Peer{p}}).State()
 	if len(st.Peers) != 1 || st.Peers[0].Name != "west" || len(st.Peers[0].Objects) == 0 {
 		t.Fatalf("peers in the state: %+v", st.Peers)
+	}
+	if built.Load() == 0 {
+		t.Error("the peer's state was not made by its Build")
 	}
 	var out dtoMetric
 	g, _ := m.PeerUp.GetMetricWithLabelValues("west")

@@ -12,6 +12,7 @@ import (
 	"github.com/go-logr/logr"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
@@ -49,6 +50,8 @@ type RemoteSecretPeers struct {
 	// Poll is how often the local state is checked for a change of the
 	// istiods' namespaces (secret changes are seen at once).
 	Poll time.Duration
+	// Build makes the peers' states (see Peer.Build).
+	Build func(gen uint64, objs []*unstructured.Unstructured) *State
 
 	mu      sync.Mutex
 	running map[string]*runningPeer
@@ -72,7 +75,11 @@ func NewRemoteSecretPeers(cfg *rest.Config, self string, local StateSource, stat
 	for _, s := range static {
 		r.static[s] = true
 	}
-	r.newPeer = func(name string, pc *rest.Config) *Peer { return NewPeer(name, pc, scheme, sels, log, m) }
+	r.newPeer = func(name string, pc *rest.Config) *Peer {
+		p := NewPeer(name, pc, scheme, sels, log, m)
+		p.Build = r.Build
+		return p
+	}
 	return r
 }
 

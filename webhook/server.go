@@ -96,12 +96,14 @@ func Run(ctx context.Context, opt ServerOptions) error {
 		fleet := &Fleet{Local: w.Store}
 		if opt.RemoteSecretPeers {
 			fleet.Dynamic = NewRemoteSecretPeers(opt.Config, opt.Decider.Cluster, w.Store, slices.Collect(maps.Keys(opt.Peers)), scheme, d.sels, opt.Log, m)
+			fleet.Dynamic.Build = d.NewState
 			if err := mgr.Add(fleet.Dynamic); err != nil {
 				return fmt.Errorf("add remote-secret peers: %w", err)
 			}
 		}
 		for _, name := range slices.Sorted(maps.Keys(opt.Peers)) {
 			p := NewPeer(name, opt.Peers[name], scheme, d.sels, opt.Log, m)
+			p.Build = d.NewState
 			fleet.Peers = append(fleet.Peers, p)
 			// Peers do not gate readiness: an unreachable one degrades admission.
 			if err := mgr.Add(p); err != nil {

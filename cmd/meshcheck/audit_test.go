@@ -242,8 +242,9 @@ func TestAuditContextNamesDifferFromClusterIDs(t *testing.T) {
 			}
 		}
 		got.Findings[i].ClusterID = ""
-		// Messages name clusters as meshcheck does: by context.
+		// Messages and computed fixes name clusters as meshcheck does: by context.
 		got.Findings[i].Message = strings.ReplaceAll(fd.Message, "kind-", "")
+		got.Findings[i].Remediation = strings.ReplaceAll(fd.Remediation, "kind-", "")
 	}
 	if withIDs == 0 {
 		t.Error("no finding shows the cluster ID beside the context name")
