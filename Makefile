@@ -105,6 +105,7 @@ fuzz:
 	$(GO) test ./webhook -run '^$$' -fuzz FuzzServeHTTP -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./webhook -run '^$$' -fuzz FuzzReduce -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./topology -run '^$$' -fuzz FuzzEscapes -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./gitops -run '^$$' -fuzz FuzzExpand -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 
 ## bench: model building, evaluation and whole-fleet lint benchmarks
 bench:
