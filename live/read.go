@@ -3,6 +3,7 @@ package live
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 	"time"
@@ -123,13 +124,24 @@ func readCluster(ctx context.Context, t Target, opt Options) Result {
 	}
 	completes := map[string]bool{}
 	seen := map[string]bool{}
-	for _, k := range opt.Kinds {
+	// Kinds that count only where istiod reads them (its secrets) are
+	// listed last, in those namespaces only, once the rest shows where the
+	// istiods run: an application's secrets are never read.
+	kinds := slices.Concat(
+		slices.DeleteFunc(slices.Clone(opt.Kinds), func(k inventory.Kind) bool { return k.InIstiodNamespaces }),
+		slices.DeleteFunc(slices.Clone(opt.Kinds), func(k inventory.Kind) bool { return !k.InIstiodNamespaces }))
+	var istiodNamespaces []string
+	for _, k := range kinds {
+		if k.InIstiodNamespaces && istiodNamespaces == nil {
+			ns, _ := model.SecretNamespaces(res.Input.Objects)
+			istiodNamespaces = slices.Sorted(maps.Keys(ns))
+		}
 		if k.Completes != "" {
 			if _, seen := completes[k.Completes]; !seen {
 				completes[k.Completes] = true
 			}
 		}
-		items, err := list(ctx, client, k, opt.PageSize)
+		items, err := listIn(ctx, client, k, opt.PageSize, istiodNamespaces)
 		if err != nil && k.Optional && apierrors.IsNotFound(err) {
 			log.V(1).Info("optional kind not served", "kind", describe(k))
 			continue
@@ -181,12 +193,29 @@ func readCluster(ctx context.Context, t Target, opt Options) Result {
 	return res
 }
 
+// listIn lists a kind, in each of namespaces when it counts only in
+// istiod's namespaces, else across the cluster.
+func listIn(ctx context.Context, client dynamic.Interface, k inventory.Kind, pageSize int64, namespaces []string) ([]*source.Object, error) {
+	if !k.InIstiodNamespaces {
+		return list(ctx, client.Resource(k.GVR()), k, pageSize)
+	}
+	var out []*source.Object
+	for _, ns := range namespaces {
+		items, err := list(ctx, client.Resource(k.GVR()).Namespace(ns), k, pageSize)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, items...)
+	}
+	return out, nil
+}
+
 // list pages through one kind with its server-side selectors.
-func list(ctx context.Context, client dynamic.Interface, k inventory.Kind, pageSize int64) ([]*source.Object, error) {
+func list(ctx context.Context, client dynamic.ResourceInterface, k inventory.Kind, pageSize int64) ([]*source.Object, error) {
 	var out []*source.Object
 	opts := metav1.ListOptions{LabelSelector: k.LabelSelector, FieldSelector: k.FieldSelector, Limit: pageSize}
 	for {
-		page, err := client.Resource(k.GVR()).List(ctx, opts)
+		page, err := client.List(ctx, opts)
 		if err != nil {
 			return nil, err
 		}

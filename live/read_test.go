@@ -71,6 +71,10 @@ func seedObjects() []*source.Object {
 		obj("v1", "Namespace", "", "apps", nil, nil),
 		obj("v1", "Secret", "apps", "db-password", nil, map[string]any{"stringData": map[string]any{"password": unrelatedToken}}),
 		obj("v1", "Secret", "istio-system", "cacerts", nil, map[string]any{"stringData": map[string]any{"ca-key.pem": "k"}}),
+		// An application's own secrets that match the selectors: istiod never
+		// reads them (not its namespace), so audit must not either.
+		obj("v1", "Secret", "apps", "cacerts", nil, map[string]any{"stringData": map[string]any{"ca.crt": unrelatedToken}}),
+		obj("v1", "Secret", "apps", "istio-remote-secret-spoof", map[string]any{"istio/multiCluster": "true"}, map[string]any{"stringData": map[string]any{"spoof": unrelatedToken}}),
 	}
 	for i := range 7 {
 		out = append(out, obj("v1", "ConfigMap", "istio-system", fmt.Sprintf("istio-%d", i), map[string]any{"istio.io/rev": "default"}, nil))
@@ -132,6 +136,9 @@ func TestReadPaginatesAndSelects(t *testing.T) {
 		}
 		if strings.HasSuffix(u.Path, "/secrets") && q.Get("labelSelector") == "" && q.Get("fieldSelector") == "" {
 			t.Errorf("secrets listed without a selector: %s", u)
+		}
+		if strings.HasSuffix(u.Path, "/secrets") && !strings.HasSuffix(u.Path, "/namespaces/istio-system/secrets") {
+			t.Errorf("secrets listed outside istiod's namespace (istio-system when no istiod is known): %s", u)
 		}
 		if strings.HasSuffix(u.Path, "/secrets") && q.Get("labelSelector") == "istio/multiCluster=true" {
 			remote = append(remote, q)
