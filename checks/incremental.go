@@ -78,14 +78,8 @@ func unionOfNames(qs []*ruleQuery) map[string]bool {
 func namedFields(c *ast.Compiler, pkg string, builtin map[string]bool) map[string]bool {
 	fields := fieldNames()
 	names := map[string]bool{}
-	seen := map[*ast.Rule]bool{}
 	trusted := true
-	var visit func(r *ast.Rule)
-	visit = func(r *ast.Rule) {
-		if seen[r] {
-			return
-		}
-		seen[r] = true
+	rulesUsed(c, pkg, func(r *ast.Rule) {
 		if r.Location == nil || !builtin[r.Location.File] {
 			trusted = false
 		}
@@ -95,17 +89,7 @@ func namedFields(c *ast.Compiler, pkg string, builtin map[string]bool) map[strin
 			}
 			return false
 		})
-		for dep := range c.Graph.Dependencies(r) {
-			visit(dep.(*ast.Rule))
-		}
-	}
-	for _, m := range c.Modules {
-		if m.Package.Path.String() == pkg {
-			for _, r := range m.Rules {
-				visit(r)
-			}
-		}
-	}
+	})
 	if !trusted {
 		return nil
 	}
@@ -235,4 +219,28 @@ func (e *Engine) findings(violations map[string][]violation, f *model.Fleet) []F
 	out = dedupe(out)
 	Sort(out)
 	return out
+}
+
+// rulesUsed calls visit once for each rule of package pkg and each rule or
+// function they use, directly or not.
+func rulesUsed(c *ast.Compiler, pkg string, visit func(*ast.Rule)) {
+	seen := map[*ast.Rule]bool{}
+	var walk func(r *ast.Rule)
+	walk = func(r *ast.Rule) {
+		if seen[r] {
+			return
+		}
+		seen[r] = true
+		visit(r)
+		for dep := range c.Graph.Dependencies(r) {
+			walk(dep.(*ast.Rule))
+		}
+	}
+	for _, m := range c.Modules {
+		if m.Package.Path.String() == pkg {
+			for _, r := range m.Rules {
+				walk(r)
+			}
+		}
+	}
 }

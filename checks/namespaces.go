@@ -77,30 +77,14 @@ func addNamespaceKeys(qs []*ruleQuery, compilerOf map[string]*ast.Compiler) {
 // codeStrings adds to out every string of the rules of package pkg and of
 // every rule and function they use.
 func codeStrings(c *ast.Compiler, pkg string, out map[string]bool) {
-	seen := map[*ast.Rule]bool{}
-	var visit func(r *ast.Rule)
-	visit = func(r *ast.Rule) {
-		if seen[r] {
-			return
-		}
-		seen[r] = true
+	rulesUsed(c, pkg, func(r *ast.Rule) {
 		ast.WalkTerms(r, func(t *ast.Term) bool {
 			if s, ok := t.Value.(ast.String); ok {
 				out[string(s)] = true
 			}
 			return false
 		})
-		for dep := range c.Graph.Dependencies(r) {
-			visit(dep.(*ast.Rule))
-		}
-	}
-	for _, m := range c.Modules {
-		if m.Package.Path.String() == pkg {
-			for _, r := range m.Rules {
-				visit(r)
-			}
-		}
-	}
+	})
 }
 
 // namespaceFactKeys are the labels and annotations the model derives a
