@@ -37,7 +37,7 @@ func writeGitHub(w io.Writer, r Result, _ Options) error {
 		if f.Remediation != "" {
 			msg += "\nfix: " + f.Remediation
 		}
-		props := append(ghLocation(f.File, f.Line, f.Column), "title="+ghProperty.Replace(joinNonEmpty(" ", f.Rule, f.Title)))
+		props := append(ghLocation(f.File, f.Line, f.Column), "title="+ghProperty.Replace(joinNonEmpty(": ", f.Rule, headline(f.Message))))
 		b.WriteString(ghCommand(ghLevel(f.Severity), props, msg))
 	}
 	for _, e := range r.Errors {
@@ -50,6 +50,25 @@ func writeGitHub(w io.Writer, r Result, _ Options) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// maxHeadline bounds an annotation's title: GitHub shows it on one line.
+const maxHeadline = 100
+
+// headline is what is wrong, for an annotation's title: the message up to
+// its first clause break, cut to maxHeadline. The rule's title says what
+// should hold, which as a title reads as if it did.
+func headline(msg string) string {
+	msg, _, _ = strings.Cut(msg, "\n")
+	for _, sep := range []string{", ", "; ", ": "} {
+		if i := strings.Index(msg, sep); i > 0 {
+			msg = msg[:i]
+		}
+	}
+	if r := []rune(msg); len(r) > maxHeadline {
+		msg = string(r[:maxHeadline-1]) + "…"
+	}
+	return msg
 }
 
 // ghCommand formats `::cmd k=v,k=v::data`.

@@ -31,6 +31,22 @@ func TestGitHubEscaping(t *testing.T) {
 	}
 }
 
+// An annotation's title says what is wrong (the message's first clause),
+// not the rule's title, which states what should hold.
+func TestHeadline(t *testing.T) {
+	for in, want := range map[string]string{
+		`edge-1's global.remotePilotAddress "lb.example.com" is a host name, which the remote profile renders as an ExternalName`: `edge-1's global.remotePilotAddress "lb.example.com" is a host name`,
+		"a; b":                   "a",
+		"cluster x: detail":      "cluster x",
+		"https://a:443 is bad":   "https://a:443 is bad",
+		strings.Repeat("x", 150): strings.Repeat("x", 99) + "…",
+	} {
+		if got := headline(in); got != want {
+			t.Errorf("headline(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestGitHubCommands(t *testing.T) {
 	tests := []struct {
 		name string
@@ -41,24 +57,24 @@ func TestGitHubCommands(t *testing.T) {
 			name: "message with percent, newline, colon and comma",
 			in: Result{Findings: []checks.Finding{{Rule: "NW001", Severity: checks.Error, Title: "Labels: agree, please",
 				Message: "100% of pods: net1,\nnet2", File: "dir,x/a:b.yaml", Line: 3, Column: 4}}},
-			want: "::error file=dir%2Cx/a%3Ab.yaml,line=3,col=4,title=NW001 Labels%3A agree%2C please::100%25 of pods: net1,%0Anet2\n",
+			want: "::error file=dir%2Cx/a%3Ab.yaml,line=3,col=4,title=NW001%3A 100%25 of pods::100%25 of pods: net1,%0Anet2\n",
 		},
 		{
 			name: "warning without column, remediation on a second line",
 			in: Result{Findings: []checks.Finding{{Rule: "CP002", Severity: checks.Warning, Title: "T",
 				Message: "m", Remediation: "r", File: "a.yaml", Line: 3}}},
-			want: "::warning file=a.yaml,line=3,title=CP002 T::m%0Afix: r\n",
+			want: "::warning file=a.yaml,line=3,title=CP002%3A m::m%0Afix: r\n",
 		},
 		{
 			name: "info is a notice; column without line is dropped",
 			in:   Result{Findings: []checks.Finding{{Rule: "MS002", Severity: checks.Info, Message: "m", File: "a.yaml", Column: 4}}},
-			want: "::notice file=a.yaml,title=MS002::m\n",
+			want: "::notice file=a.yaml,title=MS002%3A m::m\n",
 		},
 		{
 			name: "no file: no location properties, object named in the message",
 			in: Result{Findings: []checks.Finding{{Rule: "CP002", Severity: checks.Warning, Title: "T", Message: "m",
 				Cluster: "west", Line: 7, Object: checks.ObjectRef{Kind: "Deployment", Namespace: "istio-system", Name: "istiod"}}}},
-			want: "::warning title=CP002 T::west Deployment istio-system/istiod: m\n",
+			want: "::warning title=CP002%3A m::west Deployment istio-system/istiod: m\n",
 		},
 		{
 			name: "suppressed findings are not printed",
