@@ -84,6 +84,9 @@ func note(o *source.Object, at, msg string) Note {
 // gives parameters precedence over valuesObject, and valuesObject over
 // values; value files are in a repository meshcheck does not resolve.
 func argoApplication(o *source.Object, lim source.Limits) ([]*source.Object, []Note) {
+	if dest := remoteDestination(o); dest != "" {
+		return nil, []Note{note(o, "spec.destination", fmt.Sprintf("an Argo CD Application that deploys to %s: which cluster of the fleet that is, the file does not say (annotate it meshcheck.io/cluster: <fleet cluster> to have it read as that cluster's)", dest))}
+	}
 	var prefixes []string
 	if _, ok := o.Get("spec.source"); ok {
 		prefixes = append(prefixes, "spec.source")
@@ -123,6 +126,24 @@ func argoApplication(o *source.Object, lim source.Limits) ([]*source.Object, []N
 		out = append(out, chartValues(chart, release, docs)...)
 	}
 	return out, notes
+}
+
+// remoteDestination names the cluster an Application deploys to when it is
+// not the one Argo CD runs in ("" for in-cluster), unless the Application
+// is annotated with the fleet cluster it belongs to. A hub's Applications
+// for other clusters would otherwise be read as the hub's own installs.
+func remoteDestination(o *source.Object) string {
+	if _, ok := o.Annotation("meshcheck.io/cluster"); ok {
+		return ""
+	}
+	name, server := str(o, "spec.destination.name"), str(o, "spec.destination.server")
+	switch {
+	case name != "" && name != "in-cluster":
+		return "cluster " + name
+	case server != "" && server != "https://kubernetes.default.svc":
+		return server
+	}
+	return ""
 }
 
 // fluxHelmRelease reads a HelmRelease of an Istio chart. valuesFrom refers

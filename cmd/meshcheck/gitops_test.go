@@ -8,11 +8,11 @@ import (
 	"testing"
 )
 
-// gitopsClusters lints a fleet of testdata/gitops and returns the model's
+// gitopsClusters lints the fleet directory under root and returns the model's
 // clusters as plain JSON values.
 func gitopsClusters(t *testing.T, root, fleet string) map[string]map[string]any {
 	t.Helper()
-	_, out, stderr := runCLI(t, root, "", "lint", "--no-config", "--show-model", "--fleet", "testdata/gitops/"+fleet)
+	_, out, stderr := runCLI(t, root, "", "lint", "--no-config", "--show-model", "--fleet", fleet)
 	var f struct {
 		Clusters map[string]map[string]any `json:"clusters"`
 	}
@@ -50,7 +50,7 @@ func TestGitOpsFormsAreUnderstood(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	argo := gitopsClusters(t, root, "argocd")
+	argo := gitopsClusters(t, root, "testdata/gitops/argocd")
 	for cluster, want := range map[string]string{
 		"cluster1": "cluster1@testdata/gitops/argocd/cluster1/istiod.yaml:22 network1@testdata/gitops/argocd/cluster1/istiod.yaml:23",
 		// valuesObject and helm.parameters (the network): one release.
@@ -64,7 +64,7 @@ func TestGitOpsFormsAreUnderstood(t *testing.T) {
 			t.Errorf("%s: cluster name, network = %s, want %s", cluster, got, want)
 		}
 	}
-	flux := gitopsClusters(t, root, "flux")
+	flux := gitopsClusters(t, root, "testdata/gitops/flux")
 	if cps := list(flux["cluster1"], "control_planes"); len(cps) != 1 || fact(cps[0], "cluster_name") != "cluster1@testdata/gitops/flux/cluster1/istiod.yaml:21" {
 		t.Errorf("flux control planes = %v", cps)
 	}
@@ -81,5 +81,34 @@ func TestGitOpsFormsAreUnderstood(t *testing.T) {
 	_, out, _ = runCLI(t, root, "", "lint", "--no-config", "--fleet", "testdata/gitops/flux")
 	if !strings.Contains(out, "flux/cluster1/istiod.yaml:24: the istiod chart's valuesFrom is not read") {
 		t.Errorf("valuesFrom is not listed:\n%s", out)
+	}
+
+	// A hub's Application for another cluster is not the hub's install:
+	// listed, not read, until annotated with the fleet cluster it is for.
+	hub := gitopsClusters(t, root, "testdata/gitops/argocd-hub")
+	if cps := list(hub["hub"], "control_planes"); len(cps) != 1 || fact(cps[0], "cluster_name") != "cluster1@testdata/gitops/argocd-hub/hub/istiod.yaml:22" {
+		t.Errorf("hub control planes = %v, want its own install alone", cps)
+	}
+	_, out, _ = runCLI(t, root, "", "lint", "--no-config", "--fleet", "testdata/gitops/argocd-hub")
+	if !strings.Contains(out, "istiod-cluster2.yaml:11: an Argo CD Application that deploys to cluster cluster2") {
+		t.Errorf("the spoke's Application is not listed:\n%s", out)
+	}
+	annotated := writeFiles(t, map[string]string{"fleet/hub/app.yaml": `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: cluster2-istiod
+  annotations:
+    meshcheck.io/cluster: cluster2
+spec:
+  destination: {name: cluster2, namespace: istio-system}
+  source:
+    chart: istiod
+    helm:
+      valuesObject:
+        global: {meshID: mesh1, multiCluster: {clusterName: cluster2}, network: network2}
+`})
+	spoke := gitopsClusters(t, annotated, "fleet")
+	if cps := list(spoke["cluster2"], "control_planes"); len(cps) != 1 || fact(cps[0], "cluster_name") != "cluster2@fleet/hub/app.yaml:13" {
+		t.Errorf("annotated Application: clusters %v", spoke)
 	}
 }
