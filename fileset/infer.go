@@ -11,19 +11,6 @@ import (
 	"github.com/meshcheck/meshcheck/source"
 )
 
-// Described is what the caller, who knows Istio, reads in one object.
-type Described struct {
-	// ClusterNames are the cluster names the object's installs set.
-	ClusterNames []string
-	// Installs name the control planes (system namespace and revision) the
-	// object installs as a whole (an IstioOperator, a Sail Istio): two files
-	// that install the same one are two clusters. Helm values files are
-	// not counted, as teams layer several on one install.
-	Installs []string
-	// Istio says whether the model reads anything in the object.
-	Istio bool
-}
-
 // Split is how Infer divided the undeclared inputs: one cluster per
 // directory under Root, found Depth levels down.
 type Split struct {
@@ -57,23 +44,23 @@ func (e *UndeclaredError) Error() string {
 // Infer divides the objects of the default cluster (inputs no layout
 // assigned) into clusters when they hold several clusters' installs:
 // different cluster names, or one control plane installed by two files.
-// describe, given by the caller who knows Istio, says what one object holds.
+// describe (model.Describe, or a stand-in in tests) says what one object holds.
 // Infer splits by directory, at the shallowest depth below the common
 // directory of the files that hold Istio objects where every directory holds
 // one cluster's installs, and names each cluster after its directory, as
 // --fleet does. Objects defined twice in a cluster are then input errors,
 // as Read makes them in declared clusters. It returns nil when the inputs are one cluster, and an
 // *UndeclaredError when no directory layout tells the clusters apart.
-func Infer(set *Set, describe func(*source.Object) Described) (*Split, error) {
+func Infer(set *Set, describe func(*source.Object) model.Description) (*Split, error) {
 	i := slices.IndexFunc(set.Clusters, func(c model.ClusterInput) bool { return c.Name == DefaultCluster })
 	if i < 0 {
 		return nil, nil
 	}
 	all, byFile := groupByFile(set.Clusters[i].Objects)
-	described := make(map[string]Described, len(all))
+	described := make(map[string]model.Description, len(all))
 	var files []string // those that hold Istio objects: the ones that decide
 	for _, f := range all {
-		var d Described
+		var d model.Description
 		for _, o := range byFile[f] {
 			od := describe(o)
 			d.ClusterNames = append(d.ClusterNames, od.ClusterNames...)
@@ -122,7 +109,7 @@ func Infer(set *Set, describe func(*source.Object) Described) (*Split, error) {
 }
 
 // several says why the files are the installs of several clusters, or "".
-func several(files []string, described map[string]Described) string {
+func several(files []string, described map[string]model.Description) string {
 	var names []string
 	installedBy := map[string]string{}
 	twice := ""
@@ -149,7 +136,7 @@ func several(files []string, described map[string]Described) string {
 // cluster name of its own, and no two groups set the same name: a
 // directory with neither would otherwise become a cluster of its own, or
 // hold objects that belong to several.
-func separates(groups map[string][]string, described map[string]Described) bool {
+func separates(groups map[string][]string, described map[string]model.Description) bool {
 	seen := map[string]bool{}
 	for _, files := range groups {
 		if several(files, described) != "" {

@@ -13,9 +13,9 @@ import (
 // nameField reads a test object's cluster name from its "name" field,
 // standing in for the model's reading of an install: "-" marks a file with
 // nothing Istio reads, "install:K" one that installs control plane K.
-func nameField(o *source.Object) Described {
+func nameField(o *source.Object) model.Description {
 	n, _ := o.Data["name"].(string)
-	d := Described{Istio: n != "-"}
+	d := model.Description{Istio: n != "-"}
 	if k, ok := strings.CutPrefix(n, "install:"); ok {
 		d.Installs = []string{k}
 	} else if n != "" && n != "-" {
@@ -191,9 +191,9 @@ func TestInferFindsDuplicatesPerCluster(t *testing.T) {
 		iop("f/east/iop.yaml", "east"), ns("f/east/ns.yaml"),
 		iop("f/west/iop.yaml", "west"), ns("f/west/ns.yaml"), ns("f/west/ns-copy.yaml"),
 	}}}}
-	if _, err := Infer(set, func(o *source.Object) Described {
+	if _, err := Infer(set, func(o *source.Object) model.Description {
 		if o.Kind() == "Namespace" {
-			return Described{Istio: true}
+			return model.Description{Istio: true}
 		}
 		return nameField(o)
 	}); err != nil {

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -80,7 +79,7 @@ func read(layout fileset.Layout, stdin io.Reader, stderr io.Writer) (*fileset.Se
 	if layout.Declared() {
 		return set, nil
 	}
-	split, err := fileset.Infer(set, describeObject)
+	split, err := fileset.Infer(set, model.Describe)
 	if err != nil {
 		return nil, err
 	}
@@ -113,52 +112,6 @@ func expandGitOps(set *fileset.Set) {
 			}
 		}
 	}
-}
-
-// describeObject reads one object for fileset.Infer: the clusters its
-// installs are for (the cluster name each sets; an external control plane,
-// which runs under the name of the cluster it serves, is marked as such),
-// and whether the model reads anything in it. Objects are read one by one,
-// as the model merges the installs of one revision into one control plane.
-func describeObject(obj *source.Object) fileset.Described {
-	const name = "object"
-	f, _ := model.Build([]model.ClusterInput{{Name: name, Objects: []*source.Object{obj}}}, model.Options{})
-	c := f.Clusters[name]
-	var out, installs []string
-	for _, cp := range c.ControlPlanes {
-		if installsWhole(cp) {
-			installs = append(installs, cp.Namespace+" revision "+firstNonEmpty(cp.Revision, "default"))
-		}
-		id := cp.ClusterName
-		if id == nil || id.Default {
-			id = cp.ClusterID
-		}
-		if id == nil || id.Default || id.Value == "" {
-			continue
-		}
-		n := id.Value
-		if cp.Role == model.RoleExternal {
-			n = "external control plane for " + n
-		}
-		if !slices.Contains(out, n) {
-			out = append(out, n)
-		}
-	}
-	istio := len(c.ControlPlanes)+len(c.NetworkGateways)+len(c.Workloads)+len(c.Gateways)+len(c.VirtualServices)+
-		len(c.RemoteSecrets)+len(c.CASecrets)+len(c.InjectorWebhooks)+len(c.ZTunnels)+len(c.TLSRoutes)+len(c.Namespaces) > 0
-	return fileset.Described{ClusterNames: out, Installs: installs, Istio: istio}
-}
-
-// installsWhole says whether an IstioOperator or a Sail Istio installs the
-// control plane (an istiod, or the remote profile): such a document is a
-// whole install, not a layer of one, as Helm values files can be.
-func installsWhole(cp *model.ControlPlane) bool {
-	if cp.Role != model.RoleRemote && (cp.Istiod == nil || !cp.Istiod.Value) {
-		return false
-	}
-	return slices.ContainsFunc(cp.Sources, func(s model.Source) bool {
-		return s.Object.Kind == "IstioOperator" || s.Object.Kind == "Istio"
-	})
 }
 
 // inputErrors reports the files that could not be read.
