@@ -185,7 +185,12 @@ func (e *Engine) decode(pkg string, binding any) (violation, error) {
 	}
 	var v violation
 	b, _ := json.Marshal(binding)
-	if err := json.Unmarshal(b, &v); err != nil || v.Message == "" {
+	if err := json.Unmarshal(b, &v); err != nil {
+		// A field of the wrong type, such as a severity other than error,
+		// warning or info: say which.
+		return violation{}, fmt.Errorf("rule %s: violation %s: %w", rule.Code, b, err)
+	}
+	if v.Message == "" {
 		return violation{}, fmt.Errorf("rule %s: a violation must be built with result.fail and have a message, got %s", rule.Code, b)
 	}
 	return v, nil
