@@ -24,6 +24,11 @@ func WriteSnapshot(dir string, results []Result, base *config.Config) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("snapshot: %w", err)
 	}
+	// Never overwrite a configuration someone wrote, nor the join of a
+	// fan-out's snapshots (write each snapshot in its own directory).
+	if head, err := fileHead(filepath.Join(dir, config.FileName)); err == nil && head != snapshotHead {
+		return fmt.Errorf("snapshot: %s already holds a %s that is not a snapshot's; write the snapshot to a directory of its own", dir, config.FileName)
+	}
 	cfg := config.Config{APIVersion: "meshcheck.io/v1alpha1", Kind: "Config"}
 	if base != nil {
 		cfg.Meshes, cfg.Rules, cfg.Exemptions = base.Meshes, base.Rules, base.Exemptions
@@ -43,7 +48,7 @@ func WriteSnapshot(dir string, results []Result, base *config.Config) error {
 	if err != nil {
 		return fmt.Errorf("snapshot: %w", err)
 	}
-	head := []byte("# Written by meshcheck audit --snapshot: objects as read, secrets redacted.\n# Reproduce the findings with: meshcheck lint --config " + config.FileName + " (from this directory)\n")
+	head := []byte(snapshotHead + "# Reproduce the findings with: meshcheck lint --config " + config.FileName + " (from this directory)\n")
 	return os.WriteFile(filepath.Join(dir, config.FileName), append(head, b...), 0o644)
 }
 
