@@ -3,10 +3,15 @@ package main
 import (
 	"context"
 	"fmt"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/spf13/pflag"
 
 	"github.com/meshcheck/meshcheck/checks"
+	"github.com/meshcheck/meshcheck/config"
 	"github.com/meshcheck/meshcheck/internal/buildinfo"
 	"github.com/meshcheck/meshcheck/live"
 	"github.com/meshcheck/meshcheck/report"
@@ -16,6 +21,8 @@ import (
 type auditOptions struct {
 	clusters  clusterInputs
 	snapshot  string
+	shard     string
+	join      string
 	config    configFlags
 	check     checkOptions
 	showModel bool
@@ -24,6 +31,8 @@ type auditOptions struct {
 func (o *auditOptions) AddFlags(fs *pflag.FlagSet) {
 	o.clusters.AddFlags(fs, "")
 	fs.StringVar(&o.snapshot, "snapshot", o.snapshot, "write what was read, secrets redacted, to this directory (lint reads it back)")
+	fs.StringVar(&o.shard, "shard", o.shard, "audit only shard I of N of the contexts named (I/N, from 0; contexts sorted by name, dealt in turn), for a fan-out over jobs")
+	fs.StringVar(&o.join, "join-snapshots", o.join, "read no cluster: declare every snapshot below this directory as one fleet in its .meshcheck.yaml, for lint")
 	o.config.AddFlags(fs)
 	o.check.AddFlags(fs)
 	fs.BoolVar(&o.showModel, "show-model", o.showModel, "print the fleet model (JSON) instead of findings")
@@ -47,15 +56,66 @@ func (o *auditOptions) validate(args []string) error {
 	if len(args) > 0 {
 		return fmt.Errorf("audit takes no arguments (got %q): name clusters with --context", args[0])
 	}
+	if o.join != "" && (o.clusters.named() || o.snapshot != "" || o.shard != "" || o.showModel) {
+		return fmt.Errorf("--join-snapshots reads no cluster: give it alone, then lint the directory")
+	}
+	if _, _, err := parseShard(o.shard); err != nil {
+		return err
+	}
+	if o.shard != "" && o.clusters.fromRemoteSecrets {
+		return fmt.Errorf("--shard with --from-remote-secrets: shards would reach the same peers; name every cluster as a context instead")
+	}
 	if err := o.clusters.validate(); err != nil {
 		return err
 	}
 	return o.check.validate()
 }
 
+// parseShard parses --shard I/N; n is 0 when no shard is given.
+func parseShard(s string) (i, n int, err error) {
+	if s == "" {
+		return 0, 0, nil
+	}
+	is, ns, ok := strings.Cut(s, "/")
+	i, ierr := strconv.Atoi(is)
+	n, nerr := strconv.Atoi(ns)
+	if !ok || ierr != nil || nerr != nil || n < 1 || i < 0 || i >= n {
+		return 0, 0, fmt.Errorf("--shard %q: want I/N with 0 <= I < N", s)
+	}
+	return i, n, nil
+}
+
+// shardOf keeps the targets of shard i of n: the contexts sorted by name
+// and dealt in turn, so that the shards of one kubeconfig cover each
+// context exactly once and differ in size by one at most.
+func shardOf(targets []live.Target, i, n int) []live.Target {
+	sorted := slices.SortedFunc(slices.Values(targets), func(a, b live.Target) int { return strings.Compare(a.Name, b.Name) })
+	var out []live.Target
+	for k, t := range sorted {
+		if k%n == i {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// joinSnapshots is --join-snapshots: the gather step of a fan-out.
+func (o *auditOptions) joinSnapshots(s streams) int {
+	j, err := live.JoinSnapshots(o.join)
+	if err != nil {
+		return failed(s, err)
+	}
+	fmt.Fprintf(s.err, "meshcheck: joined %d snapshot(s), %d cluster(s), in %s; lint them with: meshcheck lint --config %s\n",
+		len(j.Snapshots), len(j.Clusters), filepath.Join(o.join, config.FileName), filepath.Join(o.join, config.FileName))
+	return exitClean
+}
+
 func (o *auditOptions) run(ctx context.Context, args []string, s streams) int {
 	if err := o.validate(args); err != nil {
 		return failed(s, err)
+	}
+	if o.join != "" {
+		return o.joinSnapshots(s)
 	}
 	cfg, err := o.config.resolve()
 	if err != nil {
@@ -64,6 +124,9 @@ func (o *auditOptions) run(ctx context.Context, args []string, s streams) int {
 	targets, err := o.clusters.targets()
 	if err != nil {
 		return failed(s, err)
+	}
+	if i, n, _ := parseShard(o.shard); n > 0 {
+		targets = shardOf(targets, i, n)
 	}
 	compiled := compileAside(ctx, o.check.policies)
 	results, discoveryErrs := o.clusters.read(ctx, targets, s.err)
