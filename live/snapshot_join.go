@@ -66,7 +66,9 @@ func JoinSnapshots(dir string) (Joined, error) {
 		if !d.IsDir() || p == dir {
 			return nil
 		}
-		if strings.HasPrefix(d.Name(), ".") {
+		// Hidden directories, and the lost+found of a volume's file system
+		// (which only root may read), hold no snapshot.
+		if strings.HasPrefix(d.Name(), ".") || d.Name() == "lost+found" {
 			return filepath.SkipDir
 		}
 		file := filepath.Join(p, config.FileName)

@@ -67,6 +67,9 @@ func TestJoinSnapshots(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(root, "logs"), 0o755); err != nil {
 		t.Fatal(err)
 	}
+	// Nor a volume's lost+found (which only root may read: not read at
+	// all, whatever it holds).
+	snapshotOf(t, filepath.Join(root, "lost+found", "recovered"), base, "a")
 
 	j, err := JoinSnapshots(root)
 	if err != nil {
