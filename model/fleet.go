@@ -44,6 +44,7 @@ func linkFleet(f *Fleet, opt Options) {
 		}
 	}
 	f.Meshes = meshes(f, names)
+	f.Groups = groupsOf(f, names)
 	f.Networks = networks(f, names)
 }
 
@@ -230,40 +231,16 @@ func declaredMeshIDs(c *Cluster) []string {
 	return ids
 }
 
-// meshes groups clusters into connected components over the links.
+// meshes groups clusters into connected components over all the links.
 func meshes(f *Fleet, names []string) []*Mesh {
-	parent := map[string]string{}
-	var find func(string) string
-	find = func(x string) string {
-		for parent[x] != x {
-			parent[x] = parent[parent[x]]
-			x = parent[x]
-		}
-		return x
-	}
-	for _, n := range names {
-		parent[n] = n
-	}
-	for _, l := range f.Links {
-		if _, ok := parent[l.From]; !ok {
-			continue
-		}
-		if _, ok := parent[l.To]; !ok {
-			continue
-		}
-		a, b := find(l.From), find(l.To)
-		if a != b {
-			parent[max(a, b)] = min(a, b)
-		}
-	}
+	root := components(names, f.Links, func(Link) bool { return true })
 	byRoot := map[string]*Mesh{}
 	out := []*Mesh{}
 	for _, n := range names {
-		root := find(n)
-		m := byRoot[root]
+		m := byRoot[root[n]]
 		if m == nil {
 			m = &Mesh{MeshIDs: []string{}, Clusters: []string{}, Networks: []string{}}
-			byRoot[root] = m
+			byRoot[root[n]] = m
 			out = append(out, m)
 		}
 		c := f.Clusters[n]
@@ -283,6 +260,60 @@ func meshes(f *Fleet, names []string) []*Mesh {
 		if len(m.MeshIDs) == 1 {
 			m.ID = m.MeshIDs[0]
 		}
+	}
+	return out
+}
+
+// groupsOf finds the Strong and Linked groups (see Groups).
+func groupsOf(f *Fleet, names []string) Groups {
+	type pair struct{ from, to string }
+	secrets := map[pair]bool{}
+	for _, l := range f.Links {
+		if l.Kind == "remote-secret" {
+			secrets[pair{l.From, l.To}] = true
+		}
+	}
+	return Groups{
+		Strong: components(names, f.Links, func(l Link) bool {
+			switch l.Kind {
+			case "control-plane", "declared":
+				return true
+			case "remote-secret":
+				return secrets[pair{l.To, l.From}]
+			}
+			return false
+		}),
+		Linked: components(names, f.Links, func(l Link) bool { return l.Kind != "mesh-id" }),
+	}
+}
+
+// components maps each name to the first name of its connected component
+// over the links kept: union-find, near-linear in names and links.
+func components(names []string, links []Link, keep func(Link) bool) map[string]string {
+	parent := make(map[string]string, len(names))
+	for _, n := range names {
+		parent[n] = n
+	}
+	find := func(x string) string {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	for _, l := range links {
+		_, from := parent[l.From]
+		_, to := parent[l.To]
+		if !from || !to || !keep(l) {
+			continue
+		}
+		if a, b := find(l.From), find(l.To); a != b {
+			parent[max(a, b)] = min(a, b) // the root stays the first name
+		}
+	}
+	out := make(map[string]string, len(names))
+	for _, n := range names {
+		out[n] = find(n)
 	}
 	return out
 }

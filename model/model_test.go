@@ -253,6 +253,32 @@ func TestMeshesGroupByLinks(t *testing.T) {
 	}
 }
 
+// Groups say which clusters are meant as one mesh (Strong) and which any
+// link but a shared mesh ID joins (Linked); rules compare by group.
+func TestGroupsByEvidence(t *testing.T) {
+	f := &Fleet{Clusters: map[string]*Cluster{}, Links: []Link{
+		{From: "p1", To: "p2", Kind: "remote-secret"}, // both ways: multi-primary
+		{From: "p2", To: "p1", Kind: "remote-secret"},
+		{From: "r1", To: "p1", Kind: "control-plane"}, // a remote and its istiod
+		{From: "p3", To: "p1", Kind: "remote-secret"}, // one way only
+		{From: "d1", To: "d2", Kind: "declared"},
+		{From: "m1", To: "p1", Kind: "mesh-id"},
+		{From: "x", To: "gone", Kind: "remote-secret"}, // a cluster the fleet lacks
+	}}
+	names := []string{"d1", "d2", "gone2", "m1", "p1", "p2", "p3", "r1", "x"}
+	for _, n := range names {
+		f.Clusters[n] = &Cluster{Name: n}
+	}
+	got := groupsOf(f, names)
+	want := Groups{
+		Strong: map[string]string{"d1": "d1", "d2": "d1", "gone2": "gone2", "m1": "m1", "p1": "p1", "p2": "p1", "p3": "p3", "r1": "p1", "x": "x"},
+		Linked: map[string]string{"d1": "d1", "d2": "d1", "gone2": "gone2", "m1": "m1", "p1": "p1", "p2": "p1", "p3": "p1", "r1": "p1", "x": "x"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("groups (-want +got):\n%s", diff)
+	}
+}
+
 func TestEastWestGatewayForms(t *testing.T) {
 	tests := map[string]string{
 		"iop": `apiVersion: install.istio.io/v1alpha1

@@ -17,6 +17,20 @@ type Fleet struct {
 	Networks map[string]*Network `json:"networks"`
 	// Links are the edges the meshes were built from.
 	Links []Link `json:"links"`
+	// Groups partitions the clusters by finer evidence than Meshes, so that
+	// rules compare a cluster with its group rather than with every other
+	// cluster, pair by pair.
+	Groups Groups `json:"groups"`
+}
+
+// Groups maps each cluster to the first cluster, by name, of its group.
+type Groups struct {
+	// Strong groups clusters joined by control-plane links (a remote and
+	// the istiod serving it), declared links and remote secrets held both
+	// ways (multi-primary): clusters meant to be one mesh.
+	Strong map[string]string `json:"strong"`
+	// Linked groups clusters joined by any link but a shared mesh ID.
+	Linked map[string]string `json:"linked"`
 }
 
 // Source is the provenance of a fact: which object and field it was read

@@ -201,57 +201,18 @@ may_trust(c, fp) if trusts_root(c, fp)
 
 may_trust(c, _) if extra_roots_unknown(c)
 
-# secret_pairs are the (holder, target) pairs of remote-secret links, a set
-# so that the reverse lookup below is indexed rather than a scan.
-secret_pairs := {[l.from, l.to] |
-	some l in input.links
-	l.kind == "remote-secret"
-}
-
-# strong_edges are the links that show two clusters are meant as one mesh.
-strong_edges contains [l.from, l.to] if {
-	some l in input.links
-	l.kind in {"control-plane", "declared"}
-}
-
-strong_edges contains [a, b] if {
-	some [a, b] in secret_pairs
-	[b, a] in secret_pairs
-}
-
-# link_edges are all links but a shared mesh ID.
-link_edges contains [l.from, l.to] if {
-	some l in input.links
-	l.kind != "mesh-id"
-}
-
-# Adjacency of each graph, both directions. The inner comprehensions find
-# their node by equality on a rule's value, which OPA indexes once, so a
-# graph costs a pass over its edges, not one per node.
-strong_both := strong_edges | {[b, a] | some [a, b] in strong_edges}
-
-link_both := link_edges | {[b, a] | some [a, b] in link_edges}
-
-strong_graph := {a: {b | some e in strong_both; e[0] == a; b := e[1]} | some [a, _] in strong_both}
-
-link_graph := {a: {b | some e in link_both; e[0] == a; b := e[1]} | some [a, _] in link_both}
-
-# Reachability computed once per cluster, not once per pair of clusters.
-strong_reach[a] := graph.reachable(strong_graph, {a}) if some a, _ in input.clusters
-
-link_reach[a] := graph.reachable(link_graph, {a}) if some a, _ in input.clusters
-
 # strongly_joined(a, b): a path of control-plane links, declared links and
-# two-way remote secrets joins the two clusters.
+# two-way remote secrets joins the two clusters. The model finds these
+# groups once (input.groups), so a pair costs two lookups.
 strongly_joined(a, b) if {
 	a != b
-	b in strong_reach[a]
+	input.groups.strong[a] == input.groups.strong[b]
 }
 
 # linked(a, b): some path of links other than a shared mesh ID joins them.
 linked(a, b) if {
 	a != b
-	b in link_reach[a]
+	input.groups.linked[a] == input.groups.linked[b]
 }
 
 # join_reason(a, b) says why a and b are taken as one mesh, for messages.
@@ -274,36 +235,55 @@ join_reason(a, b) := "each holds a remote secret for the other" if {
 	{l.from, l.to} == {a, b}
 } else := "they are joined through other clusters of their mesh"
 
+# The per-cluster facts by cluster name, each computed once: rules compare
+# clusters through these rather than calling the functions for every pair.
+mesh_ids[name] := mesh_id(c) if some name, c in input.clusters
+
+declared_mesh_ids[name] := declared_mesh_id(c) if some name, c in input.clusters
+
+effective_mesh_ids[name] := effective_mesh_id(c) if some name, c in input.clusters
+
+trust_domains[name] := trust_domain(c) if some name, c in input.clusters
+
+roots[name] := root(c) if some name, c in input.clusters
+
+self_signed_roots[name] := self_signed(c) if some name, c in input.clusters
+
 # separate(a, b): a and b declare the same meshID, yet nothing else links
 # them and both their trust domains (neither aliasing the other) and their
 # roots of trust differ: two meshes that share a mesh ID (MS007).
 separate(a, b) if {
 	not linked(a, b)
-	ca := input.clusters[a]
-	cb := input.clusters[b]
-	mesh_id(ca).value == mesh_id(cb).value
-	ta := trust_domain(ca).value
-	tb := trust_domain(cb).value
+	mesh_ids[a].value == mesh_ids[b].value
+	ta := trust_domains[a].value
+	tb := trust_domains[b].value
 	ta != tb
-	not accepts_domain(ca, tb)
-	not accepts_domain(cb, ta)
-	root(ca).fingerprint != root(cb).fingerprint
+	not accepts_domain(input.clusters[a], tb)
+	not accepts_domain(input.clusters[b], ta)
+	roots[a].fingerprint != roots[b].fingerprint
 }
 
 # declared_apart(a, b): a and b declare different mesh IDs and are not
 # strongly joined (at most a one-way remote secret joins them: MS009).
 declared_apart(a, b) if {
 	not strongly_joined(a, b)
-	declared_mesh_id(input.clusters[a]).value != declared_mesh_id(input.clusters[b]).value
+	declared_mesh_ids[a].value != declared_mesh_ids[b].value
 }
 
-# mesh_pairs are the pairs [a, b] (a < b) of clusters in one input mesh: the
-# only pairs the one-mesh rules look at, so their cost grows with the fleet
-# times the mesh size, not with the square of the fleet.
-mesh_pairs contains [a, b] if {
+# differing_pairs(values) are the pairs [a, b] (a < b) of clusters of one
+# input mesh whose values (by cluster name) differ: the only pairs the
+# one-mesh rules look at. Clusters are grouped by value first, so a mesh
+# that agrees costs one pass over its clusters, and a mesh with one cluster
+# out of line costs one pass per value, never every pair of the mesh.
+differing_pairs(values) := {[a, b] |
 	some m in input.meshes
-	some a in m.clusters
-	some b in m.clusters
+	count({values[c] | some c in m.clusters}) > 1
+	classes := {v: {c | some c in m.clusters; values[c] == v} | some c in m.clusters; v := values[c]}
+	some va, xs in classes
+	some vb, ys in classes
+	va != vb
+	some a in xs
+	some b in ys
 	a < b
 }
 

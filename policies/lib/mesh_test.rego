@@ -24,33 +24,34 @@ selfsigned(fp) := {"name": "istio-ca-secret", "namespace": "istio-system", "keys
 
 rs(a, b) := {"from": a, "to": b, "kind": "remote-secret", "source": {"object": {"name": sprintf("istio-remote-secret-%s", [b])}}}
 
-two(ca, cb, links) := {
+# The model's groups (model.Groups) for two clusters: joined or apart.
+joined := {"c1": "c1", "c2": "c1"}
+
+apart := {"c1": "c1", "c2": "c2"}
+
+two(ca, cb, links, strong, linked) := {
 	"clusters": {"c1": ca, "c2": cb},
 	"links": links,
 	"meshes": [{"clusters": ["c1", "c2"]}],
+	"groups": {"strong": strong, "linked": linked},
 }
 
-test_strongly_joined_needs_secrets_both_ways if {
-	inp := two(cluster("c1", [], {}), cluster("c2", [], {}), [rs("c1", "c2"), rs("c2", "c1")])
+test_strongly_joined_reads_the_model_groups if {
+	inp := two(cluster("c1", [], {}), cluster("c2", [], {}), [rs("c1", "c2"), rs("c2", "c1")], joined, joined)
 	mesh.strongly_joined("c1", "c2") with input as inp
+	mesh.linked("c1", "c2") with input as inp
 	mesh.join_reason("c1", "c2") == "each holds a remote secret for the other" with input as inp
+	not mesh.strongly_joined("c1", "c1") with input as inp
 }
 
-test_one_way_secret_is_not_strong if {
-	inp := two(cluster("c1", [], {}), cluster("c2", [], {}), [rs("c1", "c2")])
+test_linked_without_strong if {
+	inp := two(cluster("c1", [], {}), cluster("c2", [], {}), [rs("c1", "c2")], apart, joined)
 	not mesh.strongly_joined("c1", "c2") with input as inp
 	mesh.linked("c1", "c2") with input as inp
 }
 
-test_control_plane_and_declared_links_are_strong if {
-	l1 := [{"from": "c2", "to": "c1", "kind": "control-plane"}]
-	mesh.strongly_joined("c1", "c2") with input as two(cluster("c1", [], {}), cluster("c2", [], {}), l1)
-	l2 := [{"from": "c1", "to": "c2", "kind": "declared"}]
-	mesh.strongly_joined("c2", "c1") with input as two(cluster("c1", [], {}), cluster("c2", [], {}), l2)
-}
-
-test_mesh_id_link_is_neither_strong_nor_linked if {
-	inp := two(cluster("c1", [], {}), cluster("c2", [], {}), [{"from": "c1", "to": "c2", "kind": "mesh-id"}])
+test_apart if {
+	inp := two(cluster("c1", [], {}), cluster("c2", [], {}), [{"from": "c1", "to": "c2", "kind": "mesh-id"}], apart, apart)
 	not mesh.strongly_joined("c1", "c2") with input as inp
 	not mesh.linked("c1", "c2") with input as inp
 }
@@ -122,20 +123,20 @@ test_self_signed_from_complete_inventory if {
 test_one_mesh_excludes_one_way_secret_between_mesh_ids if {
 	ca := cluster("c1", [istiod({"mesh_id": fact("mesh1", "m")})], {})
 	cb := cluster("c2", [istiod({"mesh_id": fact("mesh2", "m")})], {})
-	not mesh.one_mesh("c1", "c2") with input as two(ca, cb, [rs("c1", "c2")])
-	mesh.one_mesh("c1", "c2") with input as two(ca, cb, [rs("c1", "c2"), rs("c2", "c1")])
+	not mesh.one_mesh("c1", "c2") with input as two(ca, cb, [rs("c1", "c2")], apart, joined)
+	mesh.one_mesh("c1", "c2") with input as two(ca, cb, [rs("c1", "c2"), rs("c2", "c1")], joined, joined)
 }
 
 test_separate_needs_trust_domain_and_root_to_differ if {
 	ca := cluster("c1", [istiod({"mesh_id": fact("mesh1", "m"), "trust_domain": fact("a.example", "t")})], {"ca_secrets": [cacerts("sha256:aa")]})
 	cb := cluster("c2", [istiod({"mesh_id": fact("mesh1", "m"), "trust_domain": fact("b.example", "t")})], {"ca_secrets": [cacerts("sha256:bb")]})
 	idlink := [{"from": "c1", "to": "c2", "kind": "mesh-id"}]
-	mesh.separate("c1", "c2") with input as two(ca, cb, idlink)
-	not mesh.one_mesh("c1", "c2") with input as two(ca, cb, idlink)
-	not mesh.separate("c1", "c2") with input as two(ca, cb, array.concat(idlink, [rs("c1", "c2")]))
+	mesh.separate("c1", "c2") with input as two(ca, cb, idlink, apart, apart)
+	not mesh.one_mesh("c1", "c2") with input as two(ca, cb, idlink, apart, apart)
+	not mesh.separate("c1", "c2") with input as two(ca, cb, array.concat(idlink, [rs("c1", "c2")]), apart, joined)
 	cb2 := object.union(cb, {"ca_secrets": [cacerts("sha256:aa")]})
-	not mesh.separate("c1", "c2") with input as two(ca, cb2, idlink)
-	mesh.one_mesh("c1", "c2") with input as two(ca, cb2, idlink)
+	not mesh.separate("c1", "c2") with input as two(ca, cb2, idlink, apart, apart)
+	mesh.one_mesh("c1", "c2") with input as two(ca, cb2, idlink, apart, apart)
 }
 
 test_trusts_root_needs_multi_root_and_pem if {

@@ -1,5 +1,6 @@
 package meshcheck.rules.controlplane.cp004_test
 
+import data.meshcheck.lib.groups_test as groups
 import data.meshcheck.rules.controlplane.cp004
 
 fact(c, v) := {"value": v, "source": {"cluster": c, "path": "id"}}
@@ -16,11 +17,11 @@ cluster(name, complete, secrets) := {
 	"control_planes": [pcp(name)], "remote_secrets": secrets,
 }
 
-fleet(c1, c2, links) := {
+fleet(c1, c2, links) := groups.with_groups({
 	"clusters": {"cluster1": c1, "cluster2": c2},
 	"meshes": [{"clusters": ["cluster1", "cluster2"]}],
 	"links": links,
-}
+})
 
 link(f, t) := {"from": f, "to": t, "kind": "remote-secret"}
 

@@ -37,12 +37,9 @@ violation contains result.fail(rego.metadata.chain(), {
 	"at": ebad.source,
 	"related": [egood.source],
 }) if {
-	some [a, b] in mesh.mesh_pairs
-	ca := input.clusters[a]
-	cb := input.clusters[b]
-	ea := mesh.effective_mesh_id(ca)
-	eb := mesh.effective_mesh_id(cb)
-	ea.value != eb.value
+	some [a, b] in mesh.differing_pairs({c: e.value | some c, e in mesh.effective_mesh_ids})
+	ea := mesh.effective_mesh_ids[a]
+	eb := mesh.effective_mesh_ids[b]
 	some e in [ea, eb]
 	e.explicit
 	mesh.strongly_joined(a, b)

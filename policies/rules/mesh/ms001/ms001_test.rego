@@ -1,5 +1,6 @@
 package meshcheck.rules.mesh.ms001_test
 
+import data.meshcheck.lib.groups_test as groups
 import data.meshcheck.rules.mesh.ms001
 
 fact(v) := {"value": v, "source": {"path": "spec.values.global.meshID"}}
@@ -13,11 +14,11 @@ secrets_both_ways := [
 	{"from": "cluster2", "to": "cluster1", "kind": "remote-secret", "source": {}},
 ]
 
-fleet(cp1, cp2, links) := {
+fleet(cp1, cp2, links) := groups.with_groups({
 	"clusters": {"cluster1": cluster("cluster1", cp1), "cluster2": cluster("cluster2", cp2)},
 	"links": links,
 	"meshes": [{"clusters": ["cluster1", "cluster2"]}],
-}
+})
 
 test_different_mesh_ids_in_multi_primary if {
 	vs := ms001.violation with input as fleet(istiod({"mesh_id": fact("mesh1")}), istiod({"mesh_id": fact("mesh2")}), secrets_both_ways)
@@ -69,10 +70,10 @@ test_unknown_mesh_id_is_silent if {
 
 test_remote_is_not_compared if {
 	remote := istiod({"role": "remote", "mesh_id": fact("other")})
-	inp := {
+	inp := groups.with_groups({
 		"clusters": {"cluster1": cluster("cluster1", istiod({"mesh_id": fact("mesh1")})), "cluster2": {"name": "cluster2", "role": "remote", "control_planes": [remote]}},
 		"links": [{"from": "cluster2", "to": "cluster1", "kind": "control-plane"}],
 		"meshes": [{"clusters": ["cluster1", "cluster2"]}],
-	}
+	})
 	count(ms001.violation) == 0 with input as inp
 }

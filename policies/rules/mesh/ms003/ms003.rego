@@ -43,12 +43,11 @@ violation contains result.fail(rego.metadata.chain(), {
 	"at": rb.secret.source,
 	"related": [ra.secret.source],
 }) if {
-	some [a, b] in mesh.mesh_pairs
+	some [a, b] in mesh.differing_pairs({c: r.fingerprint | some c, r in mesh.roots})
 	ca := input.clusters[a]
 	cb := input.clusters[b]
-	ra := mesh.root(ca)
-	rb := mesh.root(cb)
-	ra.fingerprint != rb.fingerprint
+	ra := mesh.roots[a]
+	rb := mesh.roots[b]
 	not both_self_signed(ra, rb)
 	mesh.one_mesh(a, b)
 	not multi_root(ca, cb, ra, rb)

@@ -1,5 +1,6 @@
 package meshcheck.rules.mesh.ms003_test
 
+import data.meshcheck.lib.groups_test as groups
 import data.meshcheck.rules.mesh.ms003
 
 istiod(extra) := object.union({"namespace": "istio-system", "revision": "", "role": "primary", "env": {}, "mesh_config": {}, "sources": []}, extra)
@@ -8,14 +9,14 @@ ca(name, fp) := {"name": name, "namespace": "istio-system", "keys": [], "root_fi
 
 cluster(name, cp, secrets) := {"name": name, "role": "primary", "control_planes": [cp], "ca_secrets": secrets}
 
-fleet(c1, c2) := {
+fleet(c1, c2) := groups.with_groups({
 	"clusters": {"cluster1": c1, "cluster2": c2},
 	"links": [
 		{"from": "cluster1", "to": "cluster2", "kind": "remote-secret"},
 		{"from": "cluster2", "to": "cluster1", "kind": "remote-secret"},
 	],
 	"meshes": [{"clusters": ["cluster1", "cluster2"]}],
-}
+})
 
 test_different_cacerts_roots if {
 	vs := ms003.violation with input as fleet(cluster("cluster1", istiod({}), [ca("cacerts", "sha256:aa")]), cluster("cluster2", istiod({}), [ca("cacerts", "sha256:bb")]))
@@ -80,6 +81,6 @@ test_multi_root_does_not_help_ambient if {
 test_separate_meshes_are_not_compared if {
 	c1 := cluster("cluster1", istiod({"mesh_id": {"value": "mesh1"}}), [ca("cacerts", "sha256:aa")])
 	c2 := cluster("cluster2", istiod({"mesh_id": {"value": "mesh2"}}), [ca("cacerts", "sha256:bb")])
-	inp := object.union(fleet(c1, c2), {"links": [{"from": "cluster1", "to": "cluster2", "kind": "remote-secret"}]})
+	inp := groups.with_groups(object.union(fleet(c1, c2), {"links": [{"from": "cluster1", "to": "cluster2", "kind": "remote-secret"}]}))
 	count(ms003.violation) == 0 with input as inp
 }

@@ -34,14 +34,15 @@ violation contains result.fail(rego.metadata.chain(), {
 	"at": sb.source,
 	"related": [sa.source],
 }) if {
-	some [a, b] in mesh.mesh_pairs
-	ca := input.clusters[a]
-	cb := input.clusters[b]
-	sa := mesh.self_signed(ca)
-	sb := mesh.self_signed(cb)
-	not same_root(sa, sb)
+	some [a, b] in mesh.differing_pairs({c: root_of(c, s) | some c, s in mesh.self_signed_roots})
+	sa := mesh.self_signed_roots[a]
+	sb := mesh.self_signed_roots[b]
 	mesh.one_mesh(a, b)
 }
 
-# same_root: the two self-signed secrets hold the same root (copied).
-same_root(sa, sb) if sa.secret.root_fingerprint == sb.secret.root_fingerprint
+# root_of is the self-signed root a cluster's evidence shows, else the
+# cluster's own name: a root not shown is taken as its own, as no other
+# cluster can be shown to hold a copy of it.
+root_of(_, s) := s.secret.root_fingerprint
+
+root_of(c, s) := sprintf("unknown root of %s", [c]) if not s.secret.root_fingerprint

@@ -1,5 +1,6 @@
 package meshcheck.rules.mesh.ms005_test
 
+import data.meshcheck.lib.groups_test as groups
 import data.meshcheck.rules.mesh.ms005
 
 istiod := {"namespace": "istio-system", "revision": "", "role": "primary", "env": {}, "values": {}, "sources": [{"object": {"kind": "IstioOperator"}, "file": "cp.yaml", "line": 2}]}
@@ -10,14 +11,14 @@ cacerts := {"name": "cacerts", "namespace": "istio-system", "keys": [], "root_fi
 
 cluster(name, secrets, complete) := {"name": name, "role": "primary", "control_planes": [istiod], "ca_secrets": secrets, "complete": complete}
 
-fleet(c1, c2) := {
+fleet(c1, c2) := groups.with_groups({
 	"clusters": {"cluster1": c1, "cluster2": c2},
 	"links": [
 		{"from": "cluster1", "to": "cluster2", "kind": "remote-secret"},
 		{"from": "cluster2", "to": "cluster1", "kind": "remote-secret"},
 	],
 	"meshes": [{"clusters": ["cluster1", "cluster2"]}],
-}
+})
 
 test_two_self_signed_istiods if {
 	vs := ms005.violation with input as fleet(cluster("cluster1", [selfsigned("sha256:aa")], {}), cluster("cluster2", [selfsigned("sha256:bb")], {}))

@@ -32,12 +32,11 @@ violation contains result.fail(rego.metadata.chain(), {
 	"at": at(cbad, tbad),
 	"related": [tgood.source],
 }) if {
-	some [a, b] in mesh.mesh_pairs
+	some [a, b] in mesh.differing_pairs({c: t.value | some c, t in mesh.trust_domains})
 	ca := input.clusters[a]
 	cb := input.clusters[b]
-	ta := mesh.trust_domain(ca)
-	tb := mesh.trust_domain(cb)
-	ta.value != tb.value
+	ta := mesh.trust_domains[a]
+	tb := mesh.trust_domains[b]
 	not mutual(ca, ta, cb, tb)
 	mesh.one_mesh(a, b)
 	[bad, cbad, tbad, good, cgood, tgood] := blame(a, ca, ta, b, cb, tb)

@@ -1,12 +1,13 @@
 package meshcheck.rules.mesh.ms006_test
 
+import data.meshcheck.lib.groups_test as groups
 import data.meshcheck.rules.mesh.ms006
 
 td(v, dflt) := {"value": v, "default": dflt, "source": {"file": sprintf("%s.yaml", [v])}}
 
 istiod(t, aliases) := {"namespace": "istio-system", "revision": "", "role": "primary", "trust_domain": t, "trust_domain_aliases": {"value": aliases, "source": {"file": "aliases.yaml"}}}
 
-fleet(cp1, cp2) := {
+fleet(cp1, cp2) := groups.with_groups({
 	"clusters": {
 		"cluster1": {"name": "cluster1", "role": "primary", "control_planes": [cp1]},
 		"cluster2": {"name": "cluster2", "role": "primary", "control_planes": [cp2]},
@@ -16,7 +17,7 @@ fleet(cp1, cp2) := {
 		{"from": "cluster2", "to": "cluster1", "kind": "remote-secret"},
 	],
 	"meshes": [{"clusters": ["cluster1", "cluster2"]}],
-}
+})
 
 test_different_trust_domains if {
 	vs := ms006.violation with input as fleet(istiod(td("cluster.local", true), []), istiod(td("cluster2.local", false), []))
@@ -57,13 +58,13 @@ test_unknown_trust_domain_is_silent if {
 }
 
 test_remote_inherits if {
-	inp := {
+	inp := groups.with_groups({
 		"clusters": {
 			"cluster1": {"name": "cluster1", "role": "primary", "control_planes": [istiod(td("a.local", false), [])]},
 			"cluster2": {"name": "cluster2", "role": "remote", "control_planes": [object.union(istiod(td("b.local", false), []), {"role": "remote"})]},
 		},
 		"links": [{"from": "cluster2", "to": "cluster1", "kind": "control-plane"}],
 		"meshes": [{"clusters": ["cluster1", "cluster2"]}],
-	}
+	})
 	count(ms006.violation) == 0 with input as inp
 }

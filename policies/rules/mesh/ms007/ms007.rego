@@ -32,17 +32,15 @@ violation contains result.fail(rego.metadata.chain(), {
 	"cluster": b,
 	"message": sprintf(
 		"%s and %s both declare meshID %q but look like separate meshes: nothing else links them, their trust domains differ (%q, %q) and so do their roots of trust (%s, %s); separate meshes need distinct mesh IDs",
-		[a, b, ib.value, ta, tb, mesh.short(mesh.root(ca).fingerprint), mesh.short(mesh.root(cb).fingerprint)],
+		[a, b, ib.value, ta, tb, mesh.short(mesh.roots[a].fingerprint), mesh.short(mesh.roots[b].fingerprint)],
 	),
 	"at": ib.source,
 	"related": [ia.source],
 }) if {
-	some [a, b] in mesh.mesh_pairs
-	ca := input.clusters[a]
-	cb := input.clusters[b]
+	some [a, b] in mesh.differing_pairs({c: t.value | some c, t in mesh.trust_domains})
 	mesh.separate(a, b)
-	ia := mesh.mesh_id(ca)
-	ib := mesh.mesh_id(cb)
-	ta := mesh.trust_domain(ca).value
-	tb := mesh.trust_domain(cb).value
+	ia := mesh.mesh_ids[a]
+	ib := mesh.mesh_ids[b]
+	ta := mesh.trust_domains[a].value
+	tb := mesh.trust_domains[b].value
 }

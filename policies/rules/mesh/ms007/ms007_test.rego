@@ -1,5 +1,6 @@
 package meshcheck.rules.mesh.ms007_test
 
+import data.meshcheck.lib.groups_test as groups
 import data.meshcheck.rules.mesh.ms007
 
 istiod(mesh_id, td) := {"namespace": "istio-system", "revision": "", "role": "primary", "mesh_id": {"value": mesh_id, "source": {"file": "cp.yaml"}}, "trust_domain": {"value": td, "source": {}}}
@@ -8,11 +9,11 @@ cacerts(fp) := {"name": "cacerts", "namespace": "istio-system", "keys": [], "roo
 
 cluster(name, cp, fp) := {"name": name, "role": "primary", "control_planes": [cp], "ca_secrets": [cacerts(fp)]}
 
-fleet(c1, c2, links) := {
+fleet(c1, c2, links) := groups.with_groups({
 	"clusters": {"cluster1": c1, "cluster2": c2},
 	"links": links,
 	"meshes": [{"clusters": ["cluster1", "cluster2"]}],
-}
+})
 
 mesh_id_link := [{"from": "cluster1", "to": "cluster2", "kind": "mesh-id"}]
 

@@ -1,5 +1,6 @@
 package meshcheck.rules.mesh.ms008_test
 
+import data.meshcheck.lib.groups_test as groups
 import data.meshcheck.rules.mesh.ms008
 
 istiod(mesh_id, td) := {"namespace": "istio-system", "revision": "", "role": "primary", "mesh_id": {"value": mesh_id, "source": {}}, "trust_domain": {"value": td, "default": td == "cluster.local", "source": {"file": sprintf("%s.yaml", [mesh_id])}}}
@@ -8,14 +9,14 @@ cacerts(fp) := [{"name": "cacerts", "namespace": "istio-system", "root_fingerpri
 
 fleet(cp1, cp2, meshes, links) := fleet_roots(cp1, cp2, meshes, links, "sha256:aaaa", "sha256:aaaa")
 
-fleet_roots(cp1, cp2, meshes, links, root1, root2) := {
+fleet_roots(cp1, cp2, meshes, links, root1, root2) := groups.with_groups({
 	"clusters": {
 		"cluster1": {"name": "cluster1", "role": "primary", "control_planes": [cp1], "ca_secrets": cacerts(root1)},
 		"cluster2": {"name": "cluster2", "role": "primary", "control_planes": [cp2], "ca_secrets": cacerts(root2)},
 	},
 	"links": links,
 	"meshes": meshes,
-}
+})
 
 apart := [{"clusters": ["cluster1"]}, {"clusters": ["cluster2"]}]
 

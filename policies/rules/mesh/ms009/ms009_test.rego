@@ -1,16 +1,17 @@
 package meshcheck.rules.mesh.ms009_test
 
+import data.meshcheck.lib.groups_test as groups
 import data.meshcheck.rules.mesh.ms009
 
 istiod(mesh_id) := {"namespace": "istio-system", "revision": "", "role": "primary", "mesh_id": {"value": mesh_id, "source": {}}}
 
 secret(a, b) := {"from": a, "to": b, "kind": "remote-secret", "source": {"object": {"kind": "Secret", "name": sprintf("istio-remote-secret-%s", [b])}, "path": sprintf("stringData.%s", [b]), "file": "secret.yaml"}}
 
-fleet(c2, links) := {
+fleet(c2, links) := groups.with_groups({
 	"clusters": {"cluster1": {"name": "cluster1", "role": "primary", "control_planes": [istiod("mesh1")]}, "cluster2": c2},
 	"links": links,
 	"meshes": [{"clusters": ["cluster1", "cluster2"]}],
-}
+})
 
 primary(mesh_id) := {"name": "cluster2", "role": "primary", "control_planes": [istiod(mesh_id)]}
 
