@@ -150,4 +150,3 @@ func key(o *unstructured.Unstructured) string {
 	}
 	return o.GetKind() + " " + o.GetNamespace() + "/" + o.GetName()
 }
-
