@@ -1,0 +1,241 @@
+package referee
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Seen is what one istiod observed, read from its debug endpoints.
+type Seen struct {
+	Cluster   string
+	ClusterID string
+	// Remotes are the remote clusters istiod registered from remote secrets
+	// (/debug/clusterz), by the ID it gave them.
+	Remotes []RemoteCluster
+	// Endpoints are the sample service's endpoints istiod holds, by the
+	// cluster ID of the registry they came from (/debug/endpointShardz).
+	Endpoints map[string][]Endpoint
+	// Gateways are the network gateways istiod knows (/debug/networkz).
+	Gateways []NetworkGateway
+	// TrustDomain and MeshID are what istiod serves (/debug/mesh).
+	TrustDomain, MeshID string
+}
+
+// RemoteCluster is one entry of /debug/clusterz.
+type RemoteCluster struct {
+	ID         string `json:"id"`
+	SecretName string `json:"secretName"`
+	SyncStatus string `json:"syncStatus"`
+}
+
+// Endpoint is one endpoint of the sample service.
+type Endpoint struct {
+	Address string
+	Network string
+}
+
+// NetworkGateway is one entry of /debug/networkz.
+type NetworkGateway struct {
+	Network string `json:"Network"`
+	Cluster string `json:"Cluster"`
+	Addr    string `json:"Addr"`
+	Port    int    `json:"Port"`
+}
+
+// settle is how long istiod's view must stay the same to be taken as final.
+const settle = 2 * time.Second
+
+// Observe reads what istiod discovered once its view has settled: every
+// remote cluster synced or given up on, and the debug endpoints unchanged
+// for a while.
+func Observe(ctx context.Context, i *Istiod, m *Model, plans []*Plan) (*Seen, error) {
+	deadline := time.Now().Add(45 * time.Second)
+	var last *Seen
+	stableSince := time.Now()
+	for {
+		s, err := observeOnce(i)
+		if err != nil {
+			return nil, err
+		}
+		if last == nil || !reflect.DeepEqual(last, s) {
+			last, stableSince = s, time.Now()
+		}
+		pending := false
+		for _, r := range s.Remotes {
+			if r.SyncStatus == "syncing" {
+				pending = true
+			}
+		}
+		if (!pending && time.Since(stableSince) >= settle) || time.Now().After(deadline) {
+			return last, nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
+func observeOnce(i *Istiod) (*Seen, error) {
+	s := &Seen{Cluster: i.Cluster, ClusterID: i.ClusterID, Endpoints: map[string][]Endpoint{}}
+	var remotes []RemoteCluster
+	if err := i.Debug("/debug/clusterz", &remotes); err != nil {
+		return nil, err
+	}
+	for _, r := range remotes {
+		if r.SecretName != "" { // the config cluster itself has none
+			s.Remotes = append(s.Remotes, r)
+		}
+	}
+	sort.Slice(s.Remotes, func(a, b int) bool { return s.Remotes[a].ID < s.Remotes[b].ID })
+
+	var shardz map[string]map[string]struct {
+		Shards map[string][]struct {
+			Addresses []string
+			Network   string
+		}
+	}
+	if err := i.Debug("/debug/endpointShardz", &shardz); err != nil {
+		return nil, err
+	}
+	for key, shards := range shardz[SampleHost][SampleNamespace].Shards {
+		// key is <provider>/<cluster ID>
+		id := key[strings.Index(key, "/")+1:]
+		for _, ep := range shards {
+			s.Endpoints[id] = append(s.Endpoints[id], Endpoint{Address: strings.Join(ep.Addresses, ","), Network: ep.Network})
+		}
+	}
+
+	if err := i.Debug("/debug/networkz", &s.Gateways); err != nil {
+		return nil, err
+	}
+	sort.Slice(s.Gateways, func(a, b int) bool {
+		return s.Gateways[a].Network+s.Gateways[a].Addr < s.Gateways[b].Network+s.Gateways[b].Addr
+	})
+	var mesh struct {
+		TrustDomain   string `json:"trustDomain"`
+		DefaultConfig struct {
+			MeshID string `json:"meshId"`
+		} `json:"defaultConfig"`
+	}
+	if err := i.Debug("/debug/mesh", &mesh); err != nil {
+		return nil, err
+	}
+	s.TrustDomain, s.MeshID = mesh.TrustDomain, mesh.DefaultConfig.MeshID
+	return s, nil
+}
+
+// Verdict is the referee's judgement of one fleet's cross-cluster discovery.
+type Verdict struct {
+	// Works is true when every istiod discovers the sample service in every
+	// cluster of its mesh, under the cluster ID that cluster's proxies use,
+	// on the cluster's network, and knows a gateway for every other network.
+	Works bool
+	// Broken says where it does not, one line per problem.
+	Broken []string
+	// Checked counts the (istiod, cluster) pairs judged.
+	Checked int
+}
+
+// Judge turns what the istiods saw into a verdict. What each cluster should
+// be is what it says of itself: the cluster ID and network its own
+// installs give its proxies (from meshcheck's model of the installs) and
+// the sample pod the referee put there. Which clusters an istiod should
+// reach is the mesh meshcheck's model groups it in (remote secrets,
+// control-plane links and mesh IDs).
+func Judge(m *Model, plans []*Plan, seen []*Seen) Verdict {
+	v := Verdict{}
+	plan := map[string]*Plan{}
+	for _, p := range plans {
+		plan[p.Cluster] = p
+	}
+	for _, s := range seen {
+		selfNet := plan[s.Cluster].Network
+		for _, other := range m.MeshOf(s.Cluster) {
+			c := m.Clusters[other]
+			p := plan[other]
+			if c == nil || p == nil {
+				continue
+			}
+			v.Checked++
+			id := orDefault(c.ID.String(), "Kubernetes")
+			where := fmt.Sprintf("istiod of %s (cluster ID %s)", s.Cluster, s.ClusterID)
+			eps, ok := s.Endpoints[id]
+			if !ok || !hasAddress(eps, p.PodIP) {
+				why := fmt.Sprintf("%s: no endpoint of %s in cluster %s (ID %s)", where, SampleService, other, id)
+				if alias := registeredAs(s, p.PodIP); alias != "" {
+					why += fmt.Sprintf("; its endpoint arrived as cluster %q, which no proxy of %s claims", alias, other)
+				} else if other != s.Cluster {
+					why += "; " + remoteState(s, id)
+				}
+				v.Broken = append(v.Broken, why)
+				continue
+			}
+			for _, ep := range eps {
+				if ep.Address == p.PodIP && ep.Network != p.Network {
+					v.Broken = append(v.Broken, fmt.Sprintf("%s: endpoint of %s in %s is on network %q, its proxies on %q", where, SampleService, other, ep.Network, p.Network))
+				}
+			}
+			if p.Network != selfNet && p.Network != "" && !hasGateway(s, p.Network) {
+				v.Broken = append(v.Broken, fmt.Sprintf("%s: no network gateway for %s's network %s: its endpoints are unreachable from %s", where, other, p.Network, s.Cluster))
+			}
+		}
+	}
+	sort.Strings(v.Broken)
+	v.Works = len(v.Broken) == 0 && v.Checked > 0
+	if v.Checked == 0 {
+		v.Broken = append(v.Broken, "no istiod was run: the fleet has no primary control plane the referee can run")
+	}
+	return v
+}
+
+func hasAddress(eps []Endpoint, ip string) bool {
+	for _, e := range eps {
+		for _, a := range strings.Split(e.Address, ",") {
+			if a == ip {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// registeredAs is the cluster ID under which istiod holds an endpoint, if any.
+func registeredAs(s *Seen, ip string) string {
+	for id, eps := range s.Endpoints {
+		if hasAddress(eps, ip) {
+			return id
+		}
+	}
+	return ""
+}
+
+func remoteState(s *Seen, id string) string {
+	for _, r := range s.Remotes {
+		if r.ID == id {
+			return fmt.Sprintf("remote cluster %s is %s (secret %s)", id, r.SyncStatus, r.SecretName)
+		}
+	}
+	var ids []string
+	for _, r := range s.Remotes {
+		ids = append(ids, r.ID+"="+r.SyncStatus)
+	}
+	if len(ids) == 0 {
+		return "istiod registered no remote cluster"
+	}
+	return "istiod registered no remote cluster " + id + " (it has " + strings.Join(ids, ", ") + ")"
+}
+
+func hasGateway(s *Seen, network string) bool {
+	for _, g := range s.Gateways {
+		if g.Network == network && g.Addr != "" && g.Port != 0 {
+			return true
+		}
+	}
+	return false
+}
