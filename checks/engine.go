@@ -32,6 +32,10 @@ type Engine struct {
 	compilerOf map[string]*ast.Compiler
 	// builtin names the embedded policy files.
 	builtin map[string]bool
+	// names are the model's record fields some rule names, the only ones
+	// Evaluate converts (the objects users' rules may read, say, are left
+	// out when only built-in rules run); nil converts every field.
+	names   map[string]bool
 	perRule struct {
 		once    sync.Once
 		queries []*ruleQuery
@@ -95,7 +99,26 @@ func New(ctx context.Context, opt Options) (*Engine, error) {
 			compilerOf[pkg] = compilers[i]
 		}
 	}
-	return &Engine{shards: prepared, rules: rules, compilerOf: compilerOf, builtin: builtin}, nil
+	e := &Engine{shards: prepared, rules: rules, compilerOf: compilerOf, builtin: builtin}
+	e.names = e.namedByAll()
+	return e, nil
+}
+
+// namedByAll is every record field some rule names, or nil when a rule
+// may read any field (users' rules, see namedFields).
+func (e *Engine) namedByAll() map[string]bool {
+	out := map[string]bool{}
+	for pkg, r := range e.rules {
+		if !r.Builtin {
+			return nil
+		}
+		names := namedFields(e.compilerOf[pkg], pkg, e.builtin)
+		if names == nil {
+			return nil
+		}
+		maps.Copy(out, names)
+	}
+	return out
 }
 
 // prepare compiles one shard, reads its catalog and prepares its query.
@@ -140,7 +163,7 @@ type violation struct {
 // Evaluate runs every rule on the fleet and returns the findings, sorted.
 // Severities are the rules' own; settings and exemptions apply afterwards.
 func (e *Engine) Evaluate(ctx context.Context, f *model.Fleet) ([]Finding, error) {
-	in, err := Input(f)
+	in, err := inputOf(f, e.names)
 	if err != nil {
 		return nil, err
 	}

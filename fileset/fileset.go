@@ -94,6 +94,7 @@ func Read(l Layout, stdin io.Reader, lim source.Limits) *Set {
 			ci.Objects = append(ci.Objects, obj)
 		}
 	}
+	claimed := newClaims(tiers)
 	// Declared clusters exist even when their directories hold nothing yet.
 	for _, tier := range tiers {
 		for _, a := range tier {
@@ -105,7 +106,7 @@ func Read(l Layout, stdin io.Reader, lim source.Limits) *Set {
 			add(c, obj, nil)
 			continue
 		}
-		clusters := clustersOf(obj.Origin.File, tiers)
+		clusters := claimed.clustersOf(obj.Origin.File)
 		if len(clusters) == 0 {
 			clusters = []string{DefaultCluster}
 		}
@@ -148,20 +149,49 @@ func fleetAssignments(dir string) ([]Assignment, []*source.Error) {
 	return out, nil
 }
 
+// claims indexes each tier's assignments by cleaned path, so finding a
+// file's clusters walks up its directories instead of testing every
+// assignment: lint of a thousand cluster directories stays linear.
+type claims []map[string][]string
+
+func newClaims(tiers [][]Assignment) claims {
+	out := make(claims, len(tiers))
+	for i, tier := range tiers {
+		out[i] = map[string][]string{}
+		for _, a := range tier {
+			p := filepath.Clean(a.Path)
+			if !slices.Contains(out[i][p], a.Cluster) {
+				out[i][p] = append(out[i][p], a.Cluster)
+			}
+		}
+	}
+	return out
+}
+
 // clustersOf returns the clusters of the most specific tier that claims
 // file; within a tier, a file listed for several clusters (shared
-// manifests) belongs to each of them.
-func clustersOf(file string, tiers [][]Assignment) []string {
+// manifests) belongs to each of them, in the order they were assigned
+// from the file up to the root.
+func (c claims) clustersOf(file string) []string {
 	if file == "-" {
 		return nil
 	}
-	for _, tier := range tiers {
+	for _, byPath := range c {
+		if len(byPath) == 0 {
+			continue
+		}
 		var out []string
-		for _, a := range tier {
-			if within(file, a.Path) && !slices.Contains(out, a.Cluster) {
-				out = append(out, a.Cluster)
+		for p := filepath.Clean(file); ; p = filepath.Dir(p) {
+			for _, name := range byPath[p] {
+				if !slices.Contains(out, name) {
+					out = append(out, name)
+				}
+			}
+			if parent := filepath.Dir(p); parent == p {
+				break
 			}
 		}
+		out = appendNew(out, byPath["."]) // "." claims every file, as within says
 		if len(out) > 0 {
 			return out
 		}
@@ -169,12 +199,22 @@ func clustersOf(file string, tiers [][]Assignment) []string {
 	return nil
 }
 
+// within says whether file is root or under it.
 func within(file, root string) bool {
 	f, r := filepath.Clean(file), filepath.Clean(root)
 	if f == r || r == "." {
 		return true
 	}
 	return strings.HasPrefix(f, r+string(filepath.Separator))
+}
+
+func appendNew(out, names []string) []string {
+	for _, n := range names {
+		if !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // ConfigAssignments turns the clusters of a configuration file into
