@@ -30,6 +30,7 @@ export MESHCHECK_IMAGE := $(IMAGE_DIR)/oci
 include hack/envtest.mk
 include hack/testdeps.mk
 include hack/chart.mk
+include hack/referee.mk
 
 .PHONY: all build demo test check-format vet policy-check go-test docs fuzz bench clean help image release ca-certs
 
@@ -62,7 +63,7 @@ policy-check:
 # envtest tests (webhook, audit) need a real kube-apiserver and etcd: built
 # from Go modules into bin/k8s by hack/envtest.mk, once, then cached.
 # The image test (internal/repo) reads the image make image writes.
-go-test: envtest-bins test-deps image chart-test
+go-test: envtest-bins test-deps image chart-test referee-test
 	$(GO) test ./...
 
 ## image: the OCI image (both binaries, CA certificates, user 65532) for IMAGE_PLATFORMS, as an OCI layout in bin/image/oci and an archive beside it; no container engine, nothing pulled

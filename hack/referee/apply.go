@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -311,7 +312,7 @@ func applyRemoteSecrets(ctx context.Context, m *Model, c *Cluster, servers map[s
 		if sec.Namespace == "" {
 			sec.Namespace = orDefault(c.SystemNamespace, "istio-system")
 		}
-		data, err := secretData(o.Source, sec.Name)
+		data, err := secretData(m.Dir, o.Source, sec.Name)
 		if err != nil {
 			return err
 		}
@@ -354,8 +355,12 @@ func applyRemoteSecrets(ctx context.Context, m *Model, c *Cluster, servers map[s
 // secretData reads a Secret's data and stringData from the file meshcheck
 // read it from (the model keeps Secrets without their data). The values are
 // only parsed, never printed.
-func secretData(src Source, name string) (map[string][]byte, error) {
-	b, err := os.ReadFile(src.File)
+func secretData(dir string, src Source, name string) (map[string][]byte, error) {
+	file := src.File
+	if !filepath.IsAbs(file) {
+		file = filepath.Join(dir, file)
+	}
+	b, err := os.ReadFile(file)
 	if err != nil {
 		return nil, fmt.Errorf("read secret %s: %w", name, err)
 	}

@@ -6,12 +6,17 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/go-logr/logr"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
+	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 )
+
+// quietOnce silences controller-runtime's logger (envtest logs through it).
+var quietOnce sync.Once
 
 // APIServer is one test cluster: a real kube-apiserver and etcd (envtest)
 // with Istio's CRDs installed.
@@ -24,6 +29,7 @@ type APIServer struct {
 // StartAPIServer starts a kube-apiserver and etcd from assets (the
 // KUBEBUILDER_ASSETS directory) with the CRDs of crdFiles installed.
 func StartAPIServer(assets string, crdFiles []string) (*APIServer, error) {
+	quietOnce.Do(func() { ctrllog.SetLogger(logr.Discard()) })
 	env := &envtest.Environment{
 		BinaryAssetsDirectory: assets,
 		CRDInstallOptions:     envtest.CRDInstallOptions{Paths: crdFiles, ErrorIfPathMissing: true},

@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"sort"
 )
 
@@ -52,6 +54,8 @@ type Source struct {
 
 // Model is meshcheck's fleet model.
 type Model struct {
+	// Dir is the fleet directory; the model's file names are relative to it.
+	Dir      string              `json:"-"`
 	Clusters map[string]*Cluster `json:"clusters"`
 	Meshes   []struct {
 		ID       string   `json:"id"`
@@ -118,25 +122,32 @@ type Finding struct {
 }
 
 // Lint runs meshcheck on a fleet directory and returns its model and its
-// findings.
+// findings. A .meshcheck.yaml in the directory is the fleet's (its clusters
+// and what inventory is complete); without one the subdirectories are the
+// clusters, as with lint --fleet, and no configuration above is read.
 func Lint(ctx context.Context, meshcheck, fleet string) (*Model, []Finding, error) {
-	var m Model
-	if err := runJSON(ctx, &m, meshcheck, "lint", "--no-config", "--fleet", fleet, "--show-model", "-o", "json"); err != nil {
+	args := []string{"lint", "--no-config", "--fleet", "."}
+	if _, err := os.Stat(filepath.Join(fleet, ".meshcheck.yaml")); err == nil {
+		args = []string{"lint", "--config", ".meshcheck.yaml"}
+	}
+	m := Model{Dir: fleet}
+	if err := runJSON(ctx, fleet, &m, meshcheck, append(args, "--show-model", "-o", "json")...); err != nil {
 		return nil, nil, err
 	}
 	var rep struct {
 		Findings []Finding `json:"findings"`
 	}
-	if err := runJSON(ctx, &rep, meshcheck, "lint", "--no-config", "--fleet", fleet, "-o", "json", "--fail-on", "none"); err != nil {
+	if err := runJSON(ctx, fleet, &rep, meshcheck, append(args, "-o", "json", "--fail-on", "none")...); err != nil {
 		return nil, nil, err
 	}
 	sort.Slice(rep.Findings, func(i, j int) bool { return rep.Findings[i].Rule < rep.Findings[j].Rule })
 	return &m, rep.Findings, nil
 }
 
-func runJSON(ctx context.Context, into any, bin string, args ...string) error {
+func runJSON(ctx context.Context, dir string, into any, bin string, args ...string) error {
 	var out, errb bytes.Buffer
 	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Dir = dir
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("meshcheck %v: %w: %s", args, err, errb.String())

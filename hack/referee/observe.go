@@ -132,12 +132,19 @@ func observeOnce(i *Istiod) (*Seen, error) {
 
 // Verdict is the referee's judgement of one fleet's cross-cluster discovery.
 type Verdict struct {
-	// Works is true when every istiod discovers the sample service in every
-	// cluster of its mesh, under the cluster ID that cluster's proxies use,
-	// on the cluster's network, and knows a gateway for every other network.
+	// Works is true when every istiod holds the sample service's endpoints
+	// of every cluster of its mesh, on that cluster's network, knows a
+	// gateway for every other network, and registers every cluster its
+	// proxies connect to under the cluster ID those proxies claim.
 	Works bool
 	// Broken says where it does not, one line per problem.
 	Broken []string
+	// Identity lists clusters an istiod registers under another ID than the
+	// one the cluster's proxies claim, where those proxies are served by
+	// their own istiod: discovery works, but anything keyed by cluster ID
+	// (cluster-local services, locality, a proxy that fails over to this
+	// istiod) does not match.
+	Identity []string
 	// Checked counts the (istiod, cluster) pairs judged.
 	Checked int
 }
@@ -154,6 +161,10 @@ func Judge(m *Model, plans []*Plan, seen []*Seen) Verdict {
 	for _, p := range plans {
 		plan[p.Cluster] = p
 	}
+	ownIstiod := map[string]bool{}
+	for _, s := range seen {
+		ownIstiod[s.Cluster] = true
+	}
 	for _, s := range seen {
 		selfNet := plan[s.Cluster].Network
 		for _, other := range m.MeshOf(s.Cluster) {
@@ -165,28 +176,32 @@ func Judge(m *Model, plans []*Plan, seen []*Seen) Verdict {
 			v.Checked++
 			id := orDefault(c.ID.String(), "Kubernetes")
 			where := fmt.Sprintf("istiod of %s (cluster ID %s)", s.Cluster, s.ClusterID)
-			eps, ok := s.Endpoints[id]
-			if !ok || !hasAddress(eps, p.PodIP) {
-				why := fmt.Sprintf("%s: no endpoint of %s in cluster %s (ID %s)", where, SampleService, other, id)
-				if alias := registeredAs(s, p.PodIP); alias != "" {
-					why += fmt.Sprintf("; its endpoint arrived as cluster %q, which no proxy of %s claims", alias, other)
-				} else if other != s.Cluster {
+			got := registeredAs(s, p.PodIP)
+			switch {
+			case got == "":
+				why := fmt.Sprintf("%s: no endpoint of %s in cluster %s", where, SampleService, other)
+				if other != s.Cluster {
 					why += "; " + remoteState(s, id)
 				}
 				v.Broken = append(v.Broken, why)
 				continue
+			case got != id && (other == s.Cluster || !ownIstiod[other]):
+				v.Broken = append(v.Broken, fmt.Sprintf("%s: cluster %s is registered as %q but its proxies, which this istiod serves, claim cluster ID %q", where, other, got, id))
+			case got != id:
+				v.Identity = append(v.Identity, fmt.Sprintf("%s: cluster %s is registered as %q, its proxies (served by its own istiod) claim %q", where, other, got, id))
 			}
-			for _, ep := range eps {
-				if ep.Address == p.PodIP && ep.Network != p.Network {
+			for _, ep := range s.Endpoints[got] {
+				if hasAddress([]Endpoint{ep}, p.PodIP) && ep.Network != p.Network {
 					v.Broken = append(v.Broken, fmt.Sprintf("%s: endpoint of %s in %s is on network %q, its proxies on %q", where, SampleService, other, ep.Network, p.Network))
 				}
 			}
 			if p.Network != selfNet && p.Network != "" && !hasGateway(s, p.Network) {
-				v.Broken = append(v.Broken, fmt.Sprintf("%s: no network gateway for %s's network %s: its endpoints are unreachable from %s", where, other, p.Network, s.Cluster))
+				v.Broken = append(v.Broken, fmt.Sprintf("%s: no network gateway with an address for %s's network %s: its endpoints are unreachable from %s", where, other, p.Network, s.Cluster))
 			}
 		}
 	}
 	sort.Strings(v.Broken)
+	sort.Strings(v.Identity)
 	v.Works = len(v.Broken) == 0 && v.Checked > 0
 	if v.Checked == 0 {
 		v.Broken = append(v.Broken, "no istiod was run: the fleet has no primary control plane the referee can run")

@@ -57,6 +57,9 @@ func Print(w io.Writer, r *Result) {
 		}
 	}
 	fmt.Fprintln(w)
+	for _, n := range r.Verdict.Identity {
+		fmt.Fprintf(w, "identity: %s\n", n)
+	}
 	if r.Verdict.Works {
 		fmt.Fprintf(w, "verdict: cross-cluster discovery works (%d istiod/cluster pairs)\n", r.Verdict.Checked)
 		return

@@ -1,0 +1,226 @@
+package referee
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "rewrite the generated tables of docs/referee.md")
+
+// fleet is one fleet of the agreement test.
+type fleet struct {
+	// Dir is relative to the repository root.
+	Dir string
+	// Disagree, when set, says why meshcheck and istiod are expected to
+	// disagree on this fleet; the test fails if they agree (the entry is
+	// stale) or disagree on a fleet without one.
+	Disagree string
+}
+
+// agreementFleets are the fleets CI referees: the official install models
+// meshcheck must pass, and mistakes that break (or are said to break)
+// cross-cluster discovery. Each takes 10-25 s on 2 cores.
+var agreementFleets = []fleet{
+	{Dir: "testdata/corpus/multi-primary/iop"},
+	{Dir: "testdata/corpus/multi-primary-multi-network/iop"},
+	{Dir: "testdata/corpus/primary-remote/iop"},
+	{Dir: "testdata/corpus/primary-remote-multi-network/iop"},
+	{Dir: "examples/fleet"},
+	{Dir: "testdata/mistakes/03-eastwest-gateway-missing"},
+	{Dir: "testdata/mistakes/03-namespace-network-label-missing"},
+	{Dir: "testdata/mistakes/03-namespace-network-label-mismatch", Disagree: "istiod takes an endpoint's network from its pod's " +
+		"`topology.istio.io/network` label first, which the injector sets from `global.network` (`Controller.Network`, " +
+		"pilot/pkg/serviceregistry/kube/controller/controller.go); the system namespace's label is only the fallback for pods " +
+		"without it (uninjected workloads, gateways not labelled by their install). Injected sidecars are not affected: the " +
+		"breakage NW001 describes is for unlabelled workloads, which the referee's sample does not have."},
+	{Dir: "testdata/mistakes/04-cluster-name-unset"},
+	{Dir: "testdata/mistakes/05-remote-secret-kube-system-uid", Disagree: "in a multi-primary mesh each cluster's proxies " +
+		"are served by their own istiod, so cluster1's istiod registering cluster2 under the UID key still discovers its " +
+		"endpoints; what differs is the cluster ID (shown under identity): cluster-scoped settings (`serviceSettings.clusterLocal`, " +
+		"`topology.istio.io/cluster` in DestinationRules) do not match. It breaks discovery when the key names a remote " +
+		"served by this istiod (as CL007 shows)."},
+	{Dir: "testdata/mistakes/05-remote-secret-name-differs-from-injection-path"},
+	{Dir: "testdata/mistakes/08-remote-runs-own-istiod"},
+	{Dir: "testdata/mistakes/12-remote-secret-without-token", Disagree: "CL004 is a warning, but istiod cannot read the " +
+		"remote API server with a kubeconfig that carries no credential: the remote cluster times out and its endpoints " +
+		"are never discovered. A candidate for error severity when the key names a cluster of the mesh."},
+	{Dir: "testdata/rules/CP004/fail/multi-primary-secret-one-way"},
+}
+
+// discoveryClass says whether a rule is about what the referee judges:
+// cluster identity (CL), control-plane wiring (CP) and network (NW). Mesh
+// and trust rules (MS) are about the data plane's mTLS, which istiod's
+// discovery does not show.
+func discoveryClass(rule string) bool {
+	return strings.HasPrefix(rule, "CL") || strings.HasPrefix(rule, "CP") || strings.HasPrefix(rule, "NW")
+}
+
+// outcome is one fleet's two verdicts.
+type outcome struct {
+	dir      string
+	errors   []string // discovery-class error rules meshcheck reports
+	others   []string // other findings (warnings, infos, MS errors)
+	works    bool     // istiod's verdict
+	identity bool     // istiod registers some cluster under another ID
+	broken   []string
+	took     time.Duration
+}
+
+func (o outcome) agree() bool { return (len(o.errors) == 0) == o.works }
+
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
+}
+
+// TestAgreement referees every fleet of agreementFleets with real
+// kube-apiservers and istiods: meshcheck passing at error level must mean
+// istiod discovers across clusters, and a discovery-class error must show
+// as a breakage in istiod, except for the disagreements listed (with their
+// reasons) in docs/referee.md, which the test keeps current.
+func TestAgreement(t *testing.T) {
+	tools, err := ToolsFromEnv()
+	if err != nil {
+		t.Fatalf("the referee needs its tools (run it with make referee-test): %v", err)
+	}
+	root := repoRoot(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 12*time.Minute)
+	defer cancel()
+	pool := NewPool(tools)
+	defer pool.Close()
+	work := t.TempDir()
+
+	var outs []outcome
+	for _, f := range agreementFleets {
+		res, err := Run(ctx, tools, pool, filepath.Join(root, f.Dir), work)
+		if err != nil {
+			t.Fatalf("%s: %v", f.Dir, err)
+		}
+		o := outcome{dir: f.Dir, works: res.Verdict.Works, identity: len(res.Verdict.Identity) > 0, broken: res.Verdict.Broken, took: res.Duration}
+		for _, fd := range res.Findings {
+			if fd.Severity == "error" && discoveryClass(fd.Rule) {
+				o.errors = appendUnique(o.errors, fd.Rule)
+			} else {
+				o.others = appendUnique(o.others, fd.Rule+" "+fd.Severity)
+			}
+		}
+		outs = append(outs, o)
+		t.Logf("%s: meshcheck errors %v, istiod works=%v (%s)", f.Dir, o.errors, o.works, o.took.Round(time.Second))
+		switch {
+		case o.agree() && f.Disagree != "":
+			t.Errorf("%s: meshcheck and istiod now agree (errors %v, istiod works=%v): remove its disagreement entry", f.Dir, o.errors, o.works)
+		case !o.agree() && f.Disagree == "":
+			t.Errorf("%s: meshcheck and istiod disagree: meshcheck discovery errors %v, istiod works=%v, broken: %v; fix the rule or list the disagreement with its reason",
+				f.Dir, o.errors, o.works, o.broken)
+		}
+	}
+	t.Logf("%d fleets, %d API servers", len(outs), pool.Size())
+	checkDoc(t, filepath.Join(root, "docs", "referee.md"), fleetTable(outs), disagreementTable(outs))
+}
+
+func appendUnique(s []string, v string) []string {
+	for _, x := range s {
+		if x == v {
+			return s
+		}
+	}
+	s = append(s, v)
+	sort.Strings(s)
+	return s
+}
+
+func orNone(s []string) string {
+	if len(s) == 0 {
+		return "none"
+	}
+	return strings.Join(s, ", ")
+}
+
+func fleetTable(outs []outcome) string {
+	var b strings.Builder
+	b.WriteString("| Fleet | meshcheck discovery errors | Other findings | istiod | Agree |\n|---|---|---|---|---|\n")
+	for _, o := range outs {
+		ist := "discovers across clusters"
+		if !o.works {
+			ist = "broken"
+		}
+		if o.identity {
+			ist += "; a cluster registered under another ID"
+		}
+		agree := "yes"
+		if !o.agree() {
+			agree = "**no**"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", o.dir, orNone(o.errors), orNone(o.others), ist, agree)
+	}
+	return b.String()
+}
+
+func disagreementTable(outs []outcome) string {
+	var b strings.Builder
+	b.WriteString("| Fleet | meshcheck | istiod | Reason |\n|---|---|---|---|\n")
+	n := 0
+	for _, o := range outs {
+		if o.agree() {
+			continue
+		}
+		reason := ""
+		for _, f := range agreementFleets {
+			if f.Dir == o.dir {
+				reason = f.Disagree
+			}
+		}
+		ist := "discovers across clusters"
+		if !o.works {
+			ist = "broken: " + strings.Join(o.broken, "; ")
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", o.dir, orNone(o.errors), ist, reason)
+		n++
+	}
+	if n == 0 {
+		b.WriteString("| (none) | | | |\n")
+	}
+	return b.String()
+}
+
+// checkDoc compares the generated tables with docs/referee.md (between the
+// referee:fleets and referee:disagreements markers), or rewrites them with
+// -update.
+func checkDoc(t *testing.T, path, fleets, disagreements string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("read %s: %v", path, err)
+	}
+	doc := string(b)
+	for _, sec := range []struct{ name, body string }{{"fleets", fleets}, {"disagreements", disagreements}} {
+		begin, end := "<!-- referee:"+sec.name+" -->\n", "<!-- /referee:"+sec.name+" -->"
+		i, j := strings.Index(doc, begin), strings.Index(doc, end)
+		if i < 0 || j < i {
+			t.Fatalf("%s: markers %q and %q not found", path, strings.TrimSpace(begin), end)
+		}
+		got := doc[i+len(begin) : j]
+		if got == sec.body {
+			continue
+		}
+		if *update {
+			doc = doc[:i+len(begin)] + sec.body + doc[j:]
+			continue
+		}
+		t.Errorf("%s: the %s table is stale (go test -run TestAgreement -update rewrites it); want:\n%s", path, sec.name, sec.body)
+	}
+	if *update {
+		if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
