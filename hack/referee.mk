@@ -5,6 +5,7 @@
 #   make referee-bins            build bin/istio/<version>/pilot-discovery (cached)
 #   make referee FLEET=dir       what istiod saw for one fleet, next to meshcheck's findings
 #   make referee-test            the agreement test (part of make test)
+#   make referee-test REFEREE_UPDATE=1   ... and rewrite its tables in docs/referee.md
 #
 # The Istio version is pinned by hack/referee/tools/go.mod (istio.io/istio);
 # bumping it makes the next referee-bins rebuild. The harness is its own module
@@ -39,6 +40,6 @@ referee: referee-bins envtest-bins build
 	@[ -n "$(FLEET)" ] || { echo "usage: make referee FLEET=dir" >&2; exit 2; }
 	@cd "$(REFEREE_MK_DIR)/referee" && $(referee_env) $(GO) run ./cmd/referee -fleet "$(abspath $(FLEET))"
 
-## referee-test: the agreement test between meshcheck and istiod over the fleets of docs/referee.md
+## referee-test: the agreement test between meshcheck and istiod over the fleets of docs/referee.md (REFEREE_UPDATE=1 rewrites its tables)
 referee-test: referee-bins envtest-bins build
-	cd "$(REFEREE_MK_DIR)/referee" && $(referee_env) $(GO) test -count=1 -timeout 15m ./...
+	cd "$(REFEREE_MK_DIR)/referee" && $(referee_env) $(GO) test -count=1 -timeout 15m ./... $(if $(REFEREE_UPDATE),-args -update)

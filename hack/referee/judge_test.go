@@ -93,3 +93,24 @@ func TestJudge(t *testing.T) {
 		})
 	}
 }
+
+func TestSyncTables(t *testing.T) {
+	doc := "intro\n<!-- referee:fleets -->\n| old |\n<!-- /referee:fleets -->\nmiddle\n<!-- referee:disagreements -->\n| d |\n<!-- /referee:disagreements -->\n"
+	got, stale, err := syncTables(doc, map[string]string{"fleets": "| new |\n", "disagreements": "| d |\n"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stale) != 1 || stale[0] != "fleets" {
+		t.Errorf("stale = %v, want [fleets]", stale)
+	}
+	want := "intro\n<!-- referee:fleets -->\n| new |\n<!-- /referee:fleets -->\nmiddle\n<!-- referee:disagreements -->\n| d |\n<!-- /referee:disagreements -->\n"
+	if got != want {
+		t.Errorf("updated doc:\n%s\nwant:\n%s", got, want)
+	}
+	if _, stale, _ := syncTables(got, map[string]string{"fleets": "| new |\n", "disagreements": "| d |\n"}); len(stale) != 0 {
+		t.Errorf("current doc reported stale: %v", stale)
+	}
+	if _, _, err := syncTables("no markers", map[string]string{"fleets": ""}); err == nil {
+		t.Error("missing markers: no error")
+	}
+}
