@@ -17,6 +17,7 @@ var (
 	ErrEncoding     = errors.New("invalid character")
 	ErrBinary       = errors.New("binary file")
 	ErrTooLarge     = errors.New("file too large")
+	ErrOverBudget   = errors.New("input budget used up")
 	ErrTooManyNodes = errors.New("too many nodes")
 	ErrTooDeep      = errors.New("nesting too deep")
 )

@@ -13,6 +13,10 @@ import (
 // a huge tree) and on the parsed tree with aliases expanded (budget).
 type Limits struct {
 	MaxFileBytes int64 // default 16 MiB
+	// MaxTotalBytes bounds all the files ReadPaths reads together; default
+	// 256 MiB, which lint reads in about 4 GiB (objects cost some 16 times
+	// their YAML).
+	MaxTotalBytes int64
 	MaxNodes     int   // per document, counting alias expansion; default 1_000_000
 	MaxDepth     int   // default 200
 }
@@ -21,7 +25,7 @@ type Limits struct {
 // object at about 1.5 MiB) while keeping a hostile input to about a second
 // and a few hundred MiB: a million yaml.v3 nodes cost roughly 250 MB.
 func DefaultLimits() Limits {
-	return Limits{MaxFileBytes: 16 << 20, MaxNodes: 1_000_000, MaxDepth: 200}
+	return Limits{MaxFileBytes: 16 << 20, MaxTotalBytes: 256 << 20, MaxNodes: 1_000_000, MaxDepth: 200}
 }
 
 func (l Limits) withDefaults() Limits {
@@ -31,6 +35,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxFileBytes == math.MaxInt64 {
 		l.MaxFileBytes-- // Read asks for one byte more than the limit
+	}
+	if l.MaxTotalBytes <= 0 {
+		l.MaxTotalBytes = d.MaxTotalBytes
 	}
 	if l.MaxNodes <= 0 {
 		l.MaxNodes = d.MaxNodes

@@ -1,7 +1,5 @@
 package source
 
-import yaml "go.yaml.in/yaml/v3"
-
 // Origin says where an object was read from.
 type Origin struct {
 	File   string // path as given by the user ("-" for stdin)
@@ -18,11 +16,18 @@ type Object struct {
 	Data   map[string]any
 	Origin Origin
 
-	// node is the mapping Data was converted from. Position walks it on
-	// demand instead of building a position index up front, because only
-	// the few fields that end up in findings are ever located. It is nil for
-	// objects built by other packages (for example from a live cluster).
-	node *yaml.Node
+	// doc and at locate the mapping Data was converted from: the document
+	// and the path within it (empty for the document itself, items[N] for
+	// an item of a List). Position walks it on demand instead of building a
+	// position index up front, because only the few fields that end up in
+	// findings are ever located. doc is nil for objects built by other
+	// packages (for example from a live cluster).
+	doc *document
+	at  []segment
+	// nameLine and nameColumn locate metadata.name, found while the tree is
+	// at hand: most objects are only ever located there (or at their start),
+	// and need no tree again.
+	nameLine, nameColumn int
 	// lineOffset turns the node's document-relative lines into file lines.
 	lineOffset int
 	// noColumns is set for text embedded in a string, whose columns in the

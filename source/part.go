@@ -17,18 +17,16 @@ func (o *Object) Part(path string) *Object {
 		return nil
 	}
 	p := &Object{Data: data, Origin: o.Origin, lineOffset: o.lineOffset}
-	if o.node == nil {
+	if o.doc == nil {
 		return p
 	}
-	n := o.node
-	for _, s := range parsePath(path) {
-		if n = child(resolve(n), s); n == nil {
-			return p
-		}
+	p.doc, p.at = o.doc, o.within(path)
+	if n := p.node(); n != nil {
+		k := firstKey(n)
+		p.Origin.Line, p.Origin.Column = k.Line+o.lineOffset, k.Column
+	} else {
+		p.doc, p.at = nil, nil
 	}
-	p.node = resolve(n)
-	k := firstKey(p.node)
-	p.Origin.Line, p.Origin.Column = k.Line+o.lineOffset, k.Column
 	return p
 }
 
@@ -43,8 +41,7 @@ func (o *Object) Embedded(path string, lim Limits) ([]*Object, []*Error) {
 		return nil, nil
 	}
 	offset := 0
-	if o.node != nil {
-		n := o.node
+	if n := o.node(); n != nil {
 		for _, s := range parsePath(path) {
 			if n = child(resolve(n), s); n == nil {
 				break

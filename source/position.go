@@ -16,11 +16,17 @@ import yaml "go.yaml.in/yaml/v3"
 // For an object that was not read from text it returns the Origin's
 // position, normally (0, 0). It is safe for concurrent use.
 func (o *Object) Position(path string) (line, col int) {
-	if o.node == nil {
+	switch {
+	case path == "": // where the object starts, known without its tree
+		return o.Origin.Line, o.Origin.Column
+	case path == "metadata.name" && o.nameLine > 0 && !o.noColumns:
+		return o.nameLine, o.nameColumn
+	}
+	n := o.node()
+	if n == nil {
 		return o.Origin.Line, o.Origin.Column
 	}
 	line, col = o.Origin.Line, o.Origin.Column
-	n := o.node
 	for _, s := range parsePath(path) {
 		next := child(resolve(n), s)
 		if next == nil {

@@ -105,3 +105,31 @@ func TestPositionWithoutNode(t *testing.T) {
 		t.Errorf("Position on a built object = %d:%d, want 0:0", line, col)
 	}
 }
+
+// Objects keep their document's text, not its node tree: the tree is parsed
+// again only when a field other than the object's start or name is located.
+func TestTreeIsParsedOnDemand(t *testing.T) {
+	objs, errs := Read(strings.NewReader("---\nkind: ConfigMap\nmetadata:\n  name: a\n---\nkind: List\nitems:\n- kind: ConfigMap\n  metadata: {name: b}\n  data: {k: v}\n"), "f.yaml", Limits{})
+	if len(errs) > 0 || len(objs) != 2 {
+		t.Fatalf("objects %d, errors %v", len(objs), errs)
+	}
+	a, b := objs[0], objs[1]
+	if a.doc.root != nil || b.doc.root != nil {
+		t.Fatal("no tree should be held after reading")
+	}
+	if l, c := a.Position("metadata.name"); l != 4 || c != 3 {
+		t.Errorf("a metadata.name at %d:%d, want 4:3", l, c)
+	}
+	if l, c := b.Position(""); l != 8 || c != 3 {
+		t.Errorf("b at %d:%d, want 8:3", l, c)
+	}
+	if a.doc.root != nil || b.doc.root != nil {
+		t.Error("locating an object's start or name should not parse its tree")
+	}
+	if l, c := b.Position("data.k"); l != 10 || c != 13 {
+		t.Errorf("b data.k at %d:%d, want 10:13", l, c)
+	}
+	if b.doc.root == nil || a.doc.root != nil {
+		t.Error("only b's document should have been parsed again")
+	}
+}

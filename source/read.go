@@ -55,13 +55,13 @@ func (rd *reader) chunk(ch chunk) {
 		return
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(ch.text))
-	for rd.document(dec, ch) {
+	for skip := 0; rd.document(dec, ch, skip); skip++ {
 	}
 }
 
 // document reads the next document of the chunk and reports whether another
 // may follow (normally a chunk holds one; the splitter is conservative).
-func (rd *reader) document(dec *yaml.Decoder, ch chunk) (more bool) {
+func (rd *reader) document(dec *yaml.Decoder, ch chunk, skip int) (more bool) {
 	defer func() {
 		// Belt and braces: a panic in yaml.v3 or here must cost one
 		// document, not the run.
@@ -98,13 +98,13 @@ func (rd *reader) document(dec *yaml.Decoder, ch chunk) (more bool) {
 		rd.fail(ch, err)
 		return true
 	}
-	rd.add(root, data, Origin{File: rd.file, Index: index}, ch.line-1)
+	rd.add(root, data, &document{text: ch.text, skip: skip}, Origin{File: rd.file, Index: index}, ch.line-1)
 	return true
 }
 
 // add appends the object, or the items of a kind: List (or XxxList) each as
 // its own object with positions into the item.
-func (rd *reader) add(root *yaml.Node, data map[string]any, origin Origin, offset int) {
+func (rd *reader) add(root *yaml.Node, data map[string]any, doc *document, origin Origin, offset int) {
 	kind, _ := data["kind"].(string)
 	items, isList := data["items"].([]any)
 	var itemsNode *yaml.Node
@@ -115,20 +115,28 @@ func (rd *reader) add(root *yaml.Node, data map[string]any, origin Origin, offse
 		itemsNode = resolve(itemsNode)
 	}
 	if itemsNode == nil || itemsNode.Kind != yaml.SequenceNode || len(itemsNode.Content) != len(items) {
-		rd.objs = append(rd.objs, newObject(data, root, origin, offset))
+		rd.objs = append(rd.objs, newObject(data, root, doc, nil, origin, offset))
 		return
 	}
 	for i, it := range items {
 		if m, ok := it.(map[string]any); ok {
-			rd.objs = append(rd.objs, newObject(m, resolve(itemsNode.Content[i]), origin, offset))
+			at := []segment{{key: "items"}, {index: i, isIndex: true}}
+			rd.objs = append(rd.objs, newObject(m, resolve(itemsNode.Content[i]), doc, at, origin, offset))
 		}
 	}
 }
 
-func newObject(data map[string]any, n *yaml.Node, origin Origin, offset int) *Object {
+// newObject is the object converted from node n, found at path at of doc.
+func newObject(data map[string]any, n *yaml.Node, doc *document, at []segment, origin Origin, offset int) *Object {
 	k := firstKey(n)
 	origin.Line, origin.Column = k.Line+offset, k.Column
-	return &Object{Data: data, Origin: origin, node: n, lineOffset: offset}
+	o := &Object{Data: data, Origin: origin, doc: doc, at: at, lineOffset: offset}
+	if md := lookup(n, "metadata", 0); md != nil {
+		if name := child(resolve(md), segment{key: "name"}); name != nil {
+			o.nameLine, o.nameColumn = name.Line+offset, name.Column
+		}
+	}
+	return o
 }
 
 // fail records err, which is a *locError relative to the chunk or a plain

@@ -2,6 +2,7 @@ package source
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -22,7 +23,11 @@ import (
 func ReadPaths(paths []string, stdin io.Reader, lim Limits) (files []string, objs []*Object, errs []*Error) {
 	seen := make(map[string]bool)
 	charts := chartDirs{}
-	read := func(name string, open func() (io.ReadCloser, error)) {
+	lim = lim.withDefaults()
+	budget := lim.MaxTotalBytes
+	var used int64
+	var unread []string // over the budget
+	read := func(name string, size int64, open func() (io.ReadCloser, error)) {
 		key := name
 		if name != "-" {
 			key = filepath.Clean(name)
@@ -35,6 +40,12 @@ func ReadPaths(paths []string, stdin io.Reader, lim Limits) (files []string, obj
 			errs = append(errs, &Error{File: name, Err: errChartTemplate})
 			return
 		}
+		// A file over the per-file limit is refused on its own (Read says
+		// so) and costs the budget nothing.
+		if size <= lim.MaxFileBytes && (used+max(size, 0) > budget || used >= budget) {
+			unread = append(unread, name)
+			return
+		}
 		files = append(files, name)
 		r, err := open()
 		if err != nil {
@@ -42,12 +53,16 @@ func ReadPaths(paths []string, stdin io.Reader, lim Limits) (files []string, obj
 			return
 		}
 		defer r.Close()
-		o, e := Read(r, name, lim)
+		counted := &countingReader{r: r}
+		o, e := Read(counted, name, lim)
+		if counted.n <= lim.MaxFileBytes {
+			used += counted.n
+		}
 		objs, errs = append(objs, o...), append(errs, e...)
 	}
 	for _, p := range paths {
 		if p == "-" {
-			read("-", func() (io.ReadCloser, error) {
+			read("-", -1, func() (io.ReadCloser, error) {
 				if stdin == nil {
 					return nil, errors.New("no standard input")
 				}
@@ -67,10 +82,41 @@ func ReadPaths(paths []string, stdin io.Reader, lim Limits) (files []string, obj
 			errs = append(errs, walkErrs...)
 		}
 		for _, name := range names {
-			read(name, func() (io.ReadCloser, error) { return os.Open(name) })
+			size := info.Size()
+			if name != p {
+				size = fileSize(name)
+			}
+			read(name, size, func() (io.ReadCloser, error) { return os.Open(name) })
 		}
 	}
+	if len(unread) > 0 {
+		errs = append(errs, &Error{File: unread[0], Err: fmt.Errorf(
+			"%w: all inputs together may hold %d MiB, and %d MiB were read; this file and %d after it were not read (raise the budget with --max-input)",
+			ErrOverBudget, budget>>20, used>>20, len(unread)-1)})
+	}
 	return files, objs, errs
+}
+
+// fileSize is the size of a regular file, or -1 when it cannot be told
+// (the read then finds out).
+func fileSize(name string) int64 {
+	info, err := os.Stat(name)
+	if err != nil || !info.Mode().IsRegular() {
+		return -1
+	}
+	return info.Size()
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // manifestFiles lists the manifest files under root in lexical walk order.

@@ -138,3 +138,39 @@ func TestReadPathsUnreadableEntry(t *testing.T) {
 		t.Errorf("got %d objects, errors %v; want ok.yaml read and one error for %s", len(objs), errs, dangling)
 	}
 }
+
+// All files together are bounded too: past the budget, files are not read
+// and one error names the first of them and how many more; the files
+// before it are read, and a file over the per-file limit costs nothing.
+func TestReadPathsTotalBudget(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"a.yaml":   obj("a"), // 49 bytes each
+		"b.yaml":   obj("b"),
+		"c.yaml":   obj("c"),
+		"d.yaml":   obj("d"),
+		"big.yaml": obj("big") + strings.Repeat("# padding\n", 20),
+	})
+	lim := Limits{MaxFileBytes: 100, MaxTotalBytes: 120}
+	files, objs, errs := ReadPaths([]string{root}, nil, lim)
+	var names []string
+	for _, o := range objs {
+		names = append(names, o.Name())
+	}
+	if diff := cmp.Diff([]string{"a", "b"}, names); diff != "" {
+		t.Errorf("objects read (-want +got):\n%s", diff)
+	}
+	if len(files) != 3 { // big.yaml (refused alone), a.yaml, b.yaml
+		t.Errorf("files = %v", files)
+	}
+	var over []*Error
+	for _, e := range errs {
+		if errors.Is(e, ErrOverBudget) {
+			over = append(over, e)
+		} else if !errors.Is(e, ErrTooLarge) {
+			t.Errorf("unexpected error %v", e)
+		}
+	}
+	if len(over) != 1 || filepath.Base(over[0].File) != "c.yaml" || !strings.Contains(over[0].Error(), "this file and 1 after it were not read") {
+		t.Errorf("budget errors = %v, want one naming c.yaml and 1 more", over)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/spf13/pflag"
+	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/meshcheck/meshcheck/checks"
 	"github.com/meshcheck/meshcheck/config"
@@ -22,12 +23,28 @@ type fileInputs struct {
 	fleet    string
 	clusters []string
 	config   configFlags
+	maxInput string
 }
 
 func (o *fileInputs) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.fleet, "fleet", o.fleet, "directory whose subdirectories are the clusters of the fleet")
 	fs.StringArrayVar(&o.clusters, "cluster", o.clusters, "assign a path to a cluster, as NAME=PATH (repeatable)")
+	if o.maxInput == "" {
+		o.maxInput = "256Mi"
+	}
+	fs.StringVar(&o.maxInput, "max-input", o.maxInput, "the most all input files together may hold (e.g. 512Mi, 1Gi); files past it are not read and the run exits 2")
 	o.config.AddFlags(fs)
+}
+
+// limits are the default input limits with --max-input.
+func (o *fileInputs) limits() (source.Limits, error) {
+	lim := source.DefaultLimits()
+	q, err := resource.ParseQuantity(o.maxInput)
+	if err != nil || q.Sign() <= 0 {
+		return lim, fmt.Errorf("--max-input %q: want a size such as 256Mi or 1Gi", o.maxInput)
+	}
+	lim.MaxTotalBytes = q.Value()
+	return lim, nil
 }
 
 // assignments parses the --cluster flags.
@@ -73,9 +90,9 @@ func (o *fileInputs) layout(cfg *config.Config, args []string) (layout fileset.L
 // clusters are inferred from the installs' cluster names and the directory
 // layout (fileset.Infer), and stderr says how they were split; inputs that
 // hold several clusters no directory separates are an error, never merged.
-func read(layout fileset.Layout, stdin io.Reader, stderr io.Writer) (*fileset.Set, error) {
-	set := fileset.Read(layout, stdin, source.DefaultLimits())
-	expandGitOps(set)
+func read(layout fileset.Layout, lim source.Limits, stdin io.Reader, stderr io.Writer) (*fileset.Set, error) {
+	set := fileset.Read(layout, stdin, lim)
+	expandGitOps(set, lim)
 	if layout.Declared() {
 		return set, nil
 	}
@@ -100,10 +117,10 @@ func read(layout fileset.Layout, stdin io.Reader, stderr io.Writer) (*fileset.Se
 // expandGitOps adds to each cluster the chart values its Argo CD
 // Applications and Flux HelmReleases hold, as values documents located in
 // those files, and lists what they refer to and meshcheck does not read.
-func expandGitOps(set *fileset.Set) {
+func expandGitOps(set *fileset.Set, lim source.Limits) {
 	seen := map[string]bool{}
 	for i, ci := range set.Clusters {
-		docs, notes := gitops.Expand(ci.Objects, source.DefaultLimits())
+		docs, notes := gitops.Expand(ci.Objects, lim)
 		set.Clusters[i].Objects = append(ci.Objects, docs...)
 		for _, n := range notes {
 			if k := fmt.Sprint(n); !seen[k] {

@@ -54,7 +54,11 @@ func (o *lintOptions) run(ctx context.Context, args []string, s streams) int {
 		return failed(s, err)
 	}
 	compiled := compileAside(ctx, o.check.policies)
-	set, err := read(layout, s.in, s.err)
+	lim, err := o.files.limits()
+	if err != nil {
+		return failed(s, err)
+	}
+	set, err := read(layout, lim, s.in, s.err)
 	if err != nil {
 		return failed(s, err)
 	}

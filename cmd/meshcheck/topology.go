@@ -91,7 +91,11 @@ func (o *topologyOptions) fileInputs(cfg *config.Config, args []string, s stream
 	if err != nil {
 		return nil, nil, err
 	}
-	set, err := read(layout, s.in, s.err)
+	lim, err := o.files.limits()
+	if err != nil {
+		return nil, nil, err
+	}
+	set, err := read(layout, lim, s.in, s.err)
 	if err != nil {
 		return nil, nil, err
 	}
