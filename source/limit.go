@@ -17,8 +17,8 @@ type Limits struct {
 	// 256 MiB, which lint reads in about 4 GiB (objects cost some 16 times
 	// their YAML).
 	MaxTotalBytes int64
-	MaxNodes     int   // per document, counting alias expansion; default 1_000_000
-	MaxDepth     int   // default 200
+	MaxNodes      int // per document, counting alias expansion; default 1_000_000
+	MaxDepth      int // default 200
 }
 
 // DefaultLimits returns limits that fit real manifests (Kubernetes caps an

@@ -117,8 +117,8 @@ func TestTreeIsParsedOnDemand(t *testing.T) {
 	if a.doc.root != nil || b.doc.root != nil {
 		t.Fatal("no tree should be held after reading")
 	}
-	if l, c := a.Position("metadata.name"); l != 4 || c != 3 {
-		t.Errorf("a metadata.name at %d:%d, want 4:3", l, c)
+	if l, c := a.Position("metadata.name"); l != 4 || c != 9 {
+		t.Errorf("a metadata.name at %d:%d, want 4:9", l, c)
 	}
 	if l, c := b.Position(""); l != 8 || c != 3 {
 		t.Errorf("b at %d:%d, want 8:3", l, c)
