@@ -109,9 +109,10 @@ fuzz:
 	$(GO) test ./topology -run '^$$' -fuzz FuzzEscapes -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./gitops -run '^$$' -fuzz FuzzExpand -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 
-## bench: model building, evaluation and whole-fleet lint benchmarks
+## bench: reading, model building, evaluation, whole-fleet lint and webhook benchmarks; one-mesh fleets of BENCH_CLUSTERS clusters in each shape (BenchmarkOneMesh: build and evaluate apart; BenchmarkLintOneMesh: the whole run)
+BENCH_CLUSTERS ?= 200,1000,5000
 bench:
-	$(GO) test ./source ./model ./checks ./cmd/meshcheck ./live ./webhook -run '^$$' -bench . -benchmem
+	MESHCHECK_BENCH_CLUSTERS=$(BENCH_CLUSTERS) $(GO) test ./source ./model ./checks ./cmd/meshcheck ./live ./webhook -run '^$$' -bench . -benchmem -timeout 0
 
 clean:
 	rm -rf $(BIN)/meshcheck $(BIN)/meshcheck-webhook $(BIN)/image $(BIN)/image-tool $(BIN)/release

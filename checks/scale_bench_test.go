@@ -2,10 +2,7 @@ package checks_test
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/meshcheck/meshcheck/checks/checkstest"
@@ -15,32 +12,17 @@ import (
 	"github.com/meshcheck/meshcheck/source"
 )
 
-// meshSizes are the one-mesh fleet sizes BenchmarkOneMesh runs: 200 by
-// default, MESHCHECK_BENCH_CLUSTERS (e.g. "200,1000,5000") for the larger
-// ones `make bench` runs.
-func meshSizes(b *testing.B) []int {
-	env := os.Getenv("MESHCHECK_BENCH_CLUSTERS")
-	if env == "" {
-		return []int{200}
-	}
-	var sizes []int
-	for _, f := range strings.Split(env, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n < 1 {
-			b.Fatalf("MESHCHECK_BENCH_CLUSTERS=%q: want sizes separated by commas", env)
-		}
-		sizes = append(sizes, n)
-	}
-	return sizes
-}
-
 // BenchmarkOneMesh measures the two phases after reading on one mesh of
 // many clusters (fleetgen.WriteMesh), each shape and size: building the
 // model, and evaluating every rule on it.
 func BenchmarkOneMesh(b *testing.B) {
 	e := checkstest.Engine(b)
+	sizes, err := fleetgen.BenchSizes()
+	if err != nil {
+		b.Fatal(err)
+	}
 	for _, shape := range fleetgen.Shapes {
-		for _, n := range meshSizes(b) {
+		for _, n := range sizes {
 			dir := filepath.Join(b.TempDir(), "fleet")
 			if err := fleetgen.WriteMesh(dir, n, shape); err != nil {
 				b.Fatal(err)

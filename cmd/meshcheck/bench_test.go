@@ -4,10 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/meshcheck/meshcheck/internal/fleetgen"
@@ -36,19 +33,11 @@ func BenchmarkLintFleet(b *testing.B) {
 
 // BenchmarkLintOneMesh measures lint on one mesh of many clusters, the shape
 // large fleets have (fleetgen.WriteMesh): 200 clusters by default; set
-// MESHCHECK_BENCH_CLUSTERS (e.g. 1000,5000) for the larger sizes, which
-// take minutes while the pairwise mesh rules remain.
+// MESHCHECK_BENCH_CLUSTERS (e.g. 1000,5000) for the larger sizes.
 func BenchmarkLintOneMesh(b *testing.B) {
-	sizes := []int{200}
-	if env := os.Getenv("MESHCHECK_BENCH_CLUSTERS"); env != "" {
-		sizes = nil
-		for _, f := range strings.Split(env, ",") {
-			n, err := strconv.Atoi(strings.TrimSpace(f))
-			if err != nil || n < 1 {
-				b.Fatalf("MESHCHECK_BENCH_CLUSTERS=%q: want sizes separated by commas", env)
-			}
-			sizes = append(sizes, n)
-		}
+	sizes, err := fleetgen.BenchSizes()
+	if err != nil {
+		b.Fatal(err)
 	}
 	for _, shape := range fleetgen.Shapes {
 		for _, n := range sizes {

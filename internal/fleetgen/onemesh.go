@@ -2,7 +2,10 @@ package fleetgen
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 )
 
 // Shape is how the clusters of one large mesh are arranged.
@@ -186,3 +189,22 @@ spec:
         port:
           number: 443
 `
+
+// BenchSizes are the one-mesh sizes the benchmarks run: 200 clusters, or
+// the sizes MESHCHECK_BENCH_CLUSTERS lists ("200,1000,5000", as make bench
+// sets it).
+func BenchSizes() ([]int, error) {
+	env := os.Getenv("MESHCHECK_BENCH_CLUSTERS")
+	if env == "" {
+		return []int{200}, nil
+	}
+	var sizes []int
+	for _, f := range strings.Split(env, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("MESHCHECK_BENCH_CLUSTERS=%q: want sizes separated by commas", env)
+		}
+		sizes = append(sizes, n)
+	}
+	return sizes, nil
+}
