@@ -75,6 +75,14 @@ type Decider struct {
 
 	mu     sync.Mutex
 	before map[uint64]*beforeReview // at most a few generations
+	// latest is the newest review computed: the base of the next one, and
+	// the review of requests while one for a change of peers is computed.
+	latest *beforeReview
+	seq    uint64
+	// pending is the newest state whose review waits for refresh, which
+	// runs while refreshing.
+	pending    *State
+	refreshing bool
 }
 
 // namespaceReader is the engine's view of namespaces (*checks.Engine).
@@ -86,6 +94,12 @@ type namespaceReader interface {
 // cluster's and its peers' objects as read for it (State.Reads), so that a
 // request's review reads only what the request changes.
 type beforeReview struct {
+	gen uint64
+	// seq orders the reviews by when they were started.
+	seq uint64
+	// local is this cluster's state reviewed (its reads, which the fleet
+	// states made of it share).
+	local  *stateReads
 	done   chan struct{} // closed once the fields below are set
 	reads  *model.Reads
 	peers  []model.ClusterInput

@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"maps"
 	"net/http"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-logr/logr"
@@ -185,38 +185,71 @@ type Fleet struct {
 	// Dynamic, when set, adds the peers of this cluster's remote secrets,
 	// which come and go as the secrets change.
 	Dynamic *RemoteSecretPeers
+
+	mu sync.Mutex
+	// last is the state State returned last, made of local and of the
+	// peers' states in peers (names their names): every request asks for
+	// the state, and with hundreds of peers it is kept while none changes.
+	last  *State
+	local *State
+	names []string
+	peers []*State
 }
 
-// State returns the local state with the peers that are synced now. Its
-// generation combines the local and peer generations, so the "before"
-// review is recomputed when any of them changes or a peer comes or goes.
+// fleetGenerations numbers the fleet states of the process. Their
+// generations have the top bit set, so that they never equal a local
+// state's (a store counts its changes from 1).
+var fleetGenerations atomic.Uint64
+
+const fleetGeneration = 1 << 63
+
+// State returns the local state with the peers that are synced now. It is
+// the same *State as long as the local state and every peer's state are:
+// a new one, with a new generation, is made when any of them changes or a
+// peer comes or goes, so that the "before" review is computed again.
 func (f *Fleet) State() *State {
 	local := f.Local.State()
 	if local == nil {
 		return nil
 	}
-	h := fnv.New64a()
-	fmt.Fprint(h, local.Generation)
-	var peers []model.ClusterInput
 	all := f.Peers
 	if f.Dynamic != nil {
 		all = append(slices.Clip(all), f.Dynamic.Peers()...)
 	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	same := f.last != nil && f.local == local
+	i := 0
 	for _, p := range all {
 		st := p.state()
 		if st == nil {
 			continue
 		}
-		fmt.Fprint(h, "/", p.Name, "=", st.Generation)
-		peers = append(peers, model.ClusterInput{Name: p.Name, Objects: st.proj, Complete: []string{"Secret"}, Reads: st.Reads(p.Name)})
+		if same && (i >= len(f.peers) || f.peers[i] != st || f.names[i] != p.Name) {
+			same = false
+		}
+		if !same {
+			f.peers, f.names = append(f.peers[:i], st), append(f.names[:i], p.Name)
+		}
+		i++
 	}
-	if len(peers) == 0 {
+	if same && i == len(f.peers) {
+		return f.last
+	}
+	f.local, f.peers, f.names = local, f.peers[:i], f.names[:i]
+	if i == 0 {
+		f.last = local
 		return local
 	}
+	peers := make([]model.ClusterInput, i)
+	for j, st := range f.peers {
+		peers[j] = model.ClusterInput{Name: f.names[j], Objects: st.proj, Complete: []string{"Secret"}, Reads: st.Reads(f.names[j])}
+	}
 	s := *local
-	s.Generation = h.Sum64()
+	s.Generation = fleetGeneration | fleetGenerations.Add(1)
 	s.Peers = peers
-	return &s
+	f.last = &s
+	return f.last
 }
 
 // watchError is a watch the peer's API server refused.

@@ -196,3 +196,29 @@ func TestPeerReadsOutliveLocalChanges(t *testing.T) {
 		t.Errorf("peer reads %p then %p, want the same", r, second.Peers[0].Reads)
 	}
 }
+
+// Every request asks for the fleet's state: it is the same state while
+// neither this cluster nor a peer changes, and a new one, with a new
+// generation, once a peer's state is replaced, also by the state of
+// another store at the same count of changes (a rotated remote secret's
+// new peer, which may be another cluster).
+func TestFleetStateIsKeptUntilAStateChanges(t *testing.T) {
+	west := syncedPeer("west", withClusterName(t, fixture(t), "west"))
+	f := &Fleet{Local: fixedState{NewState(1, fixture(t))}, Peers: []*Peer{west}}
+	first := f.State()
+	if f.State() != first {
+		t.Error("the fleet's state was made again with nothing changed")
+	}
+	other := syncedPeer("west", withClusterName(t, fixture(t), "north"))
+	if other.state().Generation != west.state().Generation {
+		t.Fatal("the two stores are at different generations")
+	}
+	west.setStore(other.store)
+	second := f.State()
+	if second.Generation == first.Generation {
+		t.Error("a peer's new store kept the fleet's generation: its review would be the old store's")
+	}
+	if f.State() != second {
+		t.Error("the fleet's state was made again with nothing changed")
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
@@ -64,15 +65,29 @@ func (d *Decider) inputs(b *beforeReview, objs []*source.Object) []model.Cluster
 // by Prepare on the informer side or by the first request that needs it.
 // Requests wait for it until ctx ends; the computation itself is shared
 // and does not end with the request that started it.
+//
+// A change of peers' objects only (st holds this cluster's state of the
+// last review, and the same peers in other states) does not make requests
+// wait: they are decided on the last review, with the peers' objects as it
+// read them, while the review of st is computed in the background. A
+// peer's objects are seconds old anyway (its watch), and in a large fleet
+// the review of a peer's change costs more than a request may wait. A
+// change of this cluster is always waited for, since a request must see
+// the objects created before it, and so is a peer that comes or goes.
 func (d *Decider) beforeReview(ctx context.Context, st *State) (*beforeReview, error) {
 	d.mu.Lock()
 	b := d.before[st.Generation]
-	if b == nil {
-		b = &beforeReview{done: make(chan struct{})}
-		if len(d.before) >= 4 {
-			clear(d.before) // older generations are not asked for again
+	if b == nil || !b.finished() {
+		if l := d.latest; l != nil && l.local == st.reads && samePeers(l.peers, st.Peers) {
+			if b == nil {
+				d.queueLocked(st)
+			}
+			d.mu.Unlock()
+			return l, nil
 		}
-		d.before[st.Generation] = b
+	}
+	if b == nil {
+		b = d.startLocked(st)
 		go d.computeBefore(b, st)
 	}
 	d.mu.Unlock()
@@ -87,21 +102,96 @@ func (d *Decider) beforeReview(ctx context.Context, st *State) (*beforeReview, e
 	return b, nil
 }
 
+// samePeers says whether a and b are inputs of the same peers.
+func samePeers(a, b []model.ClusterInput) bool {
+	return slices.EqualFunc(a, b, func(x, y model.ClusterInput) bool { return x.Name == y.Name })
+}
+
+func (b *beforeReview) finished() bool {
+	select {
+	case <-b.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// startLocked registers the review of st, to be computed.
+func (d *Decider) startLocked(st *State) *beforeReview {
+	d.seq++
+	b := &beforeReview{done: make(chan struct{}), gen: st.Generation, seq: d.seq, local: st.reads}
+	if len(d.before) >= 4 {
+		// Older generations are not asked for again; those being computed
+		// are kept, so that they are not computed twice.
+		for g, o := range d.before {
+			if o.finished() && o != d.latest {
+				delete(d.before, g)
+			}
+		}
+	}
+	d.before[st.Generation] = b
+	return b
+}
+
+// queueLocked has the review of st computed in the background, after the
+// one being computed: of the states queued meanwhile only the newest is,
+// so that a burst of peer changes costs one or two reviews, not one each.
+func (d *Decider) queueLocked(st *State) {
+	d.pending = st
+	if !d.refreshing {
+		d.refreshing = true
+		go d.refresh()
+	}
+}
+
+func (d *Decider) refresh() {
+	for {
+		d.mu.Lock()
+		st := d.pending
+		d.pending = nil
+		if st == nil {
+			d.refreshing = false
+			d.mu.Unlock()
+			return
+		}
+		if d.before[st.Generation] != nil {
+			d.mu.Unlock()
+			continue
+		}
+		b := d.startLocked(st)
+		d.mu.Unlock()
+		d.computeBefore(b, st)
+	}
+}
+
+// computeBefore reviews st as a change from the last review: only the
+// rules whose view of the fleet the change shows are evaluated again.
 func (d *Decider) computeBefore(b *beforeReview, st *State) {
 	defer close(b.done)
+	d.mu.Lock()
+	var base *checks.Review
+	if d.latest != nil {
+		base = d.latest.review
+	}
+	d.mu.Unlock()
 	b.reads, b.peers = st.Reads(d.opt.Cluster), st.Peers
-	b.review, b.err = d.engine.ReviewChange(context.Background(), nil, d.inputs(b, st.proj), d.opt.Review)
-	if b.err != nil {
-		d.mu.Lock()
+	b.review, b.err = d.engine.ReviewChange(context.Background(), base, d.inputs(b, st.proj), d.opt.Review)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	switch {
+	case b.err != nil:
 		if d.before[st.Generation] == b {
 			delete(d.before, st.Generation) // retry on the next request
 		}
-		d.mu.Unlock()
+	case d.latest == nil || b.seq > d.latest.seq:
+		d.latest = b
 	}
 }
 
 // Prepare computes the "before" review of st, so that no request pays for
-// it: the store calls it for each new state before publishing it.
+// it: the store calls it for each new state before publishing it. For a
+// change of peers only it returns at once, the review being computed in
+// the background (see beforeReview).
 func (d *Decider) Prepare(st *State) {
 	if st != nil {
 		_, _ = d.beforeReview(context.Background(), st) // an error is retried by the next request

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/meshcheck/meshcheck/checks/checkstest"
 	"github.com/meshcheck/meshcheck/internal/fleetgen"
+	"github.com/meshcheck/meshcheck/model"
 	"github.com/meshcheck/meshcheck/source"
 )
 
@@ -116,11 +118,17 @@ func heapInUse() uint64 {
 //     projections and reads), per peer and per object, and the time to
 //     build them;
 //   - fleet-state: Fleet.State, which every request calls;
-//   - before: the "before" review of the whole fleet, computed once per
-//     generation (any peer's change makes a new one);
+//   - before/first: the first "before" review of the whole fleet (no
+//     earlier review to start from: every rule is evaluated);
+//   - before/peer-change: the review of a new generation after a peer's
+//     change (a namespace with injection created in a remote), computed
+//     from the last review in the background;
 //   - request=...: one admission request, reviewed as a change from the
 //     cached "before" review: a label no rule reads, the istio-system
-//     network label changed (denied), a new remote secret.
+//     network label changed (denied), a new remote secret (skipped above
+//     200 clusters unless MESHCHECK_BENCH_SLOW is set).
+//
+// The rules metric is how many rules were evaluated.
 func BenchmarkFleetScale(b *testing.B) {
 	defer TuneGC()()
 	n := scaleClusters
@@ -175,19 +183,50 @@ func BenchmarkFleetScale(b *testing.B) {
 		}
 	})
 
-	b.Run(fmt.Sprintf("clusters=%d/before", n), func(b *testing.B) {
-		gen := uint64(0)
+	b.Run(fmt.Sprintf("clusters=%d/before/first", n), func(b *testing.B) {
 		for b.Loop() {
-			s := *st
-			gen++
-			s.Generation = gen // a peer changed: a new generation
-			if _, err := d.beforeReview(context.Background(), &s); err != nil {
+			// The webhook's first review: no earlier one to start from.
+			if d, err = NewDecider(eng, d.opt); err != nil {
 				b.Fatal(err)
 			}
+			d.Prepare(st)
+			if d.latest == nil || d.latest.gen != st.Generation {
+				b.Fatal("no review")
+			}
 		}
+		b.ReportMetric(float64(d.latest.review.Evaluated()), "rules")
 	})
 
-	d.Prepare(st)
+	// A peer's change: a namespace with injection enabled is created in
+	// a remote. Its review is computed from the last one, in the
+	// background (requests are decided on the last one meanwhile).
+	b.Run(fmt.Sprintf("clusters=%d/before/peer-change", n), func(b *testing.B) {
+		k := n / 2
+		rules := 0
+		for i := 0; b.Loop(); i++ {
+			b.StopTimer()
+			ns := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]any{
+				"name": fmt.Sprintf("app-%d", i), "uid": fmt.Sprintf("app-%d", i), "resourceVersion": "1",
+				"labels": map[string]any{"istio-injection": "enabled"},
+			}}}
+			peer := d.NewState(uint64(2+i), append(slices.Clip(clusters[k].objs), ns))
+			s := *st
+			s.Peers = slices.Clone(st.Peers)
+			s.Peers[k-1] = model.ClusterInput{Name: clusters[k].name, Objects: peer.proj, Complete: []string{"Secret"}, Reads: peer.Reads(clusters[k].name)}
+			s.Generation = fleetGeneration | fleetGenerations.Add(1)
+			b.StartTimer()
+			d.mu.Lock()
+			r := d.startLocked(&s)
+			d.mu.Unlock()
+			d.computeBefore(r, &s)
+			if r.err != nil || d.latest != r {
+				b.Fatal("no review", r.err)
+			}
+			rules = r.review.Evaluated()
+		}
+		b.ReportMetric(float64(rules), "rules")
+	})
+
 	h := &Handler{Decider: d, States: fleet, Metrics: NewMetrics(nil)}
 	ns := find(b, local, "Namespace", "istio-system")
 	secret := remoteSecretObject(b, local, fleetgen.Cluster(n-1))
@@ -195,18 +234,31 @@ func BenchmarkFleetScale(b *testing.B) {
 		name    string
 		req     admission.Request
 		allowed bool
+		// slow: its rules are evaluated over the whole fleet (CP004,
+		// minutes at 1,000 clusters); run with MESHCHECK_BENCH_SLOW=1.
+		slow bool
 	}{
-		{"label", review(admissionv1.Update, withLabel(ns, "team", "mesh"), ns), true},
-		{"namespace-network", review(admissionv1.Update, withLabel(ns, netLabel, "network9"), ns), false},
-		{"remote-secret", review(admissionv1.Create, secret, nil), true},
+		{"label", review(admissionv1.Update, withLabel(ns, "team", "mesh"), ns), true, false},
+		{"namespace-network", review(admissionv1.Update, withLabel(ns, netLabel, "network9"), ns), false, false},
+		{"remote-secret", review(admissionv1.Create, secret, nil), true, true},
 	} {
 		b.Run(fmt.Sprintf("clusters=%d/request=%s", n, rq.name), func(b *testing.B) {
-			resp := h.Handle(context.Background(), rq.req)
-			if resp.Allowed != rq.allowed {
-				b.Fatalf("allowed = %v, want %v: %v", resp.Allowed, rq.allowed, resp.Result)
+			if rq.slow && n > 200 && os.Getenv("MESHCHECK_BENCH_SLOW") == "" {
+				b.Skip("minutes per request at this size; MESHCHECK_BENCH_SLOW=1 runs it")
 			}
+			r, err := RequestFrom(rq.req.AdmissionRequest)
+			if err != nil {
+				b.Fatal(err)
+			}
+			dec, err := d.Decide(context.Background(), fleet.State(), r)
+			if err != nil || dec.Allowed != rq.allowed {
+				b.Fatalf("allowed = %v, want %v: %v %v", dec.Allowed, rq.allowed, dec.Message, err)
+			}
+			b.ReportMetric(float64(dec.Rules), "rules")
 			for b.Loop() {
-				h.Handle(context.Background(), rq.req)
+				if resp := h.Handle(context.Background(), rq.req); resp.Allowed != rq.allowed {
+					b.Fatalf("allowed = %v, want %v: %v", resp.Allowed, rq.allowed, resp.Result)
+				}
 			}
 		})
 	}

@@ -113,7 +113,8 @@ func Run(ctx context.Context, opt ServerOptions) error {
 		states = fleet
 		// The fleet's state combines the local one and the peers': its
 		// "before" review is computed once the local state is published
-		// (a peer's change is reviewed by the first request after it).
+		// (a peer's change is reviewed in the background from the first
+		// request after it, which is decided on the last review).
 		w.Store.after = func(*State) { d.Prepare(fleet.State()) }
 	} else {
 		w.Store.prepare = d.Prepare

@@ -1,0 +1,136 @@
+package webhook
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	admissionv1 "k8s.io/api/admission/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/meshcheck/meshcheck/checks"
+	"github.com/meshcheck/meshcheck/checks/checkstest"
+	"github.com/meshcheck/meshcheck/model"
+)
+
+// recordingReviewer records the base and the result of each review.
+type recordingReviewer struct {
+	Reviewer
+	mu      sync.Mutex
+	bases   []*checks.Review
+	results []*checks.Review
+}
+
+func (r *recordingReviewer) NamespaceReads() (checks.NamespaceReads, error) {
+	return r.Reviewer.(namespaceReader).NamespaceReads()
+}
+
+func (r *recordingReviewer) ReviewChange(ctx context.Context, base *checks.Review, in []model.ClusterInput, opt checks.ReviewOptions) (*checks.Review, error) {
+	rev, err := r.Reviewer.ReviewChange(ctx, base, in, opt)
+	r.mu.Lock()
+	r.bases, r.results = append(r.bases, base), append(r.results, rev)
+	r.mu.Unlock()
+	return rev, err
+}
+
+// The "before" review of a new generation is a change from the last one,
+// so that it evaluates only the rules whose view the change shows (in a
+// large fleet, a full review takes minutes).
+func TestBeforeReviewStartsFromTheLastOne(t *testing.T) {
+	eng := &recordingReviewer{Reviewer: checkstest.Engine(t)}
+	d, err := NewDecider(eng, DeciderOptions{Cluster: "east"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	objs := fixture(t)
+	d.Prepare(d.NewState(1, objs))
+	ns := find(t, objs, "Namespace", "istio-system")
+	changed := append(objs[:0:0], objs...)
+	for i, o := range changed {
+		if o.GetKind() == "Namespace" && o.GetName() == "istio-system" {
+			changed[i] = withLabel(ns, "team", "mesh")
+		}
+	}
+	d.Prepare(d.NewState(2, changed))
+	if len(eng.bases) != 2 {
+		t.Fatalf("%d reviews, want 2", len(eng.bases))
+	}
+	if eng.bases[0] != nil {
+		t.Error("the first review has a base")
+	}
+	if eng.bases[1] != eng.results[0] {
+		t.Error("the second generation's review does not start from the first one's")
+	}
+	if n := eng.results[1].Evaluated(); n != 0 {
+		t.Errorf("a label no rule reads re-evaluated %d rules in the new generation's review, want 0", n)
+	}
+}
+
+// blockingReviewer blocks the reviews of a fleet holding the given reads
+// of a peer until released.
+type blockingReviewer struct {
+	Reviewer
+	mu      sync.Mutex
+	reads   *model.Reads
+	release chan struct{}
+}
+
+func (b *blockingReviewer) NamespaceReads() (checks.NamespaceReads, error) {
+	return b.Reviewer.(namespaceReader).NamespaceReads()
+}
+
+func (b *blockingReviewer) ReviewChange(ctx context.Context, base *checks.Review, in []model.ClusterInput, opt checks.ReviewOptions) (*checks.Review, error) {
+	b.mu.Lock()
+	reads := b.reads
+	b.mu.Unlock()
+	for _, ci := range in {
+		if reads != nil && ci.Reads == reads {
+			<-b.release
+		}
+	}
+	return b.Reviewer.ReviewChange(ctx, base, in, opt)
+}
+
+// A change of a peer's objects does not make requests wait for the review
+// of the new fleet state: they are decided on the last review while it is
+// computed, and on the new one once it is done.
+func TestPeerChangeDoesNotBlockRequests(t *testing.T) {
+	eng := &blockingReviewer{Reviewer: checkstest.Engine(t), release: make(chan struct{})}
+	local := fixture(t)
+	h := newHandler(t, eng, local, DeciderOptions{Timeout: 2 * time.Second})
+	north := syncedPeer("north", withClusterName(t, fixture(t), "north"))
+	h.States = &Fleet{Local: h.States, Peers: []*Peer{syncedPeer("west", withClusterName(t, fixture(t), "west")), north}}
+
+	iop := find(t, local, "IstioOperator", "control-plane")
+	rename := review(admissionv1.Update, withClusterName(t, []*unstructured.Unstructured{iop}, "zeta")[0], iop)
+	if resp := h.Handle(context.Background(), rename); !resp.Allowed {
+		t.Fatalf("renaming the cluster to zeta, no peer named so: %v", resp.Result)
+	}
+
+	// The peer north is renamed zeta: a change of its objects, whose review
+	// the engine holds back.
+	for _, o := range withClusterName(t, fixture(t), "zeta") {
+		north.store.put(0, o)
+	}
+	eng.mu.Lock()
+	eng.reads = north.state().Reads("north")
+	eng.mu.Unlock()
+	if resp := h.Handle(context.Background(), rename); !resp.Allowed {
+		t.Fatalf("while the peer's change is reviewed, the request is not decided on the last review: %v", resp.Result)
+	}
+
+	close(eng.release)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		resp := h.Handle(context.Background(), rename)
+		if !resp.Allowed && strings.Contains(resp.Result.Message, "CL002") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the peer's change was not reviewed within 10 s: the request is still %v", resp.Result)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
