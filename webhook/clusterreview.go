@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/go-logr/logr"
@@ -34,6 +35,13 @@ type ClusterReview struct {
 	States  StateSource
 	// MaxWait bounds the wait for an evaluation slot (default 1 minute).
 	MaxWait time.Duration
+
+	// last is the last review, which the next one starts from: it
+	// evaluates only the rules whose view changed (each peer's change
+	// makes a new state, and with hundreds of peers a full review takes
+	// minutes).
+	mu   sync.Mutex
+	last *checks.Review
 }
 
 var _ clusterreport.Source = (*ClusterReview)(nil)
@@ -81,10 +89,16 @@ func (c *ClusterReview) Review(ctx context.Context) (clusterreport.Snapshot, err
 	}
 	// The cache lists every Secret the model reads, so absent ones are absent.
 	in := append([]model.ClusterInput{{Name: d.opt.Cluster, Objects: objs, Complete: []string{"Secret"}}}, st.Peers...)
-	rev, err := d.engine.ReviewChange(ctx, nil, in, d.opt.Review)
+	c.mu.Lock()
+	base := c.last
+	c.mu.Unlock()
+	rev, err := d.engine.ReviewChange(ctx, base, in, d.opt.Review)
 	if err != nil {
 		return clusterreport.Snapshot{}, fmt.Errorf("evaluate the cluster: %w", err)
 	}
+	c.mu.Lock()
+	c.last = rev
+	c.mu.Unlock()
 	snap := clusterreport.Snapshot{
 		Generation: st.Generation, Cluster: d.opt.Cluster, Review: rev, Settings: d.opt.Review.Settings,
 	}

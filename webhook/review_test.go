@@ -2,6 +2,7 @@ package webhook
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -132,5 +133,42 @@ func TestPeerChangeDoesNotBlockRequests(t *testing.T) {
 			t.Fatalf("the peer's change was not reviewed within 10 s: the request is still %v", resp.Result)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// The in-cluster report's review starts from its last one too (each
+// peer's change makes a new state to report), and finds what a review of
+// the state alone finds.
+func TestClusterReviewStartsFromTheLastOne(t *testing.T) {
+	eng := &recordingReviewer{Reviewer: checkstest.Engine(t)}
+	d, err := NewDecider(eng, DeciderOptions{Cluster: "east"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	objs := fixture(t)
+	c := &ClusterReview{Decider: d, States: fixedState{d.NewState(1, objs)}}
+	if _, err := c.Review(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	changed := append(objs[:0:0], objs...)
+	for i, o := range changed {
+		if o.GetKind() == "Namespace" && o.GetName() == "istio-system" {
+			changed[i] = withLabel(o, netLabel, "network2")
+		}
+	}
+	c.States = fixedState{d.NewState(2, changed)}
+	got, err := c.Review(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(eng.bases) != 2 || eng.bases[1] != eng.results[0] {
+		t.Fatal("the second report review does not start from the first one")
+	}
+	alone, err := (&ClusterReview{Decider: d, States: c.States}).Review(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(got.Review.Findings) != fmt.Sprint(alone.Review.Findings) || len(alone.Review.Findings) == 0 {
+		t.Errorf("findings from the last review:\n%v\nwant those of the state alone:\n%v", got.Review.Findings, alone.Review.Findings)
 	}
 }
