@@ -41,6 +41,10 @@ type Peer struct {
 	// Build makes the peer's states (NewState when nil): the decider's
 	// projection, so that a big peer costs its distinct namespaces only.
 	Build func(gen uint64, objs []*unstructured.Unstructured) *State
+	// OnChange, when set, is called on a goroutine of its own after the
+	// peer's state changes, and when the peer comes or goes: the webhook
+	// reviews the fleet's new state then, not at the next request.
+	OnChange func()
 
 	mu    sync.Mutex
 	store *Store
@@ -112,6 +116,7 @@ func (p *Peer) run(ctx context.Context) error {
 		return err
 	}
 	w.Store.build = p.Build
+	w.Store.after = func(*State) { p.changed() }
 	errs := make(chan error, len(w.Caches))
 	for _, c := range w.Caches {
 		go func() { errs <- c.Start(ctx) }()
@@ -161,8 +166,18 @@ func (p *Peer) run(ctx context.Context) error {
 
 func (p *Peer) setStore(s *Store) {
 	p.mu.Lock()
+	was := p.store
 	p.store = s
 	p.mu.Unlock()
+	if s != was {
+		go p.changed()
+	}
+}
+
+func (p *Peer) changed() {
+	if p.OnChange != nil {
+		p.OnChange()
+	}
 }
 
 // state is the peer's current state, or nil while it is not synced.

@@ -13,7 +13,10 @@ import (
 	"github.com/go-logr/logr/funcr"
 	"github.com/prometheus/client_golang/prometheus"
 	admissionv1 "k8s.io/api/admission/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/client-go/kubernetes"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
 
@@ -137,6 +140,10 @@ func TestPeerThroughAPIServer(t *testing.T) {
 		built.Add(1)
 		return NewState(gen, objs)
 	}
+	// Its coming and its changes are told, so that the fleet's new state
+	// is reviewed then, not at the next request.
+	changes := make(chan struct{}, 100)
+	p.OnChange = func() { changes <- struct{}{} }
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() { done <- p.Start(ctx) }()
@@ -159,6 +166,25 @@ func TestPeerThroughAPIServer(t *testing.T) {
 	if built.Load() == 0 {
 		t.Error("the peer's state was not made by its Build")
 	}
+	told := func(what string) {
+		t.Helper()
+		select {
+		case <-changes:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s was not told within 10 s", what)
+		}
+	}
+	told("the peer's coming")
+	for len(changes) > 0 {
+		<-changes
+	}
+	kube := kubernetes.NewForConfigOrDie(e.Config)
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "peer-change", Labels: map[string]string{"istio-injection": "enabled"}}}
+	if _, err := kube.CoreV1().Namespaces().Create(ctx, ns, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = kube.CoreV1().Namespaces().Delete(context.Background(), ns.Name, metav1.DeleteOptions{}) }()
+	told("a namespace created in the peer")
 	var out dtoMetric
 	g, _ := m.PeerUp.GetMetricWithLabelValues("west")
 	if err := g.Write(&out); err != nil || out.GetGauge().GetValue() != 1 {

@@ -52,9 +52,14 @@ type RemoteSecretPeers struct {
 	Poll time.Duration
 	// Build makes the peers' states (see Peer.Build).
 	Build func(gen uint64, objs []*unstructured.Unstructured) *State
+	// OnChange is each peer's OnChange (see Peer.OnChange).
+	OnChange func()
 
 	mu      sync.Mutex
 	running map[string]*runningPeer
+	// sorted are the running peers by name, made again after a change:
+	// every request asks for them.
+	sorted []*Peer
 }
 
 type runningPeer struct {
@@ -77,7 +82,7 @@ func NewRemoteSecretPeers(cfg *rest.Config, self string, local StateSource, stat
 	}
 	r.newPeer = func(name string, pc *rest.Config) *Peer {
 		p := NewPeer(name, pc, scheme, sels, log, m)
-		p.Build = r.Build
+		p.Build, p.OnChange = r.Build, r.OnChange
 		return p
 	}
 	return r
@@ -87,11 +92,13 @@ func NewRemoteSecretPeers(cfg *rest.Config, self string, local StateSource, stat
 func (r *RemoteSecretPeers) Peers() []*Peer {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	out := make([]*Peer, 0, len(r.running))
-	for _, name := range slices.Sorted(maps.Keys(r.running)) {
-		out = append(out, r.running[name].peer)
+	if r.sorted == nil {
+		r.sorted = make([]*Peer, 0, len(r.running))
+		for _, name := range slices.Sorted(maps.Keys(r.running)) {
+			r.sorted = append(r.sorted, r.running[name].peer)
+		}
 	}
-	return out
+	return slices.Clip(r.sorted)
 }
 
 // Start watches the remote secrets and runs their peers until ctx ends.
@@ -206,6 +213,7 @@ func (r *RemoteSecretPeers) reconcile(ctx context.Context, st *State, secrets []
 		pctx, stop := context.WithCancel(ctx)
 		rp := &runningPeer{peer: r.newPeer(name, p.Config), digest: p.Digest, stop: stop, done: make(chan struct{})}
 		r.running[name] = rp
+		r.sorted = nil
 		go func() {
 			defer close(rp.done)
 			_ = rp.peer.Start(pctx)
@@ -221,6 +229,7 @@ func (r *RemoteSecretPeers) take(names []string) map[string]*runningPeer {
 	for _, name := range names {
 		rp := r.running[name]
 		delete(r.running, name)
+		r.sorted = nil
 		rp.stop()
 		out[name] = rp
 	}

@@ -94,16 +94,19 @@ func Run(ctx context.Context, opt ServerOptions) error {
 	var states StateSource = w.Store
 	if len(opt.Peers) > 0 || opt.RemoteSecretPeers {
 		fleet := &Fleet{Local: w.Store}
+		// A peer's change is reviewed at once, in the background (Prepare
+		// returns at once for a change of peers' objects).
+		peerChanged := func() { d.Prepare(fleet.State()) }
 		if opt.RemoteSecretPeers {
 			fleet.Dynamic = NewRemoteSecretPeers(opt.Config, opt.Decider.Cluster, w.Store, slices.Collect(maps.Keys(opt.Peers)), scheme, d.sels, opt.Log, m)
-			fleet.Dynamic.Build = d.NewState
+			fleet.Dynamic.Build, fleet.Dynamic.OnChange = d.NewState, peerChanged
 			if err := mgr.Add(fleet.Dynamic); err != nil {
 				return fmt.Errorf("add remote-secret peers: %w", err)
 			}
 		}
 		for _, name := range slices.Sorted(maps.Keys(opt.Peers)) {
 			p := NewPeer(name, opt.Peers[name], scheme, d.sels, opt.Log, m)
-			p.Build = d.NewState
+			p.Build, p.OnChange = d.NewState, peerChanged
 			fleet.Peers = append(fleet.Peers, p)
 			// Peers do not gate readiness: an unreachable one degrades admission.
 			if err := mgr.Add(p); err != nil {
@@ -112,9 +115,8 @@ func Run(ctx context.Context, opt ServerOptions) error {
 		}
 		states = fleet
 		// The fleet's state combines the local one and the peers': its
-		// "before" review is computed once the local state is published
-		// (a peer's change is reviewed in the background from the first
-		// request after it, which is decided on the last review).
+		// "before" review is computed once the local state is published,
+		// and after each peer's change.
 		w.Store.after = func(*State) { d.Prepare(fleet.State()) }
 	} else {
 		w.Store.prepare = d.Prepare
