@@ -33,7 +33,7 @@ referee-bins:
 referee_crds = $$(cd "$(REFEREE_TOOLS)" && GOWORK=off GOFLAGS=-mod=readonly $(GO) list -m -f '{{.Dir}}' istio.io/istio)/manifests/charts/base/files/crd-all.gen.yaml
 
 referee_env = REFEREE_PILOT_DISCOVERY="$(PILOT_DISCOVERY)" REFEREE_ISTIO_CRDS="$(referee_crds)" \
-	REFEREE_MESHCHECK="$(BIN)/meshcheck" GOWORK=off GOFLAGS=-mod=readonly
+	REFEREE_MESHCHECK="$(BIN)/meshcheck" GOWORK=off GOFLAGS="-mod=readonly -trimpath"
 
 ## referee: run the referee on one fleet (FLEET=dir): what istiod saw next to meshcheck's findings
 referee: referee-bins envtest-bins build

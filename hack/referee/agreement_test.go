@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -56,6 +55,7 @@ var agreementFleets = []fleet{
 		"remote API server with a kubeconfig that carries no credential: the remote cluster times out and its endpoints " +
 		"are never discovered. A candidate for error severity when the key names a cluster of the mesh."},
 	{Dir: "testdata/rules/CP004/fail/multi-primary-secret-one-way"},
+	{Dir: "testdata/referee/duplicate-cluster-id"},
 }
 
 // discoveryClass says whether a rule is about what the referee judges:
@@ -81,8 +81,13 @@ func (o outcome) agree() bool { return (len(o.errors) == 0) == o.works }
 
 func repoRoot(t *testing.T) string {
 	t.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
+	// go test runs in the package's directory, hack/referee (with -trimpath
+	// runtime.Caller gives module paths, not files).
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
 }
 
 // TestAgreement referees every fleet of agreementFleets with real
