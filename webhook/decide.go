@@ -105,6 +105,15 @@ type beforeReview struct {
 	peers  []model.ClusterInput
 	review *checks.Review
 	err    error
+
+	indexOnce sync.Once
+	indexed   *findingIndex
+}
+
+// index is the review's findings by place, made on first use.
+func (b *beforeReview) index() *findingIndex {
+	b.indexOnce.Do(func() { b.indexed = indexFindings(b.review.Findings) })
+	return b.indexed
 }
 
 // NewDecider validates the options and returns a Decider.
@@ -247,7 +256,11 @@ func (d *Decider) Decide(ctx context.Context, st *State, req Request) (Decision,
 	}
 	before, after := r.before, r.after
 	dec := Decision{Allowed: true, Outcome: Evaluated, Rules: after.Evaluated()}
-	for _, f := range introduced(before.Findings, after.Findings) {
+	idx := b.index()
+	if before != b.review {
+		idx = indexFindings(before.Findings)
+	}
+	for _, f := range idx.introduced(after.Findings) {
 		switch enforcementOf(f, d.opt.Enforcement) {
 		case Deny:
 			dec.Denied = append(dec.Denied, f)

@@ -14,31 +14,52 @@ import (
 // is new and its place holds more findings after than before.
 // Suppressed findings are never introduced.
 func introduced(before, after []checks.Finding) []checks.Finding {
-	type place struct{ rule, cluster, object, path string }
-	at := func(f checks.Finding) place { return place{f.Rule, f.Cluster, f.Object.String(), f.Path} }
-	count := map[place]int{}
-	exact := map[place]map[string]bool{}
+	return indexFindings(before).introduced(after)
+}
+
+// place is where a finding is.
+type place struct{ rule, cluster, object, path string }
+
+func at(f checks.Finding) place { return place{f.Rule, f.Cluster, f.Object.String(), f.Path} }
+
+// findingIndex is the findings before a request by place, made once per
+// "before" review: a large fleet's review holds tens of thousands.
+type findingIndex struct {
+	count map[place]int
+	exact map[place]map[string]bool
+}
+
+func indexFindings(before []checks.Finding) *findingIndex {
+	x := &findingIndex{count: map[place]int{}, exact: map[place]map[string]bool{}}
 	for _, f := range before {
 		if f.Suppressed {
 			continue
 		}
 		p := at(f)
-		count[p]++
-		if exact[p] == nil {
-			exact[p] = map[string]bool{}
+		x.count[p]++
+		if x.exact[p] == nil {
+			x.exact[p] = map[string]bool{}
 		}
-		exact[p][f.Message] = true
+		x.exact[p][f.Message] = true
 	}
+	return x
+}
+
+// introduced returns the findings of after that the findings indexed do
+// not hold (see introduced).
+func (x *findingIndex) introduced(after []checks.Finding) []checks.Finding {
+	places := make([]place, len(after))
 	afterCount := map[place]int{}
-	for _, f := range after {
+	for i, f := range after {
 		if !f.Suppressed {
-			afterCount[at(f)]++
+			places[i] = at(f)
+			afterCount[places[i]]++
 		}
 	}
 	var out []checks.Finding
-	for _, f := range after {
-		p := at(f)
-		if f.Suppressed || exact[p][f.Message] || afterCount[p] <= count[p] {
+	for i, f := range after {
+		p := places[i]
+		if f.Suppressed || x.exact[p][f.Message] || afterCount[p] <= x.count[p] {
 			continue
 		}
 		out = append(out, f)
