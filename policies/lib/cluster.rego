@@ -20,16 +20,6 @@ explicit_id[name] := c.id.value if {
 # fleet_ids are all explicit cluster IDs of the fleet.
 fleet_ids := {id | some id in explicit_id}
 
-# remote_entries are the kubeconfigs of type-remote secrets (istioctl
-# create-remote-secret --type=remote), with the cluster holding them. The
-# --type=config secret (istio-kubeconfig) follows other conventions.
-remote_entries contains {"holder": name, "secret": rs, "entry": e} if {
-	some name, c in input.clusters
-	some rs in c.remote_secrets
-	rs.type == "remote"
-	some e in rs.entries
-}
-
 # host_names(host) are the names a kubeconfig server host may carry for its
 # cluster: the host itself and its first DNS label.
 host_names(host) := {host, split(host, ".")[0]} if host != ""
@@ -74,12 +64,19 @@ target(holder, e) := t if {
 # misnamed contains the remote-secret kubeconfigs whose key is no cluster ID
 # of the fleet although the kubeconfig reaches a cluster of the fleet that
 # sets a different, explicit ID: istiod registers that cluster under the key.
-misnamed contains object.union(x, {"target": t, "target_id": id}) if {
-	some x in remote_entries
-	not fleet_ids[x.entry.key]
-	t := target(x.holder, x.entry)
+# Only the kubeconfigs of type-remote secrets count (istioctl
+# create-remote-secret --type=remote); the --type=config secret
+# (istio-kubeconfig) follows other conventions. The entries are walked in
+# place: a set of every entry would hash each secret once per entry.
+misnamed contains {"holder": name, "secret": rs, "entry": e, "target": t, "target_id": id} if {
+	some name, c in input.clusters
+	some rs in c.remote_secrets
+	rs.type == "remote"
+	some e in rs.entries
+	not fleet_ids[e.key]
+	t := target(name, e)
 	id := explicit_id[t]
-	id != x.entry.key
+	id != e.key
 }
 
 # evidence_text(x) joins the evidence for a misnamed entry.
@@ -101,11 +98,11 @@ cp_namespaces(cp) := {cp.namespace, object.get(cp, ["istio_namespace", "value"],
 # serves only a gateway).
 secret_namespaces(c) := {ns | some cp in fleet.mesh_control_planes(c); some ns in cp_namespaces(cp)}
 
-# readers(c, rs) are the control planes of cluster c that read remote secret
-# rs: those of its namespace, or all of them when the namespace is unknown.
-readers(c, rs) := [cp | some cp in fleet.mesh_control_planes(c); rs.namespace in cp_namespaces(cp)] if {
-	rs.namespace != ""
-} else := fleet.mesh_control_planes(c)
+# reads(cp, rs): control plane cp reads remote secret rs, which is in its
+# namespace, or whose namespace is unknown.
+reads(_, rs) if rs.namespace == ""
+
+reads(cp, rs) if rs.namespace in cp_namespaces(cp)
 
 # kubeconfig_problem(e) says why a kubeconfig cannot be used, when it cannot.
 kubeconfig_problem(e) := e.error if {

@@ -82,14 +82,13 @@ test_secret_namespaces_of_external_cluster if {
 	cluster.secret_namespaces(c) == {"external-istiod"}
 }
 
-test_readers_by_namespace if {
-	c := {"role": "primary", "control_planes": [
+test_reads_by_namespace if {
+	cps := [
 		{"role": "primary", "namespace": "usergroup-1"},
 		{"role": "primary", "namespace": "usergroup-2"},
-	]}
-	rs := cluster.readers(c, {"namespace": "usergroup-2"})
-	[cp.namespace | some cp in rs] == ["usergroup-2"]
-	count(cluster.readers(c, {"namespace": ""})) == 2
+	]
+	[cp.namespace | some cp in cps; cluster.reads(cp, {"namespace": "usergroup-2"})] == ["usergroup-2"]
+	count([cp | some cp in cps; cluster.reads(cp, {"namespace": ""})]) == 2
 }
 
 test_sops_encrypted_secret if {

@@ -27,16 +27,9 @@ package meshcheck.rules.cluster.cl004
 import data.meshcheck.lib.cluster
 import data.meshcheck.lib.result
 
-secrets contains [name, rs] if {
-	some name, c in input.clusters
-	some rs in c.remote_secrets
-}
-
-# readable are the secrets whose kubeconfigs the files show in clear.
-readable contains [name, rs] if {
-	some [name, rs] in secrets
-	not cluster.encrypted(rs)
-}
+# Each violation walks the secrets in place (input.clusters[name].
+# remote_secrets): a set of [name, secret] pairs would hash every secret.
+# Only the kubeconfigs the files show in clear are read (not encrypted).
 
 # The annotation names the cluster istioctl and readers see.
 violation contains result.fail(rego.metadata.chain(), {
@@ -48,7 +41,8 @@ violation contains result.fail(rego.metadata.chain(), {
 	"at": rs.source,
 	"related": [e.source | some e in rs.entries],
 }) if {
-	some [name, rs] in secrets
+	some name, c in input.clusters
+	some rs in c.remote_secrets
 	rs.type == "remote"
 	not rs.cluster_annotation
 	count(rs.entries) > 0
@@ -63,7 +57,8 @@ violation contains result.fail(rego.metadata.chain(), {
 	"at": rs.cluster_annotation.source,
 	"related": [e.source],
 }) if {
-	some [name, rs] in secrets
+	some name, c in input.clusters
+	some rs in c.remote_secrets
 	rs.type == "remote"
 	some e in rs.entries
 	e.key != rs.cluster_annotation.value
@@ -77,7 +72,9 @@ violation contains result.fail(rego.metadata.chain(), {
 	),
 	"at": e.source,
 }) if {
-	some [name, rs] in readable
+	some name, c in input.clusters
+	some rs in c.remote_secrets
+	not cluster.encrypted(rs)
 	rs.type == "remote"
 	some e in rs.entries
 	not cluster.kubeconfig_problem(e)
@@ -92,7 +89,9 @@ violation contains result.fail(rego.metadata.chain(), {
 	),
 	"at": e.source,
 }) if {
-	some [name, rs] in readable
+	some name, c in input.clusters
+	some rs in c.remote_secrets
+	not cluster.encrypted(rs)
 	some e in rs.entries
 	problem := cluster.kubeconfig_problem(e)
 }
@@ -105,7 +104,9 @@ violation contains result.fail(rego.metadata.chain(), {
 	),
 	"at": e.source,
 }) if {
-	some [name, rs] in readable
+	some name, c in input.clusters
+	some rs in c.remote_secrets
+	not cluster.encrypted(rs)
 	some e in rs.entries
 	not cluster.kubeconfig_problem(e)
 	not e.has_credentials

@@ -19,6 +19,7 @@
 package meshcheck.rules.cluster.cl005
 
 import data.meshcheck.lib.cluster
+import data.meshcheck.lib.fleet
 import data.meshcheck.lib.result
 
 violation contains result.fail(rego.metadata.chain(), {
@@ -31,9 +32,11 @@ violation contains result.fail(rego.metadata.chain(), {
 	"related": [cp.cluster_id.source],
 }) if {
 	some name, c in input.clusters
+	cps := fleet.mesh_control_planes(c)
 	some rs in c.remote_secrets
 	rs.type == "remote"
-	some cp in cluster.readers(c, rs)
 	some e in rs.entries
+	some cp in cps
 	e.key == cp.cluster_id.value
+	cluster.reads(cp, rs)
 }
