@@ -27,7 +27,7 @@ func ReadPaths(paths []string, stdin io.Reader, lim Limits) (files []string, obj
 	budget := lim.MaxTotalBytes
 	var used int64
 	var unread []string // over the budget
-	read := func(name string, size int64, open func() (io.ReadCloser, error)) {
+	read := func(name string, open func() (io.ReadCloser, error)) {
 		key := name
 		if name != "-" {
 			key = filepath.Clean(name)
@@ -40,9 +40,11 @@ func ReadPaths(paths []string, stdin io.Reader, lim Limits) (files []string, obj
 			errs = append(errs, &Error{File: name, Err: errChartTemplate})
 			return
 		}
-		// A file over the per-file limit is refused on its own (Read says
-		// so) and costs the budget nothing.
-		if size <= lim.MaxFileBytes && (used+max(size, 0) > budget || used >= budget) {
+		// Counted as read, so no file is looked at twice: the file that
+		// crosses the budget is still read (at most MaxFileBytes over it).
+		// One over the per-file limit is refused on its own (Read says so)
+		// and costs the budget nothing.
+		if used >= budget {
 			unread = append(unread, name)
 			return
 		}
@@ -62,7 +64,7 @@ func ReadPaths(paths []string, stdin io.Reader, lim Limits) (files []string, obj
 	}
 	for _, p := range paths {
 		if p == "-" {
-			read("-", -1, func() (io.ReadCloser, error) {
+			read("-", func() (io.ReadCloser, error) {
 				if stdin == nil {
 					return nil, errors.New("no standard input")
 				}
@@ -82,29 +84,23 @@ func ReadPaths(paths []string, stdin io.Reader, lim Limits) (files []string, obj
 			errs = append(errs, walkErrs...)
 		}
 		for _, name := range names {
-			size := info.Size()
-			if name != p {
-				size = fileSize(name)
-			}
-			read(name, size, func() (io.ReadCloser, error) { return os.Open(name) })
+			read(name, func() (io.ReadCloser, error) { return os.Open(name) })
 		}
 	}
 	if len(unread) > 0 {
 		errs = append(errs, &Error{File: unread[0], Err: fmt.Errorf(
-			"%w: all inputs together may hold %d MiB, and %d MiB were read; this file and %d after it were not read (raise the budget with --max-input)",
-			ErrOverBudget, budget>>20, used>>20, len(unread)-1)})
+			"%w: all inputs together may hold %s, and %s were read; this file and %d after it were not read (raise the budget with --max-input)",
+			ErrOverBudget, mebibytes(budget), mebibytes(used), len(unread)-1)})
 	}
 	return files, objs, errs
 }
 
-// fileSize is the size of a regular file, or -1 when it cannot be told
-// (the read then finds out).
-func fileSize(name string) int64 {
-	info, err := os.Stat(name)
-	if err != nil || !info.Mode().IsRegular() {
-		return -1
+// mebibytes formats a size for a message.
+func mebibytes(n int64) string {
+	if n < 1<<20 {
+		return fmt.Sprintf("%d bytes", n)
 	}
-	return info.Size()
+	return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
 }
 
 // countingReader counts the bytes read through it.

@@ -139,18 +139,19 @@ func TestReadPathsUnreadableEntry(t *testing.T) {
 	}
 }
 
-// All files together are bounded too: past the budget, files are not read
-// and one error names the first of them and how many more; the files
-// before it are read, and a file over the per-file limit costs nothing.
+// All files together are bounded too: once the budget is used up, files
+// are not read and one error names the first of them and how many more;
+// the files before it are read, and a file over the per-file limit costs
+// nothing.
 func TestReadPathsTotalBudget(t *testing.T) {
 	root := writeTree(t, map[string]string{
-		"a.yaml":   obj("a"), // 49 bytes each
-		"b.yaml":   obj("b"),
-		"c.yaml":   obj("c"),
-		"d.yaml":   obj("d"),
-		"big.yaml": obj("big") + strings.Repeat("# padding\n", 20),
+		"a.yaml":     obj("a"), // 51 bytes each
+		"b.yaml":     obj("b"),
+		"c.yaml":     obj("c"),
+		"d.yaml":     obj("d"),
+		"a-big.yaml": obj("big") + strings.Repeat("# padding\n", 20),
 	})
-	lim := Limits{MaxFileBytes: 100, MaxTotalBytes: 120}
+	lim := Limits{MaxFileBytes: 100, MaxTotalBytes: 102} // a.yaml and b.yaml
 	files, objs, errs := ReadPaths([]string{root}, nil, lim)
 	var names []string
 	for _, o := range objs {
@@ -159,7 +160,7 @@ func TestReadPathsTotalBudget(t *testing.T) {
 	if diff := cmp.Diff([]string{"a", "b"}, names); diff != "" {
 		t.Errorf("objects read (-want +got):\n%s", diff)
 	}
-	if len(files) != 3 { // big.yaml (refused alone), a.yaml, b.yaml
+	if len(files) != 3 { // a-big.yaml (refused alone), a.yaml, b.yaml
 		t.Errorf("files = %v", files)
 	}
 	var over []*Error
@@ -170,7 +171,7 @@ func TestReadPathsTotalBudget(t *testing.T) {
 			t.Errorf("unexpected error %v", e)
 		}
 	}
-	if len(over) != 1 || filepath.Base(over[0].File) != "c.yaml" || !strings.Contains(over[0].Error(), "this file and 1 after it were not read") {
+	if len(over) != 1 || filepath.Base(over[0].File) != "c.yaml" || !strings.Contains(over[0].Error(), "may hold 102 bytes, and 102 bytes were read; this file and 1 after it were not read") {
 		t.Errorf("budget errors = %v, want one naming c.yaml and 1 more", over)
 	}
 }
