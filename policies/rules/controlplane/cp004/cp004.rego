@@ -57,19 +57,28 @@ violation contains result.fail(rego.metadata.chain(), {
 }
 
 # holds_secret(h, t) holds when h has a remote-type secret that names t, by
-# the link the model derived or by its key, annotation or name.
-holds_secret(h, t) if {
-	some l in input.links
-	l.kind == "remote-secret"
-	l.from == h
-	l.to == t
-}
+# the link the model derived or by its key, annotation or name. Both are
+# looked up in indexes built once: the needs of a mesh are primaries times
+# clusters, and scanning the links or secrets for each would make it cubic.
+holds_secret(h, t) if [h, t] in remote_secret_pairs
 
 holds_secret(h, t) if {
-	some rs in input.clusters[h].remote_secrets
+	some name in target_names(t)
+	name in held_names[h]
+}
+
+remote_secret_pairs contains [l.from, l.to] if {
+	some l in input.links
+	l.kind == "remote-secret"
+}
+
+# held_names[h] are the names h's remote-type secrets give their targets.
+held_names[h] contains name if {
+	some h, hc in input.clusters
+	hc.complete.Secret == true
+	some rs in hc.remote_secrets
 	rs.type == "remote"
 	some name in names_of(rs)
-	name in target_names(t)
 }
 
 names_of(rs) := (({e.key | some e in rs.entries} | {e.context_cluster | some e in rs.entries}) | {rs.cluster_annotation.value | rs.cluster_annotation}) | {substring(rs.name, count("istio-remote-secret-"), -1) | startswith(rs.name, "istio-remote-secret-")}
