@@ -22,8 +22,11 @@ same_mesh(a, b) if {
 	mesh_index[a] == mesh_index[b]
 }
 
-# peers(name) are the other clusters of name's mesh.
-peers(name) := {p | some p in mesh_of(name).clusters; p != name}
+# peers(name) are the other clusters of name's mesh: a set difference on
+# each mesh's set of clusters, built once.
+peers(name) := mesh_clusters[mesh_index[name]] - {name}
+
+mesh_clusters := [{c | some c in mesh.clusters} | some mesh in input.meshes]
 
 # multicluster[name] holds when the cluster takes part in a multicluster
 # setup: it is in a mesh of several clusters, holds or is named by a remote

@@ -23,74 +23,92 @@ import data.meshcheck.lib.controlplane
 import data.meshcheck.lib.fleet
 import data.meshcheck.lib.result
 
-# A primary must reach every other primary or remote of its mesh.
-needs contains {"holder": h, "target": t} if {
+# needs[h] are the clusters h must reach (with a complete inventory only).
+# Each holder's set is built by one comprehension: a multi-value rule
+# inserting a mesh's clusters one by one costs seconds at 1,000 clusters.
+needs[h] := targets if {
 	some h, hc in input.clusters
 	hc.complete.Secret == true
-	hc.role == "primary"
-	some t in fleet.peers(h)
-	input.clusters[t].role in {"primary", "remote"}
+	targets := targets_of(h, hc.role)
+	count(targets) > 0
 }
+
+# A primary must reach every other primary or remote of its mesh.
+targets_of(h, "primary") := fleet.peers(h) & primaries_and_remotes
+
+primaries_and_remotes := {c | some c, cc in input.clusters; cc.role in {"primary", "remote"}}
 
 # A cluster hosting an external control plane must reach each remote it
 # serves, except its config cluster (reached through istio-kubeconfig, CP009).
-needs contains {"holder": h, "target": t} if {
-	some h, hc in input.clusters
-	hc.complete.Secret == true
-	hc.role == "external"
+targets_of(h, "external") := {t |
 	some t, tc in input.clusters
 	tc.control_plane_cluster == h
 	not controlplane.served_by_external_as_config(t)
 }
 
+# One finding per holder, naming what it lacks: a primary that lacks the
+# secrets of a whole mesh is one fix (and one line), not a line per cluster.
 violation contains result.fail(rego.metadata.chain(), {
-	"cluster": n.holder,
-	"message": sprintf(
-		"%s holds no remote secret for %s (its Secret inventory is complete): %s's istiod cannot read %s's API server, so %s's endpoints are not discovered and its workloads are rejected",
-		[n.holder, n.target, n.holder, n.target, n.target],
-	),
-	"at": at_of(n.holder),
-	"related": related(n.target),
+	"cluster": h,
+	"message": message(h, targets),
+	"at": at_of(h),
+	"related": [s | some t in listed(targets); s := input.clusters[t].id.source],
 }) if {
-	some n in needs
-	not holds_secret(n.holder, n.target)
+	some h, needed in needs
+	targets := missing(h, needed)
+	count(targets) > 0
 }
 
-# holds_secret(h, t) holds when h has a remote-type secret that names t, by
-# the link the model derived or by its key, annotation or name. Both are
-# looked up in indexes built once: the needs of a mesh are primaries times
-# clusters, and scanning the links or secrets for each would make it cubic.
-holds_secret(h, t) if [h, t] in remote_secret_pairs
+message(h, targets) := msg if {
+	count(targets) == 1
+	some t in targets
+	msg := sprintf(
+		"%s holds no remote secret for %s (its Secret inventory is complete): %s's istiod cannot read %s's API server, so %s's endpoints are not discovered and its workloads are rejected",
+		[h, t, h, t, t],
+	)
+} else := sprintf(
+	"%s holds no remote secret for %d clusters of its mesh (%s) (its Secret inventory is complete): %s's istiod cannot read their API servers, so their endpoints are not discovered and their workloads are rejected",
+	[h, count(targets), names(targets), h],
+)
 
-holds_secret(h, t) if {
-	some name in target_names(t)
-	name in held_names[h]
+# listed(targets) are the first targets a message names, in order.
+listed(targets) := array.slice(sort(targets), 0, max_listed)
+
+max_listed := 5
+
+names(targets) := concat(", ", listed(targets)) if {
+	count(targets) <= max_listed
+} else := sprintf("%s and %d more", [concat(", ", listed(targets)), count(targets) - max_listed])
+
+# missing(h, needed) are the clusters of needed that no remote-type secret
+# of h names, by the link the model derived or by its key, annotation or
+# name (a cluster's name or ID). Set operations on each holder's names keep
+# it linear: a mesh needs primaries times clusters secrets.
+missing(h, needed) := {t |
+	some t in (needed - held)
+	not input.clusters[t].id.value in held
+} if {
+	held := held_names(h) | object.get(linked, h, set())
 }
 
-remote_secret_pairs contains [l.from, l.to] if {
-	some l in input.links
-	l.kind == "remote-secret"
-}
-
-# held_names[h] are the names h's remote-type secrets give their targets.
-held_names[h] contains name if {
-	some h, hc in input.clusters
-	hc.complete.Secret == true
-	some rs in hc.remote_secrets
+# held_names(h) are the names h's remote-type secrets give their targets.
+held_names(h) := {name |
+	some rs in input.clusters[h].remote_secrets
 	rs.type == "remote"
 	some name in names_of(rs)
 }
 
+# linked[h] are the clusters the model links h to by a remote secret.
+linked[h] contains l.to if {
+	some l in input.links
+	l.kind == "remote-secret"
+	h := l.from
+}
+
 names_of(rs) := (({e.key | some e in rs.entries} | {e.context_cluster | some e in rs.entries}) | {rs.cluster_annotation.value | rs.cluster_annotation}) | {substring(rs.name, count("istio-remote-secret-"), -1) | startswith(rs.name, "istio-remote-secret-")}
-
-target_names(t) := {t, input.clusters[t].id.value} if input.clusters[t].id
-
-target_names(t) := {t} if not input.clusters[t].id
 
 # at_of(h) points at the holder's serving control plane.
 at_of(h) := controlplane.anchor(cps[0]) if {
 	cps := controlplane.serving_control_planes(h)
 	count(cps) > 0
 } else := {"cluster": h, "object": {"kind": "Cluster", "name": h}}
-
-related(t) := [t_id | t_id := input.clusters[t].id.source]

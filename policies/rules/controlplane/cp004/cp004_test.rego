@@ -78,3 +78,15 @@ test_external_needs_secret_for_second_remote_only if {
 	some v in vs
 	contains(v.message, "remote2")
 }
+
+test_one_finding_per_holder_names_what_it_lacks if {
+	remotes := {sprintf("remote%d", [i]): {"role": "remote", "id": fact(sprintf("remote%d", [i]), sprintf("remote%d", [i])), "control_plane_cluster": "cluster2", "control_planes": []} | some i in numbers.range(1, 7)}
+	clusters := object.union(remotes, {"cluster1": cluster("cluster1", true, [secret("cluster2")]), "cluster2": cluster("cluster2", false, [])})
+	f := groups.with_groups({"clusters": clusters, "meshes": [{"clusters": object.keys(clusters)}], "links": [link("cluster1", "cluster2")]})
+	vs := cp004.violation with input as f
+	count(vs) == 1
+	some v in vs
+	v.cluster == "cluster1"
+	contains(v.message, "7 clusters of its mesh (remote1, remote2, remote3, remote4, remote5 and 2 more)")
+	count(v.related) == 5
+}
