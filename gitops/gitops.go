@@ -32,9 +32,9 @@ const (
 	ChartZtunnel = "ztunnel"
 )
 
-// chartOf names the Istio chart a release installs from its chart name or
+// ChartOf names the Istio chart a release installs from its chart name or
 // its path in Istio's repository, or "" for another chart.
-func chartOf(name string) string {
+func ChartOf(name string) string {
 	switch path.Base(strings.TrimSuffix(name, "/")) {
 	case "istiod", "istio-discovery":
 		return ChartIstiod
@@ -100,9 +100,9 @@ func argoApplication(o *source.Object, lim source.Limits) ([]*source.Object, []N
 	var out []*source.Object
 	var notes []Note
 	for _, p := range prefixes {
-		chart := chartOf(str(o, p+".chart"))
+		chart := ChartOf(str(o, p+".chart"))
 		if chart == "" {
-			chart = chartOf(str(o, p+".path"))
+			chart = ChartOf(str(o, p+".path"))
 		}
 		if chart == "" {
 			continue
@@ -123,7 +123,7 @@ func argoApplication(o *source.Object, lim source.Limits) ([]*source.Object, []N
 				notes = append(notes, note(o, p+".helm.valueFiles", fmt.Sprintf("the %s chart's valueFiles %v are not read: meshcheck does not resolve files of the repository Argo CD clones", chart, list)))
 			}
 		}
-		out = append(out, chartValues(chart, release, docs)...)
+		out = append(out, ChartValues(chart, release, docs)...)
 	}
 	return out, notes
 }
@@ -149,9 +149,9 @@ func remoteDestination(o *source.Object) string {
 // fluxHelmRelease reads a HelmRelease of an Istio chart. valuesFrom refers
 // to ConfigMaps and Secrets in the cluster, which are not read.
 func fluxHelmRelease(o *source.Object) ([]*source.Object, []Note) {
-	chart := chartOf(str(o, "spec.chart.spec.chart"))
+	chart := ChartOf(str(o, "spec.chart.spec.chart"))
 	if chart == "" {
-		chart = chartOf(str(o, "spec.chartRef.name"))
+		chart = ChartOf(str(o, "spec.chartRef.name"))
 	}
 	if chart == "" {
 		return nil, nil
@@ -173,14 +173,14 @@ func fluxHelmRelease(o *source.Object) ([]*source.Object, []Note) {
 	if v := o.Part("spec.values"); v != nil {
 		docs = append(docs, v)
 	}
-	return chartValues(chart, release, docs), notes
+	return ChartValues(chart, release, docs), notes
 }
 
-// chartValues returns the documents the model should read for chart: the
+// ChartValues returns the documents the model should read for chart: the
 // istiod chart's values as they are; the gateway chart's with the name the
 // chart gives its objects (the release name unless values set one); none
 // for base, cni and ztunnel, whose values are not istiod's.
-func chartValues(chart, release string, docs []*source.Object) []*source.Object {
+func ChartValues(chart, release string, docs []*source.Object) []*source.Object {
 	switch chart {
 	case ChartIstiod:
 		return oneRelease(docs)
