@@ -2,6 +2,7 @@ package fileset
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/meshcheck/meshcheck/model"
@@ -12,8 +13,11 @@ import (
 // key (API group, kind, namespace, name): in a cluster they are one object,
 // and reading both would let one silently shadow the other (a Namespace's
 // labels replaced, a Secret counted twice). Each later one is an input
-// error naming both places; the rest of the run goes on. Documents without
-// kind or name (Helm values) have no key.
+// error naming both places; the rest of the run goes on. A later one equal
+// to the first in every field is the same definition applied twice (the
+// CRDs each istioctl render of a cluster's control planes carries) and is
+// dropped without error. Documents without kind or name (Helm values) have
+// no key.
 func dropDuplicates(ci *model.ClusterInput) []*source.Error {
 	type key struct{ group, kind, namespace, name string }
 	seen := make(map[key]*source.Object, len(ci.Objects))
@@ -33,6 +37,9 @@ func dropDuplicates(ci *model.ClusterInput) []*source.Error {
 		if !dup {
 			seen[k] = obj
 			kept = append(kept, obj)
+			continue
+		}
+		if reflect.DeepEqual(first.Data, obj.Data) {
 			continue
 		}
 		what := k.kind + " " + k.name

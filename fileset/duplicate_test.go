@@ -10,6 +10,7 @@ import (
 // Two definitions of one object in a cluster are an input error naming
 // both places; the first is read, and the rest of the fleet still is.
 func TestDuplicateObjectsInOneCluster(t *testing.T) {
+	crd := "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: sidecars.networking.istio.io\n  labels: {app: istio-pilot}\nspec: {group: networking.istio.io, scope: Namespaced}\n"
 	ns := "apiVersion: v1\nkind: Namespace\nmetadata: {name: istio-system, labels: {topology.istio.io/network: LABEL}}\n"
 	dir := tree(t, map[string]string{
 		"fleet/east/a.yaml": strings.Replace(ns, "LABEL", "network1", 1),
@@ -35,6 +36,11 @@ global: {meshID: mesh1}
 		"fleet/west/a.yaml": strings.Replace(ns, "LABEL", "network2", 1),
 		// Two versions of one group are one object: the API server converts.
 		"fleet/west/gw.yaml": "apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: gw, namespace: istio-system}\n---\napiVersion: networking.istio.io/v1beta1\nkind: Gateway\nmetadata: {name: gw, namespace: istio-system}\n",
+		// The same definition twice is one object applied twice, no error:
+		// each istioctl render of a cluster's control planes carries the
+		// same CRDs (testdata/rendered/corpus/multiple-control-planes/iop).
+		"fleet/west/crds-1.yaml": crd,
+		"fleet/west/crds-2.yaml": "# Source: another render\n" + crd,
 	})
 	t.Chdir(dir)
 	set := Read(Layout{Fleet: "fleet"}, nil, source.Limits{})
@@ -63,7 +69,7 @@ global: {meshID: mesh1}
 			}
 		}
 	}
-	if got["east"] != 7 || got["west"] != 2 {
-		t.Errorf("objects read: %v, want east 7 (one Namespace, a ConfigMap, three Gateways, two values files), west 2", got)
+	if got["east"] != 7 || got["west"] != 3 {
+		t.Errorf("objects read: %v, want east 7 (one Namespace, a ConfigMap, three Gateways, two values files), west 3 (a Namespace, a Gateway, a CRD)", got)
 	}
 }

@@ -184,12 +184,15 @@ func TestInferFindsDuplicatesPerCluster(t *testing.T) {
 	ns := func(file string) *source.Object {
 		return &source.Object{Data: map[string]any{"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]any{"name": "istio-system"}}, Origin: source.Origin{File: file, Line: 1}}
 	}
+	// A second definition that differs (an identical one is dropped quietly).
+	nsCopy := ns("f/west/ns-copy.yaml")
+	nsCopy.Data["metadata"] = map[string]any{"name": "istio-system", "labels": map[string]any{"topology.istio.io/network": "network2"}}
 	iop := func(file, name string) *source.Object {
 		return &source.Object{Data: map[string]any{"name": name}, Origin: source.Origin{File: file}}
 	}
 	set := &Set{Clusters: []model.ClusterInput{{Name: DefaultCluster, Objects: []*source.Object{
 		iop("f/east/iop.yaml", "east"), ns("f/east/ns.yaml"),
-		iop("f/west/iop.yaml", "west"), ns("f/west/ns.yaml"), ns("f/west/ns-copy.yaml"),
+		iop("f/west/iop.yaml", "west"), ns("f/west/ns.yaml"), nsCopy,
 	}}}}
 	if _, err := Infer(set, func(o *source.Object) model.Description {
 		if o.Kind() == "Namespace" {
