@@ -1,0 +1,20 @@
+locals {
+  region = "us-east-2"
+
+  # EKS specific settings
+  eks_name            = "eks1a"
+  eks_cluster_version = "1.28"
+
+  # Istio specific settings
+  meshID            = "mesh1"
+  networkName       = "network1"
+  clusterName       = "cluster1"
+  remoteClusterName = "cluster2"
+
+  istio_chart_url     = "https://istio-release.storage.googleapis.com/charts"
+  istio_chart_version = "1.20"
+
+  tags = {
+    GithubRepo = "github.com/aws_ia/terraform-aws-eks-blueprints"
+  }
+}
