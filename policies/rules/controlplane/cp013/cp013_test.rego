@@ -33,9 +33,16 @@ test_ambient_primary_serving_remote_fires if {
 	v.cluster == "cluster1"
 }
 
-test_ambient_primary_with_external_istiod_fires if {
+# EXTERNAL_ISTIOD only makes istiod lead clusters that name it as their
+# control plane cluster; with no remote in the fleet it changes nothing
+# (Istio's ambient multicluster CI sets it on both primaries).
+test_ambient_primary_with_external_istiod_and_no_remote_passes if {
 	c := cp("primary", object.union(amb, {"external_istiod": fact(true, "values.global.externalIstiod")}))
-	count(cp013.violation) == 1 with input as {"clusters": {"cluster1": {"role": "primary", "control_planes": [c], "ztunnels": []}}}
+	f := {"clusters": {
+		"cluster1": {"role": "primary", "control_planes": [c], "ztunnels": []},
+		"cluster2": {"role": "primary", "control_planes": [cp("primary", object.union(amb, {"external_istiod": fact(true, "x")}))], "ztunnels": []},
+	}}
+	count(cp013.violation) == 0 with input as f
 }
 
 test_sidecar_primary_remote_passes if {
