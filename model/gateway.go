@@ -315,7 +315,7 @@ func ports(v any) []Port {
 
 func labelFact(obj *source.Object, cluster, key string) *Fact[string] {
 	v, ok := obj.Label(key)
-	if !ok {
+	if !ok || templated(v) {
 		return nil
 	}
 	return &Fact[string]{Value: v, Source: sourceAt(obj, cluster, labelPath(key), false)}

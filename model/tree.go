@@ -188,10 +188,15 @@ func nextKey(path string) (key, rest string, more bool) {
 	return b.String(), "", false
 }
 
-// templated says whether s holds a template action ({{ ... }}): a values
-// file kept for a templating tool (helmfile, an Argo CD ApplicationSet)
-// whose value is only known once rendered, never a literal name.
+// templated says whether s holds a template action ({{ ... }}) or a Flux
+// post-build variable left without a value (${var}): a values file kept for
+// a templating tool (helmfile, an Argo CD ApplicationSet, a Kustomization's
+// substitution) whose value is only known once rendered, never a literal
+// name.
 func templated(s string) bool {
+	if i := strings.Index(s, "${"); i >= 0 && strings.Contains(s[i:], "}") {
+		return true
+	}
 	i := strings.Index(s, "{{")
 	return i >= 0 && strings.Contains(s[i:], "}}")
 }
