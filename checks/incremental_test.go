@@ -35,6 +35,19 @@ func everyFleet(t *testing.T) []string {
 	return dirs
 }
 
+// fleetName names a fleet's subtest: NW001/fail/<case> for a rule's
+// fixtures (as TestRuleFixtures names them, so that one -run pattern picks
+// a rule's cases in both), corpus/..., mistakes/... and examples/fleet.
+func fleetName(dir string) string {
+	dir = filepath.ToSlash(dir)
+	for _, prefix := range []string{rulesFixtures + "/", "../testdata/", "../"} {
+		if rest, ok := strings.CutPrefix(dir, prefix); ok {
+			return rest
+		}
+	}
+	return dir
+}
+
 // findingKeys are findings as comparable strings.
 func findingKeys(fs []checks.Finding) []string {
 	out := make([]string, len(fs))
@@ -52,7 +65,7 @@ func findingKeys(fs []checks.Finding) []string {
 func TestViewsChangeNoFinding(t *testing.T) {
 	e := checkstest.Engine(t)
 	seen := map[string]bool{}
-	check := func(name string, in []model.ClusterInput, opt checks.ReviewOptions) {
+	check := func(t *testing.T, in []model.ClusterInput, opt checks.ReviewOptions) {
 		whole, err := e.Review(t.Context(), in, opt)
 		if err != nil {
 			t.Fatal(err)
@@ -62,29 +75,40 @@ func TestViewsChangeNoFinding(t *testing.T) {
 			t.Fatal(err)
 		}
 		if a, b := findingKeys(whole.Findings), findingKeys(viewed.Findings); !slices.Equal(a, b) {
-			t.Errorf("%s:\nwhole model: %q\nviews:       %q", name, a, b)
+			t.Errorf("whole model: %q\nviews:       %q", a, b)
 		}
 		for _, f := range whole.Findings {
 			seen[f.Rule] = true
 		}
 	}
-	for _, dir := range everyFleet(t) {
-		in, opt := readFleet(t, dir)
-		check(dir, in, opt)
+	fleets, ran := everyFleet(t), 0
+	for _, dir := range fleets {
+		t.Run(fleetName(dir), func(t *testing.T) {
+			ran++
+			in, opt := readFleet(t, dir)
+			check(t, in, opt)
+		})
 	}
 	// Live-only facts no file shows: the example fleet as an audit that
 	// found every remote secret's credential rejected.
-	in, opt := readFleet(t, "../examples/fleet")
-	f, _ := model.Build(in, model.Options{})
-	for i := range in {
-		for _, rs := range f.Clusters[in[i].Name].RemoteSecrets {
-			for _, e := range rs.Entries {
-				ref := model.SecretKeyRef{Namespace: rs.Namespace, Name: rs.Name, Key: e.Key}
-				in[i].Credentials = append(in[i].Credentials, model.CredentialCheck{Secret: ref, Rejected: true})
+	t.Run("live/example-fleet-credentials-rejected", func(t *testing.T) {
+		ran++
+		in, opt := readFleet(t, "../examples/fleet")
+		f, _ := model.Build(in, model.Options{})
+		for i := range in {
+			for _, rs := range f.Clusters[in[i].Name].RemoteSecrets {
+				for _, e := range rs.Entries {
+					ref := model.SecretKeyRef{Namespace: rs.Namespace, Name: rs.Name, Key: e.Key}
+					in[i].Credentials = append(in[i].Credentials, model.CredentialCheck{Secret: ref, Rejected: true})
+				}
 			}
 		}
+		check(t, in, opt)
+	})
+	if ran < len(fleets)+1 {
+		t.Logf("%d of %d fleets ran (-run): whether every rule fires somewhere is checked when all run", ran, len(fleets)+1)
+		return
 	}
-	check("example fleet, credentials rejected", in, opt)
 	// Every rule fired somewhere, so that each view was compared on a
 	// finding, not only on silence.
 	for _, r := range e.Rules() {
@@ -98,50 +122,72 @@ func TestViewsChangeNoFinding(t *testing.T) {
 // change re-evaluates only some rules; its findings must be those of a full
 // review of the changed fleet. The changes are every fleet of the test data
 // with one object deleted, in turn, and the reverse (the object created).
+//
+// It is the longest test of the package: with -short, each fleet deletes
+// one object in eight (a different eighth from fleet to fleet); make test
+// runs it whole.
 func TestReviewChangeMatchesAFullReview(t *testing.T) {
 	e := checkstest.Engine(t)
-	var changes, skipped, rules int
-	for _, dir := range everyFleet(t) {
-		in, opt := readFleet(t, dir)
-		in = withReads(in, in) // as the webhook reads its cluster once
-		base, err := e.ReviewChange(t.Context(), nil, in, opt)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for c := range in {
-			for o := range in[c].Objects {
-				changed := slices.Clone(in)
-				changed[c].Objects = slices.Delete(slices.Clone(in[c].Objects), o, o+1)
-				// Created again, the object is not among the reads: it is
-				// read on its own, as a request's object is.
-				again := withReads(in, changed)
-				without, err := e.Review(t.Context(), changed, opt)
-				if err != nil {
-					t.Fatal(err)
-				}
-				got, err := e.ReviewChange(t.Context(), base, changed, opt)
-				if err != nil {
-					t.Fatal(err)
-				}
-				name := fmt.Sprintf("%s: without %s", dir, describeObject(in[c].Objects[o]))
-				if a, b := findingKeys(without.Findings), findingKeys(got.Findings); !slices.Equal(a, b) {
-					t.Errorf("%s:\nfull review: %q\nchange:      %q", name, a, b)
-				}
-				back, err := e.ReviewChange(t.Context(), got, again, opt)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if a, b := findingKeys(base.Findings), findingKeys(back.Findings); !slices.Equal(a, b) {
-					t.Errorf("%s, then created again:\nfull review: %q\nchange:      %q", name, a, b)
-				}
-				changes++
-				rules += len(e.Rules())
-				skipped += len(e.Rules()) - got.Evaluated()
-			}
-		}
+	stride := 1
+	if testing.Short() {
+		stride = 8
 	}
-	t.Logf("%d changes; %d of %d rule evaluations skipped", changes, skipped, rules)
-	if changes < 1000 {
+	var changes, skipped, rules int
+	fleets, ran := everyFleet(t), 0
+	for i, dir := range fleets {
+		t.Run(fleetName(dir), func(t *testing.T) {
+			ran++
+			in, opt := readFleet(t, dir)
+			in = withReads(in, in) // as the webhook reads its cluster once
+			base, err := e.ReviewChange(t.Context(), nil, in, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for c := range in {
+				for o := range in[c].Objects {
+					if n++; (n+i)%stride != 0 {
+						continue
+					}
+					changed := slices.Clone(in)
+					changed[c].Objects = slices.Delete(slices.Clone(in[c].Objects), o, o+1)
+					// Created again, the object is not among the reads: it is
+					// read on its own, as a request's object is.
+					again := withReads(in, changed)
+					without, err := e.Review(t.Context(), changed, opt)
+					if err != nil {
+						t.Fatal(err)
+					}
+					got, err := e.ReviewChange(t.Context(), base, changed, opt)
+					if err != nil {
+						t.Fatal(err)
+					}
+					name := "without " + describeObject(in[c].Objects[o])
+					if a, b := findingKeys(without.Findings), findingKeys(got.Findings); !slices.Equal(a, b) {
+						t.Errorf("%s:\nfull review: %q\nchange:      %q", name, a, b)
+					}
+					back, err := e.ReviewChange(t.Context(), got, again, opt)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if a, b := findingKeys(base.Findings), findingKeys(back.Findings); !slices.Equal(a, b) {
+						t.Errorf("%s, then created again:\nfull review: %q\nchange:      %q", name, a, b)
+					}
+					changes++
+					rules += len(e.Rules())
+					skipped += len(e.Rules()) - got.Evaluated()
+				}
+			}
+		})
+	}
+	t.Logf("%d changes (one object in %d) on %d of %d fleets; %d of %d rule evaluations skipped", changes, stride, ran, len(fleets), skipped, rules)
+	if ran < len(fleets) {
+		if changes == 0 {
+			t.Fatal("no change tried")
+		}
+		return // -run picked some fleets: the totals below are for all
+	}
+	if changes < 1000/stride {
 		t.Fatalf("only %d changes tried", changes)
 	}
 	if skipped == 0 {
