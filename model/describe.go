@@ -58,7 +58,7 @@ func installsWhole(cp *ControlPlane) bool {
 		return false
 	}
 	return slices.ContainsFunc(cp.Sources, func(s Source) bool {
-		return s.Object.Kind == "IstioOperator" || s.Object.Kind == "Istio"
+		return s.Object.Kind == "IstioOperator" || s.Object.Kind == "Istio" || s.Object.Kind == sailRemoteIstio
 	})
 }
 

@@ -67,9 +67,14 @@ func isIstioOperator(obj *source.Object) bool {
 	return obj.Kind() == "IstioOperator" && strings.HasPrefix(obj.APIVersion(), "install.istio.io/")
 }
 
+// isSailIstio recognizes Sail's Istio resource and its RemoteIstio
+// (sailoperator.io/v1alpha1), which installs the remote profile on a cluster
+// served by an istiod elsewhere.
 func isSailIstio(obj *source.Object) bool {
-	return obj.Kind() == "Istio" && strings.HasPrefix(obj.APIVersion(), "sailoperator.io/")
+	return (obj.Kind() == "Istio" || obj.Kind() == sailRemoteIstio) && strings.HasPrefix(obj.APIVersion(), "sailoperator.io/")
 }
+
+const sailRemoteIstio = "RemoteIstio"
 
 // contributionOf returns what obj says about a control plane, if anything.
 func contributionOf(obj *source.Object, cluster string) (*contribution, error) {
@@ -126,10 +131,16 @@ func fromIstioOperator(obj *source.Object, cluster string) *contribution {
 
 func fromSail(obj *source.Object, cluster string) *contribution {
 	values := newTree(obj, cluster, "spec.values")
+	spec := newTree(obj, cluster, "spec")
+	profile := spec.str("profile")
+	if profile == nil && obj.Kind() == sailRemoteIstio {
+		// A RemoteIstio is the remote profile: its kind says so.
+		profile = &Fact[string]{Value: "remote", Source: newTree(obj, cluster, "").source("kind")}
+	}
 	c := &contribution{
 		rank:    rankInstall,
 		obj:     obj,
-		profile: newTree(obj, cluster, "spec").str("profile"),
+		profile: profile,
 		values:  values,
 		mesh:    newTree(obj, cluster, "spec.values.meshConfig"),
 		env:     map[string]*Fact[string]{},

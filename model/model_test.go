@@ -407,3 +407,28 @@ metadata: {name: istiod, namespace: istio-system}
 		t.Errorf("tls_routes = %+v, want istio-system/istiod", c.TLSRoutes)
 	}
 }
+
+// Sail's RemoteIstio (sailoperator.io/v1alpha1) installs the remote profile:
+// the cluster is a remote whose ID and network come from the injection path
+// (the Sail e2e primary-remote test, testdata/real/sail-e2e-primary-remote).
+func TestSailRemoteIstioIsTheRemoteProfile(t *testing.T) {
+	c := build(t, map[string]string{"remote": `apiVersion: sailoperator.io/v1alpha1
+kind: RemoteIstio
+metadata:
+  name: default
+spec:
+  version: v1.26.0
+  namespace: istio-system
+  values:
+    istiodRemote:
+      injectionPath: /inject/cluster/remote/net/network2
+    global:
+      remotePilotAddress: 172.18.255.200
+`}).Clusters["remote"]
+	if c.Role != RoleRemote || len(c.ControlPlanes) != 1 {
+		t.Fatalf("role %q, %d control planes; want one remote install", c.Role, len(c.ControlPlanes))
+	}
+	if c.ID == nil || c.ID.Value != "remote" || c.Network == nil || c.Network.Value != "network2" {
+		t.Errorf("id %+v, network %+v; want remote and network2 from the injection path", c.ID, c.Network)
+	}
+}

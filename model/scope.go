@@ -75,7 +75,7 @@ func maySpeakForIstiod(obj *source.Object) bool {
 	switch obj.Kind() {
 	case "Deployment":
 		return isIstiodDeployment(obj)
-	case "IstioOperator", "Istio":
+	case "IstioOperator", "Istio", sailRemoteIstio:
 		return isIstioOperator(obj) || isSailIstio(obj)
 	case "":
 		return isHelmValues(obj)
