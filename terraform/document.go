@@ -76,8 +76,9 @@ func (r *reader) emit(e *emitter, v *value, what string, path string, notes *[]*
 		e.at(v.pos)
 		e.write("{")
 		first := true
+		last := lastIndex(v.keys)
 		for i, k := range v.keys {
-			if slices.Contains(v.keys[i+1:], k) {
+			if last[k] != i {
 				continue // the last one written wins
 			}
 			el := v.elems[i]
@@ -122,6 +123,15 @@ func (r *reader) emit(e *emitter, v *value, what string, path string, notes *[]*
 		e.at(v.pos)
 		e.write(scalar(v))
 	}
+}
+
+// lastIndex maps each key to the index it is last written at.
+func lastIndex(keys []string) map[string]int {
+	m := make(map[string]int, len(keys))
+	for i, k := range keys {
+		m[k] = i
+	}
+	return m
 }
 
 // join appends key to a field path (source.Position's syntax).

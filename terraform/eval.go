@@ -36,6 +36,22 @@ type reader struct {
 	reasons []string // of the sentinels written (sentinel)
 	depth   int
 	index   int // Origin.Index of the next object
+
+	// nodes and text count what evaluation has built, against locals that
+	// refer to each other twice over (a billion laughs) and templates
+	// rendered again and again.
+	nodes int
+	text  int64
+	files map[string]string // read once per Read
+}
+
+// textBudget is how much text one file's evaluation may build.
+func (r *reader) textBudget() int64 { return 4 * r.lim.MaxFileBytes }
+
+// spend charges n bytes of text, and says whether the budget allows it.
+func (r *reader) spend(n int) bool {
+	r.text += int64(n)
+	return r.text <= r.textBudget()
 }
 
 // at returns where rng starts when it is in the .tf file, and the zero
@@ -78,6 +94,10 @@ func (r *reader) eval(x hclsyntax.Expression) *value {
 	pos := r.at(x.Range())
 	if r.depth >= r.lim.MaxDepth {
 		return unknown(pos, "it is nested more than %d levels deep", r.lim.MaxDepth)
+	}
+	r.nodes++
+	if r.nodes > r.lim.MaxNodes {
+		return unknown(pos, "the file builds more than %d values", r.lim.MaxNodes)
 	}
 	r.depth++
 	defer func() { r.depth-- }()
@@ -190,6 +210,9 @@ func (r *reader) concat(x *hclsyntax.TemplateExpr, pos hcl.Pos) *value {
 		}
 	}
 	out.str = b.String()
+	if !r.spend(len(out.str)) {
+		return unknown(pos, "the file builds more than %d bytes of text", r.textBudget())
+	}
 	r.locateText(out, x)
 	return out
 }
@@ -404,6 +427,12 @@ func (r *reader) readFile(p *value) (text, file, why string) {
 		return "", "", fmt.Sprintf("%q is outside the repository", name)
 	}
 	file = filepath.Join(r.dir, filepath.FromSlash(name))
+	if text, ok := r.files[file]; ok {
+		if !r.spend(len(text)) { // each use is parsed or rendered again
+			return "", "", fmt.Sprintf("the file reads more than %d bytes", r.textBudget())
+		}
+		return text, file, ""
+	}
 	f, err := os.Open(file)
 	if err != nil {
 		return "", "", fmt.Sprintf("%s cannot be read: %v", file, pathless(err))
@@ -421,7 +450,13 @@ func (r *reader) readFile(p *value) (text, file, why string) {
 		return "", "", fmt.Sprintf("%s is larger than %d bytes", file, r.lim.MaxFileBytes)
 	case !utf8.Valid(b):
 		return "", "", fmt.Sprintf("%s is not UTF-8 text (file() reads text only)", file)
+	case !r.spend(len(b)):
+		return "", "", fmt.Sprintf("the file reads more than %d bytes", r.textBudget())
 	}
+	if r.files == nil {
+		r.files = map[string]string{}
+	}
+	r.files[file] = string(b)
 	return string(b), file, ""
 }
 
@@ -489,6 +524,9 @@ func (r *reader) templatefile(p, vars *value, pos hcl.Pos) *value {
 		}
 	}
 	out.str = b.String()
+	if !r.spend(len(out.str)) {
+		return unknown(pos, "templatefile(): the file builds more than %d bytes of text", r.textBudget())
+	}
 	if out.textLine == 0 {
 		out.textFile = ""
 	}

@@ -83,8 +83,12 @@ func (r *reader) helmRelease(b *hclsyntax.Block, addr string) ([]*source.Object,
 	slices.Reverse(values)
 	docs := append(sets, values...)
 	release := r.attr(body, "name")
-	rel, ok := release.text()
-	if release == nil || !ok || !release.known() {
+	rel, ok := "", false
+	if release != nil {
+		rel, ok = release.text()
+		ok = ok && release.known()
+	}
+	if !ok {
 		if chart == gitops.ChartGateway && !named(docs) {
 			at := b.TypeRange.Start
 			if release != nil {

@@ -227,15 +227,16 @@ func (r *reader) instances(b *hclsyntax.Block, addr string) ([]instance, []*sour
 		}
 		switch {
 		case v.kind == kindObject:
+			last := lastIndex(v.keys)
 			for i, k := range v.keys {
 				if k == "" { // a key that is not evaluated
 					return nil, []*source.Error{r.note(r.at(a.Expr.Range()), "%s: for_each is not evaluated: a key is unknown; its instances are not read", addr)}
 				}
-				if !slices.Contains(v.keys[i+1:], k) {
+				if last[k] == i {
 					add(k, v.elems[i])
 				}
 			}
-			return out, nil
+			return bounded(out, r, a, addr)
 		case v.kind == kindList && v.known():
 			seen := map[string]bool{}
 			for _, e := range v.elems {
@@ -248,7 +249,7 @@ func (r *reader) instances(b *hclsyntax.Block, addr string) ([]instance, []*sour
 					add(s, e)
 				}
 			}
-			return out, nil
+			return bounded(out, r, a, addr)
 		}
 		return nil, []*source.Error{r.note(r.at(a.Expr.Range()), "%s: for_each is not evaluated: %s; its instances are not read", addr, cmpOr(v.firstUnknown(), "it is not a collection"))}
 	}
@@ -266,6 +267,13 @@ func (r *reader) instances(b *hclsyntax.Block, addr string) ([]instance, []*sour
 		return out, nil
 	}
 	return []instance{{addr: addr}}, nil
+}
+
+func bounded(out []instance, r *reader, a *hclsyntax.Attribute, addr string) ([]instance, []*source.Error) {
+	if len(out) > maxInstances {
+		return nil, []*source.Error{r.note(r.at(a.Expr.Range()), "%s: for_each gives more than %d instances; they are not read", addr, maxInstances)}
+	}
+	return out, nil
 }
 
 // attr evaluates the attribute name of body, or returns nil when absent.
