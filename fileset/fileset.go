@@ -42,6 +42,9 @@ type Layout struct {
 	Config []Assignment
 	// Paths are further files and directories to read (lint's arguments).
 	Paths []string
+	// Root is the directory of the configuration file, normally the
+	// repository's root ("" without one).
+	Root string
 }
 
 // Set is what was read.
@@ -66,7 +69,7 @@ func Read(l Layout, stdin io.Reader, lim source.Limits) *Set {
 		}
 	}
 	roots = append(roots, l.Paths...)
-	files, objs, readErrs := source.ReadPaths(roots, stdin, lim)
+	files, objs, readErrs := readInputs(roots, stdin, lim)
 	set := &Set{Files: files, Errors: errs}
 	for _, e := range readErrs {
 		if errors.Is(e, source.ErrNotEvaluated) {
@@ -101,12 +104,15 @@ func Read(l Layout, stdin io.Reader, lim source.Limits) *Set {
 			add(a.Cluster, nil, a.Complete)
 		}
 	}
-	for _, obj := range objs {
+	for _, p := range objs {
+		obj := p.obj
 		if c, _ := obj.Annotation(ClusterAnnotation); c != "" {
 			add(c, obj, nil)
 			continue
 		}
-		clusters := claimed.clustersOf(obj.Origin.File)
+		// A kustomization's output is its cluster's, wherever the bases
+		// it is built from are.
+		clusters := claimed.clustersOf(p.at)
 		if len(clusters) == 0 {
 			clusters = []string{DefaultCluster}
 		}

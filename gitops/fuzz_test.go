@@ -21,7 +21,7 @@ func FuzzExpand(f *testing.F) {
 	f.Add("apiVersion: argoproj.io/v1alpha1\nkind: Application\nspec:\n  sources: [{chart: istiod, helm: {values: \"global: [\", parameters: [{name: a..b, value: 1}, {name: x}]}}]\n")
 	f.Fuzz(func(t *testing.T, text string) {
 		objs, _ := source.Read(strings.NewReader(text), "in.yaml", source.DefaultLimits())
-		docs, notes := Expand(objs, source.DefaultLimits())
+		docs, notes, _ := Expand(objs, nil)
 		for _, d := range docs {
 			if d.Data == nil || d.Origin.File != "in.yaml" {
 				t.Fatalf("values document %+v", d.Origin)

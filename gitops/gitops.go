@@ -50,29 +50,62 @@ func ChartOf(name string) string {
 	return ""
 }
 
-// Expand returns the values documents of the Istio releases among objs, in
-// the order the model gives precedence to (highest first), and notes on
-// what it could not read.
-func Expand(objs []*source.Object, lim source.Limits) ([]*source.Object, []Note) {
-	var out []*source.Object
-	var notes []Note
+// Expand returns the objects of one cluster with what its GitOps objects
+// say added: the objects its Flux Kustomizations apply (variables
+// substituted; the raw files they come from leave the list, as do value
+// files read as a release's), then the values documents of its Istio chart
+// releases, each release's in the order the model gives precedence to
+// (highest first). Notes say what was recognised and not (wholly) read;
+// errors are files that do not parse. repo may be nil: then nothing the
+// objects refer to is read.
+func Expand(objs []*source.Object, repo *Repo) ([]*source.Object, []Note, []*source.Error) {
+	x := &expander{repo: repo, consumed: map[string]bool{}}
+	if repo != nil {
+		x.lim = repo.Limits
+	} else {
+		x.lim = source.DefaultLimits()
+	}
+	objs = x.kustomizations(objs)
+	var values []*source.Object
 	for _, o := range objs {
 		group, _, _ := strings.Cut(o.APIVersion(), "/")
-		var vs []*source.Object
-		var ns []Note
 		switch {
 		case group == "argoproj.io" && o.Kind() == "Application":
-			vs, ns = argoApplication(o, lim)
+			values = append(values, x.argoApplication(o)...)
 		case group == "argoproj.io" && o.Kind() == "ApplicationSet":
 			if _, ok := o.Get("spec.template.spec"); ok {
-				ns = []Note{note(o, "spec.template", "an Argo CD ApplicationSet: its applications depend on its generators, which meshcheck does not run")}
+				x.note(o, "spec.template", "an Argo CD ApplicationSet: its applications depend on its generators, which meshcheck does not run")
 			}
 		case group == "helm.toolkit.fluxcd.io" && o.Kind() == "HelmRelease":
-			vs, ns = fluxHelmRelease(o)
+			values = append(values, x.fluxHelmRelease(o, objs)...)
 		}
-		out, notes = append(out, vs...), append(notes, ns...)
 	}
-	return out, notes
+	out := make([]*source.Object, 0, len(objs)+len(values))
+	for _, o := range objs {
+		if !x.consumed[cleanPath(o.Origin.File)] || x.added[o] {
+			out = append(out, o)
+		}
+	}
+	return append(out, values...), x.notes, x.errs
+}
+
+// expander holds what one cluster's expansion has found so far.
+type expander struct {
+	repo *Repo
+	lim  source.Limits
+	// consumed are files read as part of something else (a release's value
+	// file, a Kustomization's path): their objects are not the cluster's
+	// on their own.
+	consumed map[string]bool
+	// added are the objects Kustomizations brought in, kept whatever file
+	// they come from.
+	added map[*source.Object]bool
+	notes []Note
+	errs  []*source.Error
+}
+
+func (x *expander) note(o *source.Object, at, msg string) {
+	x.notes = append(x.notes, note(o, at, msg))
 }
 
 func note(o *source.Object, at, msg string) Note {
@@ -81,24 +114,29 @@ func note(o *source.Object, at, msg string) Note {
 }
 
 // argoApplication reads each Istio chart source of an Application. Argo CD
-// gives parameters precedence over valuesObject, and valuesObject over
-// values; value files are in a repository meshcheck does not resolve.
-func argoApplication(o *source.Object, lim source.Limits) ([]*source.Object, []Note) {
+// (as Helm) applies value files in order, then values, then valuesObject,
+// then parameters: the documents come highest first.
+func (x *expander) argoApplication(o *source.Object) []*source.Object {
 	if dest := remoteDestination(o); dest != "" {
-		return nil, []Note{note(o, "spec.destination", fmt.Sprintf("an Argo CD Application that deploys to %s: which cluster of the fleet that is, the file does not say (annotate it meshcheck.io/cluster: <fleet cluster> to have it read as that cluster's)", dest))}
+		x.note(o, "spec.destination", fmt.Sprintf("an Argo CD Application that deploys to %s: which cluster of the fleet that is, the file does not say (annotate it meshcheck.io/cluster: <fleet cluster> to have it read as that cluster's)", dest))
+		return nil
 	}
 	var prefixes []string
 	if _, ok := o.Get("spec.source"); ok {
 		prefixes = append(prefixes, "spec.source")
 	}
+	refs := map[string]bool{}
 	if list, ok := o.Get("spec.sources"); ok {
 		n, _ := list.([]any)
 		for i := range n {
-			prefixes = append(prefixes, fmt.Sprintf("spec.sources[%d]", i))
+			p := fmt.Sprintf("spec.sources[%d]", i)
+			prefixes = append(prefixes, p)
+			if ref := str(o, p+".ref"); ref != "" {
+				refs[ref] = true
+			}
 		}
 	}
 	var out []*source.Object
-	var notes []Note
 	for _, p := range prefixes {
 		chart := ChartOf(str(o, p+".chart"))
 		if chart == "" {
@@ -113,19 +151,18 @@ func argoApplication(o *source.Object, lim source.Limits) ([]*source.Object, []N
 		if v := o.Part(p + ".helm.valuesObject"); v != nil {
 			docs = append(docs, v)
 		}
-		embedded, errs := o.Embedded(p+".helm.values", lim)
+		embedded, errs := o.Embedded(p+".helm.values", x.lim)
 		docs = append(docs, embedded...)
 		for _, e := range errs {
-			notes = append(notes, Note{File: e.File, Line: e.Line, Message: "helm.values does not parse: " + e.Err.Error()})
+			x.notes = append(x.notes, Note{File: e.File, Line: e.Line, Message: "helm.values does not parse: " + e.Err.Error()})
 		}
-		if files, ok := o.Get(p + ".helm.valueFiles"); ok {
-			if list, _ := files.([]any); len(list) > 0 {
-				notes = append(notes, note(o, p+".helm.valueFiles", fmt.Sprintf("the %s chart's valueFiles %v are not read: meshcheck does not resolve files of the repository Argo CD clones", chart, list)))
-			}
+		files := x.valueFiles(o, p, chart, refs)
+		for i := len(files) - 1; i >= 0; i-- { // the last file wins
+			docs = append(docs, files[i]...)
 		}
 		out = append(out, ChartValues(chart, release, docs)...)
 	}
-	return out, notes
+	return out
 }
 
 // remoteDestination names the cluster an Application deploys to when it is
@@ -144,36 +181,6 @@ func remoteDestination(o *source.Object) string {
 		return server
 	}
 	return ""
-}
-
-// fluxHelmRelease reads a HelmRelease of an Istio chart. valuesFrom refers
-// to ConfigMaps and Secrets in the cluster, which are not read.
-func fluxHelmRelease(o *source.Object) ([]*source.Object, []Note) {
-	chart := ChartOf(str(o, "spec.chart.spec.chart"))
-	if chart == "" {
-		chart = ChartOf(str(o, "spec.chartRef.name"))
-	}
-	if chart == "" {
-		return nil, nil
-	}
-	var notes []Note
-	if v, ok := o.Get("spec.valuesFrom"); ok {
-		if list, _ := v.([]any); len(list) > 0 {
-			notes = append(notes, note(o, "spec.valuesFrom", fmt.Sprintf("the %s chart's valuesFrom is not read: it names ConfigMaps or Secrets that Flux reads in the cluster", chart)))
-		}
-	}
-	release := str(o, "spec.releaseName")
-	if release == "" {
-		release = o.Name()
-		if ns := str(o, "spec.targetNamespace"); ns != "" {
-			release = ns + "-" + o.Name() // Flux's default release name
-		}
-	}
-	var docs []*source.Object
-	if v := o.Part("spec.values"); v != nil {
-		docs = append(docs, v)
-	}
-	return ChartValues(chart, release, docs), notes
 }
 
 // ChartValues returns the documents the model should read for chart: the

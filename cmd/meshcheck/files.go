@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -73,6 +74,7 @@ func (o *fileInputs) layout(cfg *config.Config, args []string) (layout fileset.L
 	if cfg != nil {
 		layout.Fleet = firstNonEmpty(o.fleet, cfgFleet(cfg))
 		layout.Config = fileset.ConfigAssignments(cfg)
+		layout.Root = cfg.Dir
 	}
 	declared := layout.Fleet != "" || len(layout.Config) > 0 || len(layout.Flags) > 0
 	switch {
@@ -92,7 +94,7 @@ func (o *fileInputs) layout(cfg *config.Config, args []string) (layout fileset.L
 // hold several clusters no directory separates are an error, never merged.
 func read(layout fileset.Layout, lim source.Limits, stdin io.Reader, stderr io.Writer) (*fileset.Set, error) {
 	set := fileset.Read(layout, stdin, lim)
-	expandGitOps(set, lim)
+	expandGitOps(set, layout, lim)
 	if layout.Declared() {
 		return set, nil
 	}
@@ -114,18 +116,38 @@ func read(layout fileset.Layout, lim source.Limits, stdin io.Reader, stderr io.W
 	return set, nil
 }
 
-// expandGitOps adds to each cluster the chart values its Argo CD
-// Applications and Flux HelmReleases hold, as values documents located in
-// those files, and lists what they refer to and meshcheck does not read.
-func expandGitOps(set *fileset.Set, lim source.Limits) {
+// expandGitOps adds to each cluster what its GitOps objects say: the
+// objects its Flux Kustomizations apply, and the chart values of its Argo CD
+// Applications and Flux HelmReleases as values documents located in the
+// files the user edits. Repository paths they name are looked up in the
+// linted tree (fileset.Layout.RepoRoots); what is not there is listed as
+// not evaluated.
+func expandGitOps(set *fileset.Set, layout fileset.Layout, lim source.Limits) {
+	repo := &gitops.Repo{
+		Roots:  layout.RepoRoots(),
+		Limits: lim,
+		ReadDir: func(dir string) ([]*source.Object, []string, []*source.Error) {
+			return fileset.ReadTree(dir, lim)
+		},
+	}
 	seen := map[string]bool{}
 	for i, ci := range set.Clusters {
-		docs, notes := gitops.Expand(ci.Objects, lim)
-		set.Clusters[i].Objects = append(ci.Objects, docs...)
+		objs, notes, errs := gitops.Expand(ci.Objects, repo)
+		set.Clusters[i].Objects = objs
 		for _, n := range notes {
 			if k := fmt.Sprint(n); !seen[k] {
 				seen[k] = true
 				set.NotEvaluated = append(set.NotEvaluated, &source.Error{File: n.File, Line: n.Line, Err: fmt.Errorf("%w: %s", source.ErrNotEvaluated, n.Message)})
+			}
+		}
+		for _, e := range errs {
+			if k := e.Error(); !seen[k] {
+				seen[k] = true
+				if errors.Is(e, source.ErrNotEvaluated) {
+					set.NotEvaluated = append(set.NotEvaluated, e)
+				} else {
+					set.Errors = append(set.Errors, e)
+				}
 			}
 		}
 	}

@@ -1,0 +1,429 @@
+package fileset
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/api/types"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
+
+	"github.com/meshcheck/meshcheck/source"
+)
+
+// kustomizationFiles are the names kustomize looks for in a directory.
+var kustomizationFiles = []string{"kustomization.yaml", "kustomization.yml", "Kustomization"}
+
+// Annotations kustomize adds when asked where each object comes from; they
+// are read, then removed: they are not the user's.
+const (
+	originAnnotation         = "config.kubernetes.io/origin"
+	transformationAnnotation = "alpha.config.kubernetes.io/transformations"
+)
+
+// errNotFetched stops a build that would fetch from the network (a remote
+// base, a Helm chart to inflate): lint reads the repository only.
+var errNotFetched = errors.New("refers to what kustomize would fetch from the network")
+
+// kustomizationFile returns the kustomization file of dir, or "".
+func kustomizationFile(dir string) string {
+	for _, n := range kustomizationFiles {
+		p := filepath.Join(dir, n)
+		if info, err := os.Stat(p); err == nil && info.Mode().IsRegular() {
+			return p
+		}
+	}
+	return ""
+}
+
+// isKustomizationFile says whether file is a kustomization by its name.
+func isKustomizationFile(file string) bool {
+	return slices.Contains(kustomizationFiles, filepath.Base(file))
+}
+
+// built is the outcome of one kustomize build.
+type built struct {
+	objs []*source.Object
+	err  *source.Error // the build failed: an input error
+	note *source.Error // not evaluated (network needed)
+}
+
+// build runs kustomize on dir (which holds kustomization file kfile) and
+// returns its output objects located in the files the user edits: an
+// object that comes from a resource file keeps that file's positions for
+// every field it has there (a field a patch changed is still located where
+// the resource writes it); a generated object points at its generator in
+// the kustomization; anything else at the kustomization file. raw finds the
+// objects already read from a file.
+func build(dir, kfile string, raw func(file string) []*source.Object, lim source.Limits) built {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return built{err: &source.Error{File: kfile, Err: err}}
+	}
+	fsys := &originFS{FileSystem: filesys.MakeFsOnDisk(), root: abs}
+	opts := krusty.MakeDefaultOptions()
+	opts.LoadRestrictions = types.LoadRestrictionsNone // as Flux builds
+	m, err := krusty.MakeKustomizer(opts).Run(fsys, abs)
+	if fsys.fetch != "" {
+		return built{note: &source.Error{File: fsys.fetch, Err: fmt.Errorf("%w: a kustomization that %s (a remote base or helmCharts): its objects are not read", source.ErrNotEvaluated, errNotFetched)}}
+	}
+	if err != nil {
+		return built{err: &source.Error{File: kfile, Err: fmt.Errorf("kustomize build %s: %s", dir, strings.ReplaceAll(err.Error(), abs+string(filepath.Separator), ""))}}
+	}
+	text, err := m.AsYaml()
+	if err != nil {
+		return built{err: &source.Error{File: kfile, Err: fmt.Errorf("kustomize build %s: %w", dir, err)}}
+	}
+	out, errs := source.Read(strings.NewReader(string(text)), kfile, lim)
+	if len(errs) > 0 {
+		return built{err: errs[0]}
+	}
+	kobj := readKustomization(kfile, lim)
+	for i, o := range out {
+		out[i] = locate(o, dir, kfile, kobj, raw)
+	}
+	return built{objs: out}
+}
+
+// locate places one output object in the file it comes from.
+func locate(o *source.Object, dir, kfile string, kobj *source.Object, raw func(string) []*source.Object) *source.Object {
+	originText, _ := o.Annotation(originAnnotation)
+	data := withoutBuildAnnotations(o.Data)
+	var origin struct {
+		Path         string `yaml:"path"`
+		Repo         string `yaml:"repo"`
+		ConfiguredIn string `yaml:"configuredIn"`
+		ConfiguredBy struct {
+			Kind string `yaml:"kind"`
+			Name string `yaml:"name"`
+		} `yaml:"configuredBy"`
+	}
+	_ = yaml.Unmarshal([]byte(originText), &origin)
+	placed := &source.Object{Data: data, Origin: source.Origin{File: kfile, Line: 1, Column: 1}}
+	switch {
+	case origin.Repo != "":
+	case origin.Path != "":
+		file := filepath.Join(dir, filepath.FromSlash(origin.Path))
+		if r := sameObject(raw(file), o); r != nil {
+			c := *r
+			c.Data = data
+			return &c
+		}
+	case origin.ConfiguredIn != "" && kobj != nil:
+		placed.Origin.File = filepath.Join(dir, filepath.FromSlash(origin.ConfiguredIn))
+		if filepath.Clean(placed.Origin.File) == filepath.Clean(kfile) {
+			placed.Origin.Line = generatorLine(kobj, origin.ConfiguredBy.Kind, o.Name())
+		}
+	}
+	return placed
+}
+
+// sameObject finds among a file's objects the one an output object was
+// made from: same kind, and the same name or the name with a prefix or
+// suffix added; the only one of its kind otherwise.
+func sameObject(cands []*source.Object, o *source.Object) *source.Object {
+	var kind []*source.Object
+	for _, c := range cands {
+		if c.Kind() == o.Kind() {
+			kind = append(kind, c)
+		}
+	}
+	for _, c := range kind {
+		if c.Name() == o.Name() {
+			return c
+		}
+	}
+	for _, c := range kind {
+		if c.Name() != "" && strings.Contains(o.Name(), c.Name()) {
+			return c
+		}
+	}
+	if len(kind) == 1 {
+		return kind[0]
+	}
+	return nil
+}
+
+// generatorLine returns the line of the generator entry that makes name
+// (generated names get a hash suffix), or the kustomization's first line.
+func generatorLine(k *source.Object, kind, name string) int {
+	field := map[string]string{"ConfigMapGenerator": "configMapGenerator", "SecretGenerator": "secretGenerator"}[kind]
+	v, _ := k.Get(field)
+	list, _ := v.([]any)
+	for i, e := range list {
+		m, _ := e.(map[string]any)
+		if n, _ := m["name"].(string); n != "" && strings.HasPrefix(name, n) {
+			line, _ := k.Position(fmt.Sprintf("%s[%d]", field, i))
+			return line
+		}
+	}
+	if line, _ := k.Position(field); line > 0 && field != "" {
+		return line
+	}
+	return 1
+}
+
+func readKustomization(kfile string, lim source.Limits) *source.Object {
+	f, err := os.Open(kfile)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	objs, _ := source.Read(f, kfile, lim)
+	if len(objs) == 0 {
+		return nil
+	}
+	return objs[0]
+}
+
+// withoutBuildAnnotations removes the annotations meshcheck asked kustomize
+// for, copying only what changes.
+func withoutBuildAnnotations(data map[string]any) map[string]any {
+	md, _ := data["metadata"].(map[string]any)
+	ann, _ := md["annotations"].(map[string]any)
+	_, o := ann[originAnnotation]
+	_, t := ann[transformationAnnotation]
+	if !o && !t {
+		return data
+	}
+	out := make(map[string]any, len(data))
+	for k, v := range data {
+		out[k] = v
+	}
+	m := make(map[string]any, len(md))
+	for k, v := range md {
+		m[k] = v
+	}
+	a := make(map[string]any, len(ann))
+	for k, v := range ann {
+		if k != originAnnotation && k != transformationAnnotation {
+			a[k] = v
+		}
+	}
+	if len(a) == 0 {
+		delete(m, "annotations")
+	} else {
+		m["annotations"] = a
+	}
+	out["metadata"] = m
+	return out
+}
+
+// originFS is the disk as kustomize reads it, with two changes: the root
+// kustomization asks for origin annotations (so each output object says
+// which file it comes from), and a kustomization that would fetch from the
+// network (a remote resource, helmCharts) stops the build.
+type originFS struct {
+	filesys.FileSystem
+	root  string
+	fetch string // the kustomization that would fetch
+}
+
+func (f *originFS) ReadFile(path string) ([]byte, error) {
+	b, err := f.FileSystem.ReadFile(path)
+	if err != nil || !isKustomizationFile(path) {
+		return b, err
+	}
+	var k map[string]any
+	if yaml.Unmarshal(b, &k) != nil || k == nil {
+		return b, nil // kustomize reports it
+	}
+	if remote(k) {
+		if f.fetch == "" {
+			f.fetch = path
+		}
+		return nil, errNotFetched
+	}
+	if filepath.Dir(path) != f.root {
+		return b, nil
+	}
+	meta, _ := k["buildMetadata"].([]any)
+	if !slices.Contains(meta, any(types.OriginAnnotations)) {
+		k["buildMetadata"] = append(meta, types.OriginAnnotations)
+	}
+	return yaml.Marshal(k)
+}
+
+// remote says whether a kustomization refers to anything kustomize would
+// fetch: a URL or git reference among its resources, or Helm charts.
+func remote(k map[string]any) bool {
+	if _, ok := k["helmCharts"]; ok {
+		return true
+	}
+	if _, ok := k["helmChartInflationGenerator"]; ok {
+		return true
+	}
+	for _, field := range []string{"resources", "bases", "components"} {
+		list, _ := k[field].([]any)
+		for _, e := range list {
+			s, _ := e.(string)
+			if strings.Contains(s, "://") || strings.HasPrefix(s, "git@") || strings.HasPrefix(s, "github.com/") || strings.Contains(s, "?ref=") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// placed is an object and the file whose cluster it belongs to: its own,
+// or the kustomization that built it.
+type placed struct {
+	obj *source.Object
+	at  string
+}
+
+// readInputs reads roots as source.ReadPaths does, then builds each
+// kustomization among them that no other one includes: its output replaces
+// the files of its tree (every file under a directory kustomize builds, and
+// the files a kustomization names elsewhere).
+func readInputs(roots []string, stdin io.Reader, lim source.Limits) (files []string, out []placed, errs []*source.Error) {
+	files, objs, errs := source.ReadPaths(roots, stdin, lim)
+	kdirs := map[string]*source.Object{}
+	for _, o := range objs {
+		if f := o.Origin.File; isKustomizationFile(f) && o.Kind() == "Kustomization" && strings.HasPrefix(o.APIVersion(), "kustomize.config.k8s.io/") {
+			if d := filepath.Clean(filepath.Dir(f)); kdirs[d] == nil {
+				kdirs[d] = o
+			}
+		} else if isKustomizationFile(f) && o.APIVersion() == "" && o.Kind() == "" {
+			// kind and apiVersion are optional in a kustomization
+			if d := filepath.Clean(filepath.Dir(f)); kdirs[d] == nil {
+				kdirs[d] = o
+			}
+		}
+	}
+	if len(kdirs) == 0 {
+		out = make([]placed, len(objs))
+		for i, o := range objs {
+			out[i] = placed{o, o.Origin.File}
+		}
+		return files, out, errs
+	}
+	included, named := map[string]bool{}, map[string]bool{}
+	for dir, k := range kdirs {
+		for _, ref := range kustomizationRefs(k) {
+			p := filepath.Clean(filepath.Join(dir, filepath.FromSlash(ref)))
+			if kdirs[p] != nil {
+				included[p] = true
+			}
+			named[p] = true
+		}
+	}
+	byFile := map[string][]*source.Object{}
+	for _, o := range objs {
+		f := filepath.Clean(o.Origin.File)
+		byFile[f] = append(byFile[f], o)
+	}
+	raw := func(file string) []*source.Object {
+		f := filepath.Clean(file)
+		if got, ok := byFile[f]; ok {
+			return got
+		}
+		r, err := os.Open(f)
+		if err != nil {
+			byFile[f] = nil
+			return nil
+		}
+		defer r.Close()
+		got, _ := source.Read(r, file, lim)
+		byFile[f] = got
+		return got
+	}
+	consumed := func(file string) bool {
+		f := filepath.Clean(file)
+		if named[f] {
+			return true
+		}
+		for d := filepath.Dir(f); ; d = filepath.Dir(d) {
+			if kdirs[d] != nil || named[d] {
+				return true
+			}
+			if parent := filepath.Dir(d); parent == d {
+				return false
+			}
+		}
+	}
+	for _, o := range objs {
+		if !consumed(o.Origin.File) {
+			out = append(out, placed{o, o.Origin.File})
+		}
+	}
+	dirs := slices.Sorted(maps.Keys(kdirs))
+	for _, dir := range dirs {
+		if included[dir] {
+			continue
+		}
+		kfile := kdirs[dir].Origin.File
+		b := build(dir, kfile, raw, lim)
+		switch {
+		case b.err != nil:
+			errs = append(errs, b.err)
+		case b.note != nil:
+			errs = append(errs, b.note)
+		}
+		for _, o := range b.objs {
+			out = append(out, placed{o, kfile})
+		}
+	}
+	return files, out, errs
+}
+
+// kustomizationRefs lists the local paths a kustomization names: its
+// resources, bases and components, and the files of its patches and
+// generators.
+func kustomizationRefs(k *source.Object) []string {
+	var out []string
+	add := func(v any) {
+		if s, ok := v.(string); ok && s != "" && !strings.Contains(s, "://") {
+			if _, p, ok := strings.Cut(s, "="); ok { // generator files: key=path
+				s = p
+			}
+			out = append(out, s)
+		}
+	}
+	for _, field := range []string{"resources", "bases", "components", "crds", "patchesStrategicMerge"} {
+		list, _ := k.Data[field].([]any)
+		for _, e := range list {
+			add(e)
+		}
+	}
+	for _, field := range []string{"patches", "patchesJson6902"} {
+		list, _ := k.Data[field].([]any)
+		for _, e := range list {
+			m, _ := e.(map[string]any)
+			add(m["path"])
+		}
+	}
+	for _, field := range []string{"configMapGenerator", "secretGenerator"} {
+		list, _ := k.Data[field].([]any)
+		for _, e := range list {
+			m, _ := e.(map[string]any)
+			for _, sub := range []string{"files", "envs"} {
+				l, _ := m[sub].([]any)
+				for _, f := range l {
+					add(f)
+				}
+			}
+			add(m["env"])
+		}
+	}
+	return out
+}
+
+// ReadTree reads the manifests under dir as kustomize builds them (Flux
+// applies a directory without a kustomization the same way), for the
+// GitOps objects that apply a directory of the repository.
+func ReadTree(dir string, lim source.Limits) ([]*source.Object, []string, []*source.Error) {
+	files, ps, errs := readInputs([]string{dir}, nil, lim)
+	objs := make([]*source.Object, len(ps))
+	for i, p := range ps {
+		objs[i] = p.obj
+	}
+	return objs, files, errs
+}
