@@ -31,6 +31,7 @@ include hack/envtest.mk
 include hack/testdeps.mk
 include hack/chart.mk
 include hack/referee.mk
+include hack/rule.mk
 
 .PHONY: all build demo test check-format vet policy-check go-test docs fuzz bench clean help image release ca-certs
 
