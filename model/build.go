@@ -108,6 +108,7 @@ func buildCluster(in ClusterInput) (*Cluster, []*Error) {
 	// The scope depends on other objects (the istiods), so it is applied to
 	// this build's lists, never to the records Reads shares.
 	scopeSecrets(c, contribs)
+	markExternal(c)
 	checkCredentials(c, in.Credentials)
 	identify(c)
 	return c, errs
@@ -124,7 +125,9 @@ func readObject(c *Cluster, obj *source.Object) {
 		addPodCIDRs(c, obj, c.Name)
 	case kind == "Secret" && apiVersion == "v1":
 		switch {
-		case IsRemoteSecret(obj):
+		case IsRemoteSecret(obj) || obj.Name() == configSecretName:
+			// istiod reads istio-kubeconfig by name, label or not: the
+			// chart mounts it and points KUBECONFIG at its key config.
 			c.RemoteSecrets = append(c.RemoteSecrets, remoteSecret(obj, c.Name))
 		case obj.Name() == secretPlugInCA || obj.Name() == secretSelfSignedCA:
 			c.CASecrets = append(c.CASecrets, caSecret(obj, c.Name))
@@ -196,6 +199,26 @@ func injectorWebhook(obj *source.Object, cluster string) *InjectorWebhook {
 		return nil
 	}
 	return &InjectorWebhook{Name: obj.Name(), Revision: rev, Tag: tag, Source: sourceAt(obj, cluster, "metadata.name", false)}
+}
+
+// markExternal makes an istiod whose namespace holds istio-kubeconfig an
+// external control plane: the istiod chart mounts that secret and sets
+// KUBECONFIG=/var/run/secrets/remote/config (istio-discovery
+// templates/deployment.yaml), so istiod reads its configuration from the
+// cluster the kubeconfig reaches, not from the cluster it runs in (Istio's
+// external control plane CI sets no other marker).
+func markExternal(c *Cluster) {
+	for _, cp := range c.ControlPlanes {
+		if cp.Role != RolePrimary {
+			continue
+		}
+		for _, rs := range c.RemoteSecrets {
+			if rs.Type == "config" && (rs.Namespace == cp.Namespace || rs.Namespace == "") {
+				cp.Role = RoleExternal
+				break
+			}
+		}
+	}
 }
 
 // identify derives the cluster's own identity from its control planes: a

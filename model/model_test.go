@@ -432,3 +432,41 @@ spec:
 		t.Errorf("id %+v, network %+v; want remote and network2 from the injection path", c.ID, c.Network)
 	}
 }
+
+// An istiod whose namespace holds istio-kubeconfig reads its configuration
+// from the cluster that kubeconfig reaches: an external control plane, even
+// without LOCAL_CLUSTER_SECRET_WATCHER or the multicluster label (Istio's
+// external-istiod CI, testdata/real/istio-ci-external-istiod).
+func TestIstioKubeconfigMakesAnExternalControlPlane(t *testing.T) {
+	c := build(t, map[string]string{"external": `apiVersion: install.istio.io/v1alpha1
+kind: IstioOperator
+spec:
+  values:
+    global:
+      externalIstiod: true
+      multiCluster: {clusterName: config}
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: istio-kubeconfig
+  namespace: istio-system
+stringData:
+  config: |
+    apiVersion: v1
+    kind: Config
+    clusters: [{name: c, cluster: {server: "https://config.example.com:6443"}}]
+    users: [{name: u, user: {token: t}}]
+    contexts: [{name: c, context: {cluster: c, user: u}}]
+    current-context: c
+`}).Clusters["external"]
+	if c.Role != RoleExternal || len(c.ControlPlanes) != 1 || c.ControlPlanes[0].Role != RoleExternal {
+		t.Fatalf("cluster role %q, control planes %d; want one external control plane", c.Role, len(c.ControlPlanes))
+	}
+	if c.ID != nil {
+		t.Errorf("the external cluster took ID %q: an external istiod's ID names the cluster it serves", c.ID.Value)
+	}
+	if len(c.RemoteSecrets) != 1 || c.RemoteSecrets[0].Type != "config" {
+		t.Errorf("remote secrets = %+v, want the config secret", c.RemoteSecrets)
+	}
+}
