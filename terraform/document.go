@@ -105,7 +105,9 @@ func (r *reader) emit(e *emitter, v *value, what string, path string, notes *[]*
 				e.write("? ") // a YAML implicit key is at most 1024 characters
 			}
 			e.write(q)
-			e.write(": ")
+			// No space: a quoted key is two characters longer than HCL's
+			// bare one, and "key":value is valid flow YAML.
+			e.write(":")
 			r.emit(e, el, what, p, notes)
 		}
 		e.write("}")

@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"os"
@@ -56,6 +57,11 @@ func Read(file string, data []byte, lim source.Limits) ([]*source.Object, []*sou
 		}
 		objs, errs = append(objs, os...), append(errs, es...)
 	}
+	// In the order of the files' text, whichever part of a resource was
+	// read first.
+	slices.SortStableFunc(errs, func(a, b *source.Error) int {
+		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column))
+	})
 	return objs, errs
 }
 

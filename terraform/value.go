@@ -195,4 +195,3 @@ func fromData(d any, pos hcl.Pos) *value {
 	}
 	return unknown(pos, "a value of type %T", d)
 }
-
