@@ -32,6 +32,7 @@ include hack/testdeps.mk
 include hack/chart.mk
 include hack/referee.mk
 include hack/rule.mk
+include hack/render.mk
 
 .PHONY: all build demo test check-format vet policy-check go-test docs fuzz bench clean help image release ca-certs
 
