@@ -671,3 +671,22 @@ func TestLimits(t *testing.T) {
 		t.Errorf("errors = %v, want nesting too deep at line 2", notes(errs))
 	}
 }
+
+// A template whose interpolations bring lines of their own no longer has
+// the template's lines: its values are located at the templatefile() call.
+func TestTemplateLinesThatMove(t *testing.T) {
+	tf := `resource "helm_release" "istiod" {
+  name   = "istiod"
+  chart  = "istiod"
+  values = [templatefile("values.tpl", { extra = "pilot:\n  replicaCount: 2", mesh = "mesh1" })]
+}
+`
+	tpl := "${extra}\nglobal:\n  meshID: ${mesh}\n"
+	objs, errs := readTF(t, map[string]string{"main.tf": tf, "values.tpl": tpl})
+	if len(objs) != 1 || len(errs) > 0 {
+		t.Fatalf("objects %v, errors %v", objs, notes(errs))
+	}
+	if got, want := at(objs[0], "global.meshID"), "mesh1@"+loc("main.tf", tf, "templatefile("); got != want {
+		t.Errorf("global.meshID = %s, want %s", got, want)
+	}
+}
