@@ -76,18 +76,32 @@ func (x *expander) valuesFrom(o *source.Object, at, chart string, objs []*source
 			x.note(o, at, fmt.Sprintf("the %s chart's valuesFrom targetPath %q is not read: meshcheck reads dot paths without list indexes", chart, target))
 			return nil
 		}
+		if kind == "Secret" {
+			if data = secretValues(data); data == nil {
+				return nil
+			}
+		}
 		return []*source.Object{{Data: data, Origin: origin}}
 	}
 	var docs []*source.Object
 	var errs []*source.Error
 	if plain != "" {
 		docs, errs = holder.Embedded(plain, x.lim)
+		if kind == "Secret" {
+			for i, d := range docs {
+				c := *d // keeps its place in the file
+				c.Data = secretValues(d.Data)
+				docs[i] = &c
+			}
+		}
 	} else {
 		// Decoded Secret data has no place in the file but its key's line.
 		var read []*source.Object
 		read, errs = source.Read(strings.NewReader(text), holder.Origin.File, x.lim)
 		for _, d := range read {
-			docs = append(docs, &source.Object{Data: d.Data, Origin: origin})
+			if kept := secretValues(d.Data); kept != nil && d.APIVersion() == "" && d.Kind() == "" {
+				docs = append(docs, &source.Object{Data: kept, Origin: origin})
+			}
 		}
 		for _, e := range errs {
 			e.Line = line // never the decoded text's own lines or content
@@ -98,7 +112,7 @@ func (x *expander) valuesFrom(o *source.Object, at, chart string, objs []*source
 	}
 	var values []*source.Object
 	for _, d := range docs {
-		if d.APIVersion() == "" && d.Kind() == "" {
+		if d.Data != nil && d.APIVersion() == "" && d.Kind() == "" {
 			values = append(values, d)
 		}
 	}
@@ -215,4 +229,74 @@ func nsOrDefault(ns string) string {
 		return "(no namespace)"
 	}
 	return ns
+}
+
+// secretMask are the values of Istio's charts that a Secret's values may
+// give the model: mesh, cluster and network identity, what istiod is told
+// about them, and how a gateway is named and labelled. Anything else a
+// Secret holds (credentials, pull secrets) is left out, so that it is never
+// in the model, the findings or --show-model. true keeps the whole subtree.
+var secretMask = map[string]any{
+	"revision": true, "profile": true, "name": true, "networkGateway": true, "labels": true,
+	"global": map[string]any{
+		"meshID": true, "network": true, "multiCluster": true, "istioNamespace": true,
+		"meshNetworks": true, "remotePilotAddress": true, "externalIstiod": true,
+		"configCluster": true, "caAddress": true, "pilotCertProvider": true, "istiod": true,
+	},
+	"meshConfig":   map[string]any{"trustDomain": true, "trustDomainAliases": true, "defaultConfig": map[string]any{"meshId": true, "proxyMetadata": true}},
+	"istiodRemote": true,
+	"pilot":        map[string]any{"env": envMask{}},
+}
+
+// envMask keeps the istiod environment variables Istio reads for the mesh.
+type envMask struct{}
+
+func (envMask) keep(name string) bool {
+	for _, p := range []string{"PILOT_", "ISTIO_", "CLUSTER_ID", "EXTERNAL_ISTIOD", "SHARED_MESH_CONFIG", "CA_", "ENABLE_"} {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// masked returns what of v the mask lets through, or nil.
+func masked(v any, mask any) any {
+	switch m := mask.(type) {
+	case bool:
+		return v
+	case envMask:
+		env, _ := v.(map[string]any)
+		out := map[string]any{}
+		for k, e := range env {
+			if m.keep(k) {
+				out[k] = e
+			}
+		}
+		if len(out) == 0 {
+			return nil
+		}
+		return out
+	case map[string]any:
+		data, _ := v.(map[string]any)
+		out := map[string]any{}
+		for k, sub := range m {
+			if e, ok := data[k]; ok {
+				if kept := masked(e, sub); kept != nil {
+					out[k] = kept
+				}
+			}
+		}
+		if len(out) == 0 {
+			return nil
+		}
+		return out
+	}
+	return nil
+}
+
+// secretValues keeps of a Secret's values what secretMask lets through.
+func secretValues(data map[string]any) map[string]any {
+	out, _ := masked(data, secretMask).(map[string]any)
+	return out
 }
