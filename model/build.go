@@ -140,7 +140,7 @@ func readObject(c *Cluster, obj *source.Object) {
 		gws, wls := iopGateways(obj, c.Name)
 		c.NetworkGateways = append(c.NetworkGateways, gws...)
 		c.Workloads = append(c.Workloads, wls...)
-	case isGatewayValues(obj):
+	case isGatewayValues(obj) || isLabelledGatewayValues(obj):
 		if g, w := chartGateway(obj, c.Name); g != nil {
 			c.NetworkGateways = append(c.NetworkGateways, g)
 			c.Workloads = append(c.Workloads, w)

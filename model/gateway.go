@@ -124,10 +124,17 @@ func iopGateways(obj *source.Object, cluster string) ([]*NetworkGateway, []*Work
 
 // chartGateway reads values of the istio/gateway chart with networkGateway
 // set: the chart labels the Service and pods with the network, sets the
-// network view env and exposes networkGatewayPorts.
+// network view env and exposes networkGatewayPorts. Values that set the
+// network label in labels instead (Solo's Gloo Platform catalog) make a
+// network gateway too: the chart puts labels on the Service, and istiod
+// takes a Service labelled topology.istio.io/network as its network's
+// gateway.
 func chartGateway(obj *source.Object, cluster string) (*NetworkGateway, *Workload) {
 	t := newTree(obj, cluster, "")
 	network := t.str("networkGateway")
+	if network == nil {
+		network = t.str("labels." + escapeKey(LabelNetwork))
+	}
 	if network == nil {
 		return nil, nil
 	}
@@ -349,4 +356,15 @@ func isLive(obj *source.Object) bool {
 		}
 	}
 	return false
+}
+
+// isLabelledGatewayValues recognizes values of the istio/gateway chart that
+// label the gateway with a network: a document without apiVersion/kind whose
+// top-level labels (a key only the gateway chart reads) carry
+// topology.istio.io/network.
+func isLabelledGatewayValues(obj *source.Object) bool {
+	if obj.APIVersion() != "" || obj.Kind() != "" {
+		return false
+	}
+	return stringMap(obj.Data["labels"])[LabelNetwork] != ""
 }

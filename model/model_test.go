@@ -470,3 +470,27 @@ stringData:
 		t.Errorf("remote secrets = %+v, want the config secret", c.RemoteSecrets)
 	}
 }
+
+// Gateway chart values that put the network label in labels (no
+// networkGateway) install a network gateway: the chart labels the Service,
+// which is how istiod finds a network's gateway (Solo's Gloo Platform
+// catalog, testdata/real/solo-aoa-catalog-argocd).
+func TestGatewayChartLabelledWithANetwork(t *testing.T) {
+	c := build(t, map[string]string{"c": `name: "istio-eastwestgateway"
+revision: "1-18"
+service:
+  type: LoadBalancer
+env:
+  ISTIO_META_REQUESTED_NETWORK_VIEW: "cluster1"
+labels:
+  istio.io/rev: 1-18
+  istio: eastwestgateway
+  topology.istio.io/network: cluster1
+`}).Clusters["c"]
+	if len(c.NetworkGateways) != 1 || c.NetworkGateways[0].Network.Value != "cluster1" || c.NetworkGateways[0].Network.Source.Line != 10 {
+		t.Fatalf("network gateways = %+v, want one on cluster1 located at its label", c.NetworkGateways)
+	}
+	if len(c.ControlPlanes) != 0 {
+		t.Errorf("gateway values read as a control plane: %+v", c.ControlPlanes)
+	}
+}
