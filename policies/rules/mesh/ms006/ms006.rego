@@ -6,6 +6,11 @@
 #   the peer's identity (CERTIFICATE_VERIFY_FAILED, only local endpoints
 #   served) even with a shared root, unless each lists the other's trust
 #   domain in meshConfig.trustDomainAliases (istio/istio#39204, #30349).
+#   An istiod run with PILOT_SKIP_VALIDATE_TRUST_DOMAIN=true gives its
+#   proxies no trust domains to validate peers against
+#   (pilot/pkg/networking/plugin/authn TrustDomainsForValidation returns
+#   none), so a cluster whose istiods all set it accepts any trust domain
+#   (Solo's Gloo Platform catalog runs one trust domain per cluster so).
 #   The chart default cluster.local counts as a trust domain. Remote-profile
 #   clusters take the trust domain of their istiod and are not compared.
 # custom:
@@ -43,18 +48,32 @@ violation contains result.fail(rego.metadata.chain(), {
 }
 
 mutual(ca, ta, cb, tb) if {
-	tb.value in mesh.aliases(ca)
-	ta.value in mesh.aliases(cb)
+	accepts(ca, tb)
+	accepts(cb, ta)
+}
+
+# accepts(c, t): the proxies of c accept identities of trust domain t.
+accepts(c, t) if t.value in mesh.aliases(c)
+
+accepts(c, _) if skips_validation(c)
+
+# skips_validation(c): every istiod of c skips the peer trust-domain check.
+skips_validation(c) if {
+	cps := mesh.istiods(c)
+	count(cps) > 0
+	every cp in cps {
+		lower(cp.env.PILOT_SKIP_VALIDATE_TRUST_DOMAIN.value) == "true"
+	}
 }
 
 # blame reports first the cluster that lacks the alias when the other has
 # one; else the one that moved away from the default; else the later name.
 blame(a, ca, ta, b, cb, tb) := [a, ca, ta, b, cb, tb] if {
-	not tb.value in mesh.aliases(ca)
-	ta.value in mesh.aliases(cb)
+	not accepts(ca, tb)
+	accepts(cb, ta)
 } else := [b, cb, tb, a, ca, ta] if {
-	not ta.value in mesh.aliases(cb)
-	tb.value in mesh.aliases(ca)
+	not accepts(cb, ta)
+	accepts(ca, tb)
 } else := [a, ca, ta, b, cb, tb] if {
 	not ta.default
 	tb.default
@@ -65,8 +84,8 @@ default_note(t) := " (the default)" if {
 } else := ""
 
 why(cbad, tbad, cgood, tgood) := "neither lists the other's in meshConfig.trustDomainAliases, so each rejects the other's workload identities" if {
-	not tgood.value in mesh.aliases(cbad)
-	not tbad.value in mesh.aliases(cgood)
+	not accepts(cbad, tgood)
+	not accepts(cgood, tbad)
 } else := sprintf("%s does not list %q in meshConfig.trustDomainAliases, so it rejects the other's workload identities", [bad, tgood.value]) if {
 	bad := cbad.name
 }

@@ -68,3 +68,19 @@ test_remote_inherits if {
 	})
 	count(ms006.violation) == 0 with input as inp
 }
+
+skip(t) := object.union(istiod(t, []), {"env": {"PILOT_SKIP_VALIDATE_TRUST_DOMAIN": {"value": "true", "source": {}}}})
+
+# PILOT_SKIP_VALIDATE_TRUST_DOMAIN: istiod gives its proxies no trust domain
+# to check peers against (TrustDomainsForValidation), so identities of any
+# trust domain are accepted.
+test_both_skip_trust_domain_validation if {
+	count(ms006.violation) == 0 with input as fleet(skip(td("cluster1", false)), skip(td("cluster2", false)))
+}
+
+test_one_side_skipping_blames_the_other if {
+	vs := ms006.violation with input as fleet(skip(td("cluster1", false)), istiod(td("cluster2", false), []))
+	count(vs) == 1
+	some v in vs
+	v.cluster == "cluster2"
+}
