@@ -102,9 +102,10 @@ func TestValidFleet(t *testing.T) {
 		"cluster1: remote secret istio-system/istio-remote-secret-cluster2 key cluster2 context cluster2 server 0B9C8D7E6F5A4B3C2D1E0F9A8B7C6D5E.gr7.us-east-2.eks.amazonaws.com credentials true at " + main1 + ":226",
 		"cluster1: gateway istio-eastwestgateway network network1@" + main1 + ":141",
 		"cluster1: /cacerts keys [ca-cert.pem ca-key.pem cert-chain.pem root-cert.pem]",
-		"cluster2: id cluster2@" + main2 + ":88 network network2@" + main2 + ":93 mesh mesh1@" + main2 + ":83",
-		"cluster2: remote secret istio-system/istio-remote-secret-cluster1 key cluster1 context cluster1 server 6A1F2B3C4D5E6F708192A3B4C5D6E7F8.gr7.us-east-2.eks.amazonaws.com credentials true at " + main2 + ":226",
-		"cluster2: gateway istio-eastwestgateway network network2@" + main2 + ":141",
+		// cluster2 installs through the eks-blueprints-addons module.
+		"cluster2: id cluster2@" + main2 + ":100 network network2@" + main2 + ":104 mesh mesh1@" + main2 + ":96",
+		"cluster2: remote secret istio-system/istio-remote-secret-cluster1 key cluster1 context cluster1 server 6A1F2B3C4D5E6F708192A3B4C5D6E7F8.gr7.us-east-2.eks.amazonaws.com credentials true at " + main2 + ":235",
+		"cluster2: gateway istio-eastwestgateway network network2@" + main2 + ":148",
 		"cluster2: /cacerts keys [ca-cert.pem ca-key.pem cert-chain.pem root-cert.pem]",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {

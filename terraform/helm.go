@@ -14,92 +14,123 @@ import (
 	"github.com/meshcheck/meshcheck/source"
 )
 
-// helmRelease reads a helm_release of an Istio chart as the values
-// documents gitops.ChartValues makes of any release of the chart (as for
-// Argo CD and Flux): set entries first, the last one written first, then
-// values entries from the last, as Helm gives them precedence.
+// release is what a helm_release (or a module that makes one) says of a
+// Helm release.
+type release struct {
+	addr        string
+	at          hcl.Pos // the release's start, for notes that have no better place
+	chart, name *value  // nil when not given
+	values      *value
+	sets        []setEntry
+	notes       []*source.Error
+}
+
+// setEntry is one set or set_list entry.
+type setEntry struct {
+	name, value, typ *value
+	list             bool
+	at               hcl.Pos
+}
+
+// helmRelease reads a helm_release resource.
 func (r *reader) helmRelease(b *hclsyntax.Block, addr string) ([]*source.Object, []*source.Error) {
 	body := b.Body
-	cv := r.attr(body, "chart")
-	if cv == nil {
+	rel := release{addr: addr, at: r.at(b.TypeRange), chart: r.attr(body, "chart"), name: r.attr(body, "name")}
+	if rel.chart == nil {
 		return nil, nil
 	}
-	name, ok := cv.text()
-	if !ok || !cv.known() {
-		return nil, []*source.Error{r.note(cv.pos, "%s: chart is not evaluated: %s; the release is not read", addr, cmpOr(cv.firstUnknown(), "it is not text"))}
-	}
-	chart := chartOf(name)
-	if chart == "" {
-		return nil, nil
-	}
-	var errs []*source.Error
-	var sets, values []*source.Object
 	for _, sb := range body.Blocks {
 		switch sb.Type {
 		case "set", "set_list":
-			a := sb.Body.Attributes
-			doc, err := r.setDoc(addr, r.attr(sb.Body, "name"), r.attr(sb.Body, "value"), r.attr(sb.Body, "type"), sb.Type == "set_list", r.at(sb.TypeRange), a["value"] != nil)
-			sets, errs = appendDoc(sets, doc), appendErr(errs, err)
+			if sb.Body.Attributes["value"] != nil {
+				rel.sets = append(rel.sets, setEntry{name: r.attr(sb.Body, "name"), value: r.attr(sb.Body, "value"), typ: r.attr(sb.Body, "type"), list: sb.Type == "set_list", at: r.at(sb.TypeRange)})
+			}
 		case "set_sensitive":
-			errs = append(errs, r.note(r.at(sb.TypeRange), "%s: set_sensitive is not read (its values are secret)", addr))
+			rel.notes = append(rel.notes, r.note(r.at(sb.TypeRange), "%s: set_sensitive is not read (its values are secret)", addr))
 		case "dynamic":
 			if len(sb.Labels) == 1 && slices.Contains([]string{"set", "set_list", "set_sensitive"}, sb.Labels[0]) {
-				errs = append(errs, r.note(r.at(sb.TypeRange), "%s: a dynamic %s block is not evaluated", addr, sb.Labels[0]))
+				rel.notes = append(rel.notes, r.note(r.at(sb.TypeRange), "%s: a dynamic %s block is not evaluated", addr, sb.Labels[0]))
 			}
 		}
 	}
 	// The helm provider's v3 syntax: set = [{ name = ..., value = ... }].
 	for _, attr := range []string{"set", "set_list"} {
-		v := r.attr(body, attr)
-		if v == nil {
-			continue
-		}
-		if v.kind != kindList {
-			errs = append(errs, r.note(v.pos, "%s: %s is not evaluated: %s", addr, attr, cmpOr(v.firstUnknown(), "it is not a list")))
-			continue
-		}
-		for _, e := range v.elems {
-			if e.kind != kindObject {
-				errs = append(errs, r.note(e.pos, "%s: an entry of %s is not evaluated: %s", addr, attr, cmpOr(e.firstUnknown(), "it is not an object")))
-				continue
-			}
-			doc, err := r.setDoc(addr, e.get("name"), e.get("value"), e.get("type"), attr == "set_list", e.pos, e.get("value") != nil)
-			sets, errs = appendDoc(sets, doc), appendErr(errs, err)
+		if v := r.attr(body, attr); v != nil {
+			rel.addSets(r, v, attr)
 		}
 	}
 	if v := r.attr(body, "set_sensitive"); v != nil {
-		errs = append(errs, r.note(v.pos, "%s: set_sensitive is not read (its values are secret)", addr))
+		rel.notes = append(rel.notes, r.note(v.pos, "%s: set_sensitive is not read (its values are secret)", addr))
 	}
-	if v := r.attr(body, "values"); v != nil {
+	rel.values = r.attr(body, "values")
+	return r.release(rel)
+}
+
+// addSets adds the entries of a list of {name, value, type} objects.
+func (rel *release) addSets(r *reader, v *value, attr string) {
+	if v.kind != kindList {
+		rel.notes = append(rel.notes, r.note(v.pos, "%s: %s is not evaluated: %s", rel.addr, attr, cmpOr(v.firstUnknown(), "it is not a list")))
+		return
+	}
+	for _, e := range v.elems {
+		if e.kind != kindObject {
+			rel.notes = append(rel.notes, r.note(e.pos, "%s: an entry of %s is not evaluated: %s", rel.addr, attr, cmpOr(e.firstUnknown(), "it is not an object")))
+			continue
+		}
+		if e.get("value") != nil {
+			rel.sets = append(rel.sets, setEntry{name: e.get("name"), value: e.get("value"), typ: e.get("type"), list: attr == "set_list", at: e.pos})
+		}
+	}
+}
+
+// release reads a release of an Istio chart as the values documents
+// gitops.ChartValues makes of any release of the chart (as for Argo CD and
+// Flux): set entries first, the last one written first, then values
+// entries from the last, as Helm gives them precedence.
+func (r *reader) release(rel release) ([]*source.Object, []*source.Error) {
+	name, ok := rel.chart.text()
+	if !ok || !rel.chart.known() {
+		return nil, []*source.Error{r.note(rel.chart.pos, "%s: chart is not evaluated: %s; the release is not read", rel.addr, cmpOr(rel.chart.firstUnknown(), "it is not text"))}
+	}
+	chart := chartOf(name)
+	if chart == "" {
+		return nil, nil
+	}
+	errs := rel.notes
+	var sets, values []*source.Object
+	for _, e := range rel.sets {
+		doc, err := r.setDoc(rel.addr, e.name, e.value, e.typ, e.list, e.at)
+		sets, errs = appendDoc(sets, doc), appendErr(errs, err)
+	}
+	if v := rel.values; v != nil {
 		if v.kind != kindList {
-			errs = append(errs, r.note(v.pos, "%s: values is not evaluated: %s", addr, cmpOr(v.firstUnknown(), "it is not a list")))
+			errs = append(errs, r.note(v.pos, "%s: values is not evaluated: %s", rel.addr, cmpOr(v.firstUnknown(), "it is not a list")))
 		}
 		for i, e := range v.elems {
-			docs, es := r.valuesEntry(e, fmt.Sprintf("%s values[%d]", addr, i))
+			docs, es := r.valuesEntry(e, fmt.Sprintf("%s values[%d]", rel.addr, i))
 			values, errs = append(values, docs...), append(errs, es...)
 		}
 	}
 	slices.Reverse(sets)
 	slices.Reverse(values)
 	docs := append(sets, values...)
-	release := r.attr(body, "name")
-	rel, ok := "", false
-	if release != nil {
-		rel, ok = release.text()
-		ok = ok && release.known()
+	relName, ok := "", false
+	if rel.name != nil {
+		relName, ok = rel.name.text()
+		ok = ok && rel.name.known()
 	}
 	if !ok {
 		if chart == gitops.ChartGateway && !named(docs) {
-			at := b.TypeRange.Start
-			if release != nil {
-				at = release.pos
+			at := rel.at
+			if rel.name != nil {
+				at = rel.name.pos
 			}
-			errs = append(errs, r.note(at, "%s: the gateway is named after the release, whose name is not evaluated: %s", addr, cmpOr(release.firstUnknownOrNil(), "it is not given")))
+			errs = append(errs, r.note(at, "%s: the gateway is named after the release, whose name is not evaluated: %s", rel.addr, cmpOr(rel.name.firstUnknownOrNil(), "it is not given")))
 			return docs, errs
 		}
-		rel = ""
+		relName = ""
 	}
-	return gitops.ChartValues(chart, rel, docs), errs
+	return gitops.ChartValues(chart, relName, docs), errs
 }
 
 func (v *value) firstUnknownOrNil() string {
@@ -170,8 +201,8 @@ func (r *reader) valuesEntry(v *value, what string) ([]*source.Object, []*source
 // setDoc turns one set entry into a values document located at its value,
 // as Helm's --set (the helm provider's type "auto") or --set-string reads
 // it.
-func (r *reader) setDoc(addr string, name, val, typ *value, list bool, at hcl.Pos, hasValue bool) (*source.Object, *source.Error) {
-	if name == nil || !hasValue {
+func (r *reader) setDoc(addr string, name, val, typ *value, list bool, at hcl.Pos) (*source.Object, *source.Error) {
+	if name == nil || val == nil {
 		return nil, nil // the provider refuses it
 	}
 	n, ok := name.text()

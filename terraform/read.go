@@ -54,6 +54,8 @@ func Read(file string, data []byte, lim source.Limits) ([]*source.Object, []*sou
 		switch {
 		case b.Type == "resource" && len(b.Labels) == 2:
 			os, es = r.resource(b)
+		case b.Type == "module" && len(b.Labels) == 1:
+			os, es = r.module(b)
 		}
 		objs, errs = append(objs, os...), append(errs, es...)
 	}

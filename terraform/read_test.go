@@ -690,3 +690,65 @@ func TestTemplateLinesThatMove(t *testing.T) {
 		t.Errorf("global.meshID = %s, want %s", got, want)
 	}
 }
+
+// The EKS Blueprints addon modules make helm_release resources of their
+// inputs: a release of helm_releases is named after its key unless it gives
+// a name, and eks-blueprints-addon is one release.
+func TestBlueprintsAddonModules(t *testing.T) {
+	// Modelled on aws-ia/terraform-aws-eks-blueprints
+	// patterns/istio-multi-cluster/multi-network-multi-primary/eks_1.tf.
+	tf := `module "eks_1_addons" {
+  source  = "aws-ia/eks-blueprints-addons/aws"
+  version = "~> 1.0"
+
+  helm_releases = {
+    istiod = {
+      chart = "istiod"
+      set = [
+        {
+          name  = "global.meshID"
+          value = "mesh1"
+        }
+      ]
+    }
+    istio-eastwestgateway = {
+      chart  = "gateway"
+      values = [yamlencode({ networkGateway = "network1" })]
+    }
+    prometheus = {
+      chart  = "kube-prometheus-stack"
+      values = [yamlencode({ global = { network = "x" } })]
+    }
+  }
+}
+
+module "istio_gateway" {
+  source = "aws-ia/eks-blueprints-addon/aws"
+  chart  = "gateway"
+  name   = "istio-ingress"
+  set    = [{ name = "networkGateway", value = "network2" }]
+}
+
+module "vpc" {
+  source = "terraform-aws-modules/vpc/aws"
+  name   = "istiod"
+  chart  = "istiod"
+}
+`
+	objs, errs := readTF(t, map[string]string{"main.tf": tf})
+	if len(errs) > 0 {
+		t.Fatalf("errors: %v", notes(errs))
+	}
+	var got []string
+	for _, o := range objs {
+		got = append(got, at(o, "global.meshID")+" "+fmt.Sprint(o.Data["name"])+" "+at(o, "networkGateway"))
+	}
+	want := []string{
+		"mesh1@" + loc("main.tf", tf, `"mesh1"`) + " <nil> <absent>",
+		"<absent> istio-eastwestgateway network1@" + loc("main.tf", tf, `"network1"`),
+		"<absent> istio-ingress network2@" + loc("main.tf", tf, `"network2"`),
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("documents (-want +got):\n%s", diff)
+	}
+}

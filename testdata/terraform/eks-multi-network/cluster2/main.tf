@@ -58,121 +58,130 @@ resource "kubernetes_secret" "cacerts" {
   }
 }
 
-resource "helm_release" "istio_base" {
-  repository = local.istio_chart_url
-  chart      = "base"
-  name       = "istio-base"
-  namespace  = kubernetes_namespace_v1.istio_system.metadata[0].name
-  version    = local.istio_chart_version
-}
+module "eks_addons" {
+  source  = "aws-ia/eks-blueprints-addons/aws"
+  version = "~> 1.0"
 
-resource "helm_release" "istiod" {
-  repository = local.istio_chart_url
-  chart      = "istiod"
-  name       = "istiod"
-  namespace  = helm_release.istio_base.metadata[0].namespace
-  version    = local.istio_chart_version
+  cluster_name      = module.eks.cluster_name
+  cluster_endpoint  = module.eks.cluster_endpoint
+  cluster_version   = module.eks.cluster_version
+  oidc_provider_arn = module.eks.oidc_provider_arn
 
-  set {
-    name  = "meshConfig.accessLogFile"
-    value = "/dev/stdout"
-  }
+  # This is required to expose Istio Ingress Gateway
+  enable_aws_load_balancer_controller = true
 
-  set {
-    name  = "global.meshID"
-    value = local.meshID
-  }
+  helm_releases = {
+    istio-base = {
+      chart         = "base"
+      chart_version = local.istio_chart_version
+      repository    = local.istio_chart_url
+      name          = "istio-base"
+      namespace     = kubernetes_namespace_v1.istio_system.metadata[0].name
+    }
 
-  set {
-    name  = "global.multiCluster.clusterName"
-    value = local.clusterName
-  }
+    istiod = {
+      chart         = "istiod"
+      chart_version = local.istio_chart_version
+      repository    = local.istio_chart_url
+      name          = "istiod"
+      namespace     = kubernetes_namespace_v1.istio_system.metadata[0].name
 
-  set {
-    name  = "global.network"
-    value = local.networkName
-  }
-
-  depends_on = [helm_release.istio_base]
-}
-
-resource "helm_release" "istio_ingress" {
-  repository = local.istio_chart_url
-  chart      = "gateway"
-  name       = "istio-ingressgateway"
-  namespace  = kubernetes_namespace_v1.istio_ingress.metadata[0].name
-  version    = local.istio_chart_version
-
-  values = [
-    yamlencode(
-      {
-        labels = {
-          istio = "ingressgateway"
+      set = [
+        {
+          name  = "meshConfig.accessLogFile"
+          value = "/dev/stdout"
+        },
+        {
+          name  = "global.meshID"
+          value = local.meshID
+        },
+        {
+          name  = "global.multiCluster.clusterName"
+          value = local.clusterName
+        },
+        {
+          name  = "global.network"
+          value = local.networkName
         }
-        service = {
-          annotations = {
-            "service.beta.kubernetes.io/aws-load-balancer-type"            = "external"
-            "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type" = "ip"
-            "service.beta.kubernetes.io/aws-load-balancer-scheme"          = "internet-facing"
-          }
-        }
-      }
-    )
-  ]
+      ]
+    }
 
-  depends_on = [helm_release.istiod]
-}
-
-resource "helm_release" "istio_eastwestgateway" {
-  repository = local.istio_chart_url
-  chart      = "gateway"
-  name       = "istio-eastwestgateway"
-  namespace  = kubernetes_namespace_v1.istio_system.metadata[0].name
-  version    = local.istio_chart_version
-
-  values = [
-    yamlencode(
-      {
-        labels = {
-          istio                       = "eastwestgateway"
-          app                         = "istio-eastwestgateway"
-          "topology.istio.io/network" = local.networkName
-        }
-        networkGateway = local.networkName
-        service = {
-          annotations = {
-            "service.beta.kubernetes.io/aws-load-balancer-type"            = "external"
-            "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type" = "ip"
-            "service.beta.kubernetes.io/aws-load-balancer-scheme"          = "internet-facing"
-          }
-          ports = [
-            {
-              name       = "status-port"
-              port       = 15021
-              targetPort = 15021
-            },
-            {
-              name       = "tls"
-              port       = 15443
-              targetPort = 15443
-            },
-            {
-              name       = "tls-istiod"
-              port       = 15012
-              targetPort = 15012
-            },
-            {
-              name       = "tls-webhook"
-              port       = 15017
-              targetPort = 15017
+    istio-ingress = {
+      chart         = "gateway"
+      chart_version = local.istio_chart_version
+      repository    = local.istio_chart_url
+      name          = "istio-ingressgateway"
+      namespace     = kubernetes_namespace_v1.istio_ingress.metadata[0].name
+      values = [
+        yamlencode(
+          {
+            labels = {
+              istio = "ingressgateway"
             }
-          ]
-        }
-      }
-    )
-  ]
+            service = {
+              annotations = {
+                "service.beta.kubernetes.io/aws-load-balancer-type"            = "external"
+                "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type" = "ip"
+                "service.beta.kubernetes.io/aws-load-balancer-scheme"          = "internet-facing"
+              }
+            }
+          }
+        )
+      ]
+    }
 
-  depends_on = [helm_release.istiod]
+    istio-eastwestgateway = {
+      chart         = "gateway"
+      chart_version = local.istio_chart_version
+      repository    = local.istio_chart_url
+      name          = "istio-eastwestgateway"
+      namespace     = kubernetes_namespace_v1.istio_system.metadata[0].name
+
+      values = [
+        yamlencode(
+          {
+            labels = {
+              istio                       = "eastwestgateway"
+              app                         = "istio-eastwestgateway"
+              "topology.istio.io/network" = local.networkName
+            }
+            networkGateway = local.networkName
+            service = {
+              annotations = {
+                "service.beta.kubernetes.io/aws-load-balancer-type"            = "external"
+                "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type" = "ip"
+                "service.beta.kubernetes.io/aws-load-balancer-scheme"          = "internet-facing"
+              }
+              ports = [
+                {
+                  name       = "status-port"
+                  port       = 15021
+                  targetPort = 15021
+                },
+                {
+                  name       = "tls"
+                  port       = 15443
+                  targetPort = 15443
+                },
+                {
+                  name       = "tls-istiod"
+                  port       = 15012
+                  targetPort = 15012
+                },
+                {
+                  name       = "tls-webhook"
+                  port       = 15017
+                  targetPort = 15017
+                }
+              ]
+            }
+          }
+        )
+      ]
+    }
+  }
+
+  tags = local.tags
 }
 
 # samples/multicluster/expose-services.yaml
@@ -204,7 +213,7 @@ resource "kubernetes_manifest" "cross_network_gateway" {
     }
   }
 
-  depends_on = [helm_release.istio_eastwestgateway]
+  depends_on = [module.eks_addons]
 }
 
 ################################################################################
