@@ -134,7 +134,7 @@ func sourceAt(obj *source.Object, cluster, path string, embedded bool) Source {
 	if embedded {
 		at, _, _ = strings.Cut(path, "#")
 	}
-	s.Line, s.Column = obj.Position(at)
+	s.File, s.Line, s.Column = obj.Locate(at) // a field a kustomize patch set points at the patch
 	return s
 }
 

@@ -33,6 +33,8 @@ type Object struct {
 	// noColumns is set for text embedded in a string, whose columns in the
 	// file are not known.
 	noColumns bool
+	// layers are objects applied over this one (WithLayers).
+	layers []*Object
 }
 
 // APIVersion returns apiVersion, or "" when it is missing or not a string.

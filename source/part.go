@@ -17,6 +17,11 @@ func (o *Object) Part(path string) *Object {
 		return nil
 	}
 	p := &Object{Data: data, Origin: o.Origin, lineOffset: o.lineOffset}
+	for _, l := range o.layers {
+		if lp := l.Part(path); lp != nil {
+			p.layers = append(p.layers, lp)
+		}
+	}
 	if o.doc == nil {
 		return p
 	}
