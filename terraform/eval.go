@@ -26,6 +26,7 @@ type reader struct {
 	lim  source.Limits
 
 	locals     map[string]hclsyntax.Expression // of the file and its siblings
+	providers  providers
 	evaluating map[string]bool                 // locals being evaluated, against cycles
 
 	// scope holds the names a templatefile's template sees (its variables

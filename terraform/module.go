@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
 	"github.com/meshcheck/meshcheck/source"
@@ -29,6 +30,17 @@ func (r *reader) module(b *hclsyntax.Block) ([]*source.Object, []*source.Error) 
 	case strings.Contains(s, "eks-blueprints-addon"):
 	default:
 		return nil, nil
+	}
+	if a := b.Body.Attributes["providers"]; a != nil {
+		if m, ok := a.Expr.(*hclsyntax.ObjectConsExpr); ok {
+			for _, item := range m.Items {
+				if hcl.ExprAsKeyword(item.KeyExpr) == "helm" {
+					if why := r.providers.ambiguous("helm", traversalText(item.ValueExpr)); why != "" {
+						return nil, []*source.Error{r.note(r.at(b.TypeRange), "%s: %s", addr, why)}
+					}
+				}
+			}
+		}
 	}
 	insts, errs := r.instances(b, addr)
 	var objs []*source.Object

@@ -44,6 +44,7 @@ func Read(file string, data []byte, lim source.Limits) ([]*source.Object, []*sou
 	r := &reader{file: file, dir: filepath.Dir(file), lim: lim, locals: map[string]hclsyntax.Expression{}, evaluating: map[string]bool{}}
 	r.addLocals(body)
 	r.addSiblingLocals()
+	r.providers = providersOf(body)
 	var objs []*source.Object
 	for _, b := range body.Blocks {
 		if spoiled(b.Range(), diags) {
@@ -206,6 +207,9 @@ func (r *reader) resource(b *hclsyntax.Block) ([]*source.Object, []*source.Error
 		return nil, nil
 	}
 	addr := b.Labels[0] + "." + b.Labels[1]
+	if why := r.providers.ambiguous(providerType(b.Labels[0]), providerConfig(b.Body.Attributes["provider"])); why != "" {
+		return nil, []*source.Error{r.note(r.at(b.TypeRange), "%s: %s", addr, why)}
+	}
 	insts, errs := r.instances(b, addr)
 	var objs []*source.Object
 	for _, in := range insts {

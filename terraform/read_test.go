@@ -752,3 +752,43 @@ module "vpc" {
 		t.Errorf("documents (-want +got):\n%s", diff)
 	}
 }
+
+// A file whose resources go to several clusters through provider aliases
+// (the remote secrets of both clusters created from one module) cannot give
+// those objects a cluster: they are noted, not read into the directory's.
+func TestProviderAliases(t *testing.T) {
+	// Modelled on aws-ia/terraform-aws-eks-blueprints
+	// patterns/istio-multi-cluster/3.istio-multi-primary/main.tf.
+	tf := `resource "kubernetes_secret" "istio_remote_secret_cluster2" {
+  provider = kubernetes.cluster1
+  metadata {
+    name = "istio-remote-secret-cluster2"
+  }
+}
+
+resource "kubernetes_secret" "istio_remote_secret_cluster1" {
+  provider = kubernetes.cluster2
+  metadata {
+    name = "istio-remote-secret-cluster1"
+  }
+}
+
+resource "helm_release" "istiod" {
+  provider = helm.helm_1
+  name     = "istiod"
+  chart    = "istiod"
+  set = [{ name = "global.network", value = "network1" }]
+}
+`
+	objs, errs := readTF(t, map[string]string{"main.tf": tf})
+	if len(objs) != 1 || fmt.Sprint(objs[0].Data) != "map[global:map[network:network1]]" {
+		t.Errorf("objects = %v, want istiod's values alone (its provider is the file's one helm configuration)", objs)
+	}
+	want := []string{
+		"main.tf:1:1: not evaluated: kubernetes_secret.istio_remote_secret_cluster2: it is created through provider kubernetes.cluster1, and the file installs into several clusters (kubernetes.cluster1, kubernetes.cluster2): which fleet cluster each is, the file does not say",
+		"main.tf:8:1: not evaluated: kubernetes_secret.istio_remote_secret_cluster1: it is created through provider kubernetes.cluster2, and the file installs into several clusters (kubernetes.cluster1, kubernetes.cluster2): which fleet cluster each is, the file does not say",
+	}
+	if diff := cmp.Diff(want, notes(errs)); diff != "" {
+		t.Errorf("notes (-want +got):\n%s", diff)
+	}
+}
