@@ -27,7 +27,7 @@ type reader struct {
 
 	locals     map[string]hclsyntax.Expression // of the file and its siblings
 	providers  providers
-	evaluating map[string]bool                 // locals being evaluated, against cycles
+	evaluating map[string]bool // locals being evaluated, against cycles
 
 	// scope holds the names a templatefile's template sees (its variables
 	// only), or each/count of a resource instance.
