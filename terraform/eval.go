@@ -343,13 +343,31 @@ func (r *reader) walk(v *value, rest hcl.Traversal, name string, pos hcl.Pos) *v
 		}
 		v = next
 	}
-	if pos.Line == 0 || v.pos.Line != 0 && v.pos.Byte > pos.Byte {
+	if pos.Line == 0 {
 		return v
 	}
-	// A value defined elsewhere (a local above) is located where it is
-	// used, the place the document is written from.
+	// A value defined elsewhere (a local, a for_each collection) is
+	// located where it is used: documents are written in the order of the
+	// text they come from, and a definition may be anywhere in the module.
+	return relocate(v, pos)
+}
+
+// relocate copies v with every position set to pos.
+func relocate(v *value, pos hcl.Pos) *value {
 	c := *v
 	c.pos = pos
+	if len(v.elems) > 0 {
+		c.elems = make([]*value, len(v.elems))
+		for i, e := range v.elems {
+			c.elems[i] = relocate(e, pos)
+		}
+	}
+	if len(v.kpos) > 0 {
+		c.kpos = make([]hcl.Pos, len(v.kpos))
+		for i := range c.kpos {
+			c.kpos[i] = pos
+		}
+	}
 	return &c
 }
 

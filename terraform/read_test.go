@@ -792,3 +792,36 @@ resource "helm_release" "istiod" {
 		t.Errorf("notes (-want +got):\n%s", diff)
 	}
 }
+
+// A local's value is located where it is used, wherever the locals block
+// is: the values after it keep their own lines.
+func TestLocalsAreLocatedWhereUsed(t *testing.T) {
+	tf := `resource "helm_release" "istiod" {
+  name  = "istiod"
+  chart = "istiod"
+  values = [yamlencode({
+    global = local.global
+    pilot  = { replicaCount = 2 }
+  })]
+}
+
+locals {
+  global = {
+    meshID  = "mesh1"
+    network = "network1"
+  }
+}
+`
+	objs, errs := readTF(t, map[string]string{"main.tf": tf})
+	if len(objs) != 1 || len(errs) > 0 {
+		t.Fatalf("objects %v, errors %v", objs, notes(errs))
+	}
+	for path, want := range map[string]string{
+		"global.network":     "network1@" + lineOf("main.tf", tf, "local.global") + ":", // its column is after the local's other values
+		"pilot.replicaCount": "2@" + loc("main.tf", tf, "2 }"),
+	} {
+		if got := at(objs[0], path); !strings.HasPrefix(got, want) {
+			t.Errorf("%s = %s, want %s", path, got, want)
+		}
+	}
+}
