@@ -65,6 +65,7 @@ func first[T any](g []*contribution, get func(*contribution) *Fact[T]) *Fact[T] 
 }
 
 func mergeControlPlane(ns, rev string, g []*contribution) *ControlPlane {
+	g, settings := settingsOnly(g)
 	cp := &ControlPlane{Namespace: ns, Revision: rev, Env: map[string]*Fact[string]{}, Values: map[string]any{}, MeshConfig: map[string]any{}}
 	cp.Profile = first(g, func(c *contribution) *Fact[string] {
 		return cmp.Or(c.profile, c.values.str("profile"))
@@ -134,16 +135,68 @@ func mergeControlPlane(ns, rev string, g []*contribution) *ControlPlane {
 	// Istio's precedence for what the proxies are told: the istiod env,
 	// then injection URL parameters (remote), then values, then defaults.
 	cp.ClusterID = cmp.Or(cp.Env["CLUSTER_ID"], cp.InjectionCluster, cp.ClusterName)
+	if id := cp.Env["CLUSTER_ID"]; settings != nil && id != nil && id.Value == defaultClusterID && !setsClusterID(settings.values) {
+		// The istiod chart renders CLUSTER_ID from clusterName, "Kubernetes"
+		// when none is set: with none among the values the user set, the
+		// rendered env is Istio's default, not a chosen ID.
+		cp.ClusterID = &Fact[string]{Value: id.Value, Source: id.Source, Default: true}
+	}
 	cp.Network = cmp.Or(cp.InjectionNetwork, str("global.network"))
 	anchor := g[len(g)-1]
 	if cp.ClusterID == nil && !remote {
 		cp.ClusterID = &Fact[string]{Value: defaultClusterID, Default: true, Source: anchor.values.source("global.multiCluster.clusterName")}
 	}
 	cp.TrustDomain = mesh("trustDomain")
+	if t := cp.TrustDomain; settings != nil && t != nil && t.Value == defaultTrustDomain && t.Source.Object.Kind == "ConfigMap" {
+		// The istiod chart's mesh config starts from trustDomain
+		// cluster.local; without meshConfig.trustDomain among the values
+		// the user set, that is the chart's default, not a choice.
+		if _, set := settings.values.get("meshConfig.trustDomain"); !set {
+			cp.TrustDomain = &Fact[string]{Value: t.Value, Source: t.Source, Default: true}
+		}
+	}
 	if cp.TrustDomain == nil && !remote && anchorHasMesh(g) {
 		cp.TrustDomain = &Fact[string]{Value: defaultTrustDomain, Default: true, Source: anchor.mesh.source("trustDomain")}
 	}
 	return cp
+}
+
+// settingsOnly returns g without the values of the injector ConfigMap
+// (istio-sidecar-injector: the values merged with every chart default) when
+// a values ConfigMap shows original-values, what the user set; otherwise the
+// chart defaults would read as settings (global.externalIstiod and
+// global.configCluster false on every rendered primary). It returns that
+// values ConfigMap as well, or nil. Without original-values (Istio before
+// 1.26, or a values ConfigMap with merged-values only) the injector's
+// values are all there is and are kept.
+func settingsOnly(g []*contribution) ([]*contribution, *contribution) {
+	i := slices.IndexFunc(g, func(c *contribution) bool { return c.originalValues })
+	if i < 0 {
+		return g, nil
+	}
+	out := make([]*contribution, len(g))
+	for j, c := range g {
+		out[j] = c
+		if c.rank == rankInjectorConfigMap {
+			// A copy: the contribution is shared with the scope checks.
+			cc := *c
+			cc.values = tree{obj: c.obj, cluster: c.cluster, prefix: c.values.prefix}
+			cc.env = map[string]*Fact[string]{}
+			out[j] = &cc
+		}
+	}
+	return out, g[i]
+}
+
+// setsClusterID reports whether values set the cluster ID: clusterName, or
+// CLUSTER_ID in the env the istiod chart passes to istiod.
+func setsClusterID(values tree) bool {
+	for _, path := range []string{"global.multiCluster.clusterName", "pilot.env.CLUSTER_ID", "env.CLUSTER_ID"} {
+		if _, ok := values.get(path); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // anchorHasMesh reports whether any input describes a whole mesh config, so

@@ -37,6 +37,9 @@ type contribution struct {
 	// istiod says whether this input shows an istiod running (a
 	// Deployment) or asks for one (pilot component enabled).
 	istiod *Fact[bool]
+	// originalValues is set on a values ConfigMap read from original-values:
+	// its values are what the user set, nothing else.
+	originalValues bool
 }
 
 // isHelmValues recognizes a values file of the istiod chart: a document
@@ -203,6 +206,7 @@ func fromConfigMap(obj *source.Object, cluster string) (*contribution, error) {
 			key = "merged-values"
 		}
 		c.rank = rankValuesConfigMap
+		c.originalValues = key == "original-values"
 		c.values, err = embeddedTree(obj, cluster, "data."+key)
 		c.revision = revisionOf(obj, "values", c.values)
 	case revisioned(name, "istio-sidecar-injector") && data["values"] != nil:
