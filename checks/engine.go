@@ -105,9 +105,12 @@ func New(ctx context.Context, opt Options) (*Engine, error) {
 }
 
 // namedByAll is every record field some rule names, or nil when a rule
-// may read any field (users' rules, see namedFields).
+// may read any field (users' rules, see namedFields), with the namespace
+// label and annotation keys the views keep (addNamespaceKeys): the strings
+// of the rules' code.
 func (e *Engine) namedByAll() map[string]bool {
 	out := map[string]bool{}
+	keys := map[string]bool{}
 	for pkg, r := range e.rules {
 		if !r.Builtin {
 			return nil
@@ -117,6 +120,10 @@ func (e *Engine) namedByAll() map[string]bool {
 			return nil
 		}
 		maps.Copy(out, names)
+		codeStrings(e.compilerOf[pkg], pkg, keys)
+	}
+	for k := range keys {
+		out[keyPrefix+k] = true
 	}
 	return out
 }
