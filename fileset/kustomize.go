@@ -72,7 +72,11 @@ func build(dir, kfile string, raw func(file string) []*source.Object, lim source
 	opts.LoadRestrictions = types.LoadRestrictionsNone // as Flux builds
 	m, err := krusty.MakeKustomizer(opts).Run(fsys, abs)
 	if fsys.fetch != "" {
-		return built{note: &source.Error{File: fsys.fetch, Err: fmt.Errorf("%w: a kustomization that %s (a remote base or helmCharts): its objects are not read", source.ErrNotEvaluated, errNotFetched)}}
+		file := fsys.fetch
+		if rel, err := filepath.Rel(abs, file); err == nil {
+			file = filepath.Join(dir, rel) // named as the user named dir
+		}
+		return built{note: &source.Error{File: file, Err: fmt.Errorf("%w: a kustomization that %s (a remote base or helmCharts): its objects are not read", source.ErrNotEvaluated, errNotFetched)}}
 	}
 	if err != nil {
 		return built{err: &source.Error{File: kfile, Err: fmt.Errorf("kustomize build %s: %s", dir, strings.ReplaceAll(err.Error(), abs+string(filepath.Separator), ""))}}
@@ -86,14 +90,15 @@ func build(dir, kfile string, raw func(file string) []*source.Object, lim source
 		return built{err: errs[0]}
 	}
 	kobj := readKustomization(kfile, lim)
+	patches := patchDocs(kfile, lim, map[string]bool{})
 	for i, o := range out {
-		out[i] = locate(o, dir, kfile, kobj, raw)
+		out[i] = locate(o, dir, kfile, kobj, raw, patches)
 	}
 	return built{objs: out}
 }
 
 // locate places one output object in the file it comes from.
-func locate(o *source.Object, dir, kfile string, kobj *source.Object, raw func(string) []*source.Object) *source.Object {
+func locate(o *source.Object, dir, kfile string, kobj *source.Object, raw func(string) []*source.Object, patches []*source.Object) *source.Object {
 	originText, _ := o.Annotation(originAnnotation)
 	data := withoutBuildAnnotations(o.Data)
 	var origin struct {
@@ -114,6 +119,15 @@ func locate(o *source.Object, dir, kfile string, kobj *source.Object, raw func(s
 		if r := sameObject(raw(file), o); r != nil {
 			c := *r
 			c.Data = data
+			var layers []*source.Object
+			for _, p := range patches {
+				if p.Kind() == o.Kind() && (p.Name() == "" || p.Name() == r.Name() || p.Name() == o.Name()) {
+					layers = append(layers, p)
+				}
+			}
+			if len(layers) > 0 {
+				return c.WithLayers(layers...)
+			}
 			return &c
 		}
 	case origin.ConfiguredIn != "" && kobj != nil:
@@ -171,12 +185,7 @@ func generatorLine(k *source.Object, kind, name string) int {
 }
 
 func readKustomization(kfile string, lim source.Limits) *source.Object {
-	f, err := os.Open(kfile)
-	if err != nil {
-		return nil
-	}
-	defer f.Close()
-	objs, _ := source.Read(f, kfile, lim)
+	objs := readFile(kfile, lim)
 	if len(objs) == 0 {
 		return nil
 	}
@@ -426,4 +435,75 @@ func ReadTree(dir string, lim source.Limits) ([]*source.Object, []string, []*sou
 		objs[i] = p.obj
 	}
 	return objs, files, errs
+}
+
+// maxKustomizationDepth bounds how deep patchDocs follows included
+// kustomizations.
+const maxKustomizationDepth = 32
+
+// patchDocs returns the strategic-merge patches of the kustomization kfile
+// and of those it includes, as objects located where they are written (a
+// patch file, or the kustomization for an inline patch), in the order
+// kustomize applies them: an included kustomization's before its
+// includer's.
+func patchDocs(kfile string, lim source.Limits, visited map[string]bool) []*source.Object {
+	if visited[kfile] || len(visited) >= maxKustomizationDepth {
+		return nil
+	}
+	visited[kfile] = true
+	k := readKustomization(kfile, lim)
+	if k == nil {
+		return nil
+	}
+	dir := filepath.Dir(kfile)
+	var out []*source.Object
+	for _, field := range []string{"resources", "bases", "components"} {
+		list, _ := k.Data[field].([]any)
+		for _, e := range list {
+			ref, _ := e.(string)
+			if ref == "" || strings.Contains(ref, "://") {
+				continue
+			}
+			if sub := kustomizationFile(filepath.Join(dir, filepath.FromSlash(ref))); sub != "" {
+				out = append(out, patchDocs(sub, lim, visited)...)
+			}
+		}
+	}
+	kinded := func(objs []*source.Object) {
+		for _, o := range objs {
+			if o.Kind() != "" {
+				out = append(out, o)
+			}
+		}
+	}
+	list, _ := k.Data["patchesStrategicMerge"].([]any)
+	for i, e := range list {
+		if s, _ := e.(string); strings.Contains(s, "\n") {
+			objs, _ := k.Embedded(fmt.Sprintf("patchesStrategicMerge[%d]", i), lim)
+			kinded(objs)
+		} else if s != "" {
+			kinded(readFile(filepath.Join(dir, filepath.FromSlash(s)), lim))
+		}
+	}
+	list, _ = k.Data["patches"].([]any)
+	for i, e := range list {
+		m, _ := e.(map[string]any)
+		if p, _ := m["path"].(string); p != "" {
+			kinded(readFile(filepath.Join(dir, filepath.FromSlash(p)), lim))
+		} else if _, ok := m["patch"].(string); ok {
+			objs, _ := k.Embedded(fmt.Sprintf("patches[%d].patch", i), lim)
+			kinded(objs)
+		}
+	}
+	return out
+}
+
+func readFile(file string, lim source.Limits) []*source.Object {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	objs, _ := source.Read(f, file, lim)
+	return objs
 }

@@ -1,0 +1,106 @@
+package main
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// A fleet whose clusters are kustomize overlays of one base: each cluster is
+// its overlay's output; a field a patch sets points at the patch (a file,
+// or the inline patch in the kustomization), the others at the base.
+func TestKustomizeOverlays(t *testing.T) {
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const dir = "testdata/gitops/kustomize-overlays/"
+	clusters := gitopsClusters(t, root, dir+"clusters")
+	for _, cluster := range []string{"cluster1", "cluster2"} {
+		n := cluster[len(cluster)-1:]
+		cps := list(clusters[cluster], "control_planes")
+		if len(cps) != 1 {
+			t.Fatalf("%s: %d control planes, want 1", cluster, len(cps))
+		}
+		patch := dir + "clusters/" + cluster + "/istiod-values.yaml"
+		want := cluster + "@" + patch + ":9 network" + n + "@" + patch + ":10 mesh1@" + dir + "base/istio/istiod.yaml:16"
+		if got := facts(cps[0]); got != want {
+			t.Errorf("%s: %s\nwant %s", cluster, got, want)
+		}
+		gws := list(clusters[cluster], "network_gateways")
+		if len(gws) != 1 || fact(gws[0], "network") != "network"+n+"@"+dir+"clusters/"+cluster+"/eastwest-values.yaml:7" {
+			t.Errorf("%s: network gateways %v", cluster, gws)
+		}
+		ns, _ := clusters[cluster]["namespaces"].(map[string]any)
+		sys, _ := ns["istio-system"].(map[string]any)
+		if got := fact(sys, "network"); got != "network"+n+"@"+dir+"clusters/"+cluster+"/kustomization.yaml:20" {
+			t.Errorf("%s: istio-system's network label %s, want the inline patch", cluster, got)
+		}
+	}
+	code, out, stderr := runCLI(t, root, "", "lint", "--no-config", "--fleet", dir+"clusters")
+	if code != exitClean || strings.Contains(out, "not evaluated") {
+		t.Errorf("exit %d:\n%s%s", code, out, stderr)
+	}
+}
+
+// A kustomization that does not build is an input error naming it and
+// kustomize's message, and the other clusters are still read; one that
+// would fetch (helmCharts, a remote base) is listed as not evaluated.
+func TestKustomizeInputs(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"fleet/broken/kustomization.yaml": "resources:\n  - missing.yaml\n",
+		"fleet/helm/kustomization.yaml": `helmCharts:
+  - name: istiod
+    repo: https://istio-release.storage.googleapis.com/charts
+    version: 1.27.1
+    releaseName: istiod
+    namespace: istio-system
+`,
+		"fleet/remote/kustomization.yaml": "resources:\n  - https://github.com/example/platform//istio?ref=main\n",
+		"fleet/good/kustomization.yaml": `namespace: istio-system
+resources:
+  - istiod.yaml
+configMapGenerator:
+  - name: mesh-settings
+    literals:
+      - mesh_id=mesh1
+`,
+		"fleet/good/istiod.yaml": `apiVersion: install.istio.io/v1alpha1
+kind: IstioOperator
+metadata:
+  name: istio
+spec:
+  values:
+    global:
+      meshID: mesh1
+      multiCluster:
+        clusterName: good
+      network: network1
+`,
+	})
+	code, out, _ := runCLI(t, dir, "", "lint", "--no-config", "--fleet", "fleet")
+	for _, want := range []string{
+		"error: fleet/broken/kustomization.yaml: kustomize build fleet/broken: accumulating resources",
+		"not evaluated: fleet/helm/kustomization.yaml: a kustomization that refers to what kustomize would fetch from the network",
+		"not evaluated: fleet/remote/kustomization.yaml: a kustomization that refers to what kustomize would fetch",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("want %q in:\n%s", want, out)
+		}
+	}
+	if code != exitError {
+		t.Errorf("exit %d, want %d (an input error)", code, exitError)
+	}
+	_, model, _ := runCLI(t, dir, "", "lint", "--no-config", "--show-model", "--fleet", "fleet")
+	var f struct {
+		Clusters map[string]map[string]any `json:"clusters"`
+	}
+	if err := json.Unmarshal([]byte(model), &f); err != nil {
+		t.Fatal(err)
+	}
+	cps := list(f.Clusters["good"], "control_planes")
+	if len(cps) != 1 || fact(cps[0], "cluster_name") != "good@fleet/good/istiod.yaml:10" {
+		t.Errorf("the good cluster is not read: %v", cps)
+	}
+}

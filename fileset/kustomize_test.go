@@ -1,0 +1,85 @@
+package fileset
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/meshcheck/meshcheck/source"
+)
+
+func writeTree(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, text := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// ReadTree builds a kustomization: a resource keeps its file's positions
+// (namespace set by the kustomization or not), a generated object points
+// at its generator entry, the files of the tree are not read on their own
+// (the patch is not an object), and the kustomize annotations meshcheck
+// asked for are gone.
+func TestReadTreeLocatesOutput(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"overlay/kustomization.yaml": `namespace: istio-system
+resources:
+  - ../base
+patches:
+  - path: patch.yaml
+configMapGenerator:
+  - name: other
+    literals: [a=b]
+  - name: mesh-settings
+    literals:
+      - mesh_id=mesh1
+`,
+		"overlay/patch.yaml":      "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: istio-system\n  labels:\n    topology.istio.io/network: network1\n",
+		"base/kustomization.yaml": "resources:\n  - ns.yaml\n  - sa.yaml\n",
+		"base/ns.yaml":            "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: istio-system\n",
+		"base/sa.yaml":            "# the istiod service account\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: istiod\n",
+	})
+	objs, _, errs := ReadTree(filepath.Join(dir, "overlay"), source.DefaultLimits())
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	got := map[string]string{}
+	for _, o := range objs {
+		rel, _ := filepath.Rel(dir, o.Origin.File)
+		file, line, _ := o.Locate("metadata.labels.topology\\.istio\\.io/network")
+		lrel, _ := filepath.Rel(dir, file)
+		got[o.Kind()+"/"+o.Name()] = fmt.Sprintf("%s:%d ns=%s label@%s:%d", rel, o.Origin.Line, o.Namespace(), lrel, line)
+		if _, ok := o.Annotation(originAnnotation); ok {
+			t.Errorf("%s keeps the origin annotation", o.Name())
+		}
+	}
+	for k, want := range map[string]string{
+		"Namespace/istio-system": "base/ns.yaml:1 ns= label@overlay/patch.yaml:6",
+		"ServiceAccount/istiod":  "base/sa.yaml:2 ns=istio-system label@base/sa.yaml:5",
+	} {
+		if got[k] != want {
+			t.Errorf("%s: %s, want %s", k, got[k], want)
+		}
+	}
+	var generated string
+	for k, v := range got {
+		if len(k) > len("ConfigMap/mesh-settings") && k[:len("ConfigMap/mesh-settings")] == "ConfigMap/mesh-settings" {
+			generated = v
+		}
+	}
+	if want := "overlay/kustomization.yaml:9 ns=istio-system label@overlay/kustomization.yaml:9"; generated != want {
+		t.Errorf("generated ConfigMap at %q, want %q (%v)", generated, want, got)
+	}
+	if len(objs) != 4 {
+		t.Errorf("%d objects, want the 4 kustomize builds: %v", len(objs), got)
+	}
+}
