@@ -25,9 +25,12 @@ type reader struct {
 	dir  string // its directory: Terraform's working directory and path.module
 	lim  source.Limits
 
-	locals     map[string]hclsyntax.Expression // of the file and its siblings
-	providers  providers
-	evaluating map[string]bool // locals being evaluated, against cycles
+	locals    map[string]hclsyntax.Expression // of the file and its siblings
+	providers providers
+	// siblingsRead is set once the module's other files were searched for
+	// locals, which is done only when the file uses one it does not define.
+	siblingsRead bool
+	evaluating   map[string]bool // locals being evaluated, against cycles
 
 	// scope holds the names a templatefile's template sees (its variables
 	// only), or each/count of a resource instance.
@@ -291,6 +294,11 @@ func (r *reader) traversal(t hcl.Traversal, pos hcl.Pos) *value {
 			break
 		}
 		x, ok := r.locals[a.Name]
+		if !ok && !r.siblingsRead {
+			r.siblingsRead = true
+			r.addSiblingLocals()
+			x, ok = r.locals[a.Name]
+		}
 		if !ok {
 			return unknown(pos, "local.%s is not defined in the module's files", a.Name)
 		}

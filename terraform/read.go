@@ -43,7 +43,6 @@ func Read(file string, data []byte, lim source.Limits) ([]*source.Object, []*sou
 	}
 	r := &reader{file: file, dir: filepath.Dir(file), lim: lim, locals: map[string]hclsyntax.Expression{}, evaluating: map[string]bool{}}
 	r.addLocals(body)
-	r.addSiblingLocals()
 	r.providers = providersOf(body)
 	var objs []*source.Object
 	for _, b := range body.Blocks {
