@@ -110,6 +110,8 @@ fuzz:
 	$(GO) test ./webhook -run '^$$' -fuzz FuzzReduce -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./topology -run '^$$' -fuzz FuzzEscapes -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./gitops -run '^$$' -fuzz FuzzExpand -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./gitops -run '^$$' -fuzz FuzzSubstitute -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./gitops -run '^$$' -fuzz FuzzRepoPath -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./terraform -run '^$$' -fuzz FuzzRead -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 
 ## bench: reading, model building, evaluation, whole-fleet lint and webhook benchmarks; one-mesh fleets of BENCH_CLUSTERS clusters in each shape (BenchmarkOneMesh: build and evaluate apart; BenchmarkLintOneMesh: the whole run)

@@ -42,7 +42,7 @@ func Substitute(s string, vars map[string]string) (out string, unknown []string)
 			b.WriteString(v)
 		} else {
 			b.WriteString(s[i : i+end+1])
-			unknown = append(unknown, firstNonEmpty(varName(expr), expr))
+			unknown = append(unknown, firstNonEmpty(varName(expr), expr, s[i:i+end+1]))
 		}
 		i += end + 1
 	}
