@@ -212,6 +212,9 @@ func (r *reader) textObjects(v *value, what string) ([]*source.Object, []*source
 	text, name, line := v.str, v.textFile, v.textLine
 	located := name != "" && line > 0
 	if located {
+		if v.textIndent > 0 {
+			text = indent(text, v.textIndent)
+		}
 		text = strings.Repeat("\n", line-1) + text
 	} else {
 		name = r.file
@@ -230,6 +233,18 @@ func (r *reader) textObjects(v *value, what string) ([]*source.Object, []*source
 		errs = append(errs, r.prune(o, o.Data, nil, what)...)
 	}
 	return objs, errs
+}
+
+// indent puts n spaces before each line that is not empty.
+func indent(text string, n int) string {
+	pad := strings.Repeat(" ", n)
+	lines := strings.SplitAfter(text, "\n")
+	for i, l := range lines {
+		if l != "" && l != "\n" {
+			lines[i] = pad + l
+		}
+	}
+	return strings.Join(lines, "")
 }
 
 // prune removes from m the values that hold an unknown part (a sentinel

@@ -22,6 +22,7 @@ import (
 // reader evaluates the expressions of one .tf file.
 type reader struct {
 	file string // the .tf file as the user named it
+	src  []byte // its text
 	dir  string // its directory: Terraform's working directory and path.module
 	lim  source.Limits
 
@@ -228,8 +229,22 @@ func (r *reader) locateText(v *value, x *hclsyntax.TemplateExpr) {
 		return
 	}
 	v.textFile, v.textLine = r.file, x.SrcRange.Start.Line
-	if len(x.Parts) > 0 && x.Parts[0].Range().Start.Line > x.SrcRange.Start.Line {
-		v.textLine = x.Parts[0].Range().Start.Line // a heredoc
+	if len(x.Parts) == 0 || x.Parts[0].Range().Start.Line <= x.SrcRange.Start.Line {
+		return
+	}
+	v.textLine = x.Parts[0].Range().Start.Line // a heredoc
+	// A flush heredoc (<<-) loses its lines' common indentation: put it
+	// back so that columns are the file's (YAML reads a uniformly indented
+	// document the same).
+	open, first := x.SrcRange.Start.Byte, x.Parts[0].Range().Start.Byte
+	if open < 0 || first > len(r.src) || open >= first || !bytes.HasPrefix(r.src[open:], []byte("<<-")) {
+		return
+	}
+	lineStart := bytes.LastIndexByte(r.src[:first], '\n') + 1
+	raw := len(r.src[lineStart:]) - len(bytes.TrimLeft(r.src[lineStart:], " "))
+	kept := len(v.str) - len(strings.TrimLeft(v.str, " "))
+	if raw > kept {
+		v.textIndent = raw - kept
 	}
 }
 

@@ -41,7 +41,7 @@ func Read(file string, data []byte, lim source.Limits) ([]*source.Object, []*sou
 	if !ok {
 		return nil, errs
 	}
-	r := &reader{file: file, dir: filepath.Dir(file), lim: lim, locals: map[string]hclsyntax.Expression{}, evaluating: map[string]bool{}}
+	r := &reader{file: file, src: data, dir: filepath.Dir(file), lim: lim, locals: map[string]hclsyntax.Expression{}, evaluating: map[string]bool{}}
 	r.addLocals(body)
 	r.providers = providersOf(body)
 	var objs []*source.Object

@@ -155,8 +155,8 @@ func TestHelmReleaseValuesAreLocated(t *testing.T) {
 		for _, p := range []string{"pilot.replicaCount", "meshConfig.accessLogFile", "meshConfig.trustDomain", "pilot.env.PILOT_ENABLE_WORKLOAD_ENTRY_AUTOREGISTRATION", "global.logging.level", "global.network", "global.meshID", "global.multiCluster.clusterName"} {
 			if _, ok := o.Get(p); ok {
 				a := at(o, p)
-				if strings.HasPrefix(p, "pilot.env") || strings.HasSuffix(o.Origin.File, ".tpl") {
-					a = a[:strings.LastIndex(a, ":")] // columns of a flush heredoc, a rendered template
+				if strings.HasSuffix(o.Origin.File, ".tpl") {
+					a = a[:strings.LastIndex(a, ":")] // columns of a rendered template
 				}
 				vals = append(vals, p+"="+a)
 			}
@@ -167,8 +167,8 @@ func TestHelmReleaseValuesAreLocated(t *testing.T) {
 		"pilot.replicaCount=2@" + loc("main.tf", istiodTF, "2\n"),
 		"meshConfig.accessLogFile=/dev/stdout@" + loc("main.tf", istiodTF, `"/dev/stdout"`),
 		"meshConfig.trustDomain=cluster.local@" + lineOf("values/mesh.yaml.tpl", meshTemplate, "trustDomain"),
-		// A heredoc's lines are the file's; its columns are not kept.
-		"pilot.env.PILOT_ENABLE_WORKLOAD_ENTRY_AUTOREGISTRATION=true@" + lineOf("main.tf", istiodTF, `"true"`),
+		// A flush heredoc's lines and columns are the file's.
+		"pilot.env.PILOT_ENABLE_WORKLOAD_ENTRY_AUTOREGISTRATION=true@" + loc("main.tf", istiodTF, `"true"`),
 		"global.logging.level=default:info@" + loc("values/istiod.yaml", istiodValuesYAML, "default:info"),
 		"global.network=network1@" + loc("main.tf", istiodTF, "local.network") +
 			" global.meshID=mesh1@" + loc("main.tf", istiodTF, `"mesh1"`) +

@@ -48,8 +48,9 @@ type value struct {
 	// text locates a string's text in a file: the file it was read from
 	// (file(), templatefile()) or the .tf file (heredoc), and the line of
 	// its first line; zero when its lines do not map onto a file's.
-	textFile string
-	textLine int
+	textFile   string
+	textLine   int
+	textIndent int // spaces a flush heredoc took from each line
 
 	// encoded is the structure that yamlencode or jsonencode encoded into
 	// this string, kept so that values = [yamlencode({...})] is located
