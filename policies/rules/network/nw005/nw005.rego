@@ -9,7 +9,12 @@
 #   kept in Git carry no load-balancer status: a LoadBalancer gateway is only
 #   checked when it was read from a live object (it has a uid or
 #   resourceVersion) that shows its status. NodePort gateways are not
-#   checked.
+#   checked. A gateway of a cluster whose mesh the fleet shows on one network
+#   (several clusters, one network) is not checked: no peer routes through it
+#   (istiod builds cross-network endpoints only for networks other than the
+#   proxy's, EndpointsByNetworkFilter), and the Sail multicluster guide's
+#   single-network primary-remote deliberately makes the east-west gateway a
+#   ClusterIP Service that exposes istiod alone.
 # custom:
 #   code: NW005
 #   severity: warning
@@ -21,6 +26,7 @@
 #     LoadBalancer or spec.externalIPs instead of ClusterIP.
 package meshcheck.rules.network.nw005
 
+import data.meshcheck.lib.network
 import data.meshcheck.lib.result
 
 violation contains result.fail(rego.metadata.chain(), {
@@ -32,6 +38,7 @@ violation contains result.fail(rego.metadata.chain(), {
 	"at": g.source,
 }) if {
 	some name, c in input.clusters
+	not single_network[name]
 	some g in c.network_gateways
 	g.network
 	not g.class == "istio-remote"
@@ -50,3 +57,13 @@ unreachable(g) := "is a ClusterIP Service without externalIPs" if {
 # node_addressed(g) holds for Service types whose address does not come
 # from a load balancer (NodePort: node addresses; ClusterIP: externalIPs).
 node_addressed(g) if g.type in {"NodePort", "ClusterIP"}
+
+# single_network contains the clusters of a mesh that the fleet shows whole
+# on one network: several clusters, one network. A lone cluster's peers may
+# be outside the inputs, so it is not one.
+single_network contains name if {
+	some mesh in input.meshes
+	count(mesh.clusters) > 1
+	not network.multi_network(mesh)
+	some name in mesh.clusters
+}

@@ -12,7 +12,28 @@ gw(extra) := object.union(
 	extra,
 )
 
-inp(g) := {"clusters": {"c1": {"network_gateways": [g]}}}
+inp(g) := {"clusters": {"c1": {"network": {"value": "network1"}, "network_gateways": [g]}}, "meshes": [{"clusters": ["c1"], "networks": []}]}
+
+# two(g): c1 (network1, holding g) and c2 (network2) form one mesh.
+two(g) := {
+	"clusters": {
+		"c1": {"network": {"value": "network1"}, "network_gateways": [g]},
+		"c2": {"network": {"value": "network2"}, "network_gateways": []},
+	},
+	"meshes": [{"clusters": ["c1", "c2"], "networks": []}],
+}
+
+test_multi_network_mesh_is_checked if {
+	count(nw005.violation) == 1 with input as two(gw({"type": "ClusterIP"}))
+}
+
+# In a single-network mesh no peer routes through the gateway (the Sail
+# guide's single-network primary-remote makes it a ClusterIP Service that
+# only exposes istiod).
+test_single_network_mesh_is_not_checked if {
+	single := json.patch(two(gw({"type": "ClusterIP"})), [{"op": "replace", "path": "/clusters/c2/network/value", "value": "network1"}])
+	count(nw005.violation) == 0 with input as single
+}
 
 # addresses_known: the model saw a live object's status (docs/model.md).
 test_pending_load_balancer if {
