@@ -2,13 +2,14 @@
 # Prints the secrets the fleets of testdata/real hold, in the forms the
 # sources create them (each fleet's SOURCE says which it uses):
 #
-#   ./secrets.sh remote <name> [namespace] [kube-ca]
+#   ./secrets.sh remote <name> [namespace] [kube-ca] [cluster]
 #       what `istioctl create-remote-secret --name <name>` prints
 #       (istioctl/pkg/multicluster/remote_secret.go): Secret
 #       istio-remote-secret-<name>, label istio/multiCluster=true, annotation
 #       networking.istio.io/cluster, one kubeconfig under the key <name>.
-#       The server is https://<name>.example.com:6443, the token
-#       test-token-<name>, the CA a throw-away one from ../certs/kube-ca
+#       The server is https://<cluster>.example.com:6443 (<cluster>, the
+#       cluster whose API server it reaches, defaults to <name>), the token
+#       test-token-<cluster>, the CA a throw-away one from ../certs/kube-ca
 #       (<kube-ca>, default cluster1): no real credential is stored here.
 #   ./secrets.sh cacerts <intermediate> [namespace]
 #       the cacerts Secret of ../certs/gen.sh (one shared root, one
@@ -17,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 remote() {
-  local name=$1 ns=${2:-istio-system} ca=${3:-cluster1}
+  local name=$1 ns=${2:-istio-system} ca=${3:-cluster1} target=${4:-$1}
   local cadata
   cadata=$(../certs/gen.sh kubeca "$ca")
   cat <<YAML
@@ -38,7 +39,7 @@ stringData:
     clusters:
     - cluster:
         certificate-authority-data: ${cadata}
-        server: https://${name}.example.com:6443
+        server: https://${target}.example.com:6443
       name: ${name}
     contexts:
     - context:
@@ -51,7 +52,7 @@ stringData:
     users:
     - name: ${name}
       user:
-        token: test-token-${name}
+        token: test-token-${target}
 ---
 YAML
 }
