@@ -93,7 +93,9 @@ func (r *reader) release(rel release) ([]*source.Object, []*source.Error) {
 		return nil, []*source.Error{r.note(rel.chart.pos, "%s: chart is not evaluated: %s; the release is not read", rel.addr, cmpOr(rel.chart.firstUnknown(), "it is not text"))}
 	}
 	chart := chartOf(name)
-	if chart == "" {
+	// The charts whose values the model does not read (base, cni, ztunnel:
+	// gitops.ChartValues gives none of them) are not evaluated, nor noted.
+	if chart == "" || gitops.ChartValues(chart, rel.addr, []*source.Object{{Data: map[string]any{}}}) == nil {
 		return nil, nil
 	}
 	errs := rel.notes

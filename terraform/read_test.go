@@ -296,7 +296,7 @@ resource "helm_release" "base" {
 resource "helm_release" "cni" {
   name  = "istio-cni"
   chart = "cni"
-  values = [yamlencode({ global = { network = "x" } })]
+  values = [yamlencode({ global = { network = "x", hub = var.hub } })]
 }
 
 resource "helm_release" "other" {
