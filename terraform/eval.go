@@ -405,9 +405,14 @@ func traversalName(t hcl.Traversal) string {
 		case hcl.TraverseAttr:
 			b.WriteString("." + s.Name)
 		case hcl.TraverseIndex:
-			if s.Key.Type() == cty.String && s.Key.IsKnown() && !s.Key.IsNull() {
-				b.WriteString(strconv.Quote(s.Key.AsString()))
-			} else {
+			switch {
+			case !s.Key.IsKnown() || s.Key.IsNull():
+				b.WriteString("[…]")
+			case s.Key.Type() == cty.String:
+				b.WriteString("[" + strconv.Quote(s.Key.AsString()) + "]")
+			case s.Key.Type() == cty.Number:
+				b.WriteString("[" + numberText(s.Key.AsBigFloat()) + "]")
+			default:
 				b.WriteString("[…]")
 			}
 		default:

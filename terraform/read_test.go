@@ -243,7 +243,7 @@ resource "kubernetes_namespace" "ns" {
 		loc("main.tf", tf, `"${var.prefix}`) + ": not evaluated: helm_release.istiod values[0]: global.network is not evaluated: var.prefix is a variable (its value is given where Terraform runs)",
 		loc("main.tf", tf, "local.cluster_name }") + ": not evaluated: helm_release.istiod values[0]: global.multiCluster.clusterName is not evaluated: var.name is a variable (its value is given where Terraform runs)",
 		loc("main.tf", tf, "merge(") + ": not evaluated: helm_release.istiod values[0]: global.proxy.resources is not evaluated: it calls merge(), which meshcheck does not evaluate",
-		loc("main.tf", tf, "data.kubernetes") + `: not evaluated: helm_release.istiod values[0]: global.istioNamespace is not evaluated: data.kubernetes_namespace.istio.metadata[…].name is a data source (read where Terraform runs)`,
+		loc("main.tf", tf, "data.kubernetes") + `: not evaluated: helm_release.istiod values[0]: global.istioNamespace is not evaluated: data.kubernetes_namespace.istio.metadata[0].name is a data source (read where Terraform runs)`,
 		loc("main.tf", tf, "var.tracing") + ": not evaluated: helm_release.istiod values[0]: global.tracer is not evaluated: a conditional expression, which meshcheck does not evaluate",
 		loc("main.tf", tf, `["a"`) + ": not evaluated: helm_release.istiod values[0]: pilot.tolerations is not evaluated: var.t is a variable (its value is given where Terraform runs)",
 		loc("main.tf", tf, "var.extra_values") + ": not evaluated: helm_release.istiod values[2] is not evaluated: var.extra_values is a variable (its value is given where Terraform runs)",
