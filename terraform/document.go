@@ -28,7 +28,7 @@ func isNote(e *source.Error) bool { return errors.Is(e, source.ErrNotEvaluated) 
 // parts are left out with a note each. what names the object in notes.
 func (r *reader) document(v *value, what string) (*source.Object, []*source.Error) {
 	if v.kind != kindObject {
-		return nil, []*source.Error{r.note(v.pos, "%s is not evaluated: %s", what, cmpOr(v.firstUnknown(), "it is not an object"))}
+		return nil, []*source.Error{r.note(v.pos, "%s: %s", what, cmpOr(v.firstUnknown(), "it is not an object"))}
 	}
 	e := &emitter{line: 1, col: 1}
 	var notes []*source.Error
@@ -89,9 +89,9 @@ func (r *reader) emit(e *emitter, v *value, what string, path string, notes *[]*
 					at = v.kpos[i]
 				}
 				if k == "" {
-					*notes = append(*notes, r.note(at, "%s: an entry of %s is not evaluated: %s", what, cmpOr(path, "the object"), unknownWhy(el)))
+					*notes = append(*notes, r.note(at, "%s: an entry of %s: %s", what, cmpOr(path, "the object"), unknownWhy(el)))
 				} else {
-					*notes = append(*notes, r.note(at, "%s: %s is not evaluated: %s", what, p, unknownWhy(el)))
+					*notes = append(*notes, r.note(at, "%s: %s: %s", what, p, unknownWhy(el)))
 				}
 				continue
 			}
@@ -269,7 +269,7 @@ func (r *reader) prune(o *source.Object, m map[string]any, path []string, what s
 		delete(m, k)
 		line, col := o.Position(source.PathJoin(p...))
 		notes = append(notes, &source.Error{File: o.Origin.File, Line: line, Column: col,
-			Err: fmt.Errorf("%w: %s: %s is not evaluated: %s", source.ErrNotEvaluated, what, source.PathJoin(p...), why)})
+			Err: fmt.Errorf("%w: %s: %s: %s", source.ErrNotEvaluated, what, source.PathJoin(p...), why)})
 	}
 	return notes
 }

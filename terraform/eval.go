@@ -372,17 +372,22 @@ func (r *reader) walk(v *value, rest hcl.Traversal, name string, pos hcl.Pos) *v
 	// A value defined elsewhere (a local, a for_each collection) is
 	// located where it is used: documents are written in the order of the
 	// text they come from, and a definition may be anywhere in the module.
-	return relocate(v, pos)
+	return r.relocate(v, pos)
 }
 
-// relocate copies v with every position set to pos.
-func relocate(v *value, pos hcl.Pos) *value {
+// relocate copies v with every position set to pos. Copies count against
+// the values a file may build.
+func (r *reader) relocate(v *value, pos hcl.Pos) *value {
+	r.nodes++
+	if r.nodes > r.lim.MaxNodes {
+		return unknown(pos, "the file builds more than %d values", r.lim.MaxNodes)
+	}
 	c := *v
 	c.pos = pos
 	if len(v.elems) > 0 {
 		c.elems = make([]*value, len(v.elems))
 		for i, e := range v.elems {
-			c.elems[i] = relocate(e, pos)
+			c.elems[i] = r.relocate(e, pos)
 		}
 	}
 	if len(v.kpos) > 0 {

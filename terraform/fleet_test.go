@@ -113,7 +113,7 @@ func TestValidFleet(t *testing.T) {
 	}
 	// The cacerts namespace refers to the namespace resource: unknown.
 	for _, n := range notes {
-		if !isNote(n) || !strings.Contains(n.Error(), "kubernetes_secret.cacerts: metadata.namespace is not evaluated") {
+		if !isNote(n) || !strings.Contains(n.Error(), "kubernetes_secret.cacerts: metadata.namespace: ") {
 			t.Errorf("unexpected %v", n)
 		}
 	}

@@ -69,12 +69,12 @@ func (r *reader) helmRelease(b *hclsyntax.Block, addr string) ([]*source.Object,
 // addSets adds the entries of a list of {name, value, type} objects.
 func (rel *release) addSets(r *reader, v *value, attr string) {
 	if v.kind != kindList {
-		rel.notes = append(rel.notes, r.note(v.pos, "%s: %s is not evaluated: %s", rel.addr, attr, cmpOr(v.firstUnknown(), "it is not a list")))
+		rel.notes = append(rel.notes, r.note(v.pos, "%s: %s: %s", rel.addr, attr, cmpOr(v.firstUnknown(), "it is not a list")))
 		return
 	}
 	for _, e := range v.elems {
 		if e.kind != kindObject {
-			rel.notes = append(rel.notes, r.note(e.pos, "%s: an entry of %s is not evaluated: %s", rel.addr, attr, cmpOr(e.firstUnknown(), "it is not an object")))
+			rel.notes = append(rel.notes, r.note(e.pos, "%s: an entry of %s: %s", rel.addr, attr, cmpOr(e.firstUnknown(), "it is not an object")))
 			continue
 		}
 		if e.get("value") != nil {
@@ -90,7 +90,7 @@ func (rel *release) addSets(r *reader, v *value, attr string) {
 func (r *reader) release(rel release) ([]*source.Object, []*source.Error) {
 	name, ok := rel.chart.text()
 	if !ok || !rel.chart.known() {
-		return nil, []*source.Error{r.note(rel.chart.pos, "%s: chart is not evaluated: %s; the release is not read", rel.addr, cmpOr(rel.chart.firstUnknown(), "it is not text"))}
+		return nil, []*source.Error{r.note(rel.chart.pos, "%s: chart: %s; the release is not read", rel.addr, cmpOr(rel.chart.firstUnknown(), "it is not text"))}
 	}
 	chart := chartOf(name)
 	// The charts whose values the model does not read (base, cni, ztunnel:
@@ -106,7 +106,7 @@ func (r *reader) release(rel release) ([]*source.Object, []*source.Error) {
 	}
 	if v := rel.values; v != nil {
 		if v.kind != kindList {
-			errs = append(errs, r.note(v.pos, "%s: values is not evaluated: %s", rel.addr, cmpOr(v.firstUnknown(), "it is not a list")))
+			errs = append(errs, r.note(v.pos, "%s: values: %s", rel.addr, cmpOr(v.firstUnknown(), "it is not a list")))
 		}
 		for i, e := range v.elems {
 			docs, es := r.valuesEntry(e, fmt.Sprintf("%s values[%d]", rel.addr, i))
@@ -127,7 +127,7 @@ func (r *reader) release(rel release) ([]*source.Object, []*source.Error) {
 			if rel.name != nil {
 				at = rel.name.pos
 			}
-			errs = append(errs, r.note(at, "%s: the gateway is named after the release, whose name is not evaluated: %s", rel.addr, cmpOr(rel.name.firstUnknownOrNil(), "it is not given")))
+			errs = append(errs, r.note(at, "%s: the gateway is named after the release, whose name: %s", rel.addr, cmpOr(rel.name.firstUnknownOrNil(), "it is not given")))
 			return docs, errs
 		}
 		relName = ""
@@ -195,9 +195,9 @@ func (r *reader) valuesEntry(v *value, what string) ([]*source.Object, []*source
 	case v.kind == kindString:
 		return r.textObjects(v, what)
 	case v.kind == kindUnknown:
-		return nil, []*source.Error{r.note(v.pos, "%s is not evaluated: %s", what, v.why)}
+		return nil, []*source.Error{r.note(v.pos, "%s: %s", what, v.why)}
 	}
-	return nil, []*source.Error{r.note(v.pos, "%s is not evaluated: it is not a string of YAML", what)}
+	return nil, []*source.Error{r.note(v.pos, "%s: it is not a string of YAML", what)}
 }
 
 // setDoc turns one set entry into a values document located at its value,
@@ -209,18 +209,18 @@ func (r *reader) setDoc(addr string, name, val, typ *value, list bool, at hcl.Po
 	}
 	n, ok := name.text()
 	if !ok || !name.known() {
-		return nil, r.note(name.pos, "%s: a set entry's name is not evaluated: %s", addr, cmpOr(name.firstUnknown(), "it is not text"))
+		return nil, r.note(name.pos, "%s: a set entry's name: %s", addr, cmpOr(name.firstUnknown(), "it is not text"))
 	}
 	what := fmt.Sprintf("%s: set %s", addr, n)
 	if val.pos.Line > 0 {
 		at = val.pos
 	}
 	if !val.known() {
-		return nil, r.note(at, "%s is not evaluated: %s", what, cmpOr(val.firstUnknown(), "it is not text"))
+		return nil, r.note(at, "%s: %s", what, cmpOr(val.firstUnknown(), "it is not text"))
 	}
 	keys, ok := setPath(n)
 	if !ok {
-		return nil, r.note(at, "%s is not evaluated: meshcheck reads names of dotted keys only (no list indexes)", what)
+		return nil, r.note(at, "%s: meshcheck reads names of dotted keys only (no list indexes)", what)
 	}
 	asString := false
 	if typ != nil {
@@ -230,13 +230,13 @@ func (r *reader) setDoc(addr string, name, val, typ *value, list bool, at hcl.Po
 	var data any
 	if list {
 		if val.kind != kindList {
-			return nil, r.note(at, "%s is not evaluated: set_list's value is not a list", what)
+			return nil, r.note(at, "%s: set_list's value is not a list", what)
 		}
 		l := []any{}
 		for _, e := range val.elems {
 			s, ok := e.text()
 			if !ok {
-				return nil, r.note(at, "%s is not evaluated: an element is not text", what)
+				return nil, r.note(at, "%s: an element is not text", what)
 			}
 			l = append(l, typed(s, asString))
 		}
@@ -244,12 +244,12 @@ func (r *reader) setDoc(addr string, name, val, typ *value, list bool, at hcl.Po
 	} else {
 		s, ok := val.text()
 		if !ok {
-			return nil, r.note(at, "%s is not evaluated: its value is not text", what)
+			return nil, r.note(at, "%s: its value is not text", what)
 		}
 		if asString {
 			data = s
 		} else if data, ok = strval(s); !ok {
-			return nil, r.note(at, "%s is not evaluated: Helm reads commas in a set value as more entries", what)
+			return nil, r.note(at, "%s: Helm reads commas in a set value as more entries", what)
 		}
 	}
 	root := map[string]any{}

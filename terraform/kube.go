@@ -67,7 +67,7 @@ func (r *reader) manifest(b *hclsyntax.Block, addr string) ([]*source.Object, []
 		return v.decoded, nil
 	}
 	if v.kind != kindObject {
-		return nil, []*source.Error{r.note(v.pos, "%s: manifest is not evaluated: %s", addr, cmpOr(v.firstUnknown(), "it is not an object"))}
+		return nil, []*source.Error{r.note(v.pos, "%s: manifest: %s", addr, cmpOr(v.firstUnknown(), "it is not an object"))}
 	}
 	doc, notes := r.document(v, addr)
 	return appendDoc(nil, doc), notes
@@ -85,7 +85,7 @@ func (r *reader) kubectlManifest(b *hclsyntax.Block, addr string) ([]*source.Obj
 			doc, notes := r.document(v.encoded, addr)
 			return appendDoc(nil, doc), notes
 		}
-		return nil, []*source.Error{r.note(v.pos, "%s: yaml_body is not evaluated: %s", addr, cmpOr(v.firstUnknown(), "it is not text"))}
+		return nil, []*source.Error{r.note(v.pos, "%s: yaml_body: %s", addr, cmpOr(v.firstUnknown(), "it is not text"))}
 	}
 	return r.textObjects(v, addr)
 }

@@ -65,7 +65,7 @@ func (r *reader) addonReleases(b *hclsyntax.Block, addr string) ([]*source.Objec
 		return nil, nil
 	}
 	if hr.kind != kindObject {
-		return nil, []*source.Error{r.note(hr.pos, "%s: helm_releases is not evaluated: %s", addr, cmpOr(hr.firstUnknown(), "it is not a map"))}
+		return nil, []*source.Error{r.note(hr.pos, "%s: helm_releases: %s", addr, cmpOr(hr.firstUnknown(), "it is not a map"))}
 	}
 	var objs []*source.Object
 	var errs []*source.Error
@@ -77,7 +77,7 @@ func (r *reader) addonReleases(b *hclsyntax.Block, addr string) ([]*source.Objec
 		}
 		at := addr + ".helm_releases[" + strconv.Quote(key) + "]"
 		if key == "" || entry.kind != kindObject {
-			errs = append(errs, r.note(entry.pos, "%s is not evaluated: %s", at, cmpOr(entry.firstUnknown(), "it is not an object")))
+			errs = append(errs, r.note(entry.pos, "%s: %s", at, cmpOr(entry.firstUnknown(), "it is not an object")))
 			continue
 		}
 		rel := release{addr: at, at: hr.kpos[i], chart: entry.get("chart"), name: entry.get("name"), values: entry.get("values")}

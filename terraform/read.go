@@ -241,7 +241,7 @@ func (r *reader) instances(b *hclsyntax.Block, addr string) ([]instance, []*sour
 			last := lastIndex(v.keys)
 			for i, k := range v.keys {
 				if k == "" { // a key that is not evaluated
-					return nil, []*source.Error{r.note(r.at(a.Expr.Range()), "%s: for_each is not evaluated: a key is unknown; its instances are not read", addr)}
+					return nil, []*source.Error{r.note(r.at(a.Expr.Range()), "%s: for_each: a key is unknown; its instances are not read", addr)}
 				}
 				if last[k] == i {
 					add(k, v.elems[i])
@@ -262,13 +262,13 @@ func (r *reader) instances(b *hclsyntax.Block, addr string) ([]instance, []*sour
 			}
 			return bounded(out, r, a, addr)
 		}
-		return nil, []*source.Error{r.note(r.at(a.Expr.Range()), "%s: for_each is not evaluated: %s; its instances are not read", addr, cmpOr(v.firstUnknown(), "it is not a collection"))}
+		return nil, []*source.Error{r.note(r.at(a.Expr.Range()), "%s: for_each: %s; its instances are not read", addr, cmpOr(v.firstUnknown(), "it is not a collection"))}
 	}
 	if a := b.Body.Attributes["count"]; a != nil {
 		v := r.eval(a.Expr)
 		n, err := strconv.Atoi(v.str)
 		if v.kind != kindNumber || err != nil || n < 0 || n > maxInstances {
-			return nil, []*source.Error{r.note(r.at(a.Expr.Range()), "%s: count is not evaluated: %s; its instances are not read", addr, cmpOr(v.firstUnknown(), "it is not a whole number up to "+strconv.Itoa(maxInstances)))}
+			return nil, []*source.Error{r.note(r.at(a.Expr.Range()), "%s: count: %s; its instances are not read", addr, cmpOr(v.firstUnknown(), "it is not a whole number up to "+strconv.Itoa(maxInstances)))}
 		}
 		out := make([]instance, n)
 		for i := range n {
