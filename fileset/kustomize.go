@@ -288,12 +288,19 @@ type placed struct {
 	at  string
 }
 
-// readInputs reads roots as source.ReadPaths does, then builds each
+// readInputs reads roots as source.ReadPaths does, and their Terraform
+// files with the terraform package, then builds each
 // kustomization among them that no other one includes: its output replaces
 // the files of its tree (every file under a directory kustomize builds, and
 // the files a kustomization names elsewhere).
 func readInputs(roots []string, stdin io.Reader, lim source.Limits) (files []string, out []placed, errs []*source.Error) {
+	roots, tfNamed := splitTerraform(roots)
 	files, objs, errs := source.ReadPaths(roots, stdin, lim)
+	if tf, walkErrs := terraformFiles(roots, tfNamed); len(tf) > 0 || len(walkErrs) > 0 {
+		tfObjs, tfErrs := readTerraform(tf, lim)
+		files, objs = append(files, tf...), append(objs, tfObjs...)
+		errs = append(append(errs, walkErrs...), tfErrs...)
+	}
 	kdirs := map[string]*source.Object{}
 	for _, o := range objs {
 		if f := o.Origin.File; isKustomizationFile(f) && o.Kind() == "Kustomization" && strings.HasPrefix(o.APIVersion(), "kustomize.config.k8s.io/") {
