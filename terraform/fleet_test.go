@@ -141,3 +141,35 @@ func TestMistakeFleet(t *testing.T) {
 		t.Errorf("CL002 findings (-want +got):\n%s", diff)
 	}
 }
+
+// A fleet whose Istio is installed by local-exec commands gives no object
+// and lists each command that installs or configures Istio as not
+// evaluated, so that the run says it understood nothing there.
+func TestLocalExecFleet(t *testing.T) {
+	f, notes := readFleet(t, "gke-local-exec")
+	for name, c := range f.Clusters {
+		if len(c.ControlPlanes) > 0 || len(c.RemoteSecrets) > 0 || len(c.CASecrets) > 0 {
+			t.Errorf("%s: %+v, want nothing read from commands", name, c)
+		}
+	}
+	var got []string
+	for _, n := range notes {
+		got = append(got, fmt.Sprintf("%s:%d", filepath.ToSlash(n.File), n.Line))
+		if !isNote(n) || !strings.Contains(n.Error(), "a local-exec provisioner runs a command that installs or configures Istio") {
+			t.Errorf("unexpected %v", n)
+		}
+		if strings.Contains(n.Error(), "istioctl") || strings.Contains(n.Error(), "var.istio_ca_key") {
+			t.Errorf("the command is quoted: %v", n)
+		}
+	}
+	const dir = "../testdata/terraform/gke-local-exec/"
+	var want []string
+	for _, c := range []string{"cluster1", "cluster2"} {
+		for _, line := range []int{21, 32, 46, 66} {
+			want = append(want, fmt.Sprintf("%s%s/istio.tf:%d", dir, c, line))
+		}
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("notes (-want +got):\n%s", diff)
+	}
+}

@@ -196,6 +196,8 @@ var resourceReaders = map[string]func(r *reader, b *hclsyntax.Block, addr string
 	"kubernetes_secret_v1":    (*reader).secret,
 	"kubernetes_manifest":     (*reader).manifest,
 	"kubectl_manifest":        (*reader).kubectlManifest,
+	"null_resource":           (*reader).localExec,
+	"terraform_data":          (*reader).localExec,
 }
 
 // resource reads each instance of a resource block (one per for_each key
