@@ -10,8 +10,9 @@
 .PHONY: rule test-rule rule-codes
 
 # Set on the command line; the title reaches the scaffolder through the
-# environment, so that no quote in it is the shell's business.
-rule: export RULE_TITLE = $(TITLE)
+# environment, unexpanded, so that no quote or $ in it is the shell's or
+# make's business.
+rule: export RULE_TITLE = $(value TITLE)
 
 ## rule: scaffold a rule: make rule CODE=NW018 TITLE="..." [SEVERITY=warning|error|info] [SCOPE=cluster|object|fleet]; without CODE, list the free codes
 rule:

@@ -69,13 +69,13 @@ type file struct {
 
 // fixtureData fills the fixture templates of one cluster.
 type fixtureData struct {
-	Cluster, Network string
-	Label            string // the placeholder label's value; none when empty
+	Cluster string
+	Label   string // the placeholder label's value; none when empty
 }
 
 // files lists what a rule needs: the Rego rule and its tests, a fail
 // fixture the placeholder fires on (with expect.yaml pinning where) and a
-// pass fixture modelled on Istio's multi-primary, multi-network install.
+// pass fixture modelled on Istio's multi-primary install.
 func files(s Spec) []file {
 	rule := path.Join(s.Code.Dir(), s.Code.Name()+".rego")
 	out := []file{
@@ -90,12 +90,11 @@ func files(s Spec) []file {
 	if s.Scope == "fleet" {
 		failLabels = map[string]string{"cluster1": "one", "cluster2": "two"}
 	}
-	for i, cluster := range []string{"cluster1", "cluster2"} {
-		network := fmt.Sprintf("network%d", i+1)
+	for _, cluster := range []string{"cluster1", "cluster2"} {
 		for _, c := range []struct {
 			dir string
 			fx  fixtureData
-		}{{fail, fixtureData{cluster, network, failLabels[cluster]}}, {pass, fixtureData{cluster, network, ""}}} {
+		}{{fail, fixtureData{cluster, failLabels[cluster]}}, {pass, fixtureData{cluster, ""}}} {
 			out = append(out,
 				file{path: path.Join(c.dir, cluster, "namespace.yaml"), template: "namespace.yaml.tmpl", data: c.fx},
 				file{path: path.Join(c.dir, cluster, "control-plane.yaml"), template: "control-plane.yaml.tmpl", data: c.fx})
@@ -115,14 +114,14 @@ func files(s Spec) []file {
 // The fixture cases the scaffolder writes.
 const (
 	failCase = "placeholder-label"
-	passCase = "multi-primary-multi-network"
+	passCase = "multi-primary"
 )
 
 // namespaceLine is the line of the Namespace's name (the model's source of
 // a namespace) in the fail fixture's namespace.yaml of cluster: where its
 // finding points. The comments before it explain the placeholder label.
 func namespaceLine(cluster string) int {
-	b, err := render("namespace.yaml.tmpl", fixtureData{Cluster: cluster, Network: "n", Label: "x"})
+	b, err := render("namespace.yaml.tmpl", fixtureData{Cluster: cluster, Label: "x"})
 	if err != nil {
 		panic(err) // the embedded templates are tested
 	}
