@@ -31,6 +31,9 @@ type reader struct {
 	// siblingsRead is set once the module's other files were searched for
 	// locals, which is done only when the file uses one it does not define.
 	siblingsRead bool
+
+	// extra are notes made while evaluating, not by a resource's reader.
+	extra []*source.Error
 	evaluating   map[string]bool // locals being evaluated, against cycles
 
 	// scope holds the names a templatefile's template sees (its variables
@@ -598,6 +601,9 @@ func (r *reader) yamldecode(s *value, pos hcl.Pos) *value {
 	if len(objs) != 1 || hasErrors(errs) {
 		return unknown(pos, "yamldecode(): its text is not one YAML mapping")
 	}
+	// The values left out of the text are noted once, wherever the
+	// decoded value goes.
+	r.extra = append(r.extra, errs...)
 	v := fromData(objs[0].Data, pos)
 	v.decoded = objs
 	return v

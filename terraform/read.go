@@ -59,6 +59,7 @@ func Read(file string, data []byte, lim source.Limits) ([]*source.Object, []*sou
 		}
 		objs, errs = append(objs, os...), append(errs, es...)
 	}
+	errs = append(errs, r.extra...)
 	// In the order of the files' text, whichever part of a resource was
 	// read first.
 	slices.SortStableFunc(errs, func(a, b *source.Error) int {
