@@ -33,8 +33,8 @@ type reader struct {
 	siblingsRead bool
 
 	// extra are notes made while evaluating, not by a resource's reader.
-	extra []*source.Error
-	evaluating   map[string]bool // locals being evaluated, against cycles
+	extra      []*source.Error
+	evaluating map[string]bool // locals being evaluated, against cycles
 
 	// scope holds the names a templatefile's template sees (its variables
 	// only), or each/count of a resource instance.
