@@ -23,6 +23,10 @@ import (
 // precedence to (highest first: set, then the last values entry). file is
 // the path of the .tf file as the user gave it; the files it refers to are
 // read relative to its directory, Terraform's working directory for it.
+// The values documents read from such a file (values = [file(...)]) have it
+// as Origin.File: a caller that also reads that file on its own has the
+// same values twice, and should keep the release's (which names the chart
+// and, for a gateway, the release).
 func Read(file string, data []byte, lim source.Limits) ([]*source.Object, []*source.Error) {
 	lim = withDefaults(lim)
 	if int64(len(data)) > lim.MaxFileBytes {
