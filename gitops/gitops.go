@@ -59,6 +59,9 @@ func ChartOf(name string) string {
 // errors are files that do not parse. repo may be nil: then nothing the
 // objects refer to is read.
 func Expand(objs []*source.Object, repo *Repo) ([]*source.Object, []Note, []*source.Error) {
+	if !anyGitOps(objs) {
+		return objs, nil, nil // most clusters: nothing to expand, nothing copied
+	}
 	x := &expander{repo: repo, consumed: map[string]bool{}}
 	if repo != nil {
 		x.lim = repo.Limits
@@ -87,6 +90,17 @@ func Expand(objs []*source.Object, repo *Repo) ([]*source.Object, []Note, []*sou
 		}
 	}
 	return append(out, values...), x.notes, x.errs
+}
+
+// anyGitOps says whether objs hold an object Expand reads.
+func anyGitOps(objs []*source.Object) bool {
+	for _, o := range objs {
+		v := o.APIVersion()
+		if strings.HasPrefix(v, "argoproj.io/") || strings.HasPrefix(v, "helm.toolkit.fluxcd.io/") || strings.HasPrefix(v, "kustomize.toolkit.fluxcd.io/") {
+			return true
+		}
+	}
+	return false
 }
 
 // expander holds what one cluster's expansion has found so far.
