@@ -36,14 +36,50 @@ split() {
 		END { flush() }'
 }
 
+# Renders run RENDER_JOBS at a time (default: one per core); each tool run
+# is mostly start-up. The README's table is written in order, as it is queued.
+JOBS=${RENDER_JOBS:-$(nproc)}
+pids=()
+queue() {
+	"$@" &
+	pids+=($!)
+	if ((${#pids[@]} >= JOBS)); then
+		wait "${pids[0]}"
+		pids=("${pids[@]:1}")
+	fi
+}
+drain() {
+	for p in "${pids[@]}"; do wait "$p"; done
+	pids=()
+}
+
 # note TARGET COMMAND: one line of the README's table.
 note() { printf '| `%s` | `%s` |\n' "$1" "$2" >>"$LOG"; }
+
+# run_istioctl drops istioctl's warnings on stderr unless it fails.
+run_istioctl() {
+	local base=$1 err
+	shift
+	err=$(mktemp)
+	if ! "$ISTIOCTL" manifest generate "$@" 2>"$err" | split "$OUT/$base"; then
+		echo "istioctl manifest generate $*:" >&2
+		cat "$err" >&2
+		rm -f "$err"
+		return 1
+	fi
+	rm -f "$err"
+}
+run_helm() {
+	local base=$1 release=$2 chart=$3 ns=$4
+	shift 4
+	"$HELM" template "$release" "$CHARTS/$chart" -n "$ns" "$@" | split "$OUT/$base"
+}
 
 # istioctl manifest generate; arguments after the first are its flags.
 istioctl_render() {
 	local base=$1
 	shift
-	"$ISTIOCTL" manifest generate "$@" 2>/dev/null | split "$OUT/$base"
+	queue run_istioctl "$base" "$@"
 	note "$base.yaml" "istioctl manifest generate $*"
 }
 
@@ -51,7 +87,7 @@ istioctl_render() {
 helm_render() {
 	local base=$1 release=$2 chart=$3 ns=$4
 	shift 4
-	"$HELM" template "$release" "$CHARTS/$chart" -n "$ns" "$@" | split "$OUT/$base"
+	queue run_helm "$base" "$release" "$chart" "$ns" "$@"
 	note "$base.yaml" "helm template $release <istio>/manifests/charts/$chart -n $ns $*"
 }
 
@@ -128,6 +164,8 @@ chart_alone cni default istio-cni
 chart_alone cni ambient istio-cni --set profile=ambient
 chart_alone ztunnel default ztunnel
 
+drain
+
 cat >"$OUT/README.md" <<EOF
 # Rendered installs
 
@@ -150,7 +188,7 @@ Layout:
 - \`charts/<chart>/<values>/\`: the charts alone, with defaults and with the ambient values.
 
 Every render is split into \`<name>-crds.yaml\` (its CustomResourceDefinitions) and
-\`<name>.yaml\` (everything else); nothing else is changed. Stderr of the tools is dropped.
+\`<name>.yaml\` (everything else); nothing else is changed. istioctl's warnings on stderr are dropped.
 
 | File | Command |
 |---|---|

@@ -267,7 +267,11 @@ func TestRendersAreFresh(t *testing.T) {
 		case !ok:
 			t.Errorf("%s is rendered but not committed", name)
 		case !bytes.Equal(old, b):
-			t.Errorf("%s differs from its render (run make renders):\n%s", name, cmp.Diff(string(old), string(b)))
+			diff := cmp.Diff(string(old), string(b))
+			if len(diff) > 4000 {
+				diff = diff[:4000] + "\n..."
+			}
+			t.Errorf("%s differs from its render (run make renders):\n%s", name, diff)
 		}
 	}
 }
