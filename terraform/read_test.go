@@ -833,3 +833,73 @@ locals {
 		}
 	}
 }
+
+// kubectl_manifest's yaml_body is YAML text in the .tf file (a heredoc,
+// often with several documents); jsonencode values are read as yamlencode
+// ones; set_sensitive and dynamic set blocks are noted, never read.
+func TestKubectlManifestJSONAndSensitive(t *testing.T) {
+	// Modelled on the kubectl_manifest heredocs of users' Istio modules
+	// (aws-ia/terraform-aws-eks-blueprints multi-network-multi-primary uses
+	// the same form for its sample namespace).
+	tf := `resource "kubectl_manifest" "eastwest" {
+  yaml_body = <<YAML
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata:
+  name: cross-network-gateway
+  namespace: istio-system
+spec:
+  selector:
+    istio: eastwestgateway
+---
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: sample
+  labels:
+    istio.io/rev: ${var.revision}
+    istio-injection: enabled
+YAML
+}
+
+resource "helm_release" "istiod" {
+  name   = "istiod"
+  chart  = "istiod"
+  values = [jsonencode({ global = { meshID = "mesh1" } })]
+  set_sensitive {
+    name  = "global.remotePilotAddress"
+    value = var.address
+  }
+  dynamic "set" {
+    for_each = var.settings
+    content {
+      name  = set.key
+      value = set.value
+    }
+  }
+}
+`
+	objs, errs := readTF(t, map[string]string{"main.tf": tf})
+	var got []string
+	for _, o := range objs {
+		got = append(got, fmt.Sprintf("%s %s %v", o.Kind(), o.Name(), o.Labels()))
+	}
+	want := []string{"Gateway cross-network-gateway map[]", "Namespace sample map[istio-injection:enabled]", "  map[]"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("objects (-want +got):\n%s", diff)
+	}
+	if got, want := at(objs[0], "spec.selector.istio"), "eastwestgateway@"+loc("main.tf", tf, "eastwestgateway"); got != want {
+		t.Errorf("spec.selector.istio = %s, want %s", got, want)
+	}
+	if got, want := at(objs[2], "global.meshID"), "mesh1@"+loc("main.tf", tf, `"mesh1"`); got != want {
+		t.Errorf("global.meshID = %s, want %s", got, want)
+	}
+	wantNotes := []string{
+		loc("main.tf", tf, "${var.revision}") + ": not evaluated: kubectl_manifest.eastwest: metadata.labels.istio\\.io/rev: var.revision is a variable (its value is given where Terraform runs)",
+		loc("main.tf", tf, "set_sensitive") + ": not evaluated: helm_release.istiod: set_sensitive is not read (its values are secret)",
+		loc("main.tf", tf, "dynamic") + ": not evaluated: helm_release.istiod: a dynamic set block is not evaluated",
+	}
+	if diff := cmp.Diff(wantNotes, notes(errs)); diff != "" {
+		t.Errorf("notes (-want +got):\n%s", diff)
+	}
+}
