@@ -8,15 +8,15 @@
 #   labels every injected pod (and injected gateways) with the network, so
 #   only pods without a sidecar fall back to the namespace label: without it
 #   their endpoints have no network, which istiod treats as any network
-#   (Proxy.InNetwork, identifier.IsSameOrEmpty), so peers on other networks
+#   (Proxy.InNetwork, identifier.IsSameOrEmpty), and peers on other networks
 #   are sent those pod IPs directly. That needs workloads outside the mesh
-#   that the files do not show, and meshes without the label run fine (Sail
-#   e2e multicluster tests, Kiali's multicluster setup; sail-operator#1216
-#   dropped the label; istio/istio#30376: the default network "should only
-#   be used to configure uninjected pods"), so in sidecar mode it is info.
-#   In ambient mode no injector labels the pods, so every workload's network
-#   comes from the namespace label, and without it cross-network traffic
-#   fails (an error). Fires only when the
+#   that the files do not show, and meshes without the label run fine (the
+#   Sail e2e multicluster tests, Kiali's multicluster setup; sail-operator
+#   PR 1216 dropped the label; istio/istio#30376: the default network
+#   "should only be used to configure uninjected pods"): info in sidecar
+#   mode. In ambient mode no injector labels the
+#   pods, so every workload's network comes from the namespace label, and
+#   without it cross-network traffic fails (an error). Fires only when the
 #   files show the system Namespace object without the label and the
 #   cluster's network is known; a Namespace that is not in the files is
 #   unknown, not unlabelled. Single-network meshes need no label. Clusters
