@@ -65,7 +65,9 @@ policy-check:
 # envtest tests (webhook, audit) need a real kube-apiserver and etcd: built
 # from Go modules into bin/k8s by hack/envtest.mk, once, then cached.
 # The image test (internal/repo) reads the image make image writes.
-go-test: envtest-bins test-deps image chart-test referee-test
+# render-test renders Istio's installs again with istioctl and helm (built
+# once into bin/) and compares them with testdata/rendered.
+go-test: envtest-bins test-deps image chart-test referee-test render-test
 	$(GO) test ./...
 
 ## image: the OCI image (both binaries, CA certificates, user 65532) for IMAGE_PLATFORMS, as an OCI layout in bin/image/oci and an archive beside it; no container engine, nothing pulled
