@@ -903,3 +903,35 @@ resource "helm_release" "istiod" {
 		t.Errorf("notes (-want +got):\n%s", diff)
 	}
 }
+
+// A string encoded from a structure with an unknown part is unknown, never
+// an empty or partial text.
+func TestEncodedUnknownIsUnknown(t *testing.T) {
+	tf := `resource "helm_release" "istiod" {
+  name  = "istiod"
+  chart = "istiod"
+  values = [yamlencode({
+    meshConfig = { defaultConfig = { proxyMetadata = { X = jsonencode({ a = var.a }) } } }
+  })]
+  set {
+    name  = "global.meshNetworks"
+    value = yamlencode({ network1 = { endpoints = [{ fromRegistry = var.cluster }] } })
+  }
+}
+`
+	objs, errs := readTF(t, map[string]string{"main.tf": tf})
+	var got []string
+	for _, o := range objs {
+		got = append(got, fmt.Sprint(o.Data))
+	}
+	if diff := cmp.Diff([]string{"map[meshConfig:map[defaultConfig:map[proxyMetadata:map[]]]]"}, got); diff != "" {
+		t.Errorf("documents (-want +got):\n%s", diff)
+	}
+	want := []string{
+		loc("main.tf", tf, "jsonencode") + ": not evaluated: helm_release.istiod values[0]: meshConfig.defaultConfig.proxyMetadata.X: var.a is a variable (its value is given where Terraform runs)",
+		loc("main.tf", tf, "yamlencode({ network1") + ": not evaluated: helm_release.istiod: set global.meshNetworks: var.cluster is a variable (its value is given where Terraform runs)",
+	}
+	if diff := cmp.Diff(want, notes(errs)); diff != "" {
+		t.Errorf("notes (-want +got):\n%s", diff)
+	}
+}

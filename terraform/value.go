@@ -73,7 +73,7 @@ func (v *value) known() bool {
 	case kindUnknown:
 		return false
 	case kindString:
-		return v.holeWhy == ""
+		return v.holeWhy == "" && (v.encoded == nil || v.encoded.known())
 	case kindObject, kindList:
 		for _, e := range v.elems {
 			if !e.known() {
@@ -90,6 +90,9 @@ func (v *value) firstUnknown() string {
 	case kindUnknown:
 		return v.why
 	case kindString:
+		if v.encoded != nil && v.holeWhy == "" {
+			return v.encoded.firstUnknown()
+		}
 		return v.holeWhy
 	case kindObject, kindList:
 		for _, e := range v.elems {
