@@ -123,9 +123,8 @@ func TestViewsChangeNoFinding(t *testing.T) {
 // review of the changed fleet. The changes are every fleet of the test data
 // with one object deleted, in turn, and the reverse (the object created).
 //
-// It is the longest test of the package: with -short, each fleet deletes
-// one object in eight (a different eighth from fleet to fleet); make test
-// runs it whole.
+// It is the longest test of the package: with -short it takes one fleet
+// in eight; make test runs it whole.
 func TestReviewChangeMatchesAFullReview(t *testing.T) {
 	e := checkstest.Engine(t)
 	stride := 1
@@ -135,6 +134,9 @@ func TestReviewChangeMatchesAFullReview(t *testing.T) {
 	var changes, skipped, rules int
 	fleets, ran := everyFleet(t), 0
 	for i, dir := range fleets {
+		if i%stride != 0 {
+			continue
+		}
 		t.Run(fleetName(dir), func(t *testing.T) {
 			ran++
 			in, opt := readFleet(t, dir)
@@ -143,12 +145,8 @@ func TestReviewChangeMatchesAFullReview(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			n := 0
 			for c := range in {
 				for o := range in[c].Objects {
-					if n++; (n+i)%stride != 0 {
-						continue
-					}
 					changed := slices.Clone(in)
 					changed[c].Objects = slices.Delete(slices.Clone(in[c].Objects), o, o+1)
 					// Created again, the object is not among the reads: it is
@@ -180,8 +178,8 @@ func TestReviewChangeMatchesAFullReview(t *testing.T) {
 			}
 		})
 	}
-	t.Logf("%d changes (one object in %d) on %d of %d fleets; %d of %d rule evaluations skipped", changes, stride, ran, len(fleets), skipped, rules)
-	if ran < len(fleets) {
+	t.Logf("%d changes on %d of %d fleets; %d of %d rule evaluations skipped", changes, ran, len(fleets), skipped, rules)
+	if ran < (len(fleets)+stride-1)/stride {
 		if changes == 0 {
 			t.Fatal("no change tried")
 		}
