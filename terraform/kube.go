@@ -1,6 +1,9 @@
 package terraform
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
@@ -40,6 +43,15 @@ func (r *reader) secret(b *hclsyntax.Block, addr string) ([]*source.Object, []*s
 		notes = append(notes, r.note(r.at(a.NameRange), "%s: data_wo (write-only) is not read", addr))
 	}
 	doc, ns := r.document(obj, addr)
+	for _, n := range ns { // name the fields as the .tf file does
+		msg := strings.TrimPrefix(n.Err.Error(), source.ErrNotEvaluated.Error()+": ")
+		if rest, ok := strings.CutPrefix(msg, addr+": data."); ok {
+			msg = addr + ": binary_data." + rest
+		} else if rest, ok := strings.CutPrefix(msg, addr+": stringData."); ok {
+			msg = addr + ": data." + rest
+		}
+		n.Err = fmt.Errorf("%w: %s", source.ErrNotEvaluated, msg)
+	}
 	return appendDoc(nil, doc), append(notes, ns...)
 }
 

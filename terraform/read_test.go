@@ -616,6 +616,10 @@ resource "kubernetes_secret" "cacerts" {
 	if len(errs) < 3 {
 		t.Errorf("errors = %v, want notes for the broken template and base64decode and an HCL error", notes(errs))
 	}
+	// Notes name the fields as the .tf file does (data, not stringData).
+	if n := notes(errs); !slices.Contains(n, loc("main.tf", tf, "base64decode")+": not evaluated: kubernetes_secret.istio_remote_secret_cluster2: data.unknown: it calls base64decode(), which meshcheck does not evaluate") {
+		t.Errorf("notes %v, want one for data.unknown", n)
+	}
 	for _, e := range errs {
 		for _, secret := range []string{token, key, "c2VjcmV0", "MIIEvQ"} {
 			if strings.Contains(e.Error(), secret) {
