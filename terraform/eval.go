@@ -28,9 +28,6 @@ type reader struct {
 
 	locals    map[string]hclsyntax.Expression // of the file and its siblings
 	providers providers
-	// siblingsRead is set once the module's other files were searched for
-	// locals, which is done only when the file uses one it does not define.
-	siblingsRead bool
 
 	// extra are notes made while evaluating, not by a resource's reader.
 	extra      []*source.Error
@@ -312,11 +309,6 @@ func (r *reader) traversal(t hcl.Traversal, pos hcl.Pos) *value {
 			break
 		}
 		x, ok := r.locals[a.Name]
-		if !ok && !r.siblingsRead {
-			r.siblingsRead = true
-			r.addSiblingLocals()
-			x, ok = r.locals[a.Name]
-		}
 		if !ok {
 			return unknown(pos, "local.%s is not defined in the module's files", a.Name)
 		}

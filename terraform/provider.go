@@ -10,16 +10,23 @@ import (
 	"github.com/zclconf/go-cty/cty"
 )
 
-// providers finds the provider configurations a file's resources use, per
+// providers finds the provider configurations a module's resources use, per
 // provider (kubernetes, helm, kubectl): "" for the default one, the alias
-// otherwise ("kubernetes.cluster2"). A file whose resources of one provider
-// use several configurations installs into several clusters, and which
-// fleet cluster each is the file does not say (a remote secret for cluster2
+// otherwise ("kubernetes.cluster2"). A module whose resources of one
+// provider use several configurations installs into several clusters, and
+// which fleet cluster each is the files do not say (a remote secret for cluster2
 // created in cluster1 through an alias): those resources are not read.
 type providers map[string][]string
 
-func providersOf(body *hclsyntax.Body) providers {
+func providersOf(bodies ...*hclsyntax.Body) providers {
 	p := providers{}
+	for _, body := range bodies {
+		p.add(body)
+	}
+	return p
+}
+
+func (p providers) add(body *hclsyntax.Body) {
 	add := func(typ, config string) {
 		if !slices.Contains(p[typ], config) {
 			p[typ] = append(p[typ], config)
@@ -56,7 +63,6 @@ func providersOf(body *hclsyntax.Body) providers {
 			}
 		}
 	}
-	return p
 }
 
 // providerType is the provider a resource type belongs to.
@@ -92,5 +98,5 @@ func (p providers) ambiguous(typ, config string) string {
 	for i, c := range configs {
 		names[i] = cmpOr(c, typ+" (the default)")
 	}
-	return fmt.Sprintf("it is created through provider %s, and the file installs into several clusters (%s): which fleet cluster each is, the file does not say", config, strings.Join(names, ", "))
+	return fmt.Sprintf("it is created through provider %s, and the module installs into several clusters (%s): which fleet cluster each is, its files do not say", config, strings.Join(names, ", "))
 }

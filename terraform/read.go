@@ -47,7 +47,9 @@ func Read(file string, data []byte, lim source.Limits) ([]*source.Object, []*sou
 	}
 	r := &reader{file: file, src: data, dir: filepath.Dir(file), lim: lim, locals: map[string]hclsyntax.Expression{}, evaluating: map[string]bool{}}
 	r.addLocals(body)
-	r.providers = providersOf(body)
+	sib := r.siblings()
+	r.addSiblingLocals(sib)
+	r.providers = providersOf(append([]*hclsyntax.Body{body}, sib...)...)
 	var objs []*source.Object
 	for _, b := range body.Blocks {
 		if spoiled(b.Range(), diags) {
@@ -148,10 +150,12 @@ func (r *reader) addLocals(body *hclsyntax.Body) {
 	}
 }
 
-// addSiblingLocals adds the locals of the module's other .tf files (a
-// locals.tf beside main.tf): Terraform shares locals across a module. Those
-// that do not parse are left out; reading them reports their errors.
-func (r *reader) addSiblingLocals() {
+// siblings parses the module's other .tf files (a locals.tf or eks_2.tf
+// beside main.tf): Terraform shares locals and provider configurations
+// across a module. Those that do not parse are left out; reading them
+// reports their errors.
+func (r *reader) siblings() []*hclsyntax.Body {
+	var out []*hclsyntax.Body
 	files, _ := filepath.Glob(filepath.Join(r.dir, "*.tf"))
 	for _, p := range files {
 		if filepath.Clean(p) == filepath.Clean(r.file) {
@@ -169,13 +173,22 @@ func (r *reader) addSiblingLocals() {
 			continue
 		}
 		if body, ok := f.Body.(*hclsyntax.Body); ok {
-			own := r.locals
-			r.locals = map[string]hclsyntax.Expression{}
-			r.addLocals(body)
-			for k, v := range own { // the file's own win over a duplicate
-				r.locals[k] = v
-			}
+			out = append(out, body)
 		}
+	}
+	return out
+}
+
+// addSiblingLocals adds the locals of the module's other files; the file's
+// own win over a duplicate.
+func (r *reader) addSiblingLocals(bodies []*hclsyntax.Body) {
+	own := r.locals
+	r.locals = map[string]hclsyntax.Expression{}
+	for _, b := range bodies {
+		r.addLocals(b)
+	}
+	for k, v := range own {
+		r.locals[k] = v
 	}
 }
 

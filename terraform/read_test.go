@@ -797,8 +797,8 @@ resource "helm_release" "istiod" {
 		t.Errorf("objects = %v, want istiod's values alone (its provider is the file's one helm configuration)", objs)
 	}
 	want := []string{
-		"main.tf:1:1: not evaluated: kubernetes_secret.istio_remote_secret_cluster2: it is created through provider kubernetes.cluster1, and the file installs into several clusters (kubernetes.cluster1, kubernetes.cluster2): which fleet cluster each is, the file does not say",
-		"main.tf:8:1: not evaluated: kubernetes_secret.istio_remote_secret_cluster1: it is created through provider kubernetes.cluster2, and the file installs into several clusters (kubernetes.cluster1, kubernetes.cluster2): which fleet cluster each is, the file does not say",
+		"main.tf:1:1: not evaluated: kubernetes_secret.istio_remote_secret_cluster2: it is created through provider kubernetes.cluster1, and the module installs into several clusters (kubernetes.cluster1, kubernetes.cluster2): which fleet cluster each is, its files do not say",
+		"main.tf:8:1: not evaluated: kubernetes_secret.istio_remote_secret_cluster1: it is created through provider kubernetes.cluster2, and the module installs into several clusters (kubernetes.cluster1, kubernetes.cluster2): which fleet cluster each is, its files do not say",
 	}
 	if diff := cmp.Diff(want, notes(errs)); diff != "" {
 		t.Errorf("notes (-want +got):\n%s", diff)
@@ -934,6 +934,39 @@ func TestEncodedUnknownIsUnknown(t *testing.T) {
 	want := []string{
 		loc("main.tf", tf, "jsonencode") + ": not evaluated: helm_release.istiod values[0]: meshConfig.defaultConfig.proxyMetadata.X: var.a is a variable (its value is given where Terraform runs)",
 		loc("main.tf", tf, "yamlencode({ network1") + ": not evaluated: helm_release.istiod: set global.meshNetworks: var.cluster is a variable (its value is given where Terraform runs)",
+	}
+	if diff := cmp.Diff(want, notes(errs)); diff != "" {
+		t.Errorf("notes (-want +got):\n%s", diff)
+	}
+}
+
+// The aliases of a module count across its files: eks_1.tf and eks_2.tf in
+// one directory (aws-ia's multi-network-multi-primary pattern) install two
+// clusters, so neither file's aliased resources are read into the one
+// cluster the directory is.
+func TestProviderAliasesAcrossFiles(t *testing.T) {
+	eks1 := `resource "kubernetes_namespace_v1" "istio_system_1" {
+  metadata {
+    name = "istio-system"
+  }
+  provider = kubernetes.kubernetes_1
+}
+
+resource "helm_release" "istiod_1" {
+  name     = "istiod"
+  chart    = "istiod"
+  set      = [{ name = "global.network", value = "network1" }]
+  provider = helm.helm_1
+}
+`
+	eks2 := strings.NewReplacer("_1", "_2", "network1", "network2").Replace(eks1)
+	objs, errs := readTF(t, map[string]string{"main.tf": eks1, "eks_2.tf": eks2})
+	if len(objs) != 0 {
+		t.Errorf("objects %v, want none", objs)
+	}
+	want := []string{
+		"main.tf:1:1: not evaluated: kubernetes_namespace_v1.istio_system_1: it is created through provider kubernetes.kubernetes_1, and the module installs into several clusters (kubernetes.kubernetes_1, kubernetes.kubernetes_2): which fleet cluster each is, its files do not say",
+		"main.tf:8:1: not evaluated: helm_release.istiod_1: it is created through provider helm.helm_1, and the module installs into several clusters (helm.helm_1, helm.helm_2): which fleet cluster each is, its files do not say",
 	}
 	if diff := cmp.Diff(want, notes(errs)); diff != "" {
 		t.Errorf("notes (-want +got):\n%s", diff)
