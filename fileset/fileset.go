@@ -56,6 +56,27 @@ type Set struct {
 	// chart templates, documents with template actions): listed, not
 	// errors.
 	NotEvaluated []*source.Error
+	// placement is the file whose cluster an object belongs to when it is
+	// not the object's own: a kustomization's output (its resources may be
+	// shared bases), what a GitOps object gave (values files, a
+	// Kustomization's shared directory).
+	placement map[*source.Object]string
+}
+
+// Place says that obj belongs where home does (Infer splits by it).
+func (s *Set) Place(obj, home *source.Object) {
+	if s.placement == nil {
+		s.placement = map[*source.Object]string{}
+	}
+	s.placement[obj] = s.fileOf(home)
+}
+
+// fileOf returns the file whose cluster obj belongs to.
+func (s *Set) fileOf(obj *source.Object) string {
+	if f, ok := s.placement[obj]; ok {
+		return f
+	}
+	return obj.Origin.File
 }
 
 // Read reads every path of the layout and groups the objects by cluster.
@@ -106,6 +127,12 @@ func Read(l Layout, stdin io.Reader, lim source.Limits) *Set {
 	}
 	for _, p := range objs {
 		obj := p.obj
+		if p.at != obj.Origin.File {
+			if set.placement == nil {
+				set.placement = map[*source.Object]string{}
+			}
+			set.placement[obj] = p.at
+		}
 		if c, _ := obj.Annotation(ClusterAnnotation); c != "" {
 			add(c, obj, nil)
 			continue

@@ -56,7 +56,7 @@ func Infer(set *Set, describe func(*source.Object) model.Description) (*Split, e
 	if i < 0 {
 		return nil, nil
 	}
-	all, byFile := groupByFile(set.Clusters[i].Objects)
+	all, byFile := groupByFile(set, set.Clusters[i].Objects)
 	described := make(map[string]model.Description, len(all))
 	var files []string // those that hold Istio objects: the ones that decide
 	for _, f := range all {
@@ -99,10 +99,7 @@ func Infer(set *Set, describe func(*source.Object) model.Description) (*Split, e
 				split.Unassigned = append(split.Unassigned, f)
 			}
 		}
-		apply(set, i, split)
-		for j := range split.Clusters {
-			set.Errors = append(set.Errors, dropDuplicates(&set.Clusters[i+j])...)
-		}
+		set.Apply(split)
 		return split, nil
 	}
 	return nil, &UndeclaredError{Reason: "the files hold the installs of several clusters (" + why + ") and no directory layout separates them"}
@@ -158,14 +155,16 @@ func separates(groups map[string][]string, described map[string]model.Descriptio
 	return true
 }
 
-func groupByFile(objs []*source.Object) ([]string, map[string][]*source.Object) {
+// groupByFile groups objects by the file whose cluster they belong to.
+func groupByFile(set *Set, objs []*source.Object) ([]string, map[string][]*source.Object) {
 	by := map[string][]*source.Object{}
 	var files []string
 	for _, o := range objs {
-		if _, ok := by[o.Origin.File]; !ok {
-			files = append(files, o.Origin.File)
+		f := set.fileOf(o)
+		if _, ok := by[f]; !ok {
+			files = append(files, f)
 		}
-		by[o.Origin.File] = append(by[o.Origin.File], o)
+		by[f] = append(by[f], o)
 	}
 	return files, by
 }
@@ -236,13 +235,40 @@ func dirNames(root string, dirs []string) []string {
 	return out
 }
 
+// Apply replaces the default cluster of set by split's clusters (Infer's
+// split of another reading of the same inputs), each without duplicates.
+func (set *Set) Apply(split *Split) {
+	i := slices.IndexFunc(set.Clusters, func(c model.ClusterInput) bool { return c.Name == DefaultCluster })
+	if i < 0 {
+		return
+	}
+	apply(set, i, split)
+	for j := range split.Clusters {
+		set.Errors = append(set.Errors, dropDuplicates(&set.Clusters[i+j])...)
+	}
+}
+
+// Copy returns a copy of set that its changes (GitOps expansion, Apply)
+// leave alone; the objects themselves are shared, as nothing changes them.
+func (set *Set) Copy() *Set {
+	c := *set
+	c.Clusters = slices.Clone(set.Clusters)
+	for i := range c.Clusters {
+		c.Clusters[i].Objects = slices.Clone(c.Clusters[i].Objects)
+	}
+	c.Errors = slices.Clone(set.Errors)
+	c.NotEvaluated = slices.Clone(set.NotEvaluated)
+	c.placement = maps.Clone(set.placement)
+	return &c
+}
+
 // apply replaces the default cluster by the split's clusters.
 func apply(set *Set, i int, split *Split) {
 	var clusters []model.ClusterInput
 	for _, a := range split.Clusters {
 		ci := model.ClusterInput{Name: a.Cluster, Complete: set.Clusters[i].Complete}
 		for _, o := range set.Clusters[i].Objects {
-			if within(filepath.Clean(o.Origin.File), a.Path) {
+			if within(filepath.Clean(set.fileOf(o)), a.Path) {
 				ci.Objects = append(ci.Objects, o)
 			}
 		}

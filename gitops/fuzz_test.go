@@ -22,7 +22,8 @@ func FuzzExpand(f *testing.F) {
 	f.Add("apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: istiod, namespace: istio-system}\nspec:\n  chart: {spec: {chart: istiod}}\n  valuesFrom: [{kind: ConfigMap, name: v}, {kind: Secret, name: s, valuesKey: k, targetPath: global.network}, {kind: Secret, name: s}]\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: v, namespace: istio-system}\ndata: {values.yaml: \"global: {meshID: m}\"}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: {k: bmV0d29yazE=, values.yaml: \"Z2xvYmFsOiB7bmV0d29yazogbjF9\"}\n")
 	f.Fuzz(func(t *testing.T, text string) {
 		objs, _ := source.Read(strings.NewReader(text), "in.yaml", source.DefaultLimits())
-		docs, notes, _ := Expand(objs, nil)
+		r := Expand(objs, nil)
+		docs, notes := r.Objects, r.Notes
 		for _, d := range docs {
 			if d.Data == nil || d.Origin.File != "in.yaml" {
 				t.Fatalf("values document %+v", d.Origin)

@@ -58,11 +58,11 @@ func ChartOf(name string) string {
 // (highest first). Notes say what was recognised and not (wholly) read;
 // errors are files that do not parse. repo may be nil: then nothing the
 // objects refer to is read.
-func Expand(objs []*source.Object, repo *Repo) ([]*source.Object, []Note, []*source.Error) {
+func Expand(objs []*source.Object, repo *Repo) Result {
 	if !anyGitOps(objs) {
-		return objs, nil, nil // most clusters: nothing to expand, nothing copied
+		return Result{Objects: objs} // most clusters: nothing to expand, nothing copied
 	}
-	x := &expander{repo: repo, consumed: map[string]bool{}}
+	x := &expander{repo: repo, consumed: map[string]bool{}, home: map[*source.Object]*source.Object{}}
 	if repo != nil {
 		x.lim = repo.Limits
 	} else {
@@ -71,25 +71,63 @@ func Expand(objs []*source.Object, repo *Repo) ([]*source.Object, []Note, []*sou
 	objs = x.kustomizations(objs)
 	var values []*source.Object
 	for _, o := range objs {
+		if x.dropped(o) {
+			continue // a Kustomization applies it, with its variables
+		}
 		group, _, _ := strings.Cut(o.APIVersion(), "/")
 		switch {
 		case group == "argoproj.io" && o.Kind() == "Application":
-			values = append(values, x.argoApplication(o)...)
+			values = append(values, x.from(o, x.argoApplication(o))...)
 		case group == "argoproj.io" && o.Kind() == "ApplicationSet":
 			if _, ok := o.Get("spec.template.spec"); ok {
 				x.note(o, "spec.template", "an Argo CD ApplicationSet: its applications depend on its generators, which meshcheck does not run")
 			}
 		case group == "helm.toolkit.fluxcd.io" && o.Kind() == "HelmRelease":
-			values = append(values, x.fluxHelmRelease(o, objs)...)
+			values = append(values, x.from(o, x.fluxHelmRelease(o, objs))...)
 		}
 	}
 	out := make([]*source.Object, 0, len(objs)+len(values))
 	for _, o := range objs {
-		if !x.consumed[cleanPath(o.Origin.File)] || x.added[o] {
+		if !x.dropped(o) {
 			out = append(out, o)
 		}
 	}
-	return append(out, values...), x.notes, x.errs
+	return Result{Objects: append(out, values...), Home: x.home, Notes: x.notes, Errors: x.errs}
+}
+
+// Result is a cluster's objects once expanded.
+type Result struct {
+	Objects []*source.Object
+	// Home maps each object Expand added to the input object it comes from
+	// (the Application, HelmRelease or Kustomization that the cluster's
+	// files hold), whose place decides its cluster.
+	Home   map[*source.Object]*source.Object
+	Notes  []Note
+	Errors []*source.Error
+}
+
+// dropped says whether o's file was read as part of something else and o
+// is not what that read gave.
+func (x *expander) dropped(o *source.Object) bool {
+	return x.consumed[cleanPath(o.Origin.File)] && !x.added[o]
+}
+
+// from records o as the home of what it gave.
+func (x *expander) from(o *source.Object, got []*source.Object) []*source.Object {
+	h := x.homeOf(o)
+	for _, g := range got {
+		x.home[g] = h
+	}
+	return got
+}
+
+// homeOf returns the input object o comes from: itself, unless a
+// Kustomization brought it in.
+func (x *expander) homeOf(o *source.Object) *source.Object {
+	if h, ok := x.home[o]; ok {
+		return h
+	}
+	return o
 }
 
 // anyGitOps says whether objs hold an object Expand reads.
@@ -111,6 +149,8 @@ type expander struct {
 	// file, a Kustomization's path): their objects are not the cluster's
 	// on their own.
 	consumed map[string]bool
+	// home maps what was added to the input object it comes from.
+	home map[*source.Object]*source.Object
 	// added are the objects Kustomizations brought in, kept whatever file
 	// they come from.
 	added map[*source.Object]bool

@@ -39,7 +39,7 @@ func (x *expander) kustomizations(objs []*source.Object) []*source.Object {
 			continue
 		}
 		expanded++
-		all = append(all, x.kustomization(o, all, seen)...)
+		all = append(all, x.from(o, x.kustomization(o, all, seen))...)
 	}
 	return all
 }
@@ -103,7 +103,7 @@ func (x *expander) postBuildVars(o *source.Object, objs []*source.Object) map[st
 		at := fmt.Sprintf("spec.postBuild.substituteFrom[%d]", i)
 		kind, name := str(o, at+".kind"), str(o, at+".name")
 		optional, _ := o.Get(at + ".optional")
-		holder := findObject(objs, kind, o.Namespace(), name)
+		holder := findObject(objs, kind, o.Namespace(), name, o)
 		if holder == nil || (kind != "ConfigMap" && kind != "Secret") {
 			if optional != true {
 				x.note(o, at, fmt.Sprintf("the Flux Kustomization %s substitutes variables from %s %s/%s, which is not among the linted objects: its variables are unknown", o.Name(), kind, nsOrDefault(o.Namespace()), name))

@@ -3,6 +3,8 @@ package gitops
 import (
 	"encoding/base64"
 	"fmt"
+	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -55,10 +57,10 @@ func (x *expander) valuesFrom(o *source.Object, at, chart string, objs []*source
 		x.note(o, at, fmt.Sprintf("the %s chart's valuesFrom %s %q is not read: Flux reads ConfigMaps and Secrets only", chart, kind, name))
 		return nil
 	}
-	holder := findObject(objs, kind, o.Namespace(), name)
+	holder := findObject(objs, kind, o.Namespace(), name, o)
 	if holder == nil {
 		if optional != true {
-			x.note(o, at, fmt.Sprintf("the %s chart's valuesFrom %s %s/%s is not read: no such %s among the linted objects (Flux reads it in the cluster)", chart, kind, nsOrDefault(o.Namespace()), name, kind))
+			x.note(o, at, fmt.Sprintf("the %s chart's valuesFrom %s %s/%s is not read: no such %s among the linted objects, or several equally near (Flux reads it in the cluster)", chart, kind, nsOrDefault(o.Namespace()), name, kind))
 		}
 		return nil
 	}
@@ -119,23 +121,65 @@ func (x *expander) valuesFrom(o *source.Object, at, chart string, objs []*source
 	return values
 }
 
-// findObject returns the object of kind and name in namespace; an object
-// without a namespace (applied wherever its Kustomization puts it) matches
-// when none names the namespace.
-func findObject(objs []*source.Object, kind, namespace, name string) *source.Object {
-	var loose *source.Object
+// findObject returns the object of kind and name in namespace that the
+// referring object from might mean: an object without a namespace (applied
+// wherever its Kustomization puts it) matches when none names the
+// namespace. Among several, the one whose file is nearest from's (the same
+// directory, then the deepest common one) is meant: inputs not yet split
+// into clusters hold each cluster's ConfigMap of that name. Equally near
+// and different, it is not known which: nil.
+func findObject(objs []*source.Object, kind, namespace, name string, from *source.Object) *source.Object {
+	var exact, loose []*source.Object
 	for _, c := range objs {
 		if c.Kind() != kind || c.APIVersion() != "v1" || c.Name() != name {
 			continue
 		}
 		switch {
 		case c.Namespace() == namespace:
-			return c
-		case (c.Namespace() == "" || namespace == "") && loose == nil:
-			loose = c
+			exact = append(exact, c)
+		case c.Namespace() == "" || namespace == "":
+			loose = append(loose, c)
 		}
 	}
-	return loose
+	for _, tier := range [][]*source.Object{exact, loose} {
+		if len(tier) > 0 {
+			return nearest(tier, from.Origin.File)
+		}
+	}
+	return nil
+}
+
+// nearest returns the candidate whose file shares the most directories
+// with file, or nil when two differ and are equally near.
+func nearest(cands []*source.Object, file string) *source.Object {
+	if len(cands) == 1 {
+		return cands[0]
+	}
+	best, bestN, tie := cands[0], -1, false
+	for _, c := range cands {
+		n := commonDirs(filepath.Dir(c.Origin.File), filepath.Dir(file))
+		switch {
+		case n > bestN:
+			best, bestN, tie = c, n, false
+		case n == bestN && !reflect.DeepEqual(c.Data, best.Data):
+			tie = true
+		}
+	}
+	if tie {
+		return nil
+	}
+	return best
+}
+
+// commonDirs counts the leading path elements a and b share.
+func commonDirs(a, b string) int {
+	as := strings.Split(filepath.ToSlash(filepath.Clean(a)), "/")
+	bs := strings.Split(filepath.ToSlash(filepath.Clean(b)), "/")
+	n := 0
+	for n < len(as) && n < len(bs) && as[n] == bs[n] {
+		n++
+	}
+	return n
 }
 
 // dataAt returns the text a ConfigMap or Secret holds at key, the line of

@@ -94,13 +94,23 @@ func (o *fileInputs) layout(cfg *config.Config, args []string) (layout fileset.L
 // hold several clusters no directory separates are an error, never merged.
 func read(layout fileset.Layout, lim source.Limits, stdin io.Reader, stderr io.Writer) (*fileset.Set, error) {
 	set := fileset.Read(layout, stdin, lim)
-	expandGitOps(set, layout, lim)
 	if layout.Declared() {
+		expandGitOps(set, layout, lim)
 		return set, nil
 	}
+	raw := set.Copy()
+	expanded := expandGitOps(set, layout, lim)
 	split, err := fileset.Infer(set, model.Describe)
 	if err != nil {
 		return nil, err
+	}
+	if split != nil && expanded {
+		// What a GitOps object refers to (a valuesFrom Secret, a
+		// substituteFrom ConfigMap) must be its own cluster's: once the
+		// clusters are known, the inputs are expanded again in each.
+		raw.Apply(split)
+		expandGitOps(raw, layout, lim)
+		set = raw
 	}
 	if split != nil {
 		names := make([]string, len(split.Clusters))
@@ -121,8 +131,8 @@ func read(layout fileset.Layout, lim source.Limits, stdin io.Reader, stderr io.W
 // Applications and Flux HelmReleases as values documents located in the
 // files the user edits. Repository paths they name are looked up in the
 // linted tree (fileset.Layout.RepoRoots); what is not there is listed as
-// not evaluated.
-func expandGitOps(set *fileset.Set, layout fileset.Layout, lim source.Limits) {
+// not evaluated. It says whether the clusters held GitOps objects.
+func expandGitOps(set *fileset.Set, layout fileset.Layout, lim source.Limits) (expanded bool) {
 	repo := &gitops.Repo{
 		Roots:  layout.RepoRoots(),
 		Limits: lim,
@@ -132,8 +142,13 @@ func expandGitOps(set *fileset.Set, layout fileset.Layout, lim source.Limits) {
 	}
 	seen := map[string]bool{}
 	for i, ci := range set.Clusters {
-		objs, notes, errs := gitops.Expand(ci.Objects, repo)
-		set.Clusters[i].Objects = objs
+		r := gitops.Expand(ci.Objects, repo)
+		set.Clusters[i].Objects = r.Objects
+		expanded = expanded || len(r.Home) > 0 || len(r.Notes) > 0
+		for added, home := range r.Home {
+			set.Place(added, home)
+		}
+		notes, errs := r.Notes, r.Errors
 		for _, n := range notes {
 			if k := fmt.Sprint(n); !seen[k] {
 				seen[k] = true
@@ -151,6 +166,7 @@ func expandGitOps(set *fileset.Set, layout fileset.Layout, lim source.Limits) {
 			}
 		}
 	}
+	return expanded
 }
 
 // inputErrors reports the files that could not be read.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -227,5 +228,45 @@ func TestGitOpsFluxSubstitution(t *testing.T) {
 	}
 	if !strings.Contains(out, dir+"clusters/cluster3/infrastructure.yaml:15: the Flux Kustomization istio gives no value to ${network}") {
 		t.Errorf("the unset variable is not listed:\n%s", out)
+	}
+}
+
+// Without a declared fleet, the clusters of GitOps inputs are inferred from
+// where the GitOps objects are (the Application, the HelmRelease, the
+// overlay, the Flux Kustomization), not from the shared files their values
+// come from, and each gets the facts the declared fleet gives it (a
+// ConfigMap of each cluster with the same name is told apart by its
+// directory).
+func TestGitOpsUndeclaredFleets(t *testing.T) {
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	modelOf := func(args ...string) map[string]string {
+		_, out, stderr := runCLI(t, root, "", append([]string{"lint", "--no-config", "--show-model"}, args...)...)
+		var f struct {
+			Clusters map[string]map[string]any `json:"clusters"`
+		}
+		if err := json.Unmarshal([]byte(out), &f); err != nil {
+			t.Fatalf("%v: %v: %s", args, err, stderr)
+		}
+		got := map[string]string{}
+		for name, c := range f.Clusters {
+			for _, cp := range list(c, "control_planes") {
+				got[name] += facts(cp) + " " + fact(cp, "trust_domain") + ";"
+			}
+		}
+		return got
+	}
+	for _, tc := range []struct{ inputs, fleet string }{
+		{"testdata/gitops/argocd-values", "testdata/gitops/argocd-values/clusters"},
+		{"testdata/gitops/flux-valuesfrom", "testdata/gitops/flux-valuesfrom"},
+		{"testdata/gitops/flux-substitute", "testdata/gitops/flux-substitute/clusters"},
+		{"testdata/gitops/kustomize-overlays", "testdata/gitops/kustomize-overlays/clusters"},
+	} {
+		declared, inferred := modelOf("--fleet", tc.fleet), modelOf(tc.inputs)
+		if len(declared) < 2 || !reflect.DeepEqual(declared, inferred) {
+			t.Errorf("%s: inferred clusters\n%v\nwant those of --fleet %s\n%v", tc.inputs, inferred, tc.fleet, declared)
+		}
 	}
 }
