@@ -33,7 +33,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if *next {
-		used, err := rulecode.InUse(os.DirFS(*root))
+		used, err := inUse(*root)
 		if err != nil {
 			fmt.Fprintln(stderr, err)
 			return 1

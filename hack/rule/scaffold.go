@@ -159,7 +159,7 @@ func yamlString(s string) string {
 // already holds, and writes nothing over an existing file; when a write
 // fails, what it wrote is removed again.
 func Scaffold(root string, s Spec) (written []string, err error) {
-	used, err := rulecode.InUse(os.DirFS(root))
+	used, err := inUse(root)
 	if err != nil {
 		return nil, err
 	}
@@ -208,4 +208,12 @@ func Scaffold(root string, s Spec) (written []string, err error) {
 		written = append(written, f.path)
 	}
 	return written, nil
+}
+
+// inUse lists the codes taken in the checkout at root.
+func inUse(root string) (map[string]string, error) {
+	if _, err := os.Stat(filepath.Join(root, filepath.FromSlash(rulecode.RulesDir))); err != nil {
+		return nil, fmt.Errorf("%s is not a meshcheck checkout (-root): %w", root, err)
+	}
+	return rulecode.InUse(os.DirFS(root))
 }
