@@ -27,7 +27,12 @@ type reader struct {
 	lim  source.Limits
 
 	locals    map[string]hclsyntax.Expression // of the file and its siblings
-	providers providers
+	providers providers                       // of the module, once a resource uses an alias
+	body      *hclsyntax.Body
+	// sibs are the module's other files, parsed when a local the file does
+	// not define or a provider alias needs them.
+	sibs          *[]*hclsyntax.Body
+	siblingLocals bool
 
 	// extra are notes made while evaluating, not by a resource's reader.
 	extra      []*source.Error
@@ -309,6 +314,10 @@ func (r *reader) traversal(t hcl.Traversal, pos hcl.Pos) *value {
 			break
 		}
 		x, ok := r.locals[a.Name]
+		if !ok && !r.siblingLocals {
+			r.addSiblingLocals(r.siblings())
+			x, ok = r.locals[a.Name]
+		}
 		if !ok {
 			return unknown(pos, "local.%s is not defined in the module's files", a.Name)
 		}

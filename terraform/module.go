@@ -35,7 +35,7 @@ func (r *reader) module(b *hclsyntax.Block) ([]*source.Object, []*source.Error) 
 		if m, ok := a.Expr.(*hclsyntax.ObjectConsExpr); ok {
 			for _, item := range m.Items {
 				if hcl.ExprAsKeyword(item.KeyExpr) == "helm" {
-					if why := r.providers.ambiguous("helm", traversalText(item.ValueExpr)); why != "" {
+					if why := r.ambiguous("helm", traversalText(item.ValueExpr)); why != "" {
 						return nil, []*source.Error{r.note(r.at(b.TypeRange), "%s: %s", addr, why)}
 					}
 				}

@@ -100,3 +100,16 @@ func (p providers) ambiguous(typ, config string) string {
 	}
 	return fmt.Sprintf("it is created through provider %s, and the module installs into several clusters (%s): which fleet cluster each is, its files do not say", config, strings.Join(names, ", "))
 }
+
+// ambiguous is providers.ambiguous for the module of the file. The module's
+// other files are parsed only when the file uses an alias: the default
+// configuration is never ambiguous.
+func (r *reader) ambiguous(typ, config string) string {
+	if config == "" {
+		return ""
+	}
+	if r.providers == nil {
+		r.providers = providersOf(append([]*hclsyntax.Body{r.body}, r.siblings()...)...)
+	}
+	return r.providers.ambiguous(typ, config)
+}

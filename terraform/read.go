@@ -47,9 +47,7 @@ func Read(file string, data []byte, lim source.Limits) ([]*source.Object, []*sou
 	}
 	r := &reader{file: file, src: data, dir: filepath.Dir(file), lim: lim, locals: map[string]hclsyntax.Expression{}, evaluating: map[string]bool{}}
 	r.addLocals(body)
-	sib := r.siblings()
-	r.addSiblingLocals(sib)
-	r.providers = providersOf(append([]*hclsyntax.Body{body}, sib...)...)
+	r.body = body
 	var objs []*source.Object
 	for _, b := range body.Blocks {
 		if spoiled(b.Range(), diags) {
@@ -155,7 +153,11 @@ func (r *reader) addLocals(body *hclsyntax.Body) {
 // across a module. Those that do not parse are left out; reading them
 // reports their errors.
 func (r *reader) siblings() []*hclsyntax.Body {
-	var out []*hclsyntax.Body
+	if r.sibs != nil {
+		return *r.sibs
+	}
+	out := []*hclsyntax.Body{}
+	defer func() { r.sibs = &out }()
 	files, _ := filepath.Glob(filepath.Join(r.dir, "*.tf"))
 	for _, p := range files {
 		if filepath.Clean(p) == filepath.Clean(r.file) {
@@ -182,6 +184,10 @@ func (r *reader) siblings() []*hclsyntax.Body {
 // addSiblingLocals adds the locals of the module's other files; the file's
 // own win over a duplicate.
 func (r *reader) addSiblingLocals(bodies []*hclsyntax.Body) {
+	if r.siblingLocals {
+		return
+	}
+	r.siblingLocals = true
 	own := r.locals
 	r.locals = map[string]hclsyntax.Expression{}
 	for _, b := range bodies {
@@ -226,7 +232,7 @@ func (r *reader) resource(b *hclsyntax.Block) ([]*source.Object, []*source.Error
 		return nil, nil
 	}
 	addr := b.Labels[0] + "." + b.Labels[1]
-	if why := r.providers.ambiguous(providerType(b.Labels[0]), providerConfig(b.Body.Attributes["provider"])); why != "" {
+	if why := r.ambiguous(providerType(b.Labels[0]), providerConfig(b.Body.Attributes["provider"])); why != "" {
 		return nil, []*source.Error{r.note(r.at(b.TypeRange), "%s: %s", addr, why)}
 	}
 	insts, errs := r.instances(b, addr)
