@@ -157,6 +157,9 @@ func readObject(c *Cluster, obj *source.Object) {
 		if w := workload(obj, c.Name); w != nil {
 			c.Workloads = append(c.Workloads, w)
 		}
+		if isZTunnelDaemonSet(obj) {
+			c.ZTunnels = append(c.ZTunnels, sourceAt(obj, c.Name, "metadata.name", false))
+		}
 	case kind == "ZTunnel" && group == "sailoperator.io":
 		c.ZTunnels = append(c.ZTunnels, sourceAt(obj, c.Name, "metadata.name", false))
 	case kind == "TLSRoute" && group == "gateway.networking.k8s.io":
@@ -308,4 +311,16 @@ func redact(obj *source.Object) map[string]any {
 // sortedKeys returns a map's keys in order, for deterministic output.
 func sortedKeys[V any](m map[string]V) []string {
 	return slices.Sorted(maps.Keys(m))
+}
+
+// isZTunnelDaemonSet reports whether obj is the DaemonSet the ztunnel chart
+// renders (helm template, istioctl's ambient profile): it carries the chart's
+// labels app.kubernetes.io/name ztunnel and part-of istio.
+func isZTunnelDaemonSet(obj *source.Object) bool {
+	if obj.Kind() != "DaemonSet" || !strings.HasPrefix(obj.APIVersion(), "apps/") {
+		return false
+	}
+	name, _ := obj.Label("app.kubernetes.io/name")
+	partOf, _ := obj.Label("app.kubernetes.io/part-of")
+	return name == "ztunnel" && partOf == "istio"
 }

@@ -47,3 +47,22 @@ func TestRenderedChartDefaultsAreNotSettings(t *testing.T) {
 		})
 	}
 }
+
+// The ztunnel chart's DaemonSet is ambient's node proxy, rendered by helm
+// template (chart ztunnel) and by istioctl's ambient profile.
+func TestRenderedZTunnel(t *testing.T) {
+	for file, want := range map[string]int{
+		"../testdata/rendered/charts/ztunnel/default/ztunnel.yaml": 1,
+		"../testdata/rendered/profiles/ambient/install.yaml":       1,
+		"../testdata/rendered/profiles/default/install.yaml":       0,
+		"../testdata/rendered/charts/cni/ambient/cni.yaml":         0,
+	} {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := len(build(t, map[string]string{"c": string(b)}).Clusters["c"].ZTunnels); got != want {
+			t.Errorf("%s: %d ztunnels, want %d", file, got, want)
+		}
+	}
+}

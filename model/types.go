@@ -105,7 +105,8 @@ type Cluster struct {
 	RemoteSecrets    []*RemoteSecret       `json:"remote_secrets"`
 	CASecrets        []*CASecret           `json:"ca_secrets"`
 	InjectorWebhooks []*InjectorWebhook    `json:"injector_webhooks"`
-	// ZTunnels are Sail ZTunnel resources: ambient's node proxy.
+	// ZTunnels are ambient's node proxies: Sail ZTunnel resources and the
+	// ztunnel chart's DaemonSet.
 	ZTunnels []Source `json:"ztunnels"`
 	// TLSRoutes are Gateway API TLSRoutes. The model does not follow where
 	// they route: a rule takes one to mean a port may be exposed through it.

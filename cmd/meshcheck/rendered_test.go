@@ -53,10 +53,13 @@ func TestRenderedInstallsLintClean(t *testing.T) {
 	// (CP001), and its pods have no cluster ID of their own (CL001). The
 	// docs always give both; testdata/corpus's remotes render clean.
 	expected := map[string][]string{"profiles/remote": {"CL001", "CP001"}}
-	// Control planes each one-cluster render installs; the others (base,
-	// gateway, cni, ztunnel, profile empty) install none and get CL010's info.
+	// Control planes each one-cluster render installs (one unless listed).
 	controlPlanes := map[string]int{"profiles/empty": 0, "charts/base/default": 0, "charts/gateway/default": 0,
 		"charts/cni/default": 0, "charts/cni/ambient": 0, "charts/ztunnel/default": 0}
+	// Renders in which meshcheck reads nothing (CRDs, an ingress gateway,
+	// the CNI node agent) and says so with CL010's info; nowhere else.
+	// The ztunnel chart's DaemonSet is recognised as a ztunnel.
+	nothing := []string{"profiles/empty", "charts/base/default", "charts/gateway/default", "charts/cni/default", "charts/cni/ambient"}
 
 	single, _ := filepath.Glob(filepath.Join(renderedDir, "profiles", "*"))
 	charts, _ := filepath.Glob(filepath.Join(renderedDir, "charts", "*", "*"))
@@ -77,6 +80,10 @@ func TestRenderedInstallsLintClean(t *testing.T) {
 			}
 			if len(r.Coverage.Clusters) != 1 || r.Coverage.Clusters[0].ControlPlanes != want {
 				t.Errorf("coverage %+v, want one cluster with %d control planes", r.Coverage.Clusters, want)
+			}
+			said := slices.ContainsFunc(r.Findings, func(f renderFinding) bool { return f.Rule == "CL010" })
+			if said != slices.Contains(nothing, rel) {
+				t.Errorf("CL010 (nothing recognised) reported: %v, want %v", said, !said)
 			}
 		})
 	}
@@ -125,15 +132,17 @@ func minus(a, b []string) []string {
 	return out
 }
 
+type renderFinding struct {
+	Rule     string `json:"rule"`
+	Severity string `json:"severity"`
+	Message  string `json:"message"`
+	File     string `json:"file"`
+	Line     int    `json:"line"`
+}
+
 type renderReport struct {
-	Findings []struct {
-		Rule     string `json:"rule"`
-		Severity string `json:"severity"`
-		Message  string `json:"message"`
-		File     string `json:"file"`
-		Line     int    `json:"line"`
-	} `json:"findings"`
-	Errors []struct {
+	Findings []renderFinding `json:"findings"`
+	Errors   []struct {
 		File    string `json:"file"`
 		Line    int    `json:"line"`
 		Message string `json:"message"`
