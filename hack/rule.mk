@@ -51,4 +51,4 @@ test-rule:
 # make docs also rewrites the codes docs/writing-rules.md lists.
 docs: rule-codes
 rule-codes:
-	$(GO) test ./hack/rule -run '^TestWritingRulesListsTheCodes$$' -update
+	$(GO) test ./internal/rulecode -run '^TestWritingRulesListsTheCodes$$' -update

@@ -1,4 +1,4 @@
-package main
+package rulecode
 
 import (
 	"os"
@@ -7,16 +7,18 @@ import (
 	"testing"
 
 	"github.com/meshcheck/meshcheck/internal/golden"
-	"github.com/meshcheck/meshcheck/internal/rulecode"
 )
 
-const writingRules = "../../docs/writing-rules.md"
+const (
+	repoRoot     = "../.."
+	writingRules = "../../docs/writing-rules.md"
+)
 
 // TestWritingRulesListsTheCodes fails when the codes docs/writing-rules.md
 // lists are not those the rules use and plan; `make docs` (-update)
 // rewrites them.
 func TestWritingRulesListsTheCodes(t *testing.T) {
-	used, err := rulecode.InUse(os.DirFS(repoRoot))
+	used, err := InUse(os.DirFS(repoRoot))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,12 +27,12 @@ func TestWritingRulesListsTheCodes(t *testing.T) {
 		t.Fatal(err)
 	}
 	doc := string(b)
-	start, end := strings.Index(doc, codesBegin), strings.Index(doc, codesEnd)
+	start, end := strings.Index(doc, TableBegin), strings.Index(doc, TableEnd)
 	if start < 0 || end < start {
-		t.Fatalf("%s: no lines %q and %q around the codes", writingRules, codesBegin, codesEnd)
+		t.Fatalf("%s: no lines %q and %q around the codes", writingRules, TableBegin, TableEnd)
 	}
-	start += len(codesBegin) + 1
-	want := "\n" + codesSection(used) + "\n"
+	start += len(TableBegin) + 1
+	want := "\n" + Table(used) + "\n"
 	if golden.Update() {
 		if err := os.WriteFile(writingRules, []byte(doc[:start]+want+doc[end:]), 0o644); err != nil {
 			t.Fatal(err)
@@ -43,7 +45,7 @@ func TestWritingRulesListsTheCodes(t *testing.T) {
 }
 
 func TestRangesJoinRuns(t *testing.T) {
-	g := rulecode.Groups[0]
+	g := Groups[0]
 	for want, nums := range map[string][]int{
 		"none":                      nil,
 		"CL001":                     {1},
