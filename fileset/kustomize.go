@@ -62,12 +62,12 @@ type built struct {
 // the resource writes it); a generated object points at its generator in
 // the kustomization; anything else at the kustomization file. raw finds the
 // objects already read from a file.
-func build(dir, kfile string, raw func(file string) []*source.Object, lim source.Limits) built {
+func build(dir, kfile string, raw func(file string) []*source.Object, allow []string, lim source.Limits) built {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return built{err: &source.Error{File: kfile, Err: err}}
 	}
-	fsys := &originFS{FileSystem: filesys.MakeFsOnDisk(), root: abs}
+	fsys := &originFS{FileSystem: filesys.MakeFsOnDisk(), root: abs, allow: allowedDirs(append([]string{dir}, allow...))}
 	opts := krusty.MakeDefaultOptions()
 	opts.LoadRestrictions = types.LoadRestrictionsNone // as Flux builds
 	m, err := krusty.MakeKustomizer(opts).Run(fsys, abs)
@@ -233,9 +233,68 @@ type originFS struct {
 	filesys.FileSystem
 	root  string
 	fetch string // the kustomization that would fetch
+	// allow are the directories (absolute, links resolved) kustomize may
+	// read under: a kustomization of the linted repository must not put
+	// another file of the machine (a CI credential) into a generated
+	// object that lint prints.
+	allow []string
+}
+
+// errOutside refuses a file outside the repository.
+var errOutside = errors.New("outside the linted repository: not read")
+
+func (f *originFS) inside(path string) bool {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return false
+	}
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = real
+	}
+	for _, d := range f.allow {
+		if within(abs, d) {
+			return true
+		}
+	}
+	return false
+}
+
+func (f *originFS) Open(path string) (filesys.File, error) {
+	if !f.inside(path) {
+		return nil, fmt.Errorf("%s: %w", path, errOutside)
+	}
+	return f.FileSystem.Open(path)
+}
+
+// kustomize build writes nothing; neither may a kustomization make it.
+func (f *originFS) Create(path string) (filesys.File, error) { return nil, errReadOnly }
+func (f *originFS) Mkdir(path string) error                  { return errReadOnly }
+func (f *originFS) MkdirAll(path string) error               { return errReadOnly }
+func (f *originFS) RemoveAll(path string) error              { return errReadOnly }
+func (f *originFS) WriteFile(path string, data []byte) error { return errReadOnly }
+
+var errReadOnly = errors.New("lint writes no file")
+
+// allowedDirs resolves dirs to absolute paths with links resolved.
+func allowedDirs(dirs []string) []string {
+	var out []string
+	for _, d := range dirs {
+		abs, err := filepath.Abs(d)
+		if err != nil {
+			continue
+		}
+		if real, err := filepath.EvalSymlinks(abs); err == nil {
+			abs = real
+		}
+		out = append(out, abs)
+	}
+	return out
 }
 
 func (f *originFS) ReadFile(path string) ([]byte, error) {
+	if !f.inside(path) {
+		return nil, fmt.Errorf("%s: %w", path, errOutside)
+	}
 	b, err := f.FileSystem.ReadFile(path)
 	if err != nil || !isKustomizationFile(path) {
 		return b, err
@@ -293,7 +352,7 @@ type placed struct {
 // kustomization among them that no other one includes: its output replaces
 // the files of its tree (every file under a directory kustomize builds, and
 // the files a kustomization names elsewhere).
-func readInputs(roots []string, stdin io.Reader, lim source.Limits) (files []string, out []placed, errs []*source.Error) {
+func readInputs(roots, allow []string, stdin io.Reader, lim source.Limits) (files []string, out []placed, errs []*source.Error) {
 	roots, tfNamed := splitTerraform(roots)
 	files, objs, errs := source.ReadPaths(roots, stdin, lim)
 	if tf, walkErrs := terraformFiles(roots, tfNamed); len(tf) > 0 || len(walkErrs) > 0 {
@@ -376,7 +435,7 @@ func readInputs(roots []string, stdin io.Reader, lim source.Limits) (files []str
 			continue
 		}
 		kfile := kdirs[dir].Origin.File
-		b := build(dir, kfile, raw, lim)
+		b := build(dir, kfile, raw, allow, lim)
 		switch {
 		case b.err != nil:
 			errs = append(errs, b.err)
@@ -434,9 +493,10 @@ func kustomizationRefs(k *source.Object) []string {
 
 // ReadTree reads the manifests under dir as kustomize builds them (Flux
 // applies a directory without a kustomization the same way), for the
-// GitOps objects that apply a directory of the repository.
-func ReadTree(dir string, lim source.Limits) ([]*source.Object, []string, []*source.Error) {
-	files, ps, errs := readInputs([]string{dir}, nil, lim)
+// GitOps objects that apply a directory of the repository. kustomize reads
+// no file outside dir and allow (the repository's roots).
+func ReadTree(dir string, allow []string, lim source.Limits) ([]*source.Object, []string, []*source.Error) {
+	files, ps, errs := readInputs([]string{dir}, allow, nil, lim)
 	objs := make([]*source.Object, len(ps))
 	for i, p := range ps {
 		objs[i] = p.obj

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/meshcheck/meshcheck/source"
@@ -48,7 +49,7 @@ configMapGenerator:
 		"base/ns.yaml":            "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: istio-system\n",
 		"base/sa.yaml":            "# the istiod service account\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: istiod\n",
 	})
-	objs, _, errs := ReadTree(filepath.Join(dir, "overlay"), source.DefaultLimits())
+	objs, _, errs := ReadTree(filepath.Join(dir, "overlay"), []string{dir}, source.DefaultLimits())
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
@@ -81,5 +82,37 @@ configMapGenerator:
 	}
 	if len(objs) != 4 {
 		t.Errorf("%d objects, want the 4 kustomize builds: %v", len(objs), got)
+	}
+}
+
+// kustomize reads no file outside the repository: a generator that names
+// one (a CI credential beside the checkout) fails the build, and what the
+// file holds is in no object and no message.
+func TestReadTreeStaysInRepository(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"outside/token":                "s3cr3t-token-do-not-print",
+		"repo/app/kustomization.yaml":  "configMapGenerator:\n  - name: leak\n    files:\n      - ../../outside/token\n",
+		"repo/app2/kustomization.yaml": "resources:\n  - ../../outside/link.yaml\n",
+		"repo/app3/kustomization.yaml": "resources:\n  - inside.yaml\n",
+		"repo/app3/inside.yaml":        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fine\n",
+		"outside/link.yaml":            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: outside\ndata:\n  token: s3cr3t-token-do-not-print\n",
+	})
+	repo := filepath.Join(dir, "repo")
+	objs, _, errs := ReadTree(repo, []string{repo}, source.DefaultLimits())
+	if len(errs) != 2 {
+		t.Errorf("errors %v, want one per kustomization reading outside", errs)
+	}
+	for _, e := range errs {
+		if !strings.Contains(e.Error(), "outside the linted repository") || strings.Contains(e.Error(), "s3cr3t") {
+			t.Errorf("error %q", e)
+		}
+	}
+	if len(objs) != 1 || objs[0].Name() != "fine" {
+		t.Errorf("objects %v, want the one inside", objs)
+	}
+	for _, o := range objs {
+		if strings.Contains(fmt.Sprint(o.Data), "s3cr3t") {
+			t.Errorf("%s holds the outside file", o.Name())
+		}
 	}
 }

@@ -133,11 +133,12 @@ func read(layout fileset.Layout, lim source.Limits, stdin io.Reader, stderr io.W
 // linted tree (fileset.Layout.RepoRoots); what is not there is listed as
 // not evaluated. It says whether the clusters held GitOps objects.
 func expandGitOps(set *fileset.Set, layout fileset.Layout, lim source.Limits) (expanded bool) {
+	roots := layout.RepoRoots()
 	repo := &gitops.Repo{
-		Roots:  layout.RepoRoots(),
+		Roots:  roots,
 		Limits: lim,
 		ReadDir: func(dir string) ([]*source.Object, []string, []*source.Error) {
-			return fileset.ReadTree(dir, lim)
+			return fileset.ReadTree(dir, roots, lim)
 		},
 	}
 	seen := map[string]bool{}
