@@ -55,6 +55,11 @@ func (x *expander) kustomization(o *source.Object, objs []*source.Object, seen m
 		x.note(o, "spec.path", fmt.Sprintf("the Flux Kustomization %s applies %s, which is not in the linted tree%s", o.Name(), rel, x.repo.where()))
 		return nil
 	}
+	for _, f := range []string{"patches", "namePrefix", "nameSuffix", "commonMetadata", "components", "images"} {
+		if v, ok := o.Get("spec." + f); ok && v != nil {
+			x.note(o, "spec."+f, fmt.Sprintf("the Flux Kustomization %s's spec.%s is not applied: the objects of %s are read as the files write them", o.Name(), f, rel))
+		}
+	}
 	vars := x.postBuildVars(o, objs)
 	key := dir + "\x00" + str(o, "spec.targetNamespace") + "\x00" + varsKey(vars)
 	if seen[key] {

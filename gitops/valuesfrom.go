@@ -97,11 +97,16 @@ func (x *expander) valuesFrom(o *source.Object, at, chart string, objs []*source
 			}
 		}
 	} else {
-		// Decoded Secret data has no place in the file but its key's line.
+		// Decoded Secret data (or a generated object's) has no place in
+		// the file but its key's line.
 		var read []*source.Object
 		read, errs = source.Read(strings.NewReader(text), holder.Origin.File, x.lim)
 		for _, d := range read {
-			if kept := secretValues(d.Data); kept != nil && d.APIVersion() == "" && d.Kind() == "" {
+			kept := d.Data
+			if kind == "Secret" {
+				kept = secretValues(d.Data)
+			}
+			if kept != nil && d.APIVersion() == "" && d.Kind() == "" {
 				docs = append(docs, &source.Object{Data: kept, Origin: origin})
 			}
 		}
@@ -194,9 +199,16 @@ func dataAt(o *source.Object, key string) (text string, line int, plain string, 
 		if !has || !isString {
 			continue
 		}
-		line, _ = o.Position(p)
-		if o.Kind() == "ConfigMap" || field == "stringData" {
+		line, col := o.Position(p)
+		// An object with no text of its own (a kustomize generator's) is
+		// located at its start only: its values are placed there, never
+		// at lines of a text the file does not hold.
+		placedOnly := line == o.Origin.Line && col == o.Origin.Column
+		if (o.Kind() == "ConfigMap" || field == "stringData") && !placedOnly {
 			return s, line, p, true
+		}
+		if o.Kind() == "ConfigMap" || field == "stringData" {
+			return s, line, "", true
 		}
 		b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(s))
 		if err != nil {

@@ -46,7 +46,8 @@ func TestKustomizeOverlays(t *testing.T) {
 
 // A kustomization that does not build is an input error naming it and
 // kustomize's message, and the other clusters are still read; one that
-// would fetch (helmCharts, a remote base) is listed as not evaluated.
+// would fetch (helmCharts, a remote base) is listed as not evaluated; a
+// generated ConfigMap read through valuesFrom points at its generator.
 func TestKustomizeInputs(t *testing.T) {
 	dir := writeFiles(t, map[string]string{
 		"fleet/broken/kustomization.yaml": "resources:\n  - missing.yaml\n",
@@ -65,6 +66,29 @@ configMapGenerator:
   - name: mesh-settings
     literals:
       - mesh_id=mesh1
+`,
+		"fleet/gen/kustomization.yaml": `namespace: istio-system
+resources:
+  - istiod.yaml
+configMapGenerator:
+  - name: istiod-values
+    files:
+      - values.yaml=istiod-values.yaml
+generatorOptions:
+  disableNameSuffixHash: true
+`,
+		"fleet/gen/istiod-values.yaml": "global:\n  meshID: mesh1\n  multiCluster:\n    clusterName: gen\n  network: network1\n",
+		"fleet/gen/istiod.yaml": `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: istiod
+spec:
+  chart:
+    spec:
+      chart: istiod
+  valuesFrom:
+    - kind: ConfigMap
+      name: istiod-values
 `,
 		"fleet/good/istiod.yaml": `apiVersion: install.istio.io/v1alpha1
 kind: IstioOperator
@@ -98,6 +122,12 @@ spec:
 	}
 	if err := json.Unmarshal([]byte(model), &f); err != nil {
 		t.Fatal(err)
+	}
+	// A generated ConfigMap has no text in the kustomization: the values it
+	// gives a HelmRelease point at its generator entry, not at lines of a
+	// text the file does not hold.
+	if cps := list(f.Clusters["gen"], "control_planes"); len(cps) != 1 || fact(cps[0], "cluster_name") != "gen@fleet/gen/kustomization.yaml:5" {
+		t.Errorf("the generated values are not located at the generator: %v", cps)
 	}
 	cps := list(f.Clusters["good"], "control_planes")
 	if len(cps) != 1 || fact(cps[0], "cluster_name") != "good@fleet/good/istiod.yaml:10" {
