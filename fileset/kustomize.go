@@ -7,8 +7,10 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 	"sigs.k8s.io/kustomize/api/krusty"
@@ -395,19 +397,22 @@ func readInputs(roots, allow []string, stdin io.Reader, lim source.Limits) (file
 		f := filepath.Clean(o.Origin.File)
 		byFile[f] = append(byFile[f], o)
 	}
+	var mu sync.Mutex // builds run in parallel
 	raw := func(file string) []*source.Object {
 		f := filepath.Clean(file)
-		if got, ok := byFile[f]; ok {
+		mu.Lock()
+		got, ok := byFile[f]
+		mu.Unlock()
+		if ok {
 			return got
 		}
-		r, err := os.Open(f)
-		if err != nil {
-			byFile[f] = nil
-			return nil
+		got = readFile(f, lim)
+		for _, o := range got {
+			o.Origin.File = file
 		}
-		defer r.Close()
-		got, _ := source.Read(r, file, lim)
+		mu.Lock()
 		byFile[f] = got
+		mu.Unlock()
 		return got
 	}
 	consumed := func(file string) bool {
@@ -429,13 +434,34 @@ func readInputs(roots, allow []string, stdin io.Reader, lim source.Limits) (file
 			out = append(out, placed{o, o.Origin.File})
 		}
 	}
-	dirs := slices.Sorted(maps.Keys(kdirs))
-	for _, dir := range dirs {
-		if included[dir] {
-			continue
+	var dirs []string
+	for _, dir := range slices.Sorted(maps.Keys(kdirs)) {
+		if !included[dir] {
+			dirs = append(dirs, dir)
 		}
+	}
+	// kustomize takes milliseconds a build: a fleet of overlays is built
+	// on every core, and its output kept in the order of the directories.
+	results := make([]built, len(dirs))
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(dirs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				results[i] = build(dirs[i], kdirs[dirs[i]].Origin.File, raw, allow, lim)
+			}
+		}()
+	}
+	for i := range dirs {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	for i, dir := range dirs {
 		kfile := kdirs[dir].Origin.File
-		b := build(dir, kfile, raw, allow, lim)
+		b := results[i]
 		switch {
 		case b.err != nil:
 			errs = append(errs, b.err)

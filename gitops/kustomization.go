@@ -13,7 +13,7 @@ import (
 
 // maxKustomizations bounds the Flux Kustomizations one cluster expands (they
 // may bring in further Kustomizations, and a path may hold its own).
-const maxKustomizations = 256
+const maxKustomizations = 64
 
 // substituteDisabled on an object (label or annotation) keeps Flux from
 // substituting its variables.

@@ -134,11 +134,24 @@ func read(layout fileset.Layout, lim source.Limits, stdin io.Reader, stderr io.W
 // not evaluated. It says whether the clusters held GitOps objects.
 func expandGitOps(set *fileset.Set, layout fileset.Layout, lim source.Limits) (expanded bool) {
 	roots := layout.RepoRoots()
+	// One shared base applied by every cluster's Kustomization is built
+	// once: substitution copies what it changes.
+	type tree struct {
+		objs  []*source.Object
+		files []string
+		errs  []*source.Error
+	}
+	built := map[string]tree{}
 	repo := &gitops.Repo{
 		Roots:  roots,
 		Limits: lim,
 		ReadDir: func(dir string) ([]*source.Object, []string, []*source.Error) {
-			return fileset.ReadTree(dir, roots, lim)
+			t, ok := built[dir]
+			if !ok {
+				t.objs, t.files, t.errs = fileset.ReadTree(dir, roots, lim)
+				built[dir] = t
+			}
+			return t.objs, t.files, t.errs
 		},
 	}
 	seen := map[string]bool{}
