@@ -26,13 +26,16 @@ trap 'rm -f "$LOG"' EXIT
 split() {
 	: >"$1.yaml"
 	awk -v main="$1.yaml" -v crds="$1-crds.yaml" '
-		function flush() {
-			if (doc ~ /(^|\n)kind: CustomResourceDefinition\n/) { if (nc++) printf "---\n" > crds; printf "%s", doc > crds }
-			else if (doc ~ /(^|\n)kind: /) { if (nm++) printf "---\n" > main; printf "%s", doc > main }
-			doc = ""
+		function flush(   i, out) {
+			if (crd) { out = crds; if (nc++) printf "---\n" > out }
+			else if (kind) { out = main; if (nm++) printf "---\n" > out }
+			if (out != "") for (i = 0; i < n; i++) print lines[i] > out
+			n = 0; kind = 0; crd = 0
 		}
 		/^---[[:space:]]*$/ { flush(); next }
-		{ doc = doc $0 "\n" }
+		/^kind: / { kind = 1 }
+		/^kind: CustomResourceDefinition[[:space:]]*$/ { crd = 1 }
+		{ lines[n++] = $0 }
 		END { flush() }'
 }
 
