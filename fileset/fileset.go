@@ -90,7 +90,7 @@ func Read(l Layout, stdin io.Reader, lim source.Limits) *Set {
 		}
 	}
 	roots = append(roots, l.Paths...)
-	files, objs, readErrs := readInputs(roots, l.RepoRoots(), stdin, lim)
+	files, objs, readErrs := readInputs(roots, l.RepoRoots(), nil, stdin, lim)
 	set := &Set{Files: files, Errors: errs}
 	for _, e := range readErrs {
 		if errors.Is(e, source.ErrNotEvaluated) {

@@ -64,12 +64,12 @@ type built struct {
 // the resource writes it); a generated object points at its generator in
 // the kustomization; anything else at the kustomization file. raw finds the
 // objects already read from a file.
-func build(dir, kfile string, raw func(file string) []*source.Object, allow []string, lim source.Limits) built {
+func build(dir, kfile string, raw func(file string) []*source.Object, allow []string, with map[string]any, lim source.Limits) built {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return built{err: &source.Error{File: kfile, Err: err}}
 	}
-	fsys := &originFS{FileSystem: filesys.MakeFsOnDisk(), root: abs, allow: allowedDirs(append([]string{dir}, allow...))}
+	fsys := &originFS{FileSystem: filesys.MakeFsOnDisk(), root: abs, allow: allowedDirs(append([]string{dir}, allow...)), with: with}
 	opts := krusty.MakeDefaultOptions()
 	opts.LoadRestrictions = types.LoadRestrictionsNone // as Flux builds
 	m, err := krusty.MakeKustomizer(opts).Run(fsys, abs)
@@ -235,6 +235,8 @@ type originFS struct {
 	filesys.FileSystem
 	root  string
 	fetch string // the kustomization that would fetch
+	// with are fields added to the root kustomization (ReadTree).
+	with map[string]any
 	// allow are the directories (absolute, links resolved) kustomize may
 	// read under: a kustomization of the linted repository must not put
 	// another file of the machine (a CI credential) into a generated
@@ -318,6 +320,25 @@ func (f *originFS) ReadFile(path string) ([]byte, error) {
 	if !slices.Contains(meta, any(types.OriginAnnotations)) {
 		k["buildMetadata"] = append(meta, types.OriginAnnotations)
 	}
+	for field, v := range f.with {
+		add, isList := v.([]any)
+		have, _ := k[field].([]any)
+		switch {
+		case isList:
+			k[field] = append(slices.Clone(have), add...)
+		case field == "commonAnnotations":
+			m, _ := k[field].(map[string]any)
+			m = maps.Clone(m)
+			if m == nil {
+				m = map[string]any{}
+			}
+			extra, _ := v.(map[string]any)
+			maps.Copy(m, extra)
+			k[field] = m
+		default:
+			k[field] = v
+		}
+	}
 	return yaml.Marshal(k)
 }
 
@@ -354,7 +375,7 @@ type placed struct {
 // kustomization among them that no other one includes: its output replaces
 // the files of its tree (every file under a directory kustomize builds, and
 // the files a kustomization names elsewhere).
-func readInputs(roots, allow []string, stdin io.Reader, lim source.Limits) (files []string, out []placed, errs []*source.Error) {
+func readInputs(roots, allow []string, with map[string]any, stdin io.Reader, lim source.Limits) (files []string, out []placed, errs []*source.Error) {
 	roots, tfNamed := splitTerraform(roots)
 	files, objs, errs := source.ReadPaths(roots, stdin, lim)
 	if tf, walkErrs := terraformFiles(roots, tfNamed); len(tf) > 0 || len(walkErrs) > 0 {
@@ -450,7 +471,11 @@ func readInputs(roots, allow []string, stdin io.Reader, lim source.Limits) (file
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				results[i] = build(dirs[i], kdirs[dirs[i]].Origin.File, raw, allow, lim)
+				var w map[string]any
+				if len(roots) > 0 && dirs[i] == filepath.Clean(roots[0]) {
+					w = with // the directory a Flux Kustomization builds
+				}
+				results[i] = build(dirs[i], kdirs[dirs[i]].Origin.File, raw, allow, w, lim)
 			}
 		}()
 	}
@@ -519,10 +544,16 @@ func kustomizationRefs(k *source.Object) []string {
 
 // ReadTree reads the manifests under dir as kustomize builds them (Flux
 // applies a directory without a kustomization the same way), for the
-// GitOps objects that apply a directory of the repository. kustomize reads
-// no file outside dir and allow (the repository's roots).
-func ReadTree(dir string, allow []string, lim source.Limits) ([]*source.Object, []string, []*source.Error) {
-	files, ps, errs := readInputs([]string{dir}, allow, nil, lim)
+// GitOps objects that apply a directory of the repository, with the
+// kustomization fields with added to dir's kustomization (a directory
+// without one is read as it is, and with noted as not applied). kustomize
+// reads no file outside dir and allow (the repository's roots).
+func ReadTree(dir string, with map[string]any, allow []string, lim source.Limits) ([]*source.Object, []string, []*source.Error) {
+	files, ps, errs := readInputs([]string{dir}, allow, with, nil, lim)
+	if len(with) > 0 && kustomizationFile(dir) == "" {
+		fields := slices.Sorted(maps.Keys(with))
+		errs = append(errs, &source.Error{File: dir, Err: fmt.Errorf("%w: a Flux Kustomization builds this directory with %s, which meshcheck applies only to a directory with a kustomization.yaml: its objects are read as the files write them", source.ErrNotEvaluated, strings.Join(fields, ", "))})
+	}
 	objs := make([]*source.Object, len(ps))
 	for i, p := range ps {
 		objs[i] = p.obj

@@ -49,7 +49,7 @@ configMapGenerator:
 		"base/ns.yaml":            "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: istio-system\n",
 		"base/sa.yaml":            "# the istiod service account\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: istiod\n",
 	})
-	objs, _, errs := ReadTree(filepath.Join(dir, "overlay"), []string{dir}, source.DefaultLimits())
+	objs, _, errs := ReadTree(filepath.Join(dir, "overlay"), nil, []string{dir}, source.DefaultLimits())
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
@@ -98,7 +98,7 @@ func TestReadTreeStaysInRepository(t *testing.T) {
 		"outside/link.yaml":            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: outside\ndata:\n  token: s3cr3t-token-do-not-print\n",
 	})
 	repo := filepath.Join(dir, "repo")
-	objs, _, errs := ReadTree(repo, []string{repo}, source.DefaultLimits())
+	objs, _, errs := ReadTree(repo, nil, []string{repo}, source.DefaultLimits())
 	if len(errs) != 2 {
 		t.Errorf("errors %v, want one per kustomization reading outside", errs)
 	}
@@ -114,5 +114,39 @@ func TestReadTreeStaysInRepository(t *testing.T) {
 		if strings.Contains(fmt.Sprint(o.Data), "s3cr3t") {
 			t.Errorf("%s holds the outside file", o.Name())
 		}
+	}
+}
+
+// A Flux Kustomization's fields are built into the directory's
+// kustomization: its namespace, name prefix, common labels and patches
+// apply to the output.
+func TestReadTreeWithFluxFields(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"app/kustomization.yaml": "resources:\n  - gw.yaml\n",
+		"app/gw.yaml":            "apiVersion: v1\nkind: Service\nmetadata:\n  name: eastwest\nspec:\n  type: ClusterIP\n",
+	})
+	with := map[string]any{
+		"namespace":  "istio-gateways",
+		"namePrefix": "istio-",
+		"labels":     []any{map[string]any{"pairs": map[string]any{"topology.istio.io/network": "network1"}}},
+		"patches":    []any{map[string]any{"patch": "apiVersion: v1\nkind: Service\nmetadata:\n  name: eastwest\nspec:\n  type: LoadBalancer\n"}},
+	}
+	objs, _, errs := ReadTree(filepath.Join(dir, "app"), with, []string{dir}, source.DefaultLimits())
+	if len(errs) > 0 || len(objs) != 1 {
+		t.Fatalf("%v %v", objs, errs)
+	}
+	o := objs[0]
+	network, _ := o.Label("topology.istio.io/network")
+	typ, _ := o.Get("spec.type")
+	if got := fmt.Sprintf("%s/%s %s %v", o.Namespace(), o.Name(), network, typ); got != "istio-gateways/istio-eastwest network1 LoadBalancer" {
+		t.Errorf("built %s", got)
+	}
+	if f, l, _ := o.Locate("spec.type"); filepath.Base(f) != "gw.yaml" || l != 6 {
+		t.Errorf("spec.type located at %s:%d, want the resource's line (the patch is the Kustomization's, which gitops layers)", f, l)
+	}
+	// Without a kustomization, the fields are noted as not applied.
+	_, _, errs = ReadTree(t.TempDir(), with, nil, source.DefaultLimits())
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "namePrefix") {
+		t.Errorf("errors %v", errs)
 	}
 }

@@ -55,18 +55,15 @@ func (x *expander) kustomization(o *source.Object, objs []*source.Object, seen m
 		x.note(o, "spec.path", fmt.Sprintf("the Flux Kustomization %s applies %s, which is not in the linted tree%s", o.Name(), rel, x.repo.where()))
 		return nil
 	}
-	for _, f := range []string{"patches", "namePrefix", "nameSuffix", "commonMetadata", "components", "images"} {
-		if v, ok := o.Get("spec." + f); ok && v != nil {
-			x.note(o, "spec."+f, fmt.Sprintf("the Flux Kustomization %s's spec.%s is not applied: the objects of %s are read as the files write them", o.Name(), f, rel))
-		}
-	}
+	with := buildWith(o)
 	vars := x.postBuildVars(o, objs)
-	key := dir + "\x00" + str(o, "spec.targetNamespace") + "\x00" + varsKey(vars)
+	key := dir + "\x00" + fmt.Sprint(with) + "\x00" + varsKey(vars)
 	if seen[key] {
 		return nil
 	}
 	seen[key] = true
-	read, files, errs := x.repo.ReadDir(dir)
+	read, files, errs := x.repo.ReadDir(dir, with)
+	read = withPatchLayers(o, read, x.lim)
 	x.errs = append(x.errs, errs...)
 	for _, f := range files {
 		x.consumed[cleanPath(f)] = true
@@ -262,3 +259,62 @@ func withNamespace(o *source.Object, ns string) *source.Object {
 }
 
 func cleanPath(p string) string { return filepath.Clean(p) }
+
+// buildWith returns the kustomization fields a Flux Kustomization builds its
+// path with (kustomize-controller adds them to the directory's
+// kustomization), or nil.
+func buildWith(o *source.Object) map[string]any {
+	with := map[string]any{}
+	if ns := str(o, "spec.targetNamespace"); ns != "" {
+		with["namespace"] = ns
+	}
+	for _, f := range []string{"patches", "namePrefix", "nameSuffix", "components", "images"} {
+		if v, ok := o.Get("spec." + f); ok && v != nil {
+			with[f] = v
+		}
+	}
+	if v, ok := o.Get("spec.commonMetadata.labels"); ok && v != nil {
+		with["labels"] = []any{map[string]any{"pairs": v}}
+	}
+	if v, ok := o.Get("spec.commonMetadata.annotations"); ok && v != nil {
+		with["commonAnnotations"] = v
+	}
+	if len(with) == 0 {
+		return nil
+	}
+	return with
+}
+
+// withPatchLayers gives each object the inline patches of the Flux
+// Kustomization that may apply to it as layers, so that a field one of
+// them set points at it (where it is written in the Kustomization).
+func withPatchLayers(o *source.Object, objs []*source.Object, lim source.Limits) []*source.Object {
+	v, _ := o.Get("spec.patches")
+	list, _ := v.([]any)
+	var patches []*source.Object
+	for i := range list {
+		docs, _ := o.Embedded(fmt.Sprintf("spec.patches[%d].patch", i), lim)
+		for _, d := range docs {
+			if d.Kind() != "" {
+				patches = append(patches, d)
+			}
+		}
+	}
+	if len(patches) == 0 {
+		return objs
+	}
+	out := make([]*source.Object, len(objs))
+	for i, r := range objs {
+		var layers []*source.Object
+		for _, p := range patches {
+			if p.Kind() == r.Kind() && (p.Name() == "" || p.Name() == r.Name()) {
+				layers = append(layers, p)
+			}
+		}
+		out[i] = r
+		if len(layers) > 0 {
+			out[i] = r.WithLayers(layers...)
+		}
+	}
+	return out
+}

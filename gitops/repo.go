@@ -19,7 +19,9 @@ type Repo struct {
 	Roots []string
 	// ReadDir reads the manifests under a directory as the tools build it
 	// (kustomize build when it holds a kustomization), and the files read.
-	ReadDir func(dir string) (objs []*source.Object, files []string, errs []*source.Error)
+	// with are kustomization fields to build it with (what a Flux
+	// Kustomization adds: namespace, patches, namePrefix, ...), or nil.
+	ReadDir func(dir string, with map[string]any) (objs []*source.Object, files []string, errs []*source.Error)
 	Limits  source.Limits
 }
 

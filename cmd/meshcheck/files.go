@@ -145,11 +145,12 @@ func expandGitOps(set *fileset.Set, layout fileset.Layout, lim source.Limits) (e
 	repo := &gitops.Repo{
 		Roots:  roots,
 		Limits: lim,
-		ReadDir: func(dir string) ([]*source.Object, []string, []*source.Error) {
-			t, ok := built[dir]
+		ReadDir: func(dir string, with map[string]any) ([]*source.Object, []string, []*source.Error) {
+			key := dir + "\x00" + fmt.Sprint(with)
+			t, ok := built[key]
 			if !ok {
-				t.objs, t.files, t.errs = fileset.ReadTree(dir, roots, lim)
-				built[dir] = t
+				t.objs, t.files, t.errs = fileset.ReadTree(dir, with, roots, lim)
+				built[key] = t
 			}
 			return t.objs, t.files, t.errs
 		},

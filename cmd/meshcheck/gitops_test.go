@@ -208,7 +208,8 @@ func TestGitOpsFluxSubstitution(t *testing.T) {
 	clusters := gitopsClusters(t, root, dir+"clusters")
 	for cluster, want := range map[string]string{
 		"cluster1": "cluster1@" + istiod + ":19 network1@" + istiod + ":20 mesh1@" + istiod + ":17",
-		"cluster2": "cluster2@" + istiod + ":19 network2@" + istiod + ":20 mesh1@" + istiod + ":17",
+		// cluster2's Kustomization patches meshID: the patch is where it is set.
+		"cluster2": "cluster2@" + istiod + ":19 network2@" + istiod + ":20 mesh1@" + dir + "clusters/cluster2/infrastructure.yaml:33",
 		"cluster3": "cluster3@" + istiod + ":19 <unknown> mesh1@" + istiod + ":17",
 	} {
 		cps := list(clusters[cluster], "control_planes")
