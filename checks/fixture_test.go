@@ -66,6 +66,8 @@ type expectation struct {
 		Cluster string `yaml:"cluster"`
 		File    string `yaml:"file"`
 		Line    int    `yaml:"line"`
+		// Severity, when given, is the finding's severity (error, warning, info).
+		Severity string `yaml:"severity"`
 	} `yaml:"findings"`
 }
 
@@ -135,10 +137,11 @@ func checkExpectations(t *testing.T, dir string, got []checks.Finding) {
 		match := slices.ContainsFunc(got, func(f checks.Finding) bool {
 			return (want.Cluster == "" || f.Cluster == want.Cluster) &&
 				(want.File == "" || filepath.ToSlash(f.File) == filepath.ToSlash(filepath.Join(dir, want.File))) &&
-				(want.Line == 0 || f.Line == want.Line)
+				(want.Line == 0 || f.Line == want.Line) &&
+				(want.Severity == "" || f.Severity.String() == want.Severity)
 		})
 		if !match {
-			t.Errorf("no finding at cluster=%q file=%q line=%d; got:\n%s", want.Cluster, want.File, want.Line, describe(got))
+			t.Errorf("no finding at cluster=%q file=%q line=%d severity=%q; got:\n%s", want.Cluster, want.File, want.Line, want.Severity, describe(got))
 		}
 	}
 }
@@ -146,7 +149,7 @@ func checkExpectations(t *testing.T, dir string, got []checks.Finding) {
 func describe(fs []checks.Finding) string {
 	var b strings.Builder
 	for _, f := range fs {
-		b.WriteString("  " + f.Rule + " " + f.Cluster + " " + f.File + ":" + strconv.Itoa(f.Line) + " " + f.Message + "\n")
+		b.WriteString("  " + f.Rule + " " + f.Severity.String() + " " + f.Cluster + " " + f.File + ":" + strconv.Itoa(f.Line) + " " + f.Message + "\n")
 	}
 	return b.String()
 }

@@ -29,7 +29,7 @@ func requestsServed(t *testing.T) float64 {
 	return n
 }
 
-const injectorValues = `{"global":{"network":"network1","meshID":"mesh1","multiCluster":{"clusterName":"east"}}}`
+const injectorValues = `{"profile":"ambient","global":{"network":"network1","meshID":"mesh1","multiCluster":{"clusterName":"east"}}}`
 
 func gateway(t *testing.T, ns, name, mode string) *unstructured.Unstructured {
 	return objects(t, `apiVersion: networking.istio.io/v1

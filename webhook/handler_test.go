@@ -22,6 +22,7 @@ func TestHandle(t *testing.T) {
 	ns := find(t, base, "Namespace", "istio-system")
 	gw := find(t, base, "Gateway", "cross-network-gateway")
 	broken := append([]*unstructured.Unstructured{withLabel(ns, netLabel, "network2")}, base[1:]...)
+	sidecar := sidecarMode(t, base)
 	cm := objects(t, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app-config, namespace: default}\ndata: {a: b}")[0]
 	ownSecret := remoteSecret(t, "istio-remote-secret-east", "east", "https://east.example.com:6443")
 	excludedGW := withTLSMode(t, gw, "ISTIO_MUTUAL")
@@ -45,6 +46,15 @@ func TestHandle(t *testing.T) {
 			code: http.StatusForbidden,
 			message: []string{"NW001", `topology.istio.io/network="network2"`, `network "network1"`,
 				"Fix: ", "kubectl label namespace istio-system topology.istio.io/network=network1", "ignore-check.meshcheck.io/"},
+		},
+		{
+			// In sidecar mode the injector labels pods with the installed
+			// network; only pods without a sidecar follow the namespace.
+			name:    "the same label in sidecar mode is admitted with a warning",
+			state:   sidecar,
+			req:     review(admissionv1.Update, withLabel(ns, netLabel, "network2"), ns),
+			allowed: true,
+			warn:    []string{"NW001: namespace istio-system is labelled"},
 		},
 		{
 			name:    "consistent label is allowed",
@@ -240,4 +250,22 @@ func TestHandleCanceled(t *testing.T) {
 	if err := h.Metrics.Requests.WithLabelValues("error", "canceled").Write(&m); err != nil || m.GetCounter().GetValue() != 1 {
 		t.Errorf("requests{outcome=canceled} = %v, want 1", m.GetCounter().GetValue())
 	}
+}
+
+// sidecarMode is the fixture with its IstioOperator's ambient profile
+// removed: the default (sidecar) profile.
+func sidecarMode(t *testing.T, objs []*unstructured.Unstructured) []*unstructured.Unstructured {
+	t.Helper()
+	out := make([]*unstructured.Unstructured, len(objs))
+	for i, o := range objs {
+		out[i] = o
+		if o.GetKind() == "IstioOperator" {
+			out[i] = o.DeepCopy()
+			if p, _, _ := unstructured.NestedString(o.Object, "spec", "profile"); p != "ambient" {
+				t.Fatalf("the fixture's IstioOperator has profile %q, want ambient", p)
+			}
+			unstructured.RemoveNestedField(out[i].Object, "spec", "profile")
+		}
+	}
+	return out
 }

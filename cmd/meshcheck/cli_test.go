@@ -36,9 +36,12 @@ func writeFiles(t *testing.T, files map[string]string) string {
 	return dir
 }
 
+// iopNetwork1 is an ambient install: there every workload takes its network
+// from the system namespace, so nsNetwork2 beside it is an NW001 error.
 const iopNetwork1 = `apiVersion: install.istio.io/v1alpha1
 kind: IstioOperator
 spec:
+  profile: ambient
   values:
     global:
       meshID: mesh1
@@ -327,7 +330,7 @@ func TestShowModel(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := m.Clusters["cluster1"].Network
-	if m.APIVersion != "meshcheck.io/v1alpha1" || n.Value != "network1" || n.Source.Line != 9 {
+	if m.APIVersion != "meshcheck.io/v1alpha1" || n.Value != "network1" || n.Source.Line != 10 {
 		t.Errorf("model: %+v", m)
 	}
 }

@@ -15,7 +15,7 @@ func TestTopologyFormats(t *testing.T) {
 		format string
 		want   []string
 	}{
-		{"text", []string{"Install model: multi-primary with remote clusters on different networks (mesh mesh1)", "Clusters: multiple (3)", "! ERROR NW001"}},
+		{"text", []string{"Install model: multi-primary with remote clusters on different networks (mesh mesh1)", "Clusters: multiple (3)", "! WARNING NW001"}},
 		{"ascii", []string{"+-- network network1 ", "| | edge-1 [remote]", "3: edge-1 ===> us-east  edge-1 is served by us-east"}},
 		{"mermaid", []string{"flowchart LR", `subgraph net_network2["network network2"]`, "c_edge_1 ==>|"}},
 		{"dot", []string{"digraph fleet {", "subgraph cluster_net_network3", "c_us_east -> c_edge_1"}},
@@ -109,7 +109,7 @@ func TestLintMarkdown(t *testing.T) {
 	if code != exitFindings {
 		t.Fatalf("exit %d, want %d: %s", code, exitFindings, errs)
 	}
-	for _, w := range []string{"## meshcheck lint: 2 errors, 1 warning", "```mermaid\nflowchart LR", "class c_us_west error", "| 🔴 error | [NW001]("} {
+	for _, w := range []string{"## meshcheck lint: 1 error, 2 warnings", "```mermaid\nflowchart LR", "class c_us_west error", "| 🟠 warning | [NW001]("} {
 		if !strings.Contains(out, w) {
 			t.Errorf("markdown lacks %q:\n%s", w, out)
 		}

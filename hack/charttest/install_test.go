@@ -180,7 +180,7 @@ func TestInstall(t *testing.T) {
 	must(err)
 	_, err = cs.CoreV1().ConfigMaps("istio-system").Create(ctx, &corev1.ConfigMap{
 		ObjectMeta: metav1.ObjectMeta{Name: "istio-sidecar-injector", Labels: map[string]string{"istio.io/rev": "default"}},
-		Data:       map[string]string{"values": `{"global":{"network":"network1","meshID":"mesh1","multiCluster":{"clusterName":"east"}}}`},
+		Data:       map[string]string{"values": `{"profile":"ambient","global":{"network":"network1","meshID":"mesh1","multiCluster":{"clusterName":"east"}}}`},
 	}, metav1.CreateOptions{})
 	must(err)
 	_, err = dyn.Resource(gatewayGVR).Namespace("istio-system").Create(ctx, gateway("cross-network-gateway", "AUTO_PASSTHROUGH"), metav1.CreateOptions{})

@@ -35,14 +35,14 @@ var agreementFleets = []fleet{
 	{Dir: "testdata/corpus/multi-primary-multi-network/iop"},
 	{Dir: "testdata/corpus/primary-remote/iop"},
 	{Dir: "testdata/corpus/primary-remote-multi-network/iop"},
-	{Dir: "examples/fleet"},
+	{Dir: "examples/fleet", Disagree: "us-west holds no remote secret for edge-1, so its istiod never discovers edge-1's " +
+		"endpoints. CP004 reports exactly this, but only where the holder's Secret inventory is complete (a live audit, or " +
+		"`complete: [Secret]` in .meshcheck.yaml): in Git a missing Secret cannot be told apart from one created out of band " +
+		"by `istioctl create-remote-secret`, so lint leaves it unknown. NW001 is a warning here: in sidecar mode the injector gives " +
+		"each pod the installed network."},
 	{Dir: "testdata/mistakes/03-eastwest-gateway-missing"},
 	{Dir: "testdata/mistakes/03-namespace-network-label-missing"},
-	{Dir: "testdata/mistakes/03-namespace-network-label-mismatch", Disagree: "istiod takes an endpoint's network from its pod's " +
-		"`topology.istio.io/network` label first, which the injector sets from `global.network` (`Controller.Network`, " +
-		"pilot/pkg/serviceregistry/kube/controller/controller.go); the system namespace's label is only the fallback for pods " +
-		"without it (uninjected workloads, gateways not labelled by their install). Injected sidecars are not affected: the " +
-		"breakage NW001 describes is for unlabelled workloads, which the referee's sample does not have."},
+	{Dir: "testdata/mistakes/03-namespace-network-label-mismatch"},
 	{Dir: "testdata/mistakes/04-cluster-name-unset"},
 	{Dir: "testdata/mistakes/05-remote-secret-kube-system-uid", Disagree: "in a multi-primary mesh each cluster's proxies " +
 		"are served by their own istiod, so cluster1's istiod registering cluster2 under the UID key still discovers its " +

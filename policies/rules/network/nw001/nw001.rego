@@ -1,11 +1,17 @@
 # METADATA
 # title: System namespace network label matches the installed network
 # description: |
-#   Injected pods take their network from the install values
-#   (global.network); pods and gateways that are not injected take it from the
-#   topology.istio.io/network label of the system namespace. When both are set
-#   they must be equal, or the cluster's workloads split into two networks and
-#   cross-network traffic goes to pod IPs that cannot be reached.
+#   istiod gives an endpoint the network of its pod's topology.istio.io/network
+#   label, else the label of the cluster's system namespace (Controller.Network
+#   in pilot/pkg/serviceregistry/kube/controller). In sidecar mode the injector
+#   sets that pod label, and ISTIO_META_NETWORK, from global.network (or the
+#   injection URL's net parameter: applyMetadata in pkg/kube/inject), so a
+#   namespace label that differs only misplaces pods without a sidecar: peers
+#   on other networks are sent their pod IPs, which they cannot reach (a
+#   warning; Istio's referee shows injected workloads still discovered across
+#   networks). In ambient mode no injector labels the pods, so every workload
+#   takes the namespace's network while ztunnel and the east-west gateway use
+#   global.network, and cross-network traffic fails (an error).
 # custom:
 #   code: NW001
 #   severity: error
@@ -18,13 +24,14 @@
 package meshcheck.rules.network.nw001
 
 import data.meshcheck.lib.fleet
+import data.meshcheck.lib.mesh
 import data.meshcheck.lib.result
 
 violation contains result.fail(rego.metadata.chain(), {
 	"cluster": name,
 	"message": sprintf(
-		"namespace %s is labelled topology.istio.io/network=%q but the control plane installs network %q",
-		[ns.name, ns.network.value, c.network.value],
+		"namespace %s is labelled topology.istio.io/network=%q but the control plane installs network %q: %s",
+		[ns.name, ns.network.value, c.network.value, affected(c)],
 	),
 	"at": ns.network.source,
 	"related": [c.network.source],
@@ -32,8 +39,19 @@ violation contains result.fail(rego.metadata.chain(), {
 		"In cluster %s, label the system namespace with the installed network: kubectl label namespace %s topology.istio.io/network=%s --overwrite. If %q is the network you meant, set values.global.network to it instead and reinstall.",
 		[name, ns.name, c.network.value, ns.network.value],
 	),
+	"severity": severity(c),
 }) if {
 	some name, c in input.clusters
 	ns := fleet.system_namespace(c)
 	ns.network.value != c.network.value
 }
+
+# severity is an error where every workload takes its network from the
+# namespace (ambient), a warning where only pods without a sidecar do.
+severity(c) := "error" if mesh.ambient(c)
+
+else := "warning"
+
+affected(c) := "every ambient workload of the cluster is placed on the namespace's network" if mesh.ambient(c)
+
+else := "pods without a sidecar are placed on the namespace's network (injected pods carry the installed network)"

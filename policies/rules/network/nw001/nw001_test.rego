@@ -15,6 +15,8 @@ test_label_differs_from_values if {
 	some v in vs
 	v.code == "NW001"
 	v.cluster == "c1"
+	v.severity == "warning"
+	contains(v.message, "pods without a sidecar")
 
 	# The fix names this cluster's namespace and networks, not an example's.
 	contains(v.fix, "kubectl label namespace istio-system topology.istio.io/network=network1 --overwrite")
@@ -33,4 +35,13 @@ test_no_label_is_not_a_conflict if {
 test_unknown_network_is_silent if {
 	c := object.remove(cluster("network2", "x"), ["network"])
 	count(nw001.violation) == 0 with input as {"clusters": {"c1": c}, "meshes": []}
+}
+
+test_label_differs_in_ambient_is_an_error if {
+	c := object.union(cluster("network2", "network1"), {"control_planes": [{"role": "primary", "ambient": {"value": true}}]})
+	vs := nw001.violation with input as {"clusters": {"c1": c}, "meshes": []}
+	count(vs) == 1
+	some v in vs
+	v.severity == "error"
+	contains(v.message, "every ambient workload")
 }
