@@ -30,8 +30,17 @@ import (
 const (
 	SampleNamespace = "referee-sample"
 	SampleService   = "echo"
-	samplePort      = 8080
+	// samplePort is the sample pod's container port, sampleServicePort
+	// the Service's.
+	samplePort        = 8080
+	sampleServicePort = 80
 )
+
+// gatewayMTLSPort is the port of a network gateway pod's AUTO_PASSTHROUGH
+// listener (the cross-network Gateway of Istio's multi-network guides):
+// the gateway Service port that forwards to it is the right one for
+// cross-network endpoints.
+const gatewayMTLSPort = 15443
 
 // SampleHost is the sample service's host name in istiod's registry.
 const SampleHost = SampleService + "." + SampleNamespace + ".svc.cluster.local"
@@ -60,6 +69,9 @@ type Plan struct {
 // PlannedGateway is a network gateway Service the referee created.
 type PlannedGateway struct {
 	Namespace, Name, Network, Address string
+	// Port is the Service port that forwards to the gateway pod's mTLS
+	// listener (target port 15443), 0 when none does.
+	Port int
 }
 
 // PlannedSecret is one key of a remote secret the referee applied.
@@ -287,7 +299,22 @@ func createService(ctx context.Context, cs kubernetes.Interface, svc *corev1.Ser
 	if nw == "" {
 		return nil, nil
 	}
-	return &PlannedGateway{Namespace: svc.Namespace, Name: svc.Name, Network: nw, Address: addr}, nil
+	return &PlannedGateway{Namespace: svc.Namespace, Name: svc.Name, Network: nw, Address: addr, Port: mtlsServicePort(created.Spec.Ports)}, nil
+}
+
+// mtlsServicePort is the Service port whose target is the gateway pod's
+// mTLS listener: target port 15443, or port 15443 with no numeric target.
+func mtlsServicePort(ports []corev1.ServicePort) int {
+	for _, pt := range ports {
+		target := pt.TargetPort.IntValue()
+		if pt.TargetPort.Type == intstr.String || target == 0 {
+			target = int(pt.Port)
+		}
+		if target == gatewayMTLSPort {
+			return int(pt.Port)
+		}
+	}
+	return 0
 }
 
 // applyRemoteSecrets writes every Secret of the cluster labelled
@@ -453,18 +480,13 @@ users:
 `, name)), nil
 }
 
-// applySample adds the sample service, one pod labelled as Istio's injector
-// labels it, and the pod's EndpointSlice.
-func applySample(ctx context.Context, cs kubernetes.Interface, p *Plan) error {
-	ns := SampleNamespace
-	port := corev1.ServicePort{Name: "http", Port: 80, TargetPort: intstr.FromInt32(samplePort), Protocol: corev1.ProtocolTCP}
-	svc := &corev1.Service{
-		ObjectMeta: metav1.ObjectMeta{Name: SampleService, Namespace: ns, Labels: map[string]string{"app": SampleService}},
-		Spec:       corev1.ServiceSpec{Selector: map[string]string{"app": SampleService}, Ports: []corev1.ServicePort{port}},
-	}
-	if _, err := cs.CoreV1().Services(ns).Create(ctx, svc, metav1.CreateOptions{}); err != nil {
-		return err
-	}
+func samplePodName(p *Plan) string  { return SampleService + "-" + p.Cluster }
+func sampleNodeName(p *Plan) string { return "node-" + p.Cluster }
+
+// sampleLabels are the sample pod's labels as Istio's sidecar injector
+// gives them: the app's, the mTLS mode, the canonical service, and the
+// network of the injection.
+func sampleLabels(p *Plan) map[string]string {
 	labels := map[string]string{
 		"app": SampleService, "security.istio.io/tlsMode": "istio",
 		"service.istio.io/canonical-name": SampleService, "service.istio.io/canonical-revision": "latest",
@@ -472,12 +494,37 @@ func applySample(ctx context.Context, cs kubernetes.Interface, p *Plan) error {
 	if p.Network != "" {
 		labels["topology.istio.io/network"] = p.Network
 	}
-	podName := SampleService + "-" + p.Cluster
+	return labels
+}
+
+// applySample adds the sample service, one pod as Istio's injector leaves
+// it (its labels, the sidecar status annotation and the istio-proxy
+// container), and the pod's EndpointSlice.
+func applySample(ctx context.Context, cs kubernetes.Interface, p *Plan) error {
+	ns := SampleNamespace
+	port := corev1.ServicePort{Name: "http", Port: sampleServicePort, TargetPort: intstr.FromInt32(samplePort), Protocol: corev1.ProtocolTCP}
+	svc := &corev1.Service{
+		ObjectMeta: metav1.ObjectMeta{Name: SampleService, Namespace: ns, Labels: map[string]string{"app": SampleService}},
+		Spec:       corev1.ServiceSpec{Selector: map[string]string{"app": SampleService}, Ports: []corev1.ServicePort{port}},
+	}
+	if _, err := cs.CoreV1().Services(ns).Create(ctx, svc, metav1.CreateOptions{}); err != nil {
+		return err
+	}
+	podName := samplePodName(p)
 	pod := &corev1.Pod{
-		ObjectMeta: metav1.ObjectMeta{Name: podName, Namespace: ns, Labels: labels},
+		ObjectMeta: metav1.ObjectMeta{Name: podName, Namespace: ns, Labels: sampleLabels(p), Annotations: map[string]string{
+			"sidecar.istio.io/status":                      `{"initContainers":["istio-init"],"containers":["istio-proxy"],"volumes":["istio-envoy","istio-data","istio-podinfo","istio-token","istiod-ca-cert"],"imagePullSecrets":null}`,
+			"kubectl.kubernetes.io/default-container":      "app",
+			"kubectl.kubernetes.io/default-logs-container": "app",
+		}},
 		Spec: corev1.PodSpec{
-			NodeName:   "node-" + p.Cluster,
-			Containers: []corev1.Container{{Name: "app", Image: "referee.invalid/echo", Ports: []corev1.ContainerPort{{ContainerPort: samplePort}}}},
+			NodeName:       sampleNodeName(p),
+			InitContainers: []corev1.Container{{Name: "istio-init", Image: "referee.invalid/proxyv2", Args: []string{"istio-iptables"}}},
+			Containers: []corev1.Container{
+				{Name: "app", Image: "referee.invalid/echo", Ports: []corev1.ContainerPort{{ContainerPort: samplePort, Protocol: corev1.ProtocolTCP}}},
+				{Name: "istio-proxy", Image: "referee.invalid/proxyv2", Args: []string{"proxy", "sidecar"},
+					Ports: []corev1.ContainerPort{{Name: "http-envoy-prom", ContainerPort: 15090, Protocol: corev1.ProtocolTCP}}},
+			},
 		},
 	}
 	created, err := cs.CoreV1().Pods(ns).Create(ctx, pod, metav1.CreateOptions{})

@@ -26,9 +26,12 @@ type Istiod struct {
 	MeshID    string
 	Trust     string
 	HTTPAddr  string
-	cmd       *exec.Cmd
-	done      chan struct{}
-	log       string
+	// GRPCAddr is istiod's plaintext xDS address (--grpcAddr, 15010 in a
+	// cluster), where the referee's proxies connect.
+	GRPCAddr string
+	cmd      *exec.Cmd
+	done     chan struct{}
+	log      string
 }
 
 // IstiodSettings are what the fleet gives an istiod.
@@ -72,10 +75,10 @@ func StartIstiod(ctx context.Context, bin, dir string, kubeconfig []byte, s Isti
 	if err != nil {
 		return nil, err
 	}
-	httpAddr := fmt.Sprintf("127.0.0.1:%d", ports[0])
+	httpAddr, grpcAddr := fmt.Sprintf("127.0.0.1:%d", ports[0]), fmt.Sprintf("127.0.0.1:%d", ports[1])
 	args := []string{"discovery",
 		"--kubeconfig", kc, "--meshConfig", mesh, "--networksConfig", networks,
-		"--httpAddr", httpAddr, "--grpcAddr", fmt.Sprintf("127.0.0.1:%d", ports[1]),
+		"--httpAddr", httpAddr, "--grpcAddr", grpcAddr,
 		"--monitoringAddr", fmt.Sprintf("127.0.0.1:%d", ports[2]),
 		"--secureGRPCAddr", "", "--httpsAddr", "",
 		"--domain", "cluster.local", "--log_output_level", "default:info",
@@ -119,7 +122,7 @@ func StartIstiod(ctx context.Context, bin, dir string, kubeconfig []byte, s Isti
 	}
 	i := &Istiod{
 		Cluster: s.Cluster, ClusterID: s.ClusterID, Namespace: s.Namespace, Revision: s.Revision,
-		MeshID: s.MeshID, Trust: s.TrustDomain, HTTPAddr: httpAddr, cmd: cmd, done: make(chan struct{}), log: logPath,
+		MeshID: s.MeshID, Trust: s.TrustDomain, HTTPAddr: httpAddr, GRPCAddr: grpcAddr, cmd: cmd, done: make(chan struct{}), log: logPath,
 	}
 	go func() { _ = cmd.Wait(); _ = logf.Close(); close(i.done) }()
 	if err := i.waitReady(ctx); err != nil {

@@ -23,6 +23,9 @@ type Seen struct {
 	Gateways []NetworkGateway
 	// TrustDomain and MeshID are what istiod serves (/debug/mesh).
 	TrustDomain, MeshID string
+	// Proxies are what a sidecar of each cluster this istiod serves
+	// receives over xDS: the EDS of the sample service's outbound cluster.
+	Proxies []ProxyView
 }
 
 // RemoteCluster is one entry of /debug/clusterz.
@@ -128,6 +131,41 @@ func observeOnce(i *Istiod) (*Seen, error) {
 	}
 	s.TrustDomain, s.MeshID = mesh.TrustDomain, mesh.DefaultConfig.MeshID
 	return s, nil
+}
+
+// xdsTimeout bounds one proxy's wait for its EDS response (istiod answers
+// in milliseconds once it is ready).
+const xdsTimeout = 10 * time.Second
+
+// ObserveProxies connects, one at a time, as the sidecar of the sample pod
+// of each node's cluster and records the sample service's endpoints the
+// proxy receives. Called once istiod's view has settled (Observe).
+func ObserveProxies(ctx context.Context, i *Istiod, nodes []ProxyNode) []ProxyView {
+	var out []ProxyView
+	for _, n := range nodes {
+		v := ProxyView{Cluster: n.Cluster, ClusterID: n.ClusterID, Network: n.Network}
+		cla, err := FetchEDS(ctx, i.GRPCAddr, n, SampleCluster, xdsTimeout)
+		if err != nil {
+			v.Error = err.Error()
+		} else {
+			v.Endpoints = proxyEndpoints(cla)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// ServedClusters are the clusters of an istiod's mesh whose proxies connect
+// to it: its own, and those that run no istiod of their own (remotes).
+func ServedClusters(m *Model, cluster string, ownIstiod map[string]bool) []string {
+	var out []string
+	for _, c := range m.MeshOf(cluster) {
+		if c == cluster || (!ownIstiod[c] && m.Clusters[c] != nil) {
+			out = append(out, c)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // Verdict is the referee's judgement of one fleet's cross-cluster discovery.

@@ -21,7 +21,7 @@ func Print(w io.Writer, r *Result) {
 	for _, p := range r.Plans {
 		fmt.Fprintf(w, "  %s: network %q, sample pod %s\n", p.Cluster, p.Network, p.PodIP)
 		for _, g := range p.Gateways {
-			fmt.Fprintf(w, "    network gateway %s/%s network %q address %s\n", g.Namespace, g.Name, g.Network, g.Address)
+			fmt.Fprintf(w, "    network gateway %s/%s network %q address %s mTLS port %d\n", g.Namespace, g.Name, g.Network, g.Address, g.Port)
 		}
 		for _, s := range p.RemoteSecrets {
 			target := s.Target
@@ -55,6 +55,21 @@ func Print(w io.Writer, r *Result) {
 		for _, g := range s.Gateways {
 			fmt.Fprintf(w, "    network gateway for %s: %s:%d (cluster %s)\n", g.Network, g.Addr, g.Port, g.Cluster)
 		}
+		for _, pv := range s.Proxies {
+			fmt.Fprintf(w, "    proxy of %s (cluster ID %s, network %q) receives for %s:", pv.Cluster, pv.ClusterID, pv.Network, SampleCluster)
+			self := planOf(r.Plans, pv.Cluster)
+			switch {
+			case pv.Error != "":
+				fmt.Fprintf(w, " nothing: %s\n", pv.Error)
+				continue
+			case len(pv.Endpoints) == 0:
+				fmt.Fprint(w, " no endpoints")
+			}
+			fmt.Fprintln(w)
+			for _, e := range pv.Endpoints {
+				fmt.Fprintf(w, "      %s\n", classify(e, r.Plans).describe(self))
+			}
+		}
 	}
 	fmt.Fprintln(w)
 	for _, n := range r.Verdict.Identity {
@@ -68,6 +83,15 @@ func Print(w io.Writer, r *Result) {
 	for _, b := range r.Verdict.Broken {
 		fmt.Fprintf(w, "  %s\n", b)
 	}
+}
+
+func planOf(plans []*Plan, cluster string) *Plan {
+	for _, p := range plans {
+		if p.Cluster == cluster {
+			return p
+		}
+	}
+	return &Plan{Cluster: cluster}
 }
 
 func firstLine(s string) string {

@@ -153,6 +153,23 @@ func Run(ctx context.Context, t Tools, pool *Pool, fleet, workDir string) (*Resu
 		}
 		res.Seen = append(res.Seen, seen)
 	}
+	// What a proxy of each served cluster receives, once every istiod's
+	// view has settled.
+	ownIstiod := map[string]bool{}
+	for _, i := range istiods {
+		ownIstiod[i.Cluster] = true
+	}
+	plan := map[string]*Plan{}
+	for _, p := range res.Plans {
+		plan[p.Cluster] = p
+	}
+	for k, i := range istiods {
+		var nodes []ProxyNode
+		for _, c := range ServedClusters(m, i.Cluster, ownIstiod) {
+			nodes = append(nodes, ProxyNodeFor(plan[c], orDefault(m.Clusters[c].ID.String(), "Kubernetes"), i.MeshID, i.Revision))
+		}
+		res.Seen[k].Proxies = ObserveProxies(ctx, i, nodes)
+	}
 	res.Verdict = Judge(m, res.Plans, res.Seen)
 	res.Duration = time.Since(start)
 	return res, nil
