@@ -29,7 +29,7 @@ func changedFields(a, b *model.Fleet, names map[string]bool, found func(path []s
 // type the fields to compare: the webhook diffs on every request.
 type differ struct {
 	names  map[string]bool
-	fields sync.Map // reflect.Type → []fieldInfo
+	fields sync.Map // reflect.Type → []*field
 }
 
 func newDiffer(names map[string]bool) *differ { return &differ{names: names} }
@@ -39,13 +39,14 @@ func (d *differ) changed(a, b *model.Fleet, found func(path []string)) {
 }
 
 // compared are the fields of record type t that names holds.
-func (d *differ) compared(t reflect.Type) []fieldInfo {
+func (d *differ) compared(t reflect.Type) []*field {
 	if fs, ok := d.fields.Load(t); ok {
-		return fs.([]fieldInfo)
+		return fs.([]*field)
 	}
-	var fs []fieldInfo
-	for _, f := range structInfoOf(t).fields {
-		if d.names == nil || d.names[f.name] {
+	var fs []*field
+	s := shapeOf(t)
+	for i := range s.fields {
+		if f := &s.fields[i]; d.names == nil || d.names[f.name] {
 			fs = append(fs, f)
 		}
 	}
@@ -66,7 +67,7 @@ func (d *differ) diff(a, b reflect.Value, path []string, found func([]string)) {
 			d.diff(a.Elem(), b.Elem(), path, found)
 		}
 	case reflect.Struct:
-		if !structInfoOf(a.Type()).record {
+		if !shapeOf(a.Type()).record {
 			if !equal(a, b) {
 				found(path)
 			}

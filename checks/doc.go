@@ -2,9 +2,13 @@
 // typed findings. It loads the built-in Rego policies (embedded) and the
 // directories a user passes, reads each rule's METADATA into the catalog
 // (a rule without complete METADATA stops the engine from starting),
-// compiles and prepares the queries once, and evaluates them on the model,
-// whole (lint, audit) or, for the webhook, only the rules a change can
-// affect. An Engine is safe for concurrent use.
+// compiles and prepares the queries once, and evaluates them on the model
+// (Engine: lint, audit). A Reviewer, prepared from an Engine, evaluates
+// them rule by rule, each on its view of the model, so that a change is
+// reviewed against a Baseline at the cost of the rules it can affect (the
+// webhook). The conversion to Rego, the views and the comparison of two
+// fleets all follow one description of the model's shape (shape.go).
+// Engines and Reviewers are safe for concurrent use.
 //
 // Its contract: the same model gives the same findings, in the same order,
 // whichever front-end built it; a finding's code, severity, title and

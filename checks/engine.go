@@ -20,34 +20,26 @@ import (
 // query binds every violation of every rule package with its package path.
 const query = "v = " + RulesPrefix + "[group][name].violation[_]"
 
-// Engine evaluates the rules on fleet models. It compiles and prepares the
-// queries once; Evaluate is safe for concurrent use.
+// Engine evaluates the rules on fleet models: it compiles and prepares the
+// queries once, as OPA's rego package prepares a query, and Evaluate is
+// safe for concurrent use. A Reviewer (NewReviewer) evaluates them rule by
+// rule, for the reviews of changes.
 type Engine struct {
 	// shards are prepared queries over independent parts of the rules
 	// (see shards), evaluated in parallel.
 	shards []rego.PreparedEvalQuery
 	rules  map[string]Rule // by package path
-	// compilerOf is the compiler of each rule package's shard: the webhook
-	// prepares one query per rule on them.
+	// compilerOf is the compiler of each rule package's shard, on which a
+	// Reviewer prepares one query per rule.
 	compilerOf map[string]*ast.Compiler
-	// builtin names the embedded policy files.
-	builtin map[string]bool
+	// views are, by rule package, the names of the rule's view (viewNames):
+	// nil for a rule that sees the whole model.
+	views map[string]map[string]bool
 	// names are the model's record fields some rule names, the only ones
 	// Evaluate converts (the objects users' rules may read, say, are left
-	// out when only built-in rules run); nil converts every field.
-	names   map[string]bool
-	perRule struct {
-		once    sync.Once
-		queries []*ruleQuery
-		// names are the fields any rule names, the only ones converted
-		// for evaluation rule by rule; nil (every field) with users' rules.
-		names map[string]bool
-		// differ compares fleets on names; showing keeps, by changed
-		// path, which queries' views show it (see affected).
-		differ  *differ
-		showing sync.Map
-		err     error
-	}
+	// out when only built-in rules run), with the namespace label and
+	// annotation keys the views keep; nil converts every field.
+	names map[string]bool
 }
 
 // Options configures an Engine.
@@ -99,33 +91,8 @@ func New(ctx context.Context, opt Options) (*Engine, error) {
 			compilerOf[pkg] = compilers[i]
 		}
 	}
-	e := &Engine{shards: prepared, rules: rules, compilerOf: compilerOf, builtin: builtin}
-	e.names = e.namedByAll()
-	return e, nil
-}
-
-// namedByAll is every record field some rule names, or nil when a rule
-// may read any field (users' rules, see namedFields), with the namespace
-// label and annotation keys the views keep (addNamespaceKeys): the strings
-// of the rules' code.
-func (e *Engine) namedByAll() map[string]bool {
-	out := map[string]bool{}
-	keys := map[string]bool{}
-	for pkg, r := range e.rules {
-		if !r.Builtin {
-			return nil
-		}
-		names := namedFields(e.compilerOf[pkg], pkg, e.builtin)
-		if names == nil {
-			return nil
-		}
-		maps.Copy(out, names)
-		codeStrings(e.compilerOf[pkg], pkg, keys)
-	}
-	for k := range keys {
-		out[keyPrefix+k] = true
-	}
-	return out
+	views := viewNames(rules, compilerOf, builtin)
+	return &Engine{shards: prepared, rules: rules, compilerOf: compilerOf, views: views, names: unionOfNames(views)}, nil
 }
 
 // prepare compiles one shard, reads its catalog and prepares its query.

@@ -18,13 +18,9 @@ func TestWholeInputKeepsTheNamespaceKeysViewsKeep(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	qs, err := e.ruleQueries()
-	if err != nil {
-		t.Fatal(err)
-	}
 	labels := map[string]string{"not-named-by-any-rule.example.com/x": "y"}
-	for _, q := range qs {
-		for n := range q.names {
+	for _, names := range e.views {
+		for n := range names {
 			if k, ok := strings.CutPrefix(n, keyPrefix); ok {
 				labels[k] = "v"
 			}

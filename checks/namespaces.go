@@ -1,10 +1,7 @@
 package checks
 
 import (
-	"reflect"
 	"strings"
-
-	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/meshcheck/meshcheck/model"
 )
@@ -23,69 +20,6 @@ import (
 // keyPrefix marks, in a view's names, a label or annotation key the rules
 // name (no record field contains a NUL byte).
 const keyPrefix = "key\x00"
-
-// keyedField says whether field name of record type t is a map of labels
-// or annotations that a view reduces to the named keys.
-func keyedField(t reflect.Type, name string) bool {
-	return t == reflect.TypeFor[model.Namespace]() && (name == "labels" || name == "annotations")
-}
-
-// onlyNamedKeys returns the object v without the keys names lacks.
-func onlyNamedKeys(v ast.Value, names map[string]bool) ast.Value {
-	obj, ok := v.(ast.Object)
-	if !ok || names == nil {
-		return v
-	}
-	drop := false
-	obj.Foreach(func(k, _ *ast.Term) {
-		if s, ok := k.Value.(ast.String); !ok || !names[keyPrefix+string(s)] {
-			drop = true
-		}
-	})
-	if !drop {
-		return v
-	}
-	out := ast.NewObject()
-	obj.Foreach(func(k, x *ast.Term) {
-		if s, ok := k.Value.(ast.String); ok && names[keyPrefix+string(s)] {
-			out.Insert(k, x)
-		}
-	})
-	return out
-}
-
-// addNamespaceKeys adds to the names of every built-in rule's view the
-// strings the code of every built-in rule holds, as keys (keyPrefix): a
-// namespace label or annotation whose key no built-in rule writes is seen
-// by none. The same keys for every rule keep the views shared as before.
-func addNamespaceKeys(qs []*ruleQuery, compilerOf map[string]*ast.Compiler) {
-	keys := map[string]bool{}
-	for _, q := range qs {
-		if q.names != nil {
-			codeStrings(compilerOf[q.pkg], q.pkg, keys)
-		}
-	}
-	for _, q := range qs {
-		if q.names != nil {
-			for k := range keys {
-				q.names[keyPrefix+k] = true
-			}
-		}
-	}
-}
-
-// codeStrings adds to out every string of the rules of package pkg and of
-// every rule and function they use.
-func codeStrings(c *ast.Compiler, pkg string, out map[string]bool) {
-	rulesUsed(c, pkg, func(r *ast.Rule) {
-		ast.WalkTerms(r, func(t *ast.Term) bool {
-			if s, ok := t.Value.(ast.String); ok {
-				out[string(s)] = true
-			}
-			return false
-		})
-	})
-}
 
 // namespaceFactKeys are the labels and annotations the model derives a
 // namespace's facts from (network, revision, injection, control plane
@@ -123,17 +57,13 @@ func (r NamespaceReads) Distinguishes(key string) bool {
 func (r NamespaceReads) Named(name string) bool { return r.All || r.Keys[name] }
 
 // NamespaceReads returns what the engine's rules can tell namespaces apart by.
-func (e *Engine) NamespaceReads() (NamespaceReads, error) {
-	qs, err := e.ruleQueries()
-	if err != nil {
-		return NamespaceReads{}, err
-	}
+func (e *Engine) NamespaceReads() NamespaceReads {
 	out := NamespaceReads{Keys: map[string]bool{}}
-	for _, q := range qs {
-		if q.names == nil || q.names["objects"] {
-			return NamespaceReads{All: true}, nil
+	for _, names := range e.views {
+		if names == nil || names["objects"] {
+			return NamespaceReads{All: true}
 		}
-		for n := range q.names {
+		for n := range names {
 			if k, ok := strings.CutPrefix(n, keyPrefix); ok {
 				out.Keys[k] = true
 			}
@@ -142,5 +72,5 @@ func (e *Engine) NamespaceReads() (NamespaceReads, error) {
 	for _, k := range namespaceFactKeys {
 		out.Keys[k] = true
 	}
-	return out, nil
+	return out
 }

@@ -53,7 +53,7 @@ func BenchmarkHandle(b *testing.B) {
 	} {
 		for _, conc := range []int{1, 16, 64} {
 			b.Run(fmt.Sprintf("change=%s/concurrency=%d", change.name, conc), func(b *testing.B) {
-				h := newHandler(b, checkstest.Engine(b), objs, DeciderOptions{})
+				h := newHandler(b, checkstest.Reviewer(b), objs, DeciderOptions{})
 				req := review(admissionv1.Update, change.obj, ns)
 				if resp := h.Handle(context.Background(), req); resp.Allowed != change.allowed {
 					b.Fatalf("allowed = %v, want %v: %v", resp.Allowed, change.allowed, resp.Result)

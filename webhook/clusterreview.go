@@ -41,7 +41,7 @@ type ClusterReview struct {
 	// makes a new state, and with hundreds of peers a full review takes
 	// minutes).
 	mu   sync.Mutex
-	last *checks.Review
+	last *checks.Baseline
 }
 
 var _ clusterreport.Source = (*ClusterReview)(nil)
@@ -92,7 +92,7 @@ func (c *ClusterReview) Review(ctx context.Context) (clusterreport.Snapshot, err
 	c.mu.Lock()
 	base := c.last
 	c.mu.Unlock()
-	rev, err := d.engine.ReviewChange(ctx, base, in, d.opt.Review)
+	rev, err := d.engine.Review(ctx, base, in, d.opt.Review)
 	if err != nil {
 		return clusterreport.Snapshot{}, fmt.Errorf("evaluate the cluster: %w", err)
 	}
@@ -100,7 +100,7 @@ func (c *ClusterReview) Review(ctx context.Context) (clusterreport.Snapshot, err
 	c.last = rev
 	c.mu.Unlock()
 	snap := clusterreport.Snapshot{
-		Generation: st.Generation, Cluster: d.opt.Cluster, Review: rev, Settings: d.opt.Review.Settings,
+		Generation: st.Generation, Cluster: d.opt.Cluster, Review: &rev.Review, Settings: d.opt.Review.Settings,
 	}
 	for _, p := range st.Peers {
 		snap.Peers = append(snap.Peers, p.Name)

@@ -171,7 +171,7 @@ func TestClusterReportThroughAPIServer(t *testing.T) {
 	cfg = sa.Config() // c stays the administrator's
 
 	w := startWatch(t, cfg, NewMetrics(nil))
-	d, err := NewDecider(checkstest.Engine(t), DeciderOptions{Cluster: "east"})
+	d, err := NewDecider(checkstest.Reviewer(t), DeciderOptions{Cluster: "east"})
 	must(err)
 	hc, err := rest.HTTPClientFor(cfg)
 	must(err)

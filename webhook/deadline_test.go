@@ -52,7 +52,7 @@ func post(t *testing.T, c *http.Client, url string, body []byte) (int, *admissio
 // A body larger than the webhook reads is answered 413 with an
 // AdmissionReview saying why, over HTTP/2 and HTTP/1.1, and counted.
 func TestOversizeBodyIsAnswered(t *testing.T) {
-	h := newHandler(t, checkstest.Engine(t), fixture(t), DeciderOptions{})
+	h := newHandler(t, checkstest.Reviewer(t), fixture(t), DeciderOptions{})
 	srv, c := tlsServer(t, h)
 	big := append([]byte(`{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u","object":{"data":"`), bytes.Repeat([]byte("x"), 8<<20)...)
 	big = append(big, `"}}}`...)
@@ -81,7 +81,7 @@ func TestOversizeBodyIsAnswered(t *testing.T) {
 // Bodies that are not AdmissionReviews are answered 400, counted as
 // malformed, and logged at debug level only.
 func TestMalformedEnvelopesAreCountedNotLoggedAsErrors(t *testing.T) {
-	h := newHandler(t, checkstest.Engine(t), fixture(t), DeciderOptions{})
+	h := newHandler(t, checkstest.Reviewer(t), fixture(t), DeciderOptions{})
 	var mu sync.Mutex
 	var lines []string
 	h.Log = funcr.New(func(prefix, args string) {
@@ -122,14 +122,14 @@ type stuckEngine struct {
 	release chan struct{}
 }
 
-func (s *stuckEngine) ReviewChange(ctx context.Context, base *checks.Review, in []model.ClusterInput, opt checks.ReviewOptions) (*checks.Review, error) {
+func (s *stuckEngine) Review(ctx context.Context, base *checks.Baseline, in []model.ClusterInput, opt checks.ReviewOptions) (*checks.Baseline, error) {
 	if base != nil {
 		select {
 		case <-s.release:
 		case <-time.After(20 * time.Second):
 		}
 	}
-	return s.Reviewer.ReviewChange(ctx, base, in, opt)
+	return s.Reviewer.Review(ctx, base, in, opt)
 }
 
 // An evaluation that cannot finish before the API server's timeout (the
@@ -138,7 +138,7 @@ func (s *stuckEngine) ReviewChange(ctx context.Context, base *checks.Review, in 
 // answer after the timeout is ignored by the API server, and an
 // AdmissionReview with allowed false would refuse the request.
 func TestEvaluationPastTheTimeoutIsAnsweredAtTheDeadline(t *testing.T) {
-	eng := &stuckEngine{Reviewer: checkstest.Engine(t), release: make(chan struct{})}
+	eng := &stuckEngine{Reviewer: checkstest.Reviewer(t), release: make(chan struct{})}
 	defer close(eng.release)
 	base := fixture(t)
 	ns := find(t, base, "Namespace", "istio-system")
@@ -183,7 +183,7 @@ func TestStateBeingBuiltIsWaitedForWithinTheDeadline(t *testing.T) {
 		return NewState(gen, objs)
 	}
 	s.Handler(0).OnUpdate(objs[0], withLabel(objs[0], netLabel, "network2"))
-	d, err := NewDecider(checkstest.Engine(t), DeciderOptions{Cluster: "east", Timeout: 300 * time.Millisecond})
+	d, err := NewDecider(checkstest.Reviewer(t), DeciderOptions{Cluster: "east", Timeout: 300 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -240,7 +240,7 @@ func TestStoreBuildsTheStateOnTheInformerSide(t *testing.T) {
 // Prepare computes the "before" review: a request then reviews only the
 // cluster after it.
 func TestPrepareComputesTheReviewBeforeRequests(t *testing.T) {
-	eng := &countingReviewer{Reviewer: checkstest.Engine(t)}
+	eng := &countingReviewer{Reviewer: checkstest.Reviewer(t)}
 	base := fixture(t)
 	h := newHandler(t, eng, base, DeciderOptions{})
 	st := h.States.State()

@@ -17,9 +17,9 @@ import (
 )
 
 // Reviewer evaluates a fleet, and a change from an earlier review:
-// *checks.Engine in production, a fake in the engine-error tests.
+// *checks.Reviewer in production, a fake in the engine-error tests.
 type Reviewer interface {
-	ReviewChange(ctx context.Context, base *checks.Review, in []model.ClusterInput, opt checks.ReviewOptions) (*checks.Review, error)
+	Review(ctx context.Context, base *checks.Baseline, in []model.ClusterInput, opt checks.ReviewOptions) (*checks.Baseline, error)
 }
 
 // DeciderOptions configure a Decider.
@@ -85,9 +85,9 @@ type Decider struct {
 	refreshing bool
 }
 
-// namespaceReader is the engine's view of namespaces (*checks.Engine).
+// namespaceReader is the engine's view of namespaces (*checks.Reviewer).
 type namespaceReader interface {
-	NamespaceReads() (checks.NamespaceReads, error)
+	NamespaceReads() checks.NamespaceReads
 }
 
 // beforeReview is the review of one generation of the state, with the
@@ -103,7 +103,7 @@ type beforeReview struct {
 	done   chan struct{} // closed once the fields below are set
 	reads  *model.Reads
 	peers  []model.ClusterInput
-	review *checks.Review
+	review *checks.Baseline
 	err    error
 
 	indexOnce sync.Once
@@ -134,9 +134,7 @@ func NewDecider(engine Reviewer, opt DeciderOptions) (*Decider, error) {
 	// Without the engine's word, every namespace stands for itself.
 	ns := checks.NamespaceReads{All: true}
 	if r, ok := engine.(namespaceReader); ok {
-		if ns, err = r.NamespaceReads(); err != nil {
-			return nil, err
-		}
+		ns = r.NamespaceReads()
 	}
 	return &Decider{
 		engine: engine, opt: opt, sels: sels, ns: ns, before: map[uint64]*beforeReview{},
@@ -236,7 +234,7 @@ func (d *Decider) Decide(ctx context.Context, st *State, req Request) (Decision,
 	// for it to notice: it is given at once, and the evaluation frees its
 	// CPU when it returns.
 	type result struct {
-		before, after *checks.Review
+		before, after *checks.Baseline
 		err           error
 	}
 	done := make(chan result, 1)

@@ -168,7 +168,7 @@ func indent(s, p string) string {
 
 type failingEngine struct{}
 
-func (failingEngine) ReviewChange(context.Context, *checks.Review, []model.ClusterInput, checks.ReviewOptions) (*checks.Review, error) {
+func (failingEngine) Review(context.Context, *checks.Baseline, []model.ClusterInput, checks.ReviewOptions) (*checks.Baseline, error) {
 	return nil, errors.New("engine exploded")
 }
 
@@ -180,7 +180,7 @@ func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
 func TestDecideReevaluatesOnlyTheRulesARequestCanAffect(t *testing.T) {
 	base := fixture(t)
 	ns := find(t, base, "Namespace", "istio-system")
-	eng := checkstest.Engine(t)
+	eng := checkstest.Reviewer(t)
 	h := newHandler(t, eng, base, DeciderOptions{})
 	st := h.States.State()
 	decide := func(obj *unstructured.Unstructured) Decision {
@@ -214,13 +214,13 @@ type countingReviewer struct {
 	calls int
 }
 
-func (c *countingReviewer) NamespaceReads() (checks.NamespaceReads, error) {
+func (c *countingReviewer) NamespaceReads() checks.NamespaceReads {
 	return c.Reviewer.(namespaceReader).NamespaceReads()
 }
 
-func (c *countingReviewer) ReviewChange(ctx context.Context, base *checks.Review, in []model.ClusterInput, opt checks.ReviewOptions) (*checks.Review, error) {
+func (c *countingReviewer) Review(ctx context.Context, base *checks.Baseline, in []model.ClusterInput, opt checks.ReviewOptions) (*checks.Baseline, error) {
 	c.calls++
-	return c.Reviewer.ReviewChange(ctx, base, in, opt)
+	return c.Reviewer.Review(ctx, base, in, opt)
 }
 
 // Namespaces outside the projection (all but one of each kind): a change
@@ -228,7 +228,7 @@ func (c *countingReviewer) ReviewChange(ctx context.Context, base *checks.Review
 // is reviewed once (after), not also as an empty "before".
 func TestNamespacesOutsideTheProjection(t *testing.T) {
 	objs := bigCluster(t, 40)
-	eng := &countingReviewer{Reviewer: checkstest.Engine(t)}
+	eng := &countingReviewer{Reviewer: checkstest.Reviewer(t)}
 	h := newHandler(t, eng, objs, DeciderOptions{MaxWait: time.Millisecond})
 	st := h.States.State()
 	var outside *unstructured.Unstructured

@@ -68,7 +68,7 @@ func startServer(t *testing.T, e *envtest.Environment, opt DeciderOptions) (stop
 	ready := make(chan struct{})
 	done := make(chan error, 1)
 	wo := e.WebhookInstallOptions
-	eng := checkstest.Engine(t)
+	eng := checkstest.Reviewer(t)
 	go func() {
 		done <- Run(ctx, ServerOptions{
 			Config: e.Config, Engine: eng, Decider: opt,

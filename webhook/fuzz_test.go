@@ -35,7 +35,7 @@ func FuzzServeHTTP(f *testing.F) {
 	f.Add([]byte(`{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"x","kind":{"kind":"Namespace","version":"v1"},"operation":"UPDATE","object":{"kind":"Namespace"}}}`))
 	f.Add([]byte(`{"request":null}`))
 	f.Add([]byte(`not json`))
-	h := newHandler(f, checkstest.Engine(f), base, DeciderOptions{})
+	h := newHandler(f, checkstest.Reviewer(f), base, DeciderOptions{})
 	srv := h.HTTP()
 	f.Fuzz(func(t *testing.T, body []byte) {
 		req := httptest.NewRequestWithContext(context.Background(), http.MethodPost, "/validate", bytes.NewReader(body))

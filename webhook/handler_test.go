@@ -17,7 +17,7 @@ import (
 )
 
 func TestHandle(t *testing.T) {
-	eng := checkstest.Engine(t)
+	eng := checkstest.Reviewer(t)
 	base := fixture(t)
 	ns := find(t, base, "Namespace", "istio-system")
 	gw := find(t, base, "Gateway", "cross-network-gateway")
@@ -217,7 +217,7 @@ func TestHandleEngineError(t *testing.T) {
 func TestHandleOverloaded(t *testing.T) {
 	base := fixture(t)
 	ns := find(t, base, "Namespace", "istio-system")
-	h := newHandler(t, checkstest.Engine(t), base, DeciderOptions{MaxWait: time.Millisecond})
+	h := newHandler(t, checkstest.Reviewer(t), base, DeciderOptions{MaxWait: time.Millisecond})
 	for range cap(h.Decider.slots) {
 		h.Decider.slots <- struct{}{}
 	}
@@ -236,7 +236,7 @@ func TestHandleOverloaded(t *testing.T) {
 func TestHandleCanceled(t *testing.T) {
 	base := fixture(t)
 	ns := find(t, base, "Namespace", "istio-system")
-	h := newHandler(t, checkstest.Engine(t), base, DeciderOptions{MaxWait: time.Minute})
+	h := newHandler(t, checkstest.Reviewer(t), base, DeciderOptions{MaxWait: time.Minute})
 	for range cap(h.Decider.slots) {
 		h.Decider.slots <- struct{}{}
 	}

@@ -16,7 +16,7 @@ import (
 func TestMetrics(t *testing.T) {
 	base := fixture(t)
 	ns := find(t, base, "Namespace", "istio-system")
-	h := newHandler(t, checkstest.Engine(t), base, DeciderOptions{})
+	h := newHandler(t, checkstest.Reviewer(t), base, DeciderOptions{})
 	reg := prometheus.NewRegistry()
 	h.Metrics = NewMetrics(reg)
 	for _, r := range []admission.Request{

@@ -58,7 +58,7 @@ func TestFleetAwareAdmission(t *testing.T) {
 	renamed := withClusterName(t, []*unstructured.Unstructured{iop}, "west")[0]
 	req := review(admissionv1.Update, renamed, iop)
 
-	h := newHandler(t, checkstest.Engine(t), local, DeciderOptions{})
+	h := newHandler(t, checkstest.Reviewer(t), local, DeciderOptions{})
 	h.States = &Fleet{Local: h.States, Peers: []*Peer{syncedPeer("west", peer)}}
 	resp := h.Handle(context.Background(), req)
 	if resp.Allowed || !strings.Contains(resp.Result.Message, "CL002") {

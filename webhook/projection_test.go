@@ -133,13 +133,21 @@ func TestProjectionDecidesAsAFullReview(t *testing.T) {
 	engines := []struct {
 		name string
 		e    *checks.Engine
+		rv   *checks.Reviewer
 	}{
-		{"built-in rules", checkstest.Engine(t)},
-		{"a user's rule denying a label", engineWith(t, userRule("ACME020", `ns.labels.owner == "forbidden"`))},
+		{"built-in rules", checkstest.Engine(t), checkstest.Reviewer(t)},
+		{"a user's rule denying a label", engineWith(t, userRule("ACME020", `ns.labels.owner == "forbidden"`)), nil},
 		{"a user's rule reading annotations", engineWith(t, userRule("ACME021", `some v in ns.annotations
-	v == "forbidden"`))},
+	v == "forbidden"`)), nil},
 	}
 	for _, tc := range engines {
+		if tc.rv == nil {
+			rv, err := checks.NewReviewer(t.Context(), tc.e)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.rv = rv
+		}
 		t.Run(tc.name, func(t *testing.T) {
 			r := rand.New(rand.NewPCG(1, uint64(len(tc.name))))
 			var changes, outside, found int
@@ -149,7 +157,7 @@ func TestProjectionDecidesAsAFullReview(t *testing.T) {
 				for j := range n {
 					before = append(before, randomNamespace(r, fmt.Sprintf("team-%02d", j)))
 				}
-				h := newHandler(t, tc.e, before, DeciderOptions{})
+				h := newHandler(t, tc.rv, before, DeciderOptions{})
 				st := h.States.State()
 				target := fmt.Sprintf("team-%02d", r.IntN(n+2)) // two of them do not exist yet
 				k := slices.IndexFunc(before, func(u *unstructured.Unstructured) bool {

@@ -17,7 +17,7 @@ import (
 // A namespace outside the projection is evaluated with it, before and
 // after; the namespace of a namespaced object is added to both sides, as
 // the object may make it relevant (a Gateway in a new namespace).
-func (d *Decider) reviews(ctx context.Context, st *State, b *beforeReview, req Request, key string, obj *unstructured.Unstructured) (before, after *checks.Review, err error) {
+func (d *Decider) reviews(ctx context.Context, st *State, b *beforeReview, req Request, key string, obj *unstructured.Unstructured) (before, after *checks.Baseline, err error) {
 	var newObj *source.Object
 	if obj != nil {
 		newObj = &source.Object{Data: obj.Object}
@@ -39,11 +39,11 @@ func (d *Decider) reviews(ctx context.Context, st *State, b *beforeReview, req R
 	}
 	before = b.review
 	if extraBefore != nil {
-		if before, err = d.engine.ReviewChange(ctx, b.review, d.inputs(b, st.with("", extraBefore...)), d.opt.Review); err != nil {
+		if before, err = d.engine.Review(ctx, b.review, d.inputs(b, st.with("", extraBefore...)), d.opt.Review); err != nil {
 			return nil, nil, fmt.Errorf("evaluate the cluster before the request: %w", err)
 		}
 	}
-	after, err = d.engine.ReviewChange(ctx, b.review, d.inputs(b, st.with(key, append(extraAfter, newObj)...)), d.opt.Review)
+	after, err = d.engine.Review(ctx, b.review, d.inputs(b, st.with(key, append(extraAfter, newObj)...)), d.opt.Review)
 	if err != nil {
 		return nil, nil, fmt.Errorf("evaluate the cluster after the request: %w", err)
 	}
@@ -169,13 +169,13 @@ func (d *Decider) refresh() {
 func (d *Decider) computeBefore(b *beforeReview, st *State) {
 	defer close(b.done)
 	d.mu.Lock()
-	var base *checks.Review
+	var base *checks.Baseline
 	if d.latest != nil {
 		base = d.latest.review
 	}
 	d.mu.Unlock()
 	b.reads, b.peers = st.Reads(d.opt.Cluster), st.Peers
-	b.review, b.err = d.engine.ReviewChange(context.Background(), base, d.inputs(b, st.proj), d.opt.Review)
+	b.review, b.err = d.engine.Review(context.Background(), base, d.inputs(b, st.proj), d.opt.Review)
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	switch {

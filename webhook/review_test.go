@@ -20,16 +20,16 @@ import (
 type recordingReviewer struct {
 	Reviewer
 	mu      sync.Mutex
-	bases   []*checks.Review
-	results []*checks.Review
+	bases   []*checks.Baseline
+	results []*checks.Baseline
 }
 
-func (r *recordingReviewer) NamespaceReads() (checks.NamespaceReads, error) {
+func (r *recordingReviewer) NamespaceReads() checks.NamespaceReads {
 	return r.Reviewer.(namespaceReader).NamespaceReads()
 }
 
-func (r *recordingReviewer) ReviewChange(ctx context.Context, base *checks.Review, in []model.ClusterInput, opt checks.ReviewOptions) (*checks.Review, error) {
-	rev, err := r.Reviewer.ReviewChange(ctx, base, in, opt)
+func (r *recordingReviewer) Review(ctx context.Context, base *checks.Baseline, in []model.ClusterInput, opt checks.ReviewOptions) (*checks.Baseline, error) {
+	rev, err := r.Reviewer.Review(ctx, base, in, opt)
 	r.mu.Lock()
 	r.bases, r.results = append(r.bases, base), append(r.results, rev)
 	r.mu.Unlock()
@@ -40,7 +40,7 @@ func (r *recordingReviewer) ReviewChange(ctx context.Context, base *checks.Revie
 // so that it evaluates only the rules whose view the change shows (in a
 // large fleet, a full review takes minutes).
 func TestBeforeReviewStartsFromTheLastOne(t *testing.T) {
-	eng := &recordingReviewer{Reviewer: checkstest.Engine(t)}
+	eng := &recordingReviewer{Reviewer: checkstest.Reviewer(t)}
 	d, err := NewDecider(eng, DeciderOptions{Cluster: "east"})
 	if err != nil {
 		t.Fatal(err)
@@ -78,11 +78,11 @@ type blockingReviewer struct {
 	release chan struct{}
 }
 
-func (b *blockingReviewer) NamespaceReads() (checks.NamespaceReads, error) {
+func (b *blockingReviewer) NamespaceReads() checks.NamespaceReads {
 	return b.Reviewer.(namespaceReader).NamespaceReads()
 }
 
-func (b *blockingReviewer) ReviewChange(ctx context.Context, base *checks.Review, in []model.ClusterInput, opt checks.ReviewOptions) (*checks.Review, error) {
+func (b *blockingReviewer) Review(ctx context.Context, base *checks.Baseline, in []model.ClusterInput, opt checks.ReviewOptions) (*checks.Baseline, error) {
 	b.mu.Lock()
 	reads := b.reads
 	b.mu.Unlock()
@@ -91,14 +91,14 @@ func (b *blockingReviewer) ReviewChange(ctx context.Context, base *checks.Review
 			<-b.release
 		}
 	}
-	return b.Reviewer.ReviewChange(ctx, base, in, opt)
+	return b.Reviewer.Review(ctx, base, in, opt)
 }
 
 // A change of a peer's objects does not make requests wait for the review
 // of the new fleet state: they are decided on the last review while it is
 // computed, and on the new one once it is done.
 func TestPeerChangeDoesNotBlockRequests(t *testing.T) {
-	eng := &blockingReviewer{Reviewer: checkstest.Engine(t), release: make(chan struct{})}
+	eng := &blockingReviewer{Reviewer: checkstest.Reviewer(t), release: make(chan struct{})}
 	local := fixture(t)
 	h := newHandler(t, eng, local, DeciderOptions{Timeout: 2 * time.Second})
 	north := syncedPeer("north", withClusterName(t, fixture(t), "north"))
@@ -140,7 +140,7 @@ func TestPeerChangeDoesNotBlockRequests(t *testing.T) {
 // peer's change makes a new state to report), and finds what a review of
 // the state alone finds.
 func TestClusterReviewStartsFromTheLastOne(t *testing.T) {
-	eng := &recordingReviewer{Reviewer: checkstest.Engine(t)}
+	eng := &recordingReviewer{Reviewer: checkstest.Reviewer(t)}
 	d, err := NewDecider(eng, DeciderOptions{Cluster: "east"})
 	if err != nil {
 		t.Fatal(err)

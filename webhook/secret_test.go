@@ -38,7 +38,7 @@ func TestSecretNeverLeaks(t *testing.T) {
 		noKind,
 		badJSON,
 	}
-	for _, eng := range []Reviewer{checkstest.Engine(t), failingEngine{}} {
+	for _, eng := range []Reviewer{checkstest.Reviewer(t), failingEngine{}} {
 		var logs bytes.Buffer
 		h := newHandler(t, eng, append(base, west), DeciderOptions{Enforcement: map[string]Enforcement{"CL005": Deny}})
 		h.Log = funcr.New(func(prefix, args string) { logs.WriteString(prefix + args + "\n") }, funcr.Options{Verbosity: 10})

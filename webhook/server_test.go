@@ -32,7 +32,7 @@ func TestServerProbesAndMetrics(t *testing.T) {
 	port, _ := strconv.Atoi(strings.Split(testenv.FreeAddr(t), ":")[1])
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	eng := checkstest.Engine(t)
+	eng := checkstest.Reviewer(t)
 	go func() {
 		done <- Run(ctx, ServerOptions{
 			Config: e.Config, Engine: eng, Decider: DeciderOptions{Cluster: "east"},

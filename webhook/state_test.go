@@ -32,10 +32,7 @@ func TestStateProjection(t *testing.T) {
 		objs = append(objs, namespace(fmt.Sprintf("team-%03d", i), l))
 	}
 	objs = append(objs, objs[0]) // seen twice, kept once
-	reads, err := checkstest.Engine(t).NamespaceReads()
-	if err != nil {
-		t.Fatal(err)
-	}
+	reads := checkstest.Engine(t).NamespaceReads()
 	st := NewProjectedState(1, objs, reads)
 	if st.Len() != 103 {
 		t.Errorf("Len = %d, want 103", st.Len())
@@ -72,7 +69,7 @@ func TestHandleOutsideProjection(t *testing.T) {
 		{"new namespace with both labels", review(admissionv1.Create, ns("team-e", map[string]string{"istio-injection": "enabled", "istio.io/rev": "default"}), nil), "CP011: namespace team-e has both"},
 		{"delete", review(admissionv1.Delete, nil, ns("team-d", wrong)), ""},
 	}
-	h := newHandler(t, checkstest.Engine(t), objs, DeciderOptions{})
+	h := newHandler(t, checkstest.Reviewer(t), objs, DeciderOptions{})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			resp := h.Handle(context.Background(), tt.req)

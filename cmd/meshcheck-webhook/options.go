@@ -136,13 +136,17 @@ func (o *serveOptions) run(ctx context.Context, args []string, stderr io.Writer)
 	if err != nil {
 		return failed(err)
 	}
+	reviewer, err := checks.NewReviewer(ctx, engine)
+	if err != nil {
+		return failed(err)
+	}
 	log.Info("policies compiled", "rules", len(engine.Rules()))
 	peers, err := o.peerConfigs()
 	if err != nil {
 		return failed(err)
 	}
 	err = webhook.Run(ctx, webhook.ServerOptions{
-		Config: rc, Engine: engine, Decider: o.deciderOptions(cfg), Peers: peers, RemoteSecretPeers: o.peersFromRS,
+		Config: rc, Engine: reviewer, Decider: o.deciderOptions(cfg), Peers: peers, RemoteSecretPeers: o.peersFromRS,
 		CertDir: o.certDir, Host: o.host, Port: o.port,
 		MetricsAddr: o.metricsAddr, ProbeAddr: o.probeAddr, Log: log, Report: report,
 	})

@@ -87,7 +87,11 @@ func runServer(dir string, n int, fixture, cpuProfile string) error {
 	if err != nil {
 		return err
 	}
-	d, err := webhook.NewDecider(engine, webhook.DeciderOptions{Cluster: "east", Exclude: []string{"kube-system", "meshcheck-system"}})
+	reviewer, err := checks.NewReviewer(ctx, engine)
+	if err != nil {
+		return err
+	}
+	d, err := webhook.NewDecider(reviewer, webhook.DeciderOptions{Cluster: "east", Exclude: []string{"kube-system", "meshcheck-system"}})
 	if err != nil {
 		return err
 	}

@@ -63,14 +63,14 @@ func findingKeys(fs []checks.Finding) []string {
 // whole object turned into a string) would see less through its view and
 // fail here, and the webhook would then skip it wrongly.
 func TestViewsChangeNoFinding(t *testing.T) {
-	e := checkstest.Engine(t)
+	e, rv := checkstest.Engine(t), checkstest.Reviewer(t)
 	seen := map[string]bool{}
 	check := func(t *testing.T, in []model.ClusterInput, opt checks.ReviewOptions) {
 		whole, err := e.Review(t.Context(), in, opt)
 		if err != nil {
 			t.Fatal(err)
 		}
-		viewed, err := e.ReviewChange(t.Context(), nil, in, opt)
+		viewed, err := rv.Review(t.Context(), nil, in, opt)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -118,15 +118,15 @@ func TestViewsChangeNoFinding(t *testing.T) {
 	}
 }
 
-// TestReviewChangeMatchesAFullReview: starting from a fleet's review, a
+// TestReviewerMatchesAFullReview: starting from a fleet's baseline, a
 // change re-evaluates only some rules; its findings must be those of a full
 // review of the changed fleet. The changes are every fleet of the test data
 // with one object deleted, in turn, and the reverse (the object created).
 //
 // It is the longest test of the package: with -short it takes one fleet
 // in eight; make test runs it whole.
-func TestReviewChangeMatchesAFullReview(t *testing.T) {
-	e := checkstest.Engine(t)
+func TestReviewerMatchesAFullReview(t *testing.T) {
+	e, rv := checkstest.Engine(t), checkstest.Reviewer(t)
 	stride := 1
 	if testing.Short() {
 		stride = 8
@@ -141,7 +141,7 @@ func TestReviewChangeMatchesAFullReview(t *testing.T) {
 			ran++
 			in, opt := readFleet(t, dir)
 			in = withReads(in, in) // as the webhook reads its cluster once
-			base, err := e.ReviewChange(t.Context(), nil, in, opt)
+			base, err := rv.Review(t.Context(), nil, in, opt)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -156,7 +156,7 @@ func TestReviewChangeMatchesAFullReview(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					got, err := e.ReviewChange(t.Context(), base, changed, opt)
+					got, err := rv.Review(t.Context(), base, changed, opt)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -164,7 +164,7 @@ func TestReviewChangeMatchesAFullReview(t *testing.T) {
 					if a, b := findingKeys(without.Findings), findingKeys(got.Findings); !slices.Equal(a, b) {
 						t.Errorf("%s:\nfull review: %q\nchange:      %q", name, a, b)
 					}
-					back, err := e.ReviewChange(t.Context(), got, again, opt)
+					back, err := rv.Review(t.Context(), got, again, opt)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -328,8 +328,12 @@ func TestUsersRulesSeeEveryChange(t *testing.T) {
 			if i := slices.IndexFunc(e.Rules(), func(r checks.Rule) bool { return r.Code == tc.code }); i < 0 || e.Rules()[i].Builtin {
 				t.Errorf("%s is listed as built in, or missing", tc.code)
 			}
+			rv, err := checks.NewReviewer(t.Context(), e)
+			if err != nil {
+				t.Fatal(err)
+			}
 			in, opt := readFleet(t, fleet)
-			base, err := e.ReviewChange(t.Context(), nil, in, opt)
+			base, err := rv.Review(t.Context(), nil, in, opt)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -342,7 +346,7 @@ func TestUsersRulesSeeEveryChange(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := e.ReviewChange(t.Context(), base, changed, opt)
+			got, err := rv.Review(t.Context(), base, changed, opt)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -356,34 +360,27 @@ func TestUsersRulesSeeEveryChange(t *testing.T) {
 	}
 }
 
-// TestReviewChangeIgnoresAReviewAsBase: a Review has findings but no
-// violations by view; taken as a base it must not lend empty findings to
-// the rules a change does not affect. Nor may another engine's review.
-func TestReviewChangeIgnoresAReviewAsBase(t *testing.T) {
-	e := checkstest.Engine(t)
+// TestReviewerIgnoresAnotherReviewersBaseline: a baseline of another
+// reviewer (policies reloaded) may hold other rules' violations; taken as
+// a base it must not lend them to the rules a change does not affect.
+func TestReviewerIgnoresAnotherReviewersBaseline(t *testing.T) {
+	e, rv := checkstest.Engine(t), checkstest.Reviewer(t)
 	in, opt := readFleet(t, "../testdata/rules/NW001/fail/"+firstCase(t, "NW001"))
-	base, err := e.Review(t.Context(), in, opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := e.ReviewChange(t.Context(), base, in, opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(got.Findings) == 0 || got.Evaluated() != len(e.Rules()) {
-		t.Errorf("from a Review: %d findings, %d rules evaluated; want NW001's findings from all %d rules", len(got.Findings), got.Evaluated(), len(e.Rules()))
-	}
-	// Nor is a change review of another engine (policies reloaded).
 	other, err := checks.New(t.Context(), checks.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	foreign, err := other.ReviewChange(t.Context(), nil, in, opt)
+	otherRV, err := checks.NewReviewer(t.Context(), other)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, err := e.ReviewChange(t.Context(), foreign, in, opt); err != nil || got.Evaluated() != len(e.Rules()) {
-		t.Errorf("from another engine's review: %d rules evaluated (%v); want all %d", got.Evaluated(), err, len(e.Rules()))
+	foreign, err := otherRV.Review(t.Context(), nil, in, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := rv.Review(t.Context(), foreign, in, opt)
+	if err != nil || len(got.Findings) == 0 || got.Evaluated() != len(e.Rules()) {
+		t.Errorf("from another reviewer's baseline: %d findings, %d rules evaluated (%v); want NW001's findings from all %d rules", len(got.Findings), got.Evaluated(), err, len(e.Rules()))
 	}
 }
 
