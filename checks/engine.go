@@ -50,7 +50,7 @@ type Options struct {
 
 // New loads, compiles and prepares the rules.
 func New(ctx context.Context, opt Options) (*Engine, error) {
-	files, err := loadFiles(opt.PolicyDirs, false)
+	files, err := loadFiles(opt.PolicyDirs, false, false)
 	if err != nil {
 		return nil, err
 	}
@@ -142,22 +142,11 @@ func (e *Engine) Evaluate(ctx context.Context, f *model.Fleet) ([]Finding, error
 		return nil, err
 	}
 	results := make([]rego.ResultSet, len(e.shards))
-	errs := make([]error, len(e.shards))
-	var wg sync.WaitGroup
-	for i, pq := range e.shards {
-		wg.Add(1)
-		select {
-		case workers() <- func() {
-			defer wg.Done()
-			results[i], errs[i] = pq.Eval(ctx, rego.EvalParsedInput(in))
-		}:
-		case <-ctx.Done(): // a request that gave up does not wait for a worker
-			errs[i] = ctx.Err()
-			wg.Done()
-		}
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	err = fanOut(ctx, len(e.shards), func(i int) (err error) {
+		results[i], err = e.shards[i].Eval(ctx, rego.EvalParsedInput(in))
+		return err
+	})
+	if err != nil {
 		return nil, fmt.Errorf("evaluate rules: %w", err)
 	}
 	var out []Finding

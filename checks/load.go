@@ -115,14 +115,15 @@ func parseModules(files []policyFile) (map[string]*ast.Module, error) {
 	return mods, nil
 }
 
-// loadFiles gathers the built-in policies and those of dirs.
-func loadFiles(dirs []string, tests bool) ([]policyFile, error) {
-	files, err := builtinFiles(tests)
+// loadFiles gathers the built-in policies and those of dirs, with their
+// _test.rego files where builtinTests and dirTests say so.
+func loadFiles(dirs []string, builtinTests, dirTests bool) ([]policyFile, error) {
+	files, err := builtinFiles(builtinTests)
 	if err != nil {
 		return nil, err
 	}
 	for _, d := range dirs {
-		more, err := dirFiles(d, tests)
+		more, err := dirFiles(d, dirTests)
 		if err != nil {
 			return nil, err
 		}

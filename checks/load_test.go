@@ -11,7 +11,7 @@ import (
 // The built-in policies skip the check-only compiler stages in every run;
 // here they go through all of them.
 func TestBuiltinPoliciesPassEveryCompilerCheck(t *testing.T) {
-	files, err := loadFiles(nil, false)
+	files, err := loadFiles(nil, false, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -129,23 +129,11 @@ func (r *Reviewer) reevaluate(ctx context.Context, base *Baseline, f *model.Flee
 		}
 	}
 	found := make([][]violation, len(todo))
-	errs := make([]error, len(todo))
-	var wg sync.WaitGroup
-	for i, q := range todo {
-		wg.Add(1)
-		task := func() {
-			defer wg.Done()
-			found[i], errs[i] = r.violations(ctx, q, views[q.viewKey])
-		}
-		select {
-		case workers() <- task:
-		case <-ctx.Done():
-			errs[i] = ctx.Err()
-			wg.Done()
-		}
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	err = fanOut(ctx, len(todo), func(i int) (err error) {
+		found[i], err = r.violations(ctx, todo[i], views[todo[i].viewKey])
+		return err
+	})
+	if err != nil {
 		return nil, 0, fmt.Errorf("evaluate rules: %w", err)
 	}
 	for i, q := range todo {

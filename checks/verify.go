@@ -28,16 +28,9 @@ func (r TestResult) Passed() bool { return !r.Fail && r.Err == nil }
 // with the built-in rules and libraries loaded, so a team's tests can use
 // data.meshcheck.lib. builtinTests adds meshcheck's own tests.
 func Verify(ctx context.Context, dirs []string, builtinTests bool) ([]TestResult, error) {
-	files, err := builtinFiles(builtinTests)
+	files, err := loadFiles(dirs, builtinTests, true)
 	if err != nil {
 		return nil, err
-	}
-	for _, d := range dirs {
-		more, err := dirFiles(d, true)
-		if err != nil {
-			return nil, err
-		}
-		files = append(files, more...)
 	}
 	mods, err := parseModules(files)
 	if err != nil {

@@ -1,6 +1,8 @@
 package checks
 
 import (
+	"context"
+	"errors"
 	"runtime"
 	"sync"
 )
@@ -23,3 +25,25 @@ var workers = sync.OnceValue(func() chan<- func() {
 	}
 	return work
 })
+
+// fanOut runs task(0) to task(n-1) on the workers and waits for them. A
+// task that has no worker yet when ctx ends is not run, and fails with
+// ctx's error: a request that gave up does not wait for a worker.
+func fanOut(ctx context.Context, n int, task func(i int) error) error {
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		select {
+		case workers() <- func() {
+			defer wg.Done()
+			errs[i] = task(i)
+		}:
+		case <-ctx.Done():
+			errs[i] = ctx.Err()
+			wg.Done()
+		}
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
