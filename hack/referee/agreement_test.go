@@ -108,6 +108,7 @@ func TestAgreement(t *testing.T) {
 	work := t.TempDir()
 
 	var outs []outcome
+	var xds time.Duration
 	for _, f := range agreementFleets {
 		if *only != "" && !strings.Contains(f.Dir, *only) {
 			continue
@@ -125,7 +126,9 @@ func TestAgreement(t *testing.T) {
 			}
 		}
 		outs = append(outs, o)
-		t.Logf("%s: meshcheck errors %v, istiod works=%v (%s)", f.Dir, o.errors, o.works, o.took.Round(time.Second))
+		t.Logf("%s: meshcheck errors %v, istiod works=%v (%s, xDS %s, %d proxy/cluster pairs)", f.Dir, o.errors, o.works,
+			o.took.Round(time.Second), res.XDS.Round(time.Millisecond), res.Verdict.Proxies)
+		xds += res.XDS
 		switch {
 		case o.agree() && f.Disagree != "":
 			t.Errorf("%s: meshcheck and istiod now agree (errors %v, istiod works=%v): remove its disagreement entry", f.Dir, o.errors, o.works)
@@ -134,7 +137,7 @@ func TestAgreement(t *testing.T) {
 				f.Dir, o.errors, o.works, o.broken)
 		}
 	}
-	t.Logf("%d fleets, %d API servers", len(outs), pool.Size())
+	t.Logf("%d fleets, %d API servers, %s on xDS", len(outs), pool.Size(), xds.Round(time.Millisecond))
 	if *only != "" {
 		t.Logf("-only %q: docs/referee.md not checked", *only)
 		return

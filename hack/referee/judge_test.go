@@ -1,6 +1,7 @@
 package referee
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -23,13 +24,19 @@ func testModel(networks ...string) *Model {
 func testPlans(m *Model) []*Plan {
 	var out []*Plan
 	for i, n := range m.SortedClusters() {
-		out = append(out, &Plan{Cluster: n, Index: i, Network: m.Clusters[n].Network.String(), PodIP: "10." + string(rune('1'+i)) + ".0.10"})
+		nw := m.Clusters[n].Network.String()
+		p := &Plan{Cluster: n, Index: i, Network: nw, PodIP: fmt.Sprintf("10.%d.0.10", i+1)}
+		if nw != "" {
+			p.Gateways = []PlannedGateway{{Namespace: "istio-system", Name: "istio-eastwestgateway", Network: nw, Address: fmt.Sprintf("127.0.%d.1", i+1), Port: 15443}}
+		}
+		out = append(out, p)
 	}
 	return out
 }
 
 // seen is what an istiod of cluster saw: the sample endpoint of each
-// cluster registered under ids[cluster] (absent: not discovered).
+// cluster registered under ids[cluster] (absent: not discovered), and the
+// gateways of the networks named.
 func seen(cluster string, ids map[string]string, plans []*Plan, gateways ...string) *Seen {
 	s := &Seen{Cluster: cluster, ClusterID: cluster, Endpoints: map[string][]Endpoint{}}
 	for _, p := range plans {
@@ -38,14 +45,35 @@ func seen(cluster string, ids map[string]string, plans []*Plan, gateways ...stri
 		}
 	}
 	for _, nw := range gateways {
-		s.Gateways = append(s.Gateways, NetworkGateway{Network: nw, Addr: "127.0.0.9", Port: 15443})
+		for _, p := range plans {
+			for _, g := range p.Gateways {
+				if g.Network == nw {
+					s.Gateways = append(s.Gateways, NetworkGateway{Network: nw, Cluster: p.Cluster, Addr: g.Address, Port: 15443})
+				}
+			}
+		}
 	}
 	return s
+}
+
+// withProxy adds what the proxy of cluster received from s.
+func withProxy(s *Seen, cluster string, eps ...ProxyEndpoint) *Seen {
+	s.Proxies = append(s.Proxies, ProxyView{Cluster: cluster, ClusterID: cluster, Endpoints: eps})
+	return s
+}
+
+func pod(p *Plan) ProxyEndpoint {
+	return ProxyEndpoint{Address: p.PodIP, Port: samplePort, Workload: SampleService, Cluster: p.Cluster}
+}
+
+func gw(p *Plan, port int) ProxyEndpoint {
+	return ProxyEndpoint{Address: p.Gateways[0].Address, Port: port, Cluster: p.Cluster}
 }
 
 func TestJudge(t *testing.T) {
 	one := testModel("network1", "network1")
 	two := testModel("network1", "network2")
+	both := map[string]string{"cluster1": "cluster1", "cluster2": "cluster2"}
 	tests := []struct {
 		name     string
 		m        *Model
@@ -55,37 +83,77 @@ func TestJudge(t *testing.T) {
 		identity bool
 	}{
 		{"both primaries see both clusters", one, func(p []*Plan) []*Seen {
-			return []*Seen{seen("cluster1", map[string]string{"cluster1": "cluster1", "cluster2": "cluster2"}, p),
-				seen("cluster2", map[string]string{"cluster1": "cluster1", "cluster2": "cluster2"}, p)}
+			return []*Seen{withProxy(seen("cluster1", both, p), "cluster1", pod(p[0]), pod(p[1])),
+				withProxy(seen("cluster2", both, p), "cluster2", pod(p[0]), pod(p[1]))}
 		}, true, "", false},
 		{"remote secret missing", one, func(p []*Plan) []*Seen {
-			return []*Seen{seen("cluster1", map[string]string{"cluster1": "cluster1"}, p),
-				seen("cluster2", map[string]string{"cluster1": "cluster1", "cluster2": "cluster2"}, p)}
+			return []*Seen{withProxy(seen("cluster1", map[string]string{"cluster1": "cluster1"}, p), "cluster1", pod(p[0])),
+				withProxy(seen("cluster2", both, p), "cluster2", pod(p[0]), pod(p[1]))}
 		}, false, "no endpoint of echo in cluster cluster2", false},
 		{"remote served by this istiod registered under another name", one, func(p []*Plan) []*Seen {
-			return []*Seen{seen("cluster1", map[string]string{"cluster1": "cluster1", "cluster2": "remote"}, p)}
+			return []*Seen{withProxy(withProxy(seen("cluster1", map[string]string{"cluster1": "cluster1", "cluster2": "remote"}, p),
+				"cluster1", pod(p[0]), pod(p[1])), "cluster2", pod(p[0]), pod(p[1]))}
 		}, false, `registered as "remote"`, false},
 		{"primary with its own istiod registered under another name", one, func(p []*Plan) []*Seen {
-			return []*Seen{seen("cluster1", map[string]string{"cluster1": "cluster1", "cluster2": "Kubernetes"}, p),
-				seen("cluster2", map[string]string{"cluster1": "cluster1", "cluster2": "cluster2"}, p)}
+			return []*Seen{withProxy(seen("cluster1", map[string]string{"cluster1": "cluster1", "cluster2": "Kubernetes"}, p), "cluster1", pod(p[0]), pod(p[1])),
+				withProxy(seen("cluster2", both, p), "cluster2", pod(p[0]), pod(p[1]))}
 		}, true, "", true},
-		{"other network without gateway", two, func(p []*Plan) []*Seen {
-			return []*Seen{seen("cluster1", map[string]string{"cluster1": "cluster1", "cluster2": "cluster2"}, p, "network1")}
-		}, false, "no network gateway", false},
-		{"other network with gateway", two, func(p []*Plan) []*Seen {
-			return []*Seen{seen("cluster1", map[string]string{"cluster1": "cluster1", "cluster2": "cluster2"}, p, "network1", "network2")}
+		{"same network, the other cluster's pod not sent", one, func(p []*Plan) []*Seen {
+			return []*Seen{withProxy(seen("cluster1", both, p), "cluster1", pod(p[0]))}
+		}, false, "proxy of cluster1 (network \"network1\") has no reachable endpoint of echo in cluster2 (network \"network1\"): its pod 10.2.0.10:8080 is missing", false},
+		{"other network via its gateway", two, func(p []*Plan) []*Seen {
+			return []*Seen{withProxy(seen("cluster1", both, p, "network1", "network2"), "cluster1", pod(p[0]), gw(p[1], 15443))}
 		}, true, "", false},
+		{"other network without gateway: the pod's address sent", two, func(p []*Plan) []*Seen {
+			return []*Seen{withProxy(seen("cluster1", both, p, "network1"), "cluster1", pod(p[0]), pod(p[1]))}
+		}, false, "receives 10.2.0.10:8080 (pod of cluster2 on network network2: not routable from network1); istiod knows no gateway with an address for network2", false},
+		{"other network, gateway at the wrong port", two, func(p []*Plan) []*Seen {
+			return []*Seen{withProxy(seen("cluster1", both, p, "network1", "network2"), "cluster1", pod(p[0]), gw(p[1], 15444))}
+		}, false, "receives 127.0.2.1:15444 (address of gateway istio-system/istio-eastwestgateway of cluster2 for network2, but its mTLS port is 15443)", false},
+		{"other network, gateway Service forwards nothing to 15443", two, func(p []*Plan) []*Seen {
+			p[1].Gateways[0].Port = 0
+			return []*Seen{withProxy(seen("cluster1", both, p, "network1", "network2"), "cluster1", pod(p[0]), gw(p[1], 15443))}
+		}, false, "but no port of it forwards to 15443", false},
+		{"other network, the endpoint held on the proxy's network", two, func(p []*Plan) []*Seen {
+			s := seen("cluster1", both, p, "network1", "network2")
+			s.Endpoints["cluster2"][0].Network = "network1"
+			return []*Seen{withProxy(s, "cluster1", pod(p[0]), pod(p[1]))}
+		}, false, `istiod holds the endpoint on network "network1"`, false},
+		{"other network, the endpoint held without network, a gateway of the network still sent", two, func(p []*Plan) []*Seen {
+			s := seen("cluster1", both, p, "network1", "network2")
+			s.Endpoints["cluster2"][0].Network = ""
+			return []*Seen{withProxy(s, "cluster1", pod(p[0]), gw(p[1], 15443))}
+		}, false, `istiod holds the endpoint on network "", so no gateway of network2 stands for it`, false},
+		{"served remote on another network reaches the primary through its gateway", two, func(p []*Plan) []*Seen {
+			s := withProxy(seen("cluster1", both, p, "network1", "network2"), "cluster1", pod(p[0]), gw(p[1], 15443))
+			return []*Seen{withProxy(s, "cluster2", gw(p[0], 15443), pod(p[1]))}
+		}, true, "", false},
+		{"served remote on another network receives the primary's pod address", two, func(p []*Plan) []*Seen {
+			s := withProxy(seen("cluster1", both, p, "network1", "network2"), "cluster1", pod(p[0]), gw(p[1], 15443))
+			return []*Seen{withProxy(s, "cluster2", pod(p[0]), pod(p[1]))}
+		}, false, "proxy of cluster2 (network \"network2\") has no reachable endpoint of echo in cluster1 (network \"network1\"): receives 10.1.0.10:8080 (pod of cluster1 on network network1: not routable from network2)", false},
+		{"no EDS response", one, func(p []*Plan) []*Seen {
+			s := seen("cluster1", both, p)
+			s.Proxies = []ProxyView{{Cluster: "cluster1", Error: "context deadline exceeded"}}
+			return []*Seen{s}
+		}, false, "received no EDS for outbound|80||echo.referee-sample.svc.cluster.local: context deadline exceeded", false},
 		{"no istiod", one, func(p []*Plan) []*Seen { return nil }, false, "no istiod was run", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			plans := testPlans(tt.m)
-			v := Judge(tt.m, plans, tt.seen(plans))
+			ss := tt.seen(plans)
+			for _, s := range ss { // proxies claim their cluster's network
+				for k := range s.Proxies {
+					s.Proxies[k].Network = planOf(plans, s.Proxies[k].Cluster).Network
+				}
+			}
+			v := Judge(tt.m, plans, ss)
 			if v.Works != tt.works {
 				t.Fatalf("works = %v, want %v (broken %v)", v.Works, tt.works, v.Broken)
 			}
 			if tt.broken != "" && (len(v.Broken) == 0 || !strings.Contains(v.Broken[0], tt.broken)) {
-				t.Errorf("broken = %v, want one containing %q", v.Broken, tt.broken)
+				t.Errorf("broken = %q, want the first containing %q", v.Broken, tt.broken)
 			}
 			if (len(v.Identity) > 0) != tt.identity {
 				t.Errorf("identity = %v, want some: %v", v.Identity, tt.identity)

@@ -171,9 +171,11 @@ func ServedClusters(m *Model, cluster string, ownIstiod map[string]bool) []strin
 // Verdict is the referee's judgement of one fleet's cross-cluster discovery.
 type Verdict struct {
 	// Works is true when every istiod holds the sample service's endpoints
-	// of every cluster of its mesh, on that cluster's network, knows a
-	// gateway for every other network, and registers every cluster its
-	// proxies connect to under the cluster ID those proxies claim.
+	// of every cluster of its mesh, registers every cluster its proxies
+	// connect to under the cluster ID those proxies claim, and the proxy of
+	// every cluster it serves receives a reachable endpoint for every
+	// cluster of the mesh: the pod's IP on its own network, the right
+	// network gateway's address and mTLS port for another network.
 	Works bool
 	// Broken says where it does not, one line per problem.
 	Broken []string
@@ -183,16 +185,25 @@ type Verdict struct {
 	// (cluster-local services, locality, a proxy that fails over to this
 	// istiod) does not match.
 	Identity []string
-	// Checked counts the (istiod, cluster) pairs judged.
-	Checked int
+	// Checked counts the (istiod, cluster) pairs judged; Proxies the
+	// (proxy, cluster) pairs, a proxy being one of a served cluster.
+	Checked, Proxies int
 }
 
-// Judge turns what the istiods saw into a verdict. What each cluster should
-// be is what it says of itself: the cluster ID and network its own
-// installs give its proxies (from meshcheck's model of the installs) and
-// the sample pod the referee put there. Which clusters an istiod should
-// reach is the mesh meshcheck's model groups it in (remote secrets,
-// control-plane links and mesh IDs).
+// Judge turns what the istiods saw, and what their proxies received, into
+// a verdict. What each cluster should be is what it says of itself: the
+// cluster ID and network its own installs give its proxies (from
+// meshcheck's model of the installs) and the sample pod and network
+// gateways the referee put there. Which clusters an istiod should reach is
+// the mesh meshcheck's model groups it in (remote secrets, control-plane
+// links and mesh IDs).
+//
+// istiod's registry (/debug/endpointShardz, /debug/clusterz) says whether
+// it discovered a cluster's endpoint and why not; the proxies' EDS says
+// whether that endpoint arrives where it is reachable. A cluster missing
+// from the registry is reported once, from the registry, with the state of
+// its remote cluster; the proxy lines explain a reachability failure with
+// what istiod holds (the endpoint's network, the gateways it knows).
 func Judge(m *Model, plans []*Plan, seen []*Seen) Verdict {
 	v := Verdict{}
 	plan := map[string]*Plan{}
@@ -204,7 +215,8 @@ func Judge(m *Model, plans []*Plan, seen []*Seen) Verdict {
 		ownIstiod[s.Cluster] = true
 	}
 	for _, s := range seen {
-		selfNet := plan[s.Cluster].Network
+		where := fmt.Sprintf("istiod of %s (cluster ID %s)", s.Cluster, s.ClusterID)
+		held := map[string]bool{} // clusters whose endpoint istiod holds
 		for _, other := range m.MeshOf(s.Cluster) {
 			c := m.Clusters[other]
 			p := plan[other]
@@ -213,7 +225,6 @@ func Judge(m *Model, plans []*Plan, seen []*Seen) Verdict {
 			}
 			v.Checked++
 			id := orDefault(c.ID.String(), "Kubernetes")
-			where := fmt.Sprintf("istiod of %s (cluster ID %s)", s.Cluster, s.ClusterID)
 			got := registeredAs(s, p.PodIP)
 			switch {
 			case got == "":
@@ -228,13 +239,31 @@ func Judge(m *Model, plans []*Plan, seen []*Seen) Verdict {
 			case got != id:
 				v.Identity = append(v.Identity, fmt.Sprintf("%s: cluster %s is registered as %q, its proxies (served by its own istiod) claim %q", where, other, got, id))
 			}
-			for _, ep := range s.Endpoints[got] {
-				if hasAddress([]Endpoint{ep}, p.PodIP) && ep.Network != p.Network {
-					v.Broken = append(v.Broken, fmt.Sprintf("%s: endpoint of %s in %s is on network %q, its proxies on %q", where, SampleService, other, ep.Network, p.Network))
-				}
+			held[other] = true
+		}
+		for _, pv := range s.Proxies {
+			self := plan[pv.Cluster]
+			if self == nil {
+				continue
 			}
-			if p.Network != selfNet && p.Network != "" && !hasGateway(s, p.Network) {
-				v.Broken = append(v.Broken, fmt.Sprintf("%s: no network gateway with an address for %s's network %s: its endpoints are unreachable from %s", where, other, p.Network, s.Cluster))
+			proxy := fmt.Sprintf("%s: proxy of %s (network %q)", where, pv.Cluster, pv.Network)
+			if pv.Error != "" {
+				v.Broken = append(v.Broken, fmt.Sprintf("%s received no EDS for %s: %s", proxy, SampleCluster, pv.Error))
+				continue
+			}
+			var got []received
+			for _, e := range pv.Endpoints {
+				got = append(got, classify(e, plans))
+			}
+			for _, other := range m.MeshOf(s.Cluster) {
+				p := plan[other]
+				if p == nil || !held[other] {
+					continue // not in the registry: reported above
+				}
+				v.Proxies++
+				if why := unreachable(s, self, p, got); why != "" {
+					v.Broken = append(v.Broken, fmt.Sprintf("%s has no reachable endpoint of %s in %s (network %q): %s", proxy, SampleService, other, p.Network, why))
+				}
 			}
 		}
 	}
@@ -245,6 +274,78 @@ func Judge(m *Model, plans []*Plan, seen []*Seen) Verdict {
 		v.Broken = append(v.Broken, "no istiod was run: the fleet has no primary control plane the referee can run")
 	}
 	return v
+}
+
+// unreachable says why the proxy of self, having received got, cannot
+// reach the sample pod of target, "" when it can: on the proxy's network,
+// the pod's own address and port; on another, a gateway of the target's
+// network at its load balancer address and mTLS port, and not the pod's
+// address (which is not routable across networks).
+func unreachable(s *Seen, self, target *Plan, got []received) string {
+	var direct, viaGateway, wrongPort []string
+	for _, r := range got {
+		switch {
+		case r.kind == podEndpoint && r.pod == target:
+			direct = append(direct, r.describe(self))
+		case r.kind == gatewayEndpoint && r.gateway.Network == target.Network:
+			viaGateway = append(viaGateway, r.describe(self))
+		case r.kind == gatewayWrongPort && r.gateway.Network == target.Network:
+			wrongPort = append(wrongPort, r.describe(self))
+		}
+	}
+	if sameNetwork(self.Network, target.Network) {
+		if len(direct) > 0 {
+			return ""
+		}
+		return fmt.Sprintf("its pod %s:%d is missing; %s", target.PodIP, samplePort, receivedList(self, got))
+	}
+	// Another network: istiod must hold the endpoint on that network (or it
+	// is routed as if it were elsewhere) and send a gateway in its place.
+	registry := registryNetwork(s, target.PodIP)
+	switch {
+	case len(direct) > 0:
+		why := "receives " + strings.Join(direct, ", ")
+		if registry != target.Network {
+			why += fmt.Sprintf("; istiod holds the endpoint on network %q", registry)
+		} else if !hasGateway(s, target.Network) {
+			why += fmt.Sprintf("; istiod knows no gateway with an address for %s", target.Network)
+		}
+		return why
+	case registry != target.Network:
+		return fmt.Sprintf("istiod holds the endpoint on network %q, so no gateway of %s stands for it; %s", registry, target.Network, receivedList(self, got))
+	case len(viaGateway) > 0:
+		return ""
+	case len(wrongPort) > 0:
+		return "receives " + strings.Join(wrongPort, ", ")
+	}
+	why := "no gateway of " + target.Network + "; " + receivedList(self, got)
+	if !hasGateway(s, target.Network) {
+		why += fmt.Sprintf("; istiod knows no gateway with an address for %s", target.Network)
+	}
+	return why
+}
+
+func receivedList(self *Plan, got []received) string {
+	if len(got) == 0 {
+		return "it receives no endpoints"
+	}
+	var out []string
+	for _, r := range got {
+		out = append(out, r.describe(self))
+	}
+	return "it receives " + strings.Join(out, ", ")
+}
+
+// registryNetwork is the network istiod holds an endpoint address on.
+func registryNetwork(s *Seen, ip string) string {
+	for _, eps := range s.Endpoints {
+		for _, e := range eps {
+			if hasAddress([]Endpoint{e}, ip) {
+				return e.Network
+			}
+		}
+	}
+	return ""
 }
 
 func hasAddress(eps []Endpoint, ip string) bool {

@@ -76,7 +76,7 @@ func Print(w io.Writer, r *Result) {
 		fmt.Fprintf(w, "identity: %s\n", n)
 	}
 	if r.Verdict.Works {
-		fmt.Fprintf(w, "verdict: cross-cluster discovery works (%d istiod/cluster pairs)\n", r.Verdict.Checked)
+		fmt.Fprintf(w, "verdict: cross-cluster discovery works (%d istiod/cluster pairs, %d proxy/cluster pairs)\n", r.Verdict.Checked, r.Verdict.Proxies)
 		return
 	}
 	fmt.Fprintln(w, "verdict: cross-cluster discovery broken:")

@@ -79,6 +79,8 @@ type Result struct {
 	Seen     []*Seen
 	Verdict  Verdict
 	Duration time.Duration
+	// XDS is the part of Duration spent on the proxies' xDS streams.
+	XDS time.Duration
 }
 
 // Run referees one fleet: meshcheck's model and findings, the fleet applied
@@ -163,6 +165,7 @@ func Run(ctx context.Context, t Tools, pool *Pool, fleet, workDir string) (*Resu
 	for _, p := range res.Plans {
 		plan[p.Cluster] = p
 	}
+	xdsStart := time.Now()
 	for k, i := range istiods {
 		var nodes []ProxyNode
 		for _, c := range ServedClusters(m, i.Cluster, ownIstiod) {
@@ -170,6 +173,7 @@ func Run(ctx context.Context, t Tools, pool *Pool, fleet, workDir string) (*Resu
 		}
 		res.Seen[k].Proxies = ObserveProxies(ctx, i, nodes)
 	}
+	res.XDS = time.Since(xdsStart)
 	res.Verdict = Judge(m, res.Plans, res.Seen)
 	res.Duration = time.Since(start)
 	return res, nil
