@@ -41,7 +41,7 @@ func seen(cluster string, ids map[string]string, plans []*Plan, gateways ...stri
 	s := &Seen{Cluster: cluster, ClusterID: cluster, Endpoints: map[string][]Endpoint{}}
 	for _, p := range plans {
 		if id, ok := ids[p.Cluster]; ok {
-			s.Endpoints[id] = append(s.Endpoints[id], Endpoint{Address: p.PodIP, Network: p.Network})
+			s.Endpoints[id] = append(s.Endpoints[id], Endpoint{Address: p.PodIP, Network: p.Network, TLSMode: "istio"})
 		}
 	}
 	for _, nw := range gateways {
@@ -124,6 +124,11 @@ func TestJudge(t *testing.T) {
 			s.Endpoints["cluster2"][0].Network = ""
 			return []*Seen{withProxy(s, "cluster1", pod(p[0]), gw(p[1], 15443))}
 		}, false, `istiod holds the endpoint on network "", so no gateway of network2 stands for it`, false},
+		{"other network, the endpoint not mTLS-capable: dropped", two, func(p []*Plan) []*Seen {
+			s := seen("cluster1", both, p, "network1", "network2")
+			s.Endpoints["cluster2"][0].TLSMode = "disabled"
+			return []*Seen{withProxy(s, "cluster1", pod(p[0]))}
+		}, false, `no gateway of network2; it receives 10.1.0.10:8080 (local pod); istiod holds the endpoint with tlsMode "disabled"`, false},
 		{"served remote on another network reaches the primary through its gateway", two, func(p []*Plan) []*Seen {
 			s := withProxy(seen("cluster1", both, p, "network1", "network2"), "cluster1", pod(p[0]), gw(p[1], 15443))
 			return []*Seen{withProxy(s, "cluster2", gw(p[0], 15443), pod(p[1]))}

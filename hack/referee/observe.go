@@ -39,6 +39,9 @@ type RemoteCluster struct {
 type Endpoint struct {
 	Address string
 	Network string
+	// TLSMode is the pod's security.istio.io/tlsMode ("istio": an injected
+	// sidecar that accepts Istio mTLS).
+	TLSMode string
 }
 
 // NetworkGateway is one entry of /debug/networkz.
@@ -101,6 +104,7 @@ func observeOnce(i *Istiod) (*Seen, error) {
 		Shards map[string][]struct {
 			Addresses []string
 			Network   string
+			TLSMode   string
 		}
 	}
 	if err := i.Debug("/debug/endpointShardz", &shardz); err != nil {
@@ -110,7 +114,7 @@ func observeOnce(i *Istiod) (*Seen, error) {
 		// key is <provider>/<cluster ID>
 		id := key[strings.Index(key, "/")+1:]
 		for _, ep := range shards {
-			s.Endpoints[id] = append(s.Endpoints[id], Endpoint{Address: strings.Join(ep.Addresses, ","), Network: ep.Network})
+			s.Endpoints[id] = append(s.Endpoints[id], Endpoint{Address: strings.Join(ep.Addresses, ","), Network: ep.Network, TLSMode: ep.TLSMode})
 		}
 	}
 
@@ -319,8 +323,12 @@ func unreachable(s *Seen, self, target *Plan, got []received) string {
 		return "receives " + strings.Join(wrongPort, ", ")
 	}
 	why := "no gateway of " + target.Network + "; " + receivedList(self, got)
-	if !hasGateway(s, target.Network) {
+	switch {
+	case !hasGateway(s, target.Network):
 		why += fmt.Sprintf("; istiod knows no gateway with an address for %s", target.Network)
+	case registryTLSMode(s, target.PodIP) != "istio":
+		// ep_filters.go: cross-network traffic relies on mTLS for SNI routing
+		why += fmt.Sprintf("; istiod holds the endpoint with tlsMode %q, and sends a sidecar a cross-network endpoint only when it is mTLS-capable (\"istio\")", registryTLSMode(s, target.PodIP))
 	}
 	return why
 }
@@ -334,6 +342,18 @@ func receivedList(self *Plan, got []received) string {
 		out = append(out, r.describe(self))
 	}
 	return "it receives " + strings.Join(out, ", ")
+}
+
+// registryTLSMode is the TLS mode istiod holds an endpoint address with.
+func registryTLSMode(s *Seen, ip string) string {
+	for _, eps := range s.Endpoints {
+		for _, e := range eps {
+			if hasAddress([]Endpoint{e}, ip) {
+				return e.TLSMode
+			}
+		}
+	}
+	return ""
 }
 
 // registryNetwork is the network istiod holds an endpoint address on.

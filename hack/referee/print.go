@@ -48,7 +48,7 @@ func Print(w io.Writer, r *Result) {
 		for _, id := range ids {
 			var eps []string
 			for _, e := range s.Endpoints[id] {
-				eps = append(eps, fmt.Sprintf("%s (network %q)", e.Address, e.Network))
+				eps = append(eps, fmt.Sprintf("%s (network %q, tlsMode %q)", e.Address, e.Network, e.TLSMode))
 			}
 			fmt.Fprintf(w, "    %s endpoints from cluster %s: %s\n", SampleService, id, strings.Join(eps, ", "))
 		}
