@@ -77,6 +77,10 @@ func ruleFromAnnotations(a *ast.Annotations) (Rule, error) {
 		Docs:        str("docs"),
 	}
 	r.LiveOnly, _ = custom["live_only"].(bool)
+	if ref, ok := custom["referee"].(map[string]any); ok {
+		note, _ := ref["note"].(string)
+		r.Referee = &Referee{Fleets: asList(ref["fleets"]), Note: strings.TrimSpace(note)}
+	}
 	for _, d := range asList(custom["dimensions"]) {
 		r.Dimensions = append(r.Dimensions, d)
 	}

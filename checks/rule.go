@@ -20,4 +20,17 @@ type Rule struct {
 	Builtin bool `json:"builtin"`
 	// LiveOnly rules fire only on what a live audit learns (custom.live_only).
 	LiveOnly bool `json:"live_only,omitempty"`
+	// Referee says how Istio's own control plane, run by the referee
+	// (docs/referee.md), confirms the rule, or why it cannot
+	// (custom.referee). Every built-in rule has one.
+	Referee *Referee `json:"referee,omitempty"`
+}
+
+// Referee is what the referee shows of a rule.
+type Referee struct {
+	// Fleets are the refereed fleets (repository paths) on which meshcheck
+	// reports the rule and istiod shows what it says.
+	Fleets []string `json:"fleets,omitempty"`
+	// Note says what istiod shows there, or why it cannot show the rule.
+	Note string `json:"note"`
 }

@@ -49,9 +49,27 @@ func Page(r checks.Rule, pass, fail []Example) string {
 		r.Severity, r.Scope, strings.Join(r.Dimensions, ", "), strings.TrimPrefix(r.Package, "data."))
 	fmt.Fprintf(&b, "## What it checks\n\n%s\n\n", strings.TrimSpace(r.Description))
 	fmt.Fprintf(&b, "## How to fix\n\n%s\n\n", strings.TrimSpace(r.Remediation))
+	referee(&b, r.Referee)
 	examples(&b, "Fails", fail)
 	examples(&b, "Passes", pass)
 	return b.String()
+}
+
+// referee says how Istio's control plane, run by the referee, confirms the
+// rule, and on which refereed fleets.
+func referee(b *strings.Builder, r *checks.Referee) {
+	if r == nil {
+		return
+	}
+	b.WriteString("## Checked against istiod\n\n")
+	b.WriteString(strings.TrimSpace(r.Note) + "\n\n")
+	if len(r.Fleets) > 0 {
+		fleets := make([]string, len(r.Fleets))
+		for i, f := range r.Fleets {
+			fleets[i] = "`" + f + "`"
+		}
+		fmt.Fprintf(b, "Refereed on %s ([docs/referee.md](../referee.md)).\n\n", strings.Join(fleets, ", "))
+	}
 }
 
 // maxExamples keeps pages readable; the rest stay in the fixtures.

@@ -23,6 +23,11 @@ func TestRuleDocs(t *testing.T) {
 	}
 	want := map[string]string{"README.md": ruledoc.Index(e.Rules())}
 	for _, r := range e.Rules() {
+		// Issue 12: each page says how the referee confirms the rule, or
+		// why it cannot (custom.referee.note in METADATA).
+		if r.Referee == nil || r.Referee.Note == "" {
+			t.Errorf("%s: METADATA lacks custom.referee.note: how istiod, run by the referee, confirms the rule, or why it cannot (docs/writing-rules.md)", r.Code)
+		}
 		want[r.Code+".md"] = ruledoc.Page(r, examples(t, r.Code, "pass"), examples(t, r.Code, "fail"))
 	}
 	if golden.Update() { // make docs

@@ -14,6 +14,15 @@
 #   severity: warning
 #   dimensions: [cluster]
 #   scope: cluster
+#   referee:
+#     fleets:
+#       - testdata/mistakes/04-cluster-name-unset
+#     note: |
+#       istiod registers the cluster that sets no name under the default ID
+#       Kubernetes, while its peers' remote secrets name it otherwise: the
+#       referee reports a cluster registered under another ID. Endpoints are
+#       still discovered while no two clusters share the default, which is why
+#       this is a warning and a duplicate ID (CL002) the error.
 #   remediation: |
 #     Give every cluster of the mesh a unique name and install it with
 #     values.global.multiCluster.clusterName=<name> (IOP spec.values.global.multiCluster.clusterName,

@@ -14,6 +14,14 @@
 #   severity: error
 #   dimensions: [cluster, mesh]
 #   scope: fleet
+#   referee:
+#     fleets:
+#       - testdata/referee/duplicate-cluster-id
+#     note: |
+#       istiod keeps the first cluster registered under an ID and ignores a
+#       later remote secret for the same ID (and one named after its own ID), so
+#       the endpoints of the second cluster never arrive: the referee's verdict
+#       is broken.
 #   remediation: |
 #     Rename one of the clusters: install it with a unique
 #     values.global.multiCluster.clusterName (and, for a remote, the same name in

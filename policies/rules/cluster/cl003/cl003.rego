@@ -18,6 +18,19 @@
 #   severity: error
 #   dimensions: [cluster]
 #   scope: fleet
+#   referee:
+#     fleets:
+#       - testdata/referee/duplicate-cluster-id
+#       - testdata/mistakes/05-remote-secret-kube-system-uid
+#     note: |
+#       istiod registers a remote cluster under the secret's key. Where the key
+#       collides with another cluster's ID the referee shows discovery broken.
+#       With a kube-system UID as the key in a multi-primary mesh it shows
+#       endpoints still discovered, registered under the UID (a listed
+#       disagreement): each cluster's proxies are served by their own istiod,
+#       and what breaks is everything keyed by cluster ID (cluster-local
+#       services, topology.istio.io/cluster subsets), which discovery does not
+#       show.
 #   remediation: |
 #     Recreate the secret named after the target cluster's clusterName:
 #     istioctl create-remote-secret --context=<target> --name=<target clusterName> | kubectl apply --context=<holder> -f -

@@ -17,6 +17,15 @@
 #   severity: warning
 #   dimensions: [cluster]
 #   scope: object
+#   referee:
+#     fleets:
+#       - testdata/mistakes/12-remote-secret-without-token
+#     note: |
+#       With a kubeconfig that carries no credential istiod cannot list the
+#       remote API server: /debug/clusterz shows the remote cluster timed out
+#       and its endpoints never arrive. The referee shows a breakage where this
+#       rule says warning (a listed disagreement): a candidate for error
+#       severity when the key names a cluster of the mesh.
 #   remediation: |
 #     Regenerate the secret instead of editing it:
 #     istioctl create-remote-secret --context=<target> --name=<target clusterName> | kubectl apply --context=<holder> -f -

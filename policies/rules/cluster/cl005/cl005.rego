@@ -13,6 +13,14 @@
 #   severity: warning
 #   dimensions: [cluster]
 #   scope: cluster
+#   referee:
+#     fleets:
+#       - testdata/referee/duplicate-cluster-id
+#     note: |
+#       istiod skips a remote secret keyed with its own cluster ID (it would
+#       overwrite the config cluster): the key does not appear in
+#       /debug/clusterz and nothing else changes, so the secret is dead
+#       configuration, a warning.
 #   remediation: |
 #     Delete the secret from this cluster, or, if it was meant for a peer, apply it
 #     to that peer instead: istioctl create-remote-secret --context=<this cluster> --name=<its clusterName> | kubectl apply --context=<peer> -f -

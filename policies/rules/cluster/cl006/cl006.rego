@@ -16,6 +16,12 @@
 #   severity: error
 #   dimensions: [cluster]
 #   scope: cluster
+#   referee:
+#     note: |
+#       Observable, not yet refereed: istiod watches remote secrets only in its
+#       own namespace, so a secret elsewhere never appears in /debug/clusterz
+#       and that cluster's endpoints are missing. The rule's fixture has a
+#       single cluster with an istiod, too little for the referee to show it.
 #   remediation: |
 #     Create the secret in the control plane's namespace, e.g.
 #     istioctl create-remote-secret --context=<target> --name=<target clusterName> --namespace=<istiod namespace> | kubectl apply --context=<holder> -f -

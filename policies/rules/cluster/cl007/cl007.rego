@@ -17,6 +17,14 @@
 #   severity: error
 #   dimensions: [cluster]
 #   scope: object
+#   referee:
+#     fleets:
+#       - testdata/mistakes/05-remote-secret-name-differs-from-injection-path
+#     note: |
+#       The primary registers the remote's API server under the secret's name
+#       while the remote's proxies, which that primary serves, claim the cluster
+#       ID of their injection path: the referee finds no endpoints under the ID
+#       the proxies claim, and its verdict is broken.
 #   remediation: |
 #     Pick one name for the remote and use it in istiodRemote.injectionPath
 #     (/inject/cluster/<name>/net/<network>) or injectionURL, in

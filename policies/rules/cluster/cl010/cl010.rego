@@ -14,6 +14,10 @@
 #   severity: info
 #   dimensions: [cluster]
 #   scope: cluster
+#   referee:
+#     note: |
+#       Nothing for istiod to show: the rule reports what meshcheck recognised
+#       in a cluster, not a setting istiod acts on.
 #   remediation: |
 #     Point meshcheck at the cluster's Istio settings: the IstioOperator,
 #     Helm values or Sail resources it was installed with, or rendered

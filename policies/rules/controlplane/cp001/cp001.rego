@@ -15,6 +15,13 @@
 #   severity: error
 #   dimensions: [controlplane]
 #   scope: object
+#   referee:
+#     note: |
+#       Not observable by the referee: it connects to each istiod directly.
+#       Which address a remote's proxies and injection webhook are given
+#       (remotePilotAddress, injectionURL) is rendered into the remote's istiod
+#       Service and webhook configuration and reached over the network, which
+#       the referee does not model.
 #   remediation: |
 #     Set values.global.remotePilotAddress to the address of the primary's
 #     east-west gateway (primary-remote), or istiodRemote.injectionURL to the

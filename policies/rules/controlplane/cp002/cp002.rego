@@ -13,6 +13,14 @@
 #   severity: error
 #   dimensions: [controlplane]
 #   scope: cluster
+#   referee:
+#     fleets:
+#       - testdata/mistakes/08-remote-runs-own-istiod
+#     note: |
+#       The referee runs the istiod the remote installs, as the fleet says: it
+#       holds no remote secret, so the proxies it serves see only their own
+#       cluster's endpoints and the verdict is broken, while the primary's
+#       istiod discovers both clusters.
 #   remediation: |
 #     Install the remote with the remote profile (istioctl install --set
 #     profile=remote, or helm install istiod istio/istiod --set profile=remote)

@@ -13,6 +13,13 @@
 #   severity: error
 #   dimensions: [controlplane]
 #   scope: fleet
+#   referee:
+#     note: |
+#       Not observable in discovery: the namespace annotation and
+#       EXTERNAL_ISTIOD decide which istiod leads a remote (writes its webhook
+#       configuration and istio-ca-root-cert ConfigMaps: checkShouldLead in
+#       pilot/pkg/serviceregistry/kube/controller/multicluster.go), not which
+#       endpoints istiod discovers; the referee does not check those objects.
 #   remediation: |
 #     Annotate the remote's system namespace with the cluster ID of the
 #     istiod that serves it:

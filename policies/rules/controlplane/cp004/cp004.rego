@@ -14,6 +14,14 @@
 #   severity: error
 #   dimensions: [controlplane, cluster]
 #   scope: fleet
+#   referee:
+#     fleets:
+#       - testdata/rules/CP004/fail/multi-primary-secret-one-way
+#     note: |
+#       The istiod without the secret registers no remote cluster and holds none
+#       of its endpoints: the verdict is broken. On examples/fleet the referee
+#       also shows a secret that lint cannot call missing, because the Secret
+#       inventory in Git is not declared complete (a listed disagreement).
 #   remediation: |
 #     Create the missing remote secret on the cluster whose istiod must reach the other one:
 #     istioctl create-remote-secret --context=CTX_TARGET --name=TARGET | kubectl apply --context=CTX_HOLDER -f -

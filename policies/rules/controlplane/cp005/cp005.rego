@@ -15,6 +15,12 @@
 #   severity: error
 #   dimensions: [controlplane, network]
 #   scope: fleet
+#   referee:
+#     note: |
+#       Not observable by the referee: exposing istiod through the east-west
+#       gateway (a Gateway and VirtualService on 15012 and 15017) is routing in
+#       the data plane; the referee's proxies reach istiod directly over
+#       loopback.
 #   remediation: |
 #     On the primary, expose istiod through the east-west gateway:
 #     kubectl apply --context=CTX_PRIMARY -n istio-system -f samples/multicluster/expose-istiod.yaml

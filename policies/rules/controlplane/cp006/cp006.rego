@@ -13,6 +13,11 @@
 #   severity: error
 #   dimensions: [controlplane]
 #   scope: fleet
+#   referee:
+#     note: |
+#       Not observable by the referee: it runs istiod with the fleet's revision,
+#       but whether a gateway or an expose-istiod route selects that revision is
+#       routing in the data plane, which it does not exercise.
 #   remediation: |
 #     Regenerate the east-west gateway with the control plane's revision
 #     (samples/multicluster/gen-eastwest-gateway.sh --revision REV), expose

@@ -12,6 +12,11 @@
 #   severity: warning
 #   dimensions: [controlplane]
 #   scope: object
+#   referee:
+#     note: |
+#       Not observable by the referee: an ExternalName Service for istiod is
+#       resolved by DNS on the remote's data plane, which the referee does not
+#       run.
 #   remediation: |
 #     Resolve the east-west gateway's load balancer to a stable IP address and
 #     set values.global.remotePilotAddress to it, or give the gateway a static

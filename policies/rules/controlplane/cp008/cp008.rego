@@ -12,6 +12,11 @@
 #   severity: warning
 #   dimensions: [controlplane]
 #   scope: object
+#   referee:
+#     note: |
+#       Not observable by the referee: injection settings act in the sidecar
+#       injector, which it does not run; its sample pods are written as the
+#       injector labels them.
 #   remediation: |
 #     Remove istiodRemote.injectionURL/injectionPath from the full install, or
 #     install the cluster as a remote (profile: remote) if that was intended.

@@ -14,6 +14,12 @@
 #   severity: error
 #   dimensions: [controlplane, cluster]
 #   scope: fleet
+#   referee:
+#     note: |
+#       Not yet refereed: no fleet the referee runs has an external control
+#       plane, whose istiod reads its config cluster through istio-kubeconfig;
+#       the cluster ID it registers that cluster under is what the referee's
+#       identity check would show.
 #   remediation: |
 #     Set CLUSTER_ID and values.global.multiCluster.clusterName of the external
 #     istiod to the config cluster's name (REMOTE_CLUSTER_NAME), keep one

@@ -15,6 +15,10 @@
 #   severity: warning
 #   dimensions: [controlplane]
 #   scope: cluster
+#   referee:
+#     note: |
+#       Not observable by the referee: injection labels act in the sidecar
+#       injector, which it does not run.
 #   remediation: |
 #     Label the namespace with an installed revision or tag and drop the
 #     legacy label:

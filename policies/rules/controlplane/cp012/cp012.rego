@@ -15,6 +15,11 @@
 #   severity: error
 #   dimensions: [controlplane, mesh]
 #   scope: cluster
+#   referee:
+#     note: |
+#       Not observable in the referee's setup: it runs one istiod per cluster,
+#       so several control planes in one cluster and their discoverySelectors
+#       are not exercised.
 #   remediation: |
 #     Give each control plane its own revision and namespace
 #     (values.global.istioNamespace, revision), meshConfig.discoverySelectors

@@ -18,6 +18,11 @@
 #   severity: error
 #   dimensions: [controlplane]
 #   scope: fleet
+#   referee:
+#     note: |
+#       Not observable by the referee: ambient multicluster's restriction to
+#       multi-primary concerns ztunnel and waypoints, a data plane the referee
+#       does not run.
 #   remediation: |
 #     Install every ambient cluster as a primary with its own istiod
 #     (profile: ambient, global.multiCluster.clusterName, global.network) and

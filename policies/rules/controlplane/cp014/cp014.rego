@@ -16,6 +16,13 @@
 #   severity: warning
 #   dimensions: [controlplane, cluster]
 #   scope: cluster
+#   referee:
+#     note: |
+#       Observable, not yet refereed as such: a credential the remote API server
+#       refuses leaves the remote cluster timed out in /debug/clusterz with no
+#       endpoints, as the referee shows for a kubeconfig without a credential
+#       (CL004); its test API servers accept the credentials it writes, so an
+#       expired or revoked one is not reproduced.
 #   live_only: true
 #   remediation: |
 #     Regenerate the secret with a current token of the remote cluster's reader service account:

@@ -14,6 +14,12 @@
 #   severity: warning
 #   dimensions: [mesh]
 #   scope: cluster
+#   referee:
+#     note: |
+#       Not observable by the referee: mesh identity and trust are checked in
+#       the data plane's mTLS handshakes, and the referee runs no proxies; it
+#       reads the trust domain and mesh ID each istiod serves (/debug/mesh),
+#       which shows the values this rule compares, not the handshake that fails.
 #   remediation: |
 #     Set values.global.meshID (IOP spec.values.global.meshID, Helm
 #     --set global.meshID=mesh1, Sail spec.values.global.meshID) to the same

@@ -17,6 +17,12 @@
 #   severity: error
 #   dimensions: [mesh]
 #   scope: fleet
+#   referee:
+#     note: |
+#       Not observable by the referee: mesh identity and trust are checked in
+#       the data plane's mTLS handshakes, and the referee runs no proxies; it
+#       reads the trust domain and mesh ID each istiod serves (/debug/mesh),
+#       which shows the values this rule compares, not the handshake that fails.
 #   remediation: |
 #     Plug in intermediates signed by one root on every primary: create the
 #     cacerts Secret (ca-cert.pem, ca-key.pem, root-cert.pem, cert-chain.pem)

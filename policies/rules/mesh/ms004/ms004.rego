@@ -13,6 +13,12 @@
 #   severity: error
 #   dimensions: [mesh]
 #   scope: object
+#   referee:
+#     note: |
+#       Not observable by the referee: mesh identity and trust are checked in
+#       the data plane's mTLS handshakes, and the referee runs no proxies; it
+#       reads the trust domain and mesh ID each istiod serves (/debug/mesh),
+#       which shows the values this rule compares, not the handshake that fails.
 #   remediation: |
 #     Recreate the Secret from the four files of one intermediate, e.g.
 #     kubectl create secret generic cacerts -n istio-system

@@ -15,6 +15,12 @@
 #   severity: error
 #   dimensions: [mesh]
 #   scope: fleet
+#   referee:
+#     note: |
+#       Not observable by the referee: mesh identity and trust are checked in
+#       the data plane's mTLS handshakes, and the referee runs no proxies; it
+#       reads the trust domain and mesh ID each istiod serves (/debug/mesh),
+#       which shows the values this rule compares, not the handshake that fails.
 #   remediation: |
 #     Generate one root and an intermediate per cluster and plug them in as
 #     the cacerts Secret in istio-system of every primary before installing

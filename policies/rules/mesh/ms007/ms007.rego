@@ -17,6 +17,12 @@
 #   severity: error
 #   dimensions: [mesh]
 #   scope: fleet
+#   referee:
+#     note: |
+#       Not observable by the referee: mesh identity and trust are checked in
+#       the data plane's mTLS handshakes, and the referee runs no proxies; it
+#       reads the trust domain and mesh ID each istiod serves (/debug/mesh),
+#       which shows the values this rule compares, not the handshake that fails.
 #   remediation: |
 #     If the clusters are separate meshes, give each its own
 #     values.global.meshID (e.g. mesh1 and mesh2). If they are meant to be

@@ -22,6 +22,12 @@
 #   severity: warning
 #   dimensions: [mesh]
 #   scope: fleet
+#   referee:
+#     note: |
+#       Not observable by the referee: mesh identity and trust are checked in
+#       the data plane's mTLS handshakes, and the referee runs no proxies; it
+#       reads the trust domain and mesh ID each istiod serves (/debug/mesh),
+#       which shows the values this rule compares, not the handshake that fails.
 #   remediation: |
 #     Give each mesh its own meshConfig.trustDomain (e.g. mesh1.example.com
 #     and mesh2.example.com) before workloads depend on their identities; to

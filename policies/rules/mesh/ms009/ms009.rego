@@ -16,6 +16,12 @@
 #   severity: error
 #   dimensions: [mesh, cluster]
 #   scope: fleet
+#   referee:
+#     note: |
+#       Observable, not yet refereed: istiod follows a remote secret whatever
+#       the other cluster's mesh ID, so the referee would show the other mesh's
+#       endpoints discovered, which is the rule's point. The rule's fixture has
+#       no istiod in the other mesh for the referee to run.
 #   remediation: |
 #     If the clusters are separate meshes, delete the remote secret
 #     (kubectl delete secret <name> -n istio-system) and federate through

@@ -17,6 +17,15 @@
 #   severity: error
 #   dimensions: [network]
 #   scope: cluster
+#   referee:
+#     fleets:
+#       - testdata/mistakes/03-namespace-network-label-mismatch
+#     note: |
+#       The referee's sample pods are labelled as the injector labels them, with
+#       the installed network, and istiod discovers them on that network across
+#       clusters: in sidecar mode the namespace label only misplaces pods
+#       without a sidecar, hence a warning there. Ambient mode, where it is an
+#       error, is not refereed: the referee runs no ztunnel.
 #   remediation: |
 #     Set the topology.istio.io/network label of the system namespace to the
 #     value of values.global.network (or change global.network):

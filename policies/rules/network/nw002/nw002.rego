@@ -28,6 +28,14 @@
 #   severity: error
 #   dimensions: [network]
 #   scope: fleet
+#   referee:
+#     fleets:
+#       - testdata/mistakes/03-namespace-network-label-missing
+#     note: |
+#       istiod discovers the injected sample pods on the network of their pod
+#       label, so a missing namespace label changes nothing the referee sees in
+#       sidecar mode (an info there); ambient workloads, which take the
+#       namespace's network, are not refereed.
 #   remediation: |
 #     Label the system namespace with the cluster's network:
 #     kubectl label namespace <system namespace> topology.istio.io/network=<network>

@@ -15,6 +15,13 @@
 #   severity: error
 #   dimensions: [network]
 #   scope: cluster
+#   referee:
+#     note: |
+#       Observable, not yet refereed: istiod files a network gateway under the
+#       network of its label (/debug/networkz), so a gateway labelled with
+#       another network leaves its cluster's network without a gateway. The
+#       rule's fixture has a single cluster, too little for the referee to show
+#       it.
 #   remediation: |
 #     Label the gateway with the cluster's network (for the istio/gateway chart
 #     --set networkGateway=<network>, for gen-eastwest-gateway.sh

@@ -15,6 +15,11 @@
 #   severity: error
 #   dimensions: [network]
 #   scope: object
+#   referee:
+#     note: |
+#       Observable, not yet refereed: istiod registers a network gateway only
+#       from a Service with the cross-network port (/debug/networkz). The rule's
+#       fixtures have a single cluster, too little for the referee to show it.
 #   remediation: |
 #     Add the port to the gateway Service (name tls, port 15443, targetPort
 #     15443, as gen-eastwest-gateway.sh does), or set the

@@ -20,6 +20,12 @@
 #   severity: warning
 #   dimensions: [network]
 #   scope: object
+#   referee:
+#     note: |
+#       Observable in part: istiod registers a gateway only with an address
+#       (load-balancer status or external IPs), which /debug/networkz shows;
+#       whether other networks can reach that address is the data plane's, and
+#       the referee gives gateways loopback addresses.
 #   remediation: |
 #     Make the gateway reachable: check why the load balancer has no address
 #     (kubectl -n istio-system get svc istio-eastwestgateway), or use type

@@ -11,6 +11,10 @@
 #   severity: warning
 #   dimensions: [network]
 #   scope: object
+#   referee:
+#     note: |
+#       Not observable by the referee: the requested network view is what a
+#       gateway proxy asks istiod for, and the referee runs no gateway proxy.
 #   remediation: |
 #     Set ISTIO_META_REQUESTED_NETWORK_VIEW to the gateway's network label
 #     (gen-eastwest-gateway.sh --network sets both; with the istio/gateway

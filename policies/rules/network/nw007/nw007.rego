@@ -16,6 +16,13 @@
 #   severity: error
 #   dimensions: [network]
 #   scope: fleet
+#   referee:
+#     fleets:
+#       - testdata/mistakes/03-eastwest-gateway-missing
+#     note: |
+#       istiod knows no gateway for the network without one (/debug/networkz),
+#       so that network's endpoints cannot be reached from the others: the
+#       referee's verdict is broken.
 #   remediation: |
 #     Install an east-west gateway in a cluster of the network:
 #     samples/multicluster/gen-eastwest-gateway.sh --network <network> | istioctl install -y -f -

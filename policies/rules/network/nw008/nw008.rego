@@ -18,6 +18,11 @@
 #   severity: error
 #   dimensions: [network]
 #   scope: cluster
+#   referee:
+#     note: |
+#       Not observable by the referee: the Gateway that passes mTLS through on
+#       15443 configures the east-west gateway proxy, which the referee does not
+#       run.
 #   remediation: |
 #     Apply samples/multicluster/expose-services.yaml: selector
 #     {istio: eastwestgateway}, port {number: 15443, name: tls, protocol: TLS},

@@ -22,6 +22,11 @@
 #   severity: error
 #   dimensions: [network]
 #   scope: fleet
+#   referee:
+#     note: |
+#       Not observable by the referee: exposing services across networks from a
+#       config cluster is routing in the east-west gateway, which the referee
+#       does not run.
 #   remediation: |
 #     Apply the cross-network Gateway in the config cluster:
 #     kubectl apply -n istio-system -f samples/multicluster/expose-services.yaml

@@ -15,6 +15,10 @@
 #   severity: warning
 #   dimensions: [network]
 #   scope: fleet
+#   referee:
+#     note: |
+#       Not observable by the referee: overlapping pod ranges break routing in
+#       the data plane; the referee's pod IPs are data only.
 #   remediation: |
 #     Give one of the clusters its own network (values.global.network and the
 #     topology.istio.io/network label of its system namespace) with an

@@ -15,6 +15,12 @@
 #   severity: warning
 #   dimensions: [network]
 #   scope: fleet
+#   referee:
+#     note: |
+#       Observable, not yet refereed: istiod takes a pod's network from its
+#       topology.istio.io/network label first, so a typo puts its endpoints on a
+#       network with no gateway. The rule's fixture links no clusters, too
+#       little for the referee to show it.
 #   remediation: |
 #     Fix the pod's topology.istio.io/network label to name an existing
 #     network, or install a network gateway for the new network.

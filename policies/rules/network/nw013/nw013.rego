@@ -19,6 +19,12 @@
 #   severity: error
 #   dimensions: [network]
 #   scope: cluster
+#   referee:
+#     note: |
+#       Observable, not yet refereed: istiod reads meshNetworks for networks and
+#       gateways (/debug/networkz). The rule's fixtures do not link their
+#       clusters with remote secrets, so the referee's breakage there is not
+#       this rule's.
 #   remediation: |
 #     Fix values.global.meshNetworks: use the cluster IDs istiod knows
 #     (global.multiCluster.clusterName, the remote-secret names), put each

@@ -13,6 +13,12 @@
 #   severity: warning
 #   dimensions: [network]
 #   scope: fleet
+#   referee:
+#     note: |
+#       Observable, not yet refereed: meshNetworks and the namespace label give
+#       two networks for one registry, and istiod's gateways follow
+#       meshNetworks. The rule's fixture does not link its clusters with remote
+#       secrets, so the referee's breakage there is not this rule's.
 #   remediation: |
 #     Make meshNetworks and the topology.istio.io/network label of the
 #     registry's system namespace name the same network, or drop one of them.

@@ -18,6 +18,10 @@
 #   severity: error
 #   dimensions: [network, controlplane]
 #   scope: cluster
+#   referee:
+#     note: |
+#       Not observable by the referee: ambient multi-network needs ztunnel and
+#       an HBONE east-west gateway, a data plane the referee does not run.
 #   remediation: |
 #     Install istiod with the variable (Helm --set env.AMBIENT_ENABLE_MULTI_NETWORK=true,
 #     IstioOperator components.pilot.k8s.env, Sail spec.values.pilot.env), and
