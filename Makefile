@@ -107,9 +107,8 @@ fuzz:
 	$(GO) test ./source -run '^$$' -fuzz FuzzMinNodes -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./source -run '^$$' -fuzz FuzzPathJoin -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./model -run '^$$' -fuzz FuzzBuild -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
-	$(GO) test ./model -run '^$$' -fuzz FuzzKubeconfigSkeleton -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
+	$(GO) test ./model -run '^$$' -fuzz FuzzRedact -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./webhook -run '^$$' -fuzz FuzzServeHTTP -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
-	$(GO) test ./webhook -run '^$$' -fuzz FuzzReduce -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./topology -run '^$$' -fuzz FuzzEscapes -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./gitops -run '^$$' -fuzz FuzzExpand -fuzztime $(FUZZTIME) -fuzzminimizetime 5s
 	$(GO) test ./gitops -run '^$$' -fuzz FuzzSubstitute -fuzztime $(FUZZTIME) -fuzzminimizetime 5s

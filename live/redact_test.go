@@ -13,6 +13,8 @@ import (
 
 const token = "PLANTED-TOKEN-0d5f"
 
+const lastApplied = "kubectl.kubernetes.io/last-applied-configuration"
+
 const kubeconfig = `apiVersion: v1
 kind: Config
 current-context: west
@@ -40,7 +42,7 @@ func remoteSecret(key, kc string) *source.Object {
 }
 
 func TestRedactRemoteSecret(t *testing.T) {
-	out := redact(remoteSecret("west", kubeconfig))
+	out := model.Redact(remoteSecret("west", kubeconfig))
 	text := strings.ToLower(strings.Join(values(out), " "))
 	if strings.Contains(text, strings.ToLower(token)) {
 		t.Fatalf("redacted secret holds the token: %v", out)
@@ -53,7 +55,7 @@ func TestRedactRemoteSecret(t *testing.T) {
 	if cfg.CurrentContext != "west" || cfg.Clusters["west"].Server != "https://west.example.com:6443" {
 		t.Errorf("the skeleton lost the facts: %+v", cfg)
 	}
-	if cfg.AuthInfos["west"].Token != model.RedactedCredential {
+	if cfg.AuthInfos["west"].Token != model.Redacted {
 		t.Errorf("the skeleton should mark the credential as present")
 	}
 }
@@ -68,11 +70,11 @@ func TestRedactCACerts(t *testing.T) {
 		},
 	}}
 	obj.Data["data"] = map[string]any{"ca-key.pem": base64.StdEncoding.EncodeToString([]byte("KEY"))}
-	out := redact(obj)
+	out := model.Redact(obj)
 	data := out["data"].(map[string]any)
 	key, _ := base64.StdEncoding.DecodeString(data["ca-key.pem"].(string))
 	root, _ := base64.StdEncoding.DecodeString(data["root-cert.pem"].(string))
-	if string(key) != Redacted {
+	if string(key) != model.Redacted {
 		t.Errorf("ca-key.pem = %q, want the marker", key)
 	}
 	if !strings.Contains(string(root), "Q0VSVA==") {

@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/meshcheck/meshcheck/config"
+	"github.com/meshcheck/meshcheck/model"
 	"github.com/meshcheck/meshcheck/source"
 )
 
@@ -79,7 +80,7 @@ func writeObjects(path string, objs []*source.Object) error {
 		if i > 0 {
 			buf.WriteString("---\n")
 		}
-		b, err := yaml.Marshal(redact(o))
+		b, err := yaml.Marshal(model.Redact(o))
 		if err != nil {
 			return err
 		}

@@ -278,32 +278,31 @@ func rankSelf(cp *ControlPlane) int {
 }
 
 func rawObject(obj *source.Object, cluster string) RawObject {
-	return RawObject{Source: sourceAt(obj, cluster, "", false), Object: redact(obj)}
+	return RawObject{Source: sourceAt(obj, cluster, "", false), Object: rawData(obj)}
 }
 
-// redact returns obj's data for the raw view: a Secret loses its data and
-// any annotation that could hold a copy of it.
-func redact(obj *source.Object) map[string]any {
+// rawData is obj's data for the raw view: a Secret loses its values and
+// the copies of them (Redact's withoutCopies) altogether; rules read its
+// facts, not its data.
+func rawData(obj *source.Object) map[string]any {
 	if obj.Kind() != "Secret" {
 		return obj.Data
 	}
-	out := maps.Clone(obj.Data)
+	out := withoutCopies(obj.Data)
 	delete(out, "data")
 	delete(out, "stringData")
 	if md, ok := out["metadata"].(map[string]any); ok {
-		md = maps.Clone(md)
+		// The annotations the model reads (strings), if any.
 		delete(md, "annotations")
 		if a := obj.Annotations(); len(a) > 0 {
-			keep := map[string]any{}
+			keep := make(map[string]any, len(a))
 			for k, v := range a {
-				if k != "kubectl.kubernetes.io/last-applied-configuration" {
+				if k != lastApplied {
 					keep[k] = v
 				}
 			}
 			md["annotations"] = keep
 		}
-		delete(md, "managedFields")
-		out["metadata"] = md
 	}
 	return out
 }

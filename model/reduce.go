@@ -1,7 +1,9 @@
 package model
 
 import (
+	"encoding/base64"
 	"encoding/pem"
+	"maps"
 	"strings"
 
 	"sigs.k8s.io/yaml"
@@ -11,15 +13,71 @@ import (
 
 // The reductions below keep, of a Secret's values, what the model derives
 // facts from and nothing else. The webhook's cache and audit's snapshots
-// hold secrets only reduced; the model gives the same facts on a reduced
-// value as on the original (FuzzKubeconfigSkeleton).
+// hold secrets only reduced (Redact); the model gives the same facts on a
+// reduced value as on the original (FuzzRedact).
 
-// RedactedCredential stands where a kubeconfig user had a credential.
-const RedactedCredential = "redacted-by-meshcheck"
+// Redacted stands where a secret value was: a kubeconfig user's
+// credential, or a value with no certificate (a private key), so that its
+// presence is still known.
+const Redacted = "redacted-by-meshcheck"
+
+// lastApplied is kubectl's copy of the applied object: for a Secret it
+// holds the data in clear.
+const lastApplied = "kubectl.kubernetes.io/last-applied-configuration"
+
+// Redact returns obj's data fit to keep or write: without managed fields
+// and kubectl's last-applied copy, which can hold a Secret's data, and, for
+// a Secret, with stringData merged into data (as the API server stores it,
+// so that findings name the same paths) and each value reduced to what the
+// model derives facts from: a remote secret's kubeconfigs to their
+// skeleton (KubeconfigSkeleton), any other value to its certificates
+// (PublicCerts), or to Redacted where it has none. It copies the maps it
+// changes and leaves obj as it is.
+func Redact(obj *source.Object) map[string]any {
+	out := withoutCopies(obj.Data)
+	if obj.Kind() != "Secret" {
+		return out
+	}
+	vals, _ := SecretData(obj) // stringData (a request may carry it) wins
+	data := make(map[string]any, len(vals))
+	for k, v := range vals {
+		switch {
+		case IsRemoteSecret(obj):
+			v = KubeconfigSkeleton(v)
+		default:
+			if v = PublicCerts(v); v == nil {
+				v = []byte(Redacted)
+			}
+		}
+		data[k] = base64.StdEncoding.EncodeToString(v)
+	}
+	delete(out, "stringData")
+	out["data"] = data
+	return out
+}
+
+// withoutCopies returns a copy of an object's top level and metadata
+// without the managed fields and kubectl's last-applied annotation.
+func withoutCopies(obj map[string]any) map[string]any {
+	out := maps.Clone(obj)
+	md, ok := out["metadata"].(map[string]any)
+	if !ok {
+		return out
+	}
+	md = maps.Clone(md)
+	delete(md, "managedFields")
+	if ann, ok := md["annotations"].(map[string]any); ok {
+		ann = maps.Clone(ann)
+		delete(ann, lastApplied)
+		md["annotations"] = ann
+	}
+	out["metadata"] = md
+	return out
+}
 
 // KubeconfigSkeleton returns the names, contexts and servers of a
-// kubeconfig and, for each user, RedactedCredential in place of any
-// credential. Text that is not a kubeconfig becomes text that still is not.
+// kubeconfig and, for each user, Redacted in place of any credential. Text
+// that is not a kubeconfig becomes text that still is not.
 func KubeconfigSkeleton(raw []byte) []byte {
 	const notKubeconfig = "not a kubeconfig: [" // invalid YAML, as the original
 	if len(raw) > maxKubeconfigBytes {
@@ -39,7 +97,7 @@ func KubeconfigSkeleton(raw []byte) []byte {
 		m := asMap(e)
 		user := map[string]any{}
 		if hasCredential(asMap(m["user"])) {
-			user["token"] = RedactedCredential
+			user["token"] = Redacted
 		}
 		users = append(users, map[string]any{"name": nameOf(m["name"]), "user": user})
 	}
