@@ -187,17 +187,15 @@ func (e *Engine) finding(r Rule, v violation, f *model.Fleet) Finding {
 		Rule: r.Code, Severity: cmp.Or(v.Severity, r.Severity), Title: r.Title, Message: v.Message,
 		Remediation: cmp.Or(v.Fix, r.Remediation), Docs: r.Docs,
 		Cluster: cmp.Or(v.Cluster, v.At.Cluster),
-		Object:  ObjectRef(v.At.Object),
+		Object:  v.At.Object,
 		Path:    v.At.Path, File: v.At.File, Line: v.At.Line, Column: v.At.Column,
 	}
 	if c := f.Clusters[fd.Cluster]; c != nil && c.ID != nil && c.ID.Value != fd.Cluster {
 		fd.ClusterID = c.ID.Value
 	}
 	for _, s := range v.Related {
-		fd.Related = append(fd.Related, Location{
-			Cluster: s.Cluster, Object: ObjectRef(s.Object), Path: s.Path,
-			File: s.File, Line: s.Line, Column: s.Column,
-		})
+		s.ResourceVersion = ""
+		fd.Related = append(fd.Related, s)
 	}
 	return fd
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/meshcheck/meshcheck/model"
+	"github.com/meshcheck/meshcheck/source"
 )
 
 // AnnotationPrefix starts the per-object exemption annotation:
@@ -50,9 +51,9 @@ func AnnotationExemptions(f *model.Fleet) ([]Exemption, []error) {
 				}
 				reason, _ := v.(string)
 				ref := o.Source.Object
-				where := fmt.Sprintf("%s %s", ref.Kind, strings.TrimPrefix(ref.Namespace+"/"+ref.Name, "/"))
+				where := ref.String()
 				if o.Source.File != "" {
-					where = fmt.Sprintf("%s:%d (%s)", o.Source.File, o.Source.Line, where)
+					where = fmt.Sprintf("%s (%s)", source.Position(o.Source.File, o.Source.Line, 0), where)
 				}
 				if strings.TrimSpace(reason) == "" {
 					errs = append(errs, fmt.Errorf("%s: annotation %s has no reason; the exemption is not applied", where, k))

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/meshcheck/meshcheck/model"
 )
 
 // Severity orders findings; the zero value is invalid on purpose so a rule
@@ -57,60 +59,29 @@ func (s *Severity) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// ObjectRef names the Kubernetes object a finding is about.
-type ObjectRef struct {
-	APIVersion string `json:"apiVersion,omitempty"`
-	Kind       string `json:"kind,omitempty"`
-	Namespace  string `json:"namespace,omitempty"`
-	Name       string `json:"name,omitempty"`
-}
-
-// String renders the ref the way kubectl users read it: Kind ns/name.
-func (o ObjectRef) String() string {
-	if o.Kind == "" && o.Name == "" {
-		return ""
-	}
-	if o.Name == "" {
-		return o.Kind
-	}
-	if o.Namespace == "" {
-		return o.Kind + " " + o.Name
-	}
-	return o.Kind + " " + o.Namespace + "/" + o.Name
-}
-
 // Finding is one rule violation. Its JSON form is a public contract
 // (docs/findings.md): keys are snake_case and only ever added to.
 type Finding struct {
-	Rule        string    `json:"rule"`
-	Severity    Severity  `json:"severity"`
-	Title       string    `json:"title"`
-	Message     string    `json:"message"`
-	Remediation string    `json:"remediation,omitempty"`
-	Docs        string    `json:"docs,omitempty"`
-	Cluster     string    `json:"cluster,omitempty"`
-	ClusterID   string    `json:"cluster_id,omitempty"`
-	Object      ObjectRef `json:"object"`
-	Path        string    `json:"path,omitempty"`
-	File        string    `json:"file,omitempty"`
-	Line        int       `json:"line,omitempty"`
-	Column      int       `json:"column,omitempty"`
+	Rule        string          `json:"rule"`
+	Severity    Severity        `json:"severity"`
+	Title       string          `json:"title"`
+	Message     string          `json:"message"`
+	Remediation string          `json:"remediation,omitempty"`
+	Docs        string          `json:"docs,omitempty"`
+	Cluster     string          `json:"cluster,omitempty"`
+	ClusterID   string          `json:"cluster_id,omitempty"`
+	Object      model.ObjectRef `json:"object"`
+	Path        string          `json:"path,omitempty"`
+	File        string          `json:"file,omitempty"`
+	Line        int             `json:"line,omitempty"`
+	Column      int             `json:"column,omitempty"`
 	// Related names the other places involved (the other cluster's value in a
-	// fleet conflict), so a reader can jump to both sides.
-	Related []Location `json:"related,omitempty"`
+	// fleet conflict), so a reader can jump to both sides; without the
+	// resource version, which the JSON form does not carry.
+	Related []model.Source `json:"related,omitempty"`
 	// Suppressed is set when an exemption matched; SuppressedBy says which.
 	Suppressed   bool   `json:"suppressed,omitempty"`
 	SuppressedBy string `json:"suppressed_by,omitempty"`
-}
-
-// Location is a place in an input, used for related locations.
-type Location struct {
-	Cluster string    `json:"cluster,omitempty"`
-	Object  ObjectRef `json:"object"`
-	Path    string    `json:"path,omitempty"`
-	File    string    `json:"file,omitempty"`
-	Line    int       `json:"line,omitempty"`
-	Column  int       `json:"column,omitempty"`
 }
 
 // Sort orders findings deterministically: by cluster, file, position, rule

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/tester"
+
+	"github.com/meshcheck/meshcheck/source"
 )
 
 // TestResult is the outcome of one Rego test.
@@ -47,7 +49,7 @@ func Verify(ctx context.Context, dirs []string, builtinTests bool) ([]TestResult
 			Fail: r.Fail, Err: r.Error, Duration: r.Duration,
 		}
 		if r.Location != nil {
-			tr.Location = fmt.Sprintf("%s:%d", r.Location.File, r.Location.Row)
+			tr.Location = source.Position(r.Location.File, r.Location.Row, 0)
 		}
 		out = append(out, tr)
 	}

@@ -8,13 +8,14 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/meshcheck/meshcheck/checks"
+	"github.com/meshcheck/meshcheck/model"
 	"github.com/meshcheck/meshcheck/report"
 )
 
 func TestBuild(t *testing.T) {
-	gw := checks.ObjectRef{APIVersion: "networking.istio.io/v1", Kind: "Gateway", Namespace: "istio-system", Name: "gw"}
-	ns := checks.ObjectRef{APIVersion: "v1", Kind: "Namespace", Name: "istio-system"}
-	cm := checks.ObjectRef{APIVersion: "v1", Kind: "ConfigMap", Namespace: "istio-system", Name: "istio"}
+	gw := model.ObjectRef{APIVersion: "networking.istio.io/v1", Kind: "Gateway", Namespace: "istio-system", Name: "gw"}
+	ns := model.ObjectRef{APIVersion: "v1", Kind: "Namespace", Name: "istio-system"}
+	cm := model.ObjectRef{APIVersion: "v1", Kind: "ConfigMap", Namespace: "istio-system", Name: "istio"}
 	rules := []checks.Rule{
 		{Code: "NW001", Title: "label", Severity: checks.Error, Scope: "cluster", Dimensions: []string{"network"}},
 		{Code: "NW008", Title: "gateway", Severity: checks.Error, Scope: "object", Dimensions: []string{"network"}},
@@ -33,7 +34,7 @@ func TestBuild(t *testing.T) {
 			{Rule: "MS001", Severity: checks.Error, Cluster: "east", Object: cm, Message: "mesh"},
 			// A peer's finding naming this cluster, and one that does not.
 			{Rule: "MS001", Severity: checks.Error, Cluster: "west", Object: cm, Message: "mesh west",
-				Related: []checks.Location{{Cluster: "east", Object: cm}}},
+				Related: []model.Source{{Cluster: "east", Object: cm}}},
 			{Rule: "CL004", Severity: checks.Warning, Cluster: "west", Object: cm, Message: "not ours"},
 		},
 		Errors: []error{errors.New("ConfigMap istio-system/istio: values do not parse")},

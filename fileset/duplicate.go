@@ -56,9 +56,4 @@ func dropDuplicates(ci *model.ClusterInput) []*source.Error {
 	return errs
 }
 
-func place(o source.Origin) string {
-	if o.Line > 0 {
-		return fmt.Sprintf("%s:%d", o.File, o.Line)
-	}
-	return o.File
-}
+func place(o source.Origin) string { return source.Position(o.File, o.Line, 0) }

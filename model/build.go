@@ -41,10 +41,7 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	loc := e.Source.File
-	if e.Source.Line > 0 {
-		loc = fmt.Sprintf("%s:%d:%d", loc, e.Source.Line, e.Source.Column)
-	}
+	loc := source.Position(e.Source.File, e.Source.Line, e.Source.Column)
 	if loc == "" {
 		loc = e.Cluster
 	}

@@ -47,12 +47,28 @@ type Source struct {
 	ResourceVersion string `json:"resource_version,omitempty"`
 }
 
-// ObjectRef names a Kubernetes object (or a Helm values file, kind "HelmValues").
+// ObjectRef names a Kubernetes object (or a Helm values file, kind
+// "HelmValues"). The model always knows the kind; a finding not about one
+// object (a fleet-wide conflict) has an empty ref, encoded as {}.
 type ObjectRef struct {
 	APIVersion string `json:"apiVersion,omitempty"`
-	Kind       string `json:"kind"`
+	Kind       string `json:"kind,omitempty"`
 	Namespace  string `json:"namespace,omitempty"`
 	Name       string `json:"name,omitempty"`
+}
+
+// String renders the ref the way kubectl users read it: Kind ns/name.
+func (o ObjectRef) String() string {
+	if o.Kind == "" && o.Name == "" {
+		return ""
+	}
+	if o.Name == "" {
+		return o.Kind
+	}
+	if o.Namespace == "" {
+		return o.Kind + " " + o.Name
+	}
+	return o.Kind + " " + o.Namespace + "/" + o.Name
 }
 
 // Fact is one known value with where it came from. A nil *Fact means the

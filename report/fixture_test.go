@@ -6,6 +6,7 @@ import (
 
 	"github.com/meshcheck/meshcheck/checks"
 	goldenfile "github.com/meshcheck/meshcheck/internal/golden"
+	"github.com/meshcheck/meshcheck/model"
 )
 
 // golden compares got with testdata/name, or rewrites it with -update.
@@ -26,7 +27,7 @@ const (
 )
 
 func fixtureFindings() []checks.Finding {
-	iop := checks.ObjectRef{APIVersion: "install.istio.io/v1alpha1", Kind: "IstioOperator", Namespace: "istio-system", Name: "installed-state"}
+	iop := model.ObjectRef{APIVersion: "install.istio.io/v1alpha1", Kind: "IstioOperator", Namespace: "istio-system", Name: "installed-state"}
 	fs := []checks.Finding{
 		fxFull: {Rule: "NW001", Severity: checks.Error, Title: "Network label matches values",
 			Message:     `istio-system is labelled topology.istio.io/network=net1 but values.global.network is "net2"`,
@@ -36,9 +37,9 @@ func fixtureFindings() []checks.Finding {
 		fxRelated: {Rule: "CL002", Severity: checks.Error, Title: "Cluster names are unique",
 			Message: `clusterName "east" is also used by cluster west`, Remediation: "Give every cluster its own clusterName.",
 			Cluster: "east", Object: iop, File: "manifests/east/istio.yaml", Line: 4,
-			Related: []checks.Location{
+			Related: []model.Source{
 				{Cluster: "west", Object: iop, File: "manifests/west/istio.yaml", Line: 4, Column: 5},
-				{Cluster: "west", Object: checks.ObjectRef{Kind: "Deployment", Namespace: "istio-system", Name: "istiod"}},
+				{Cluster: "west", Object: model.ObjectRef{Kind: "Deployment", Namespace: "istio-system", Name: "istiod"}},
 			}},
 		fxSuppressed: {Rule: "MS002", Severity: checks.Info, Title: "Mesh ID is explicit",
 			Message: "meshID is not set; it defaults to the trust domain", Cluster: "east", Object: iop,
@@ -47,15 +48,15 @@ func fixtureFindings() []checks.Finding {
 		fxNoFile: {Rule: "CP002", Severity: checks.Warning, Title: "Remote cluster runs no istiod",
 			Message: "remote cluster runs Deployment istiod for revision default", Remediation: "Delete the local istiod.",
 			Cluster: "west", ClusterID: "cluster-west",
-			Object: checks.ObjectRef{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "istio-system", Name: "istiod"}},
+			Object: model.ObjectRef{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "istio-system", Name: "istiod"}},
 		fxFileOnly: {Rule: "NW001", Severity: checks.Error, Title: "Network label matches values",
 			Message: "values.global.network is empty", Cluster: "west",
-			Object: checks.ObjectRef{Kind: "ConfigMap", Namespace: "istio-system", Name: "istio"},
+			Object: model.ObjectRef{Kind: "ConfigMap", Namespace: "istio-system", Name: "istio"},
 			File:   "manifests/west/values.yaml"},
 		fxFleet: {Rule: "MS006", Severity: checks.Error, Title: "Trust domains agree",
 			Message:     "trust domains differ: cluster.local (east), corp.example (west)",
 			Remediation: "Use one trust domain, or alias each in trustDomainAliases.",
-			Related: []checks.Location{
+			Related: []model.Source{
 				{Cluster: "east", Object: iop, Path: "spec.meshConfig.trustDomain"},
 				{Cluster: "west", Object: iop, Path: "spec.meshConfig.trustDomain"},
 			}},

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/meshcheck/meshcheck/checks"
+	"github.com/meshcheck/meshcheck/model"
 )
 
 func TestGitHubEscaping(t *testing.T) {
@@ -73,7 +74,7 @@ func TestGitHubCommands(t *testing.T) {
 		{
 			name: "no file: no location properties, object named in the message",
 			in: Result{Findings: []checks.Finding{{Rule: "CP002", Severity: checks.Warning, Title: "T", Message: "m",
-				Cluster: "west", Line: 7, Object: checks.ObjectRef{Kind: "Deployment", Namespace: "istio-system", Name: "istiod"}}}},
+				Cluster: "west", Line: 7, Object: model.ObjectRef{Kind: "Deployment", Namespace: "istio-system", Name: "istiod"}}}},
 			want: "::warning title=CP002%3A m::west Deployment istio-system/istiod: m\n",
 		},
 		{

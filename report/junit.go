@@ -4,6 +4,8 @@ import (
 	"encoding/xml"
 	"io"
 	"strings"
+
+	"github.com/meshcheck/meshcheck/source"
 )
 
 // The JUnit XML shape most CI systems read (Jenkins, GitLab, Azure DevOps).
@@ -80,7 +82,7 @@ func writeJUnit(w io.Writer, r Result, opt Options) error {
 		s := suite(e.Cluster)
 		s.Cases = append(s.Cases, junitCase{
 			Classname: s.Name,
-			Name:      joinNonEmpty(" ", "input", position(e.File, e.Line, e.Column)),
+			Name:      joinNonEmpty(" ", "input", source.Position(e.File, e.Line, e.Column)),
 			Error:     &junitProblem{Message: e.Message, Type: "input", Body: joinNonEmpty(": ", inputWhere(e), e.Message)},
 		})
 	}

@@ -1,10 +1,11 @@
 package report
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/meshcheck/meshcheck/checks"
+	"github.com/meshcheck/meshcheck/model"
+	"github.com/meshcheck/meshcheck/source"
 )
 
 // fleet names the group of findings that belong to no single cluster
@@ -19,33 +20,16 @@ func groupName(cluster string) string {
 	return cluster
 }
 
-// position renders file[:line[:col]], the form editors and terminals turn
-// into links. Unknown parts are left out; a column without a line means
-// nothing, so it goes too.
-func position(file string, line, col int) string {
-	if file == "" {
-		return ""
-	}
-	if line <= 0 {
-		return file
-	}
-	s := file + ":" + strconv.Itoa(line)
-	if col > 0 {
-		s += ":" + strconv.Itoa(col)
-	}
-	return s
-}
-
 // describe names a place without a file: "cluster Kind ns/name", leaving
 // out what is unknown.
-func describe(cluster string, obj checks.ObjectRef) string {
+func describe(cluster string, obj model.ObjectRef) string {
 	return joinNonEmpty(" ", cluster, obj.String())
 }
 
 // where says where a finding is, for one-line formats: its file position
 // when there is one, otherwise its object.
 func where(f checks.Finding) string {
-	if p := position(f.File, f.Line, f.Column); p != "" {
+	if p := source.Position(f.File, f.Line, f.Column); p != "" {
 		return p
 	}
 	return f.Object.String()
@@ -58,7 +42,7 @@ func inputWhere(e InputError) string {
 	if e.Cluster != "" {
 		c = "cluster " + e.Cluster
 	}
-	return joinNonEmpty(" ", c, position(e.File, e.Line, e.Column))
+	return joinNonEmpty(" ", c, source.Position(e.File, e.Line, e.Column))
 }
 
 func joinNonEmpty(sep string, parts ...string) string {

@@ -4,29 +4,11 @@ import (
 	"testing"
 
 	"github.com/meshcheck/meshcheck/checks"
+	"github.com/meshcheck/meshcheck/model"
 )
 
-func TestPosition(t *testing.T) {
-	tests := []struct {
-		file      string
-		line, col int
-		want      string
-	}{
-		{"a.yaml", 3, 4, "a.yaml:3:4"},
-		{"a.yaml", 3, 0, "a.yaml:3"},
-		{"a.yaml", 0, 4, "a.yaml"}, // a column without a line means nothing
-		{"a.yaml", 0, 0, "a.yaml"},
-		{"", 3, 4, ""}, // nor does a line without a file
-	}
-	for _, tt := range tests {
-		if got := position(tt.file, tt.line, tt.col); got != tt.want {
-			t.Errorf("position(%q, %d, %d) = %q, want %q", tt.file, tt.line, tt.col, got, tt.want)
-		}
-	}
-}
-
 func TestWhere(t *testing.T) {
-	obj := checks.ObjectRef{Kind: "Namespace", Name: "istio-system"}
+	obj := model.ObjectRef{Kind: "Namespace", Name: "istio-system"}
 	tests := []struct {
 		name string
 		in   checks.Finding

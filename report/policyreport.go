@@ -9,6 +9,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/meshcheck/meshcheck/checks"
+	"github.com/meshcheck/meshcheck/model"
 )
 
 // PolicyReports follow the wg-policy format (wgpolicyk8s.io/v1alpha2), which
@@ -61,16 +62,16 @@ func (s *PolicySummary) Count(result string) {
 
 // PolicyResult is one result of a PolicyReport or ClusterPolicyReport.
 type PolicyResult struct {
-	Source     string             `json:"source"`
-	Policy     string             `json:"policy"`
-	Rule       string             `json:"rule"`
-	Category   string             `json:"category,omitempty"`
-	Severity   string             `json:"severity"`
-	Result     string             `json:"result"`
-	Scored     bool               `json:"scored"`
-	Message    string             `json:"message"`
-	Resources  []checks.ObjectRef `json:"resources,omitempty"`
-	Properties map[string]string  `json:"properties,omitempty"`
+	Source     string            `json:"source"`
+	Policy     string            `json:"policy"`
+	Rule       string            `json:"rule"`
+	Category   string            `json:"category,omitempty"`
+	Severity   string            `json:"severity"`
+	Result     string            `json:"result"`
+	Scored     bool              `json:"scored"`
+	Message    string            `json:"message"`
+	Resources  []model.ObjectRef `json:"resources,omitempty"`
+	Properties map[string]string `json:"properties,omitempty"`
 	// Timestamp is when the result was found: set by the in-cluster
 	// report, left out of the CLI's (the file is applied later).
 	Timestamp *PolicyTimestamp `json:"timestamp,omitempty"`
@@ -177,7 +178,7 @@ func PolicyResultOf(f checks.Finding, category string) PolicyResult {
 		res.Properties["suppressed_by"] = f.SuppressedBy
 	}
 	if f.Object.Kind != "" {
-		res.Resources = []checks.ObjectRef{f.Object}
+		res.Resources = []model.ObjectRef{f.Object}
 	}
 	for k, v := range map[string]string{"cluster_id": f.ClusterID, "path": f.Path, "remediation": f.Remediation, "docs": f.Docs} {
 		if v != "" {

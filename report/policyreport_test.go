@@ -11,10 +11,11 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/meshcheck/meshcheck/checks"
+	"github.com/meshcheck/meshcheck/model"
 )
 
 func TestPolicyResultOf(t *testing.T) {
-	obj := checks.ObjectRef{APIVersion: "v1", Kind: "Namespace", Name: "istio-system"}
+	obj := model.ObjectRef{APIVersion: "v1", Kind: "Namespace", Name: "istio-system"}
 	tests := []struct {
 		name string
 		f    checks.Finding
@@ -22,7 +23,7 @@ func TestPolicyResultOf(t *testing.T) {
 	}{
 		{"error fails", checks.Finding{Rule: "NW001", Title: "t", Severity: checks.Error, Message: "m", Object: obj, Path: "metadata.labels", ClusterID: "c1"},
 			PolicyResult{Source: "meshcheck", Policy: "NW001", Rule: "t", Category: "network", Severity: "high", Result: "fail", Scored: true, Message: "m",
-				Resources: []checks.ObjectRef{obj}, Properties: map[string]string{"path": "metadata.labels", "cluster_id": "c1"}}},
+				Resources: []model.ObjectRef{obj}, Properties: map[string]string{"path": "metadata.labels", "cluster_id": "c1"}}},
 		{"warning warns", checks.Finding{Rule: "CP004", Severity: checks.Warning},
 			PolicyResult{Source: "meshcheck", Policy: "CP004", Category: "network", Severity: "medium", Result: "warn", Scored: true, Properties: map[string]string{}}},
 		{"info warns", checks.Finding{Rule: "X", Severity: checks.Info},

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/meshcheck/meshcheck/checks"
+	"github.com/meshcheck/meshcheck/model"
 )
 
 const (
@@ -91,7 +92,7 @@ func sarifResultOf(f checks.Finding, ruleIndex int) sarifResult {
 	res.Locations = []sarifLocation{loc}
 	// relatedLocations must be unique; Path is not rendered, so two places
 	// that differ only by field path are one SARIF location.
-	seen := map[checks.Location]bool{}
+	seen := map[model.Source]bool{}
 	for _, l := range f.Related {
 		key := l
 		key.Path = ""
@@ -113,7 +114,7 @@ func sarifResultOf(f checks.Finding, ruleIndex int) sarifResult {
 // sarifLocationOf gives a physical location when the file is known (with a
 // region only for a known line) and a logical one naming the object, so
 // that findings from live clusters, which have no file, still say where.
-func sarifLocationOf(cluster string, obj checks.ObjectRef, file string, line, col int) (sarifLocation, bool) {
+func sarifLocationOf(cluster string, obj model.ObjectRef, file string, line, col int) (sarifLocation, bool) {
 	var loc sarifLocation
 	if file != "" {
 		loc.PhysicalLocation = &sarifPhysical{ArtifactLocation: artifactURI(file)}
@@ -155,7 +156,7 @@ func sarifInvocationOf(errs []InputError) sarifInvocation {
 	inv := sarifInvocation{ExecutionSuccessful: len(errs) == 0}
 	for _, e := range errs {
 		n := sarifNotification{Level: "error", Message: sarifText{Text: e.Message}}
-		if loc, ok := sarifLocationOf(e.Cluster, checks.ObjectRef{}, e.File, e.Line, e.Column); ok {
+		if loc, ok := sarifLocationOf(e.Cluster, model.ObjectRef{}, e.File, e.Line, e.Column); ok {
 			n.Locations = []sarifLocation{loc}
 		}
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, n)

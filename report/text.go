@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/meshcheck/meshcheck/checks"
+	"github.com/meshcheck/meshcheck/model"
+	"github.com/meshcheck/meshcheck/source"
 )
 
 // writeText renders the report for people: findings grouped by cluster, one
@@ -71,12 +73,12 @@ func writeTextFinding(b *strings.Builder, f checks.Finding) {
 
 // seeText renders a related location as `cluster file:line (Kind ns/name)`,
 // leaving out what is unknown.
-func seeText(l checks.Location) string {
+func seeText(l model.Source) string {
 	obj := l.Object.String()
 	if obj != "" {
 		obj = "(" + obj + ")"
 	}
-	return joinNonEmpty(" ", l.Cluster, position(l.File, l.Line, l.Column), obj)
+	return joinNonEmpty(" ", l.Cluster, source.Position(l.File, l.Line, l.Column), obj)
 }
 
 // summaryLine is the last line of text output, e.g.

@@ -31,28 +31,32 @@ type Error struct {
 
 // Error formats as "file:line:col: message", omitting unknown parts.
 func (e *Error) Error() string {
-	var b strings.Builder
-	if e.File != "" {
-		b.WriteString(e.File)
-		b.WriteByte(':')
+	msg := "unknown error"
+	if e.Err != nil {
+		msg = e.Err.Error()
 	}
-	if e.Line > 0 {
-		b.WriteString(strconv.Itoa(e.Line))
-		b.WriteByte(':')
-		if e.Column > 0 {
-			b.WriteString(strconv.Itoa(e.Column))
-			b.WriteByte(':')
-		}
+	if p := Position(e.File, e.Line, e.Column); p != "" {
+		return p + ": " + msg
 	}
-	if b.Len() > 0 {
-		b.WriteByte(' ')
+	return msg
+}
+
+// Position renders file[:line[:col]], the form editors and terminals turn
+// into links, leaving out the unknown parts (a line or column of 0): a
+// column without a line means nothing, so it goes too, and so does a line
+// without a file. It is the one way meshcheck writes a place in a file.
+func Position(file string, line, col int) string {
+	if file == "" {
+		return ""
 	}
-	if e.Err == nil {
-		b.WriteString("unknown error")
-	} else {
-		b.WriteString(e.Err.Error())
+	if line <= 0 {
+		return file
 	}
-	return b.String()
+	s := file + ":" + strconv.Itoa(line)
+	if col > 0 {
+		s += ":" + strconv.Itoa(col)
+	}
+	return s
 }
 
 func (e *Error) Unwrap() error { return e.Err }

@@ -51,3 +51,23 @@ func TestSyntaxErrorLines(t *testing.T) {
 		}
 	}
 }
+
+// Position leaves out what is unknown.
+func TestPositionOfAPlace(t *testing.T) {
+	tests := []struct {
+		file      string
+		line, col int
+		want      string
+	}{
+		{"a.yaml", 3, 4, "a.yaml:3:4"},
+		{"a.yaml", 3, 0, "a.yaml:3"},
+		{"a.yaml", 0, 4, "a.yaml"}, // a column without a line means nothing
+		{"a.yaml", 0, 0, "a.yaml"},
+		{"", 3, 4, ""}, // nor does a line without a file
+	}
+	for _, tt := range tests {
+		if got := Position(tt.file, tt.line, tt.col); got != tt.want {
+			t.Errorf("Position(%q, %d, %d) = %q, want %q", tt.file, tt.line, tt.col, got, tt.want)
+		}
+	}
+}

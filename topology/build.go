@@ -158,7 +158,7 @@ func or(s, def string) string {
 }
 
 // objectString renders a finding's object as kubectl users read it.
-func objectString(o checks.ObjectRef) string { return strings.TrimSpace(o.String()) }
+func objectString(o model.ObjectRef) string { return strings.TrimSpace(o.String()) }
 
 // naturalCompare orders names with numbers the way people count:
 // network2 before network10.

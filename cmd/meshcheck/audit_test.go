@@ -13,6 +13,7 @@ import (
 
 	"github.com/meshcheck/meshcheck/checks"
 	"github.com/meshcheck/meshcheck/live/livetest"
+	"github.com/meshcheck/meshcheck/model"
 	"github.com/meshcheck/meshcheck/report"
 )
 
@@ -40,7 +41,7 @@ func comparable(fs []checks.Finding) []checks.Finding {
 		if f.Object.Kind == "Secret" {
 			f.Path = strings.Replace(f.Path, "stringData.", "data.", 1)
 		}
-		var rel []checks.Location
+		var rel []model.Source
 		for _, r := range f.Related {
 			r.File, r.Line, r.Column = "", 0, 0
 			rel = append(rel, r)

@@ -13,6 +13,7 @@ import (
 	"github.com/meshcheck/meshcheck/checks"
 	"github.com/meshcheck/meshcheck/config"
 	"github.com/meshcheck/meshcheck/report"
+	"github.com/meshcheck/meshcheck/source"
 )
 
 // checkOptions are the flags lint and audit share: policies, output and
@@ -90,10 +91,7 @@ func (o *checkOptions) write(s streams, res report.Result) int {
 }
 
 func describeInputError(e report.InputError) string {
-	loc := e.File
-	if e.Line > 0 {
-		loc = fmt.Sprintf("%s:%d:%d", e.File, e.Line, e.Column)
-	}
+	loc := source.Position(e.File, e.Line, e.Column)
 	if e.Cluster != "" {
 		loc = strings.TrimSpace("cluster " + e.Cluster + " " + loc)
 	}
