@@ -56,7 +56,7 @@ func NewWatch(ctx context.Context, cfg *rest.Config, scheme *runtime.Scheme, map
 		k := s.kind
 		if _, err := mapper.RESTMapping(k.GVK.GroupKind(), k.GVK.Version); err != nil {
 			if meta.IsNoMatchError(err) && k.Optional {
-				log.Info("kind not served by this cluster; watched once its CRD is installed", "kind", k.GVK.String())
+				log.Info("kind not served by this cluster; watched once its CRD is installed", logKind, k.GVK.String())
 				missing = append(missing, i)
 				continue
 			}
@@ -178,16 +178,16 @@ func (w *Watch) watchLateKinds(ctx context.Context, cfg *rest.Config, scheme *ru
 			}
 			c, _, err := w.newCache(ctx, cfg, scheme, mapper, i, s)
 			if err != nil {
-				log.Error(err, "kind now served but not watched", "kind", s.kind.GVK.String())
+				log.Error(err, "kind now served but not watched", logKind, s.kind.GVK.String())
 				still = append(still, i)
 				continue
 			}
 			go func() {
 				if err := c.Start(ctx); err != nil {
-					log.Error(err, "cache stopped", "kind", s.kind.GVK.String())
+					log.Error(err, "cache stopped", logKind, s.kind.GVK.String())
 				}
 			}()
-			log.Info("kind now served by this cluster; watched", "kind", s.kind.GVK.String())
+			log.Info("kind now served by this cluster; watched", logKind, s.kind.GVK.String())
 		}
 		missing = still
 	}

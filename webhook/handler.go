@@ -55,7 +55,7 @@ var _ admission.Handler = (*Handler)(nil)
 func (h *Handler) Handle(ctx context.Context, ar admission.Request) (resp admission.Response) {
 	start := time.Now()
 	outcome := Outcome("malformed")
-	log := h.Log.WithValues("uid", ar.UID, "kind", ar.Kind.Kind, "namespace", ar.Namespace, "name", ar.Name, "operation", ar.Operation)
+	log := h.Log.WithValues(logUID, ar.UID, logKind, ar.Kind.Kind, logNamespace, ar.Namespace, logName, ar.Name, logOperation, ar.Operation)
 	defer func() {
 		if r := recover(); r != nil {
 			log.Error(fmt.Errorf("%v", r), "panic while deciding; answering with an error")
@@ -75,7 +75,7 @@ func (h *Handler) Handle(ctx context.Context, ar admission.Request) (resp admiss
 	}()
 	req, err := RequestFrom(ar.AdmissionRequest)
 	if err != nil {
-		log.V(1).Info("malformed admission request", "error", err.Error())
+		log.V(1).Info("malformed admission request", logError, err.Error())
 		return admission.Errored(http.StatusBadRequest, err)
 	}
 	// Everything below, waits included, ends at the deadline: an answer
@@ -99,7 +99,7 @@ func (h *Handler) Handle(ctx context.Context, ar admission.Request) (resp admiss
 	if err != nil && ctx.Err() != nil {
 		// The API server gave up (its timeout): not the engine's failure.
 		outcome = "canceled"
-		log.V(1).Info("request ended before its decision", "error", err.Error())
+		log.V(1).Info("request ended before its decision", logError, err.Error())
 		return admission.Errored(http.StatusGatewayTimeout, err)
 	}
 	if err != nil {
@@ -131,7 +131,7 @@ func (h *Handler) record(log logr.Logger, d Decision, req Request) {
 			if h.Metrics != nil {
 				h.Metrics.Findings.WithLabelValues(f.Rule, string(g.e)).Inc()
 			}
-			log.Info("request introduces a finding", "rule", f.Rule, "enforcement", g.e, "object", f.Object.String(), "message", f.Message, "dryRun", req.DryRun)
+			log.Info("request introduces a finding", logRule, f.Rule, logEnforcement, g.e, logObject, f.Object.String(), logMessage, f.Message, logDryRun, req.DryRun)
 		}
 	}
 }
@@ -213,7 +213,7 @@ func (x *httpHandler) refuse(w http.ResponseWriter, r *http.Request, outcome str
 	if x.h.Metrics != nil {
 		x.h.Metrics.Requests.WithLabelValues("error", outcome).Inc()
 	}
-	x.h.Log.V(1).Info("request body refused", "outcome", outcome, "error", err.Error(), "remote", r.RemoteAddr)
+	x.h.Log.V(1).Info("request body refused", logOutcome, outcome, logError, err.Error(), logRemote, r.RemoteAddr)
 	if code == http.StatusRequestEntityTooLarge {
 		// Read what the client is still sending, up to a bound, so that it
 		// reads the answer; a larger body costs the connection.

@@ -54,7 +54,7 @@ type Peer struct {
 func NewPeer(name string, cfg *rest.Config, scheme *runtime.Scheme, sels []selection, log logr.Logger, m *Metrics) *Peer {
 	p := &Peer{
 		Name: name, config: rest.CopyConfig(cfg), scheme: scheme, sels: sels,
-		log: log.WithValues("peer", name), SyncTimeout: 15 * time.Second, Retry: 30 * time.Second,
+		log: log.WithValues(logPeer, name), SyncTimeout: 15 * time.Second, Retry: 30 * time.Second,
 	}
 	p.up = func(up bool) {
 		if m != nil {
@@ -84,7 +84,7 @@ func (p *Peer) Start(ctx context.Context) error {
 		if errors.As(err, &we) {
 			msg = "peer's watches fail; admission checks this cluster without it"
 		}
-		p.log.Info(msg, "error", err.Error(), "retryIn", p.Retry.String())
+		p.log.Info(msg, logError, err.Error(), logRetryIn, p.Retry.String())
 		select {
 		case <-ctx.Done():
 			return nil
@@ -136,7 +136,7 @@ func (p *Peer) run(ctx context.Context) error {
 	}
 	p.setStore(w.Store)
 	p.up(true)
-	p.log.Info("peer synced", "objects", w.Store.State().Len())
+	p.log.Info("peer synced", logObjects, w.Store.State().Len())
 	// The watches retry a lost peer forever and keep its last objects: a
 	// peer that stops answering is dropped instead, and read again later.
 	// (No client timeout on the caches: it would cut every watch.)

@@ -128,7 +128,7 @@ func (r *RemoteSecretPeers) Start(ctx context.Context) error {
 	// A list or watch the API server refuses (RBAC) would otherwise retry
 	// in silence, with no peer ever added.
 	if err := inf.SetWatchErrorHandlerWithContext(func(ctx context.Context, rf *toolscache.Reflector, err error) {
-		r.log.Info("remote secrets not listed or watched; peers unchanged until it succeeds", "error", err.Error())
+		r.log.Info("remote secrets not listed or watched; peers unchanged until it succeeds", logError, err.Error())
 		toolscache.DefaultWatchErrorHandler(ctx, rf, err)
 	}); err != nil {
 		return fmt.Errorf("remote secrets error handler: %w", err)
@@ -175,7 +175,7 @@ func (r *RemoteSecretPeers) reconcile(ctx context.Context, st *State, secrets []
 	for _, err := range errs {
 		now[err.Error()] = true
 		if !logged[err.Error()] {
-			r.log.Info("remote secret not followed", "reason", err.Error())
+			r.log.Info("remote secret not followed", logReason, err.Error())
 		}
 	}
 	want := map[string]live.RemotePeer{}
@@ -195,7 +195,7 @@ func (r *RemoteSecretPeers) reconcile(ctx context.Context, st *State, secrets []
 		if _, ok := want[name]; ok {
 			reason = "its remote secret changed"
 		}
-		r.log.Info("peer removed", "peer", name, "reason", reason)
+		r.log.Info("peer removed", logPeer, name, logReason, reason)
 		gone = append(gone, name)
 	}
 	stopping := r.take(gone)
@@ -209,7 +209,7 @@ func (r *RemoteSecretPeers) reconcile(ctx context.Context, st *State, secrets []
 			continue
 		}
 		p := want[name]
-		r.log.Info("peer added", "peer", name, "secret", p.Secret.Namespace+"/"+p.Secret.Name)
+		r.log.Info("peer added", logPeer, name, logSecret, p.Secret.Namespace+"/"+p.Secret.Name)
 		pctx, stop := context.WithCancel(ctx)
 		rp := &runningPeer{peer: r.newPeer(name, p.Config), digest: p.Digest, stop: stop, done: make(chan struct{})}
 		r.running[name] = rp

@@ -148,7 +148,7 @@ func Run(ctx context.Context, opt ServerOptions) error {
 				return
 			}
 		}
-		opt.Log.Info("caches synced; ready", "objects", w.Store.State().Len())
+		opt.Log.Info("caches synced; ready", logObjects, w.Store.State().Len())
 		if opt.Ready != nil {
 			close(opt.Ready)
 		}
