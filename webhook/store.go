@@ -3,7 +3,8 @@ package webhook
 import (
 	"context"
 	"fmt"
-	"sort"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -159,7 +160,7 @@ type keyed struct {
 
 func (s *Store) newState(gen uint64, all []keyed) *State {
 	// Stable order, so that equal states evaluate equally.
-	sort.Slice(all, func(i, j int) bool { return all[i].key < all[j].key })
+	slices.SortFunc(all, func(a, b keyed) int { return strings.Compare(a.key, b.key) })
 	objs := make([]*unstructured.Unstructured, len(all))
 	for i, k := range all {
 		objs[i] = k.obj

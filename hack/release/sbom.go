@@ -9,7 +9,7 @@ import (
 	"fmt"
 	"regexp"
 	"runtime/debug"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 )
@@ -135,7 +135,7 @@ func sbomOf(version string, infos []*buildinfo.BuildInfo, created time.Time) ([]
 	for p := range mods {
 		paths = append(paths, p)
 	}
-	sort.Strings(paths)
+	slices.Sort(paths)
 	for _, p := range paths {
 		m := mods[p]
 		pkg := spdxPackage{
