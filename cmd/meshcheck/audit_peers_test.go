@@ -63,9 +63,7 @@ func auditModel(t *testing.T, kc string) (model.Fleet, string) {
 	t.Helper()
 	_, out, errs := runCLI(t, "", "", "audit", "--no-config", "--kubeconfig", kc, "--context", "holder", "--from-remote-secrets", "--show-model")
 	var fleet model.Fleet
-	if err := json.Unmarshal([]byte(out), &fleet); err != nil {
-		t.Fatalf("model: %v\nstderr: %s", err, errs)
-	}
+	decodeModel(t, out, &fleet)
 	return fleet, errs
 }
 

@@ -28,6 +28,7 @@ func decodeAudit(t *testing.T, out string) auditReport {
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatalf("decode report: %v\n%s", err, out)
 	}
+	checkSchema(t, "report", out)
 	return r
 }
 

@@ -104,6 +104,7 @@ func decodeReport(t *testing.T, out string) jsonReport {
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatalf("output is not JSON: %v\n%s", err, out)
 	}
+	checkSchema(t, "report", out)
 	return r
 }
 

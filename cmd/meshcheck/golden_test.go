@@ -40,6 +40,19 @@ func TestGoldenOutputs(t *testing.T) {
 	}
 }
 
+// TestGoldenModel pins the fleet model of the example fleet: the document
+// every rule reads and users' rules depend on (docs/model.md,
+// docs/schema/model.schema.json). A change to it is a change of contract:
+// regenerate with -update and read the diff.
+func TestGoldenModel(t *testing.T) {
+	code, out, errs := runCLI(t, "../..", "", "lint", "--no-config", "--fleet", "examples/fleet", "--show-model")
+	if code != exitClean {
+		t.Fatalf("exit %d, want %d: %s", code, exitClean, errs)
+	}
+	checkSchema(t, "model", out)
+	golden.Check(t, filepath.Join(repoRoot, "cmd", "meshcheck", "testdata", "golden", "example-fleet.model.json"), []byte(out))
+}
+
 // object is a JSON object that keeps its keys' order, so that what the
 // test rewrites reads as the writer wrote it.
 type object []member
