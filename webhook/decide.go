@@ -14,48 +14,8 @@ import (
 	"github.com/meshcheck/meshcheck/checks"
 	"github.com/meshcheck/meshcheck/inventory"
 	"github.com/meshcheck/meshcheck/model"
+	"github.com/meshcheck/meshcheck/source"
 )
-
-// Reviewer evaluates a fleet, and a change from an earlier review:
-// *checks.Reviewer in production, a fake in the engine-error tests.
-type Reviewer interface {
-	Review(ctx context.Context, base *checks.Baseline, in []model.ClusterInput, opt checks.ReviewOptions) (*checks.Baseline, error)
-}
-
-// DeciderOptions configure a Decider.
-type DeciderOptions struct {
-	// Cluster is meshcheck's name for this cluster in findings.
-	Cluster string
-	// Review carries meshes, rule settings and configured exemptions.
-	Review checks.ReviewOptions
-	// Enforcement overrides the per-rule default (errors deny, warnings warn).
-	Enforcement map[string]Enforcement
-	// Exclude lists namespaces whose objects are never evaluated (the
-	// webhook's own and kube-system).
-	Exclude []string
-	// Kinds are what the cache watches; nil means inventory.Kinds().
-	Kinds []inventory.Kind
-	// Timeout bounds the whole answer time (waiting for the cache's state,
-	// for the "before" review, for a CPU, and the evaluation) when the
-	// request does not say the API server's timeout (the timeout query
-	// parameter it sends); default 2.5s, below the deployed 3s. With one,
-	// the bound is that timeout less a margin (a sixth, at least 250 ms).
-	// A request not decided by then is answered with an error at once
-	// (overloaded; the failure policy decides), before the API server
-	// gives up on it.
-	Timeout time.Duration
-	// MaxWait, when set, bounds the wait for a free CPU alone (tests).
-	MaxWait time.Duration
-}
-
-// budget is how long a request may take to be answered, given the API
-// server's timeout (0 when the request did not say it).
-func (o DeciderOptions) budget(apiTimeout time.Duration) time.Duration {
-	if apiTimeout <= 0 {
-		return o.Timeout
-	}
-	return apiTimeout - max(250*time.Millisecond, apiTimeout/6)
-}
 
 // Decider turns an admission request and the cluster's state into a
 // decision. It caches the "before" review per state generation, and
@@ -88,32 +48,6 @@ type Decider struct {
 // namespaceReader is the engine's view of namespaces (*checks.Reviewer).
 type namespaceReader interface {
 	NamespaceReads() checks.NamespaceReads
-}
-
-// beforeReview is the review of one generation of the state, with the
-// cluster's and its peers' objects as read for it (State.Reads), so that a
-// request's review reads only what the request changes.
-type beforeReview struct {
-	gen uint64
-	// seq orders the reviews by when they were started.
-	seq uint64
-	// local is this cluster's state reviewed (its reads, which the fleet
-	// states made of it share).
-	local  *stateReads
-	done   chan struct{} // closed once the fields below are set
-	reads  *model.Reads
-	peers  []model.ClusterInput
-	review *checks.Baseline
-	err    error
-
-	indexOnce sync.Once
-	indexed   *findingIndex
-}
-
-// index is the review's findings by place, made on first use.
-func (b *beforeReview) index() *findingIndex {
-	b.indexOnce.Do(func() { b.indexed = indexFindings(b.review.Findings) })
-	return b.indexed
 }
 
 // NewDecider validates the options and returns a Decider.
@@ -150,32 +84,6 @@ func (d *Decider) NewState(gen uint64, objs []*unstructured.Unstructured) *State
 
 // NamespaceReads is what the decider's rules tell namespaces apart by.
 func (d *Decider) NamespaceReads() checks.NamespaceReads { return d.ns }
-
-// Outcome says why a request was allowed without evaluation, or that it was evaluated.
-type Outcome string
-
-// Outcomes, used as a metric label.
-const (
-	Evaluated  Outcome = "evaluated"
-	Excluded   Outcome = "excluded"    // in an excluded namespace
-	NotWatched Outcome = "not-watched" // the model does not read the object
-	Ignored    Outcome = "ignored"     // CONNECT, or nothing the model reads changed
-)
-
-// Decision is the answer to one request.
-type Decision struct {
-	Allowed bool
-	Outcome Outcome
-	// Message explains a denial: each rule code, what conflicts and the fix.
-	Message  string
-	Warnings []string
-	// Denied, Warned and Recorded are the introduced findings by enforcement.
-	Denied, Warned, Recorded []checks.Finding
-	// Rules is how many rules were re-evaluated for the cluster after the
-	// request (a namespace outside the projection re-evaluates as many
-	// again for the cluster before it).
-	Rules int
-}
 
 // Decide evaluates req against st. An error means the engine failed; the
 // caller answers with an error and the failure policy decides.
@@ -287,12 +195,170 @@ func (d *Decider) excluded(req Request) bool {
 	return ns != "" && slices.Contains(d.opt.Exclude, ns)
 }
 
-// unchanged says whether an UPDATE leaves what the model reads as it is
-// (status updates, resourceVersion bumps): such requests skip evaluation.
-func unchanged(st *State, key string, obj *unstructured.Unstructured) bool {
-	cur := st.lookup(key)
-	if cur == nil {
-		return false
+// reviews evaluates the projection of st before and after the request.
+// A namespace outside the projection is evaluated with it, before and
+// after; the namespace of a namespaced object is added to both sides, as
+// the object may make it relevant (a Gateway in a new namespace).
+func (d *Decider) reviews(ctx context.Context, st *State, b *beforeReview, req Request, key string, obj *unstructured.Unstructured) (before, after *checks.Baseline, err error) {
+	var newObj *source.Object
+	if obj != nil {
+		newObj = &source.Object{Data: obj.Object}
 	}
-	return equalIgnoringMeta(cur.Data, obj.Object)
+	var extraBefore, extraAfter []*source.Object
+	switch {
+	case isNamespace(req.Kind.Group, req.Kind.Kind) && !st.inProj[key]:
+		if cur := st.lookup(key); cur != nil {
+			extraBefore = []*source.Object{cur}
+		}
+		extraAfter = []*source.Object{newObj}
+		newObj = nil
+	case req.Namespace != "" && !isNamespace(req.Kind.Group, req.Kind.Kind):
+		nsKey := objectKey("", "Namespace", "", req.Namespace)
+		if ns := st.lookup(nsKey); ns != nil && !st.inProj[nsKey] {
+			extraBefore = []*source.Object{ns}
+			extraAfter = extraBefore
+		}
+	}
+	before = b.review
+	if extraBefore != nil {
+		if before, err = d.engine.Review(ctx, b.review, d.inputs(b, st.with("", extraBefore...)), d.opt.Review); err != nil {
+			return nil, nil, fmt.Errorf("evaluate the cluster before the request: %w", err)
+		}
+	}
+	after, err = d.engine.Review(ctx, b.review, d.inputs(b, st.with(key, append(extraAfter, newObj)...)), d.opt.Review)
+	if err != nil {
+		return nil, nil, fmt.Errorf("evaluate the cluster after the request: %w", err)
+	}
+	return before, after, nil
+}
+
+// inputs are this cluster with objs, and the peers, with what b read.
+func (d *Decider) inputs(b *beforeReview, objs []*source.Object) []model.ClusterInput {
+	in := make([]model.ClusterInput, 0, 1+len(b.peers))
+	// The cache lists every Secret the model reads, so absent ones are absent.
+	in = append(in, model.ClusterInput{Name: d.opt.Cluster, Objects: objs, Complete: []string{"Secret"}, Reads: b.reads})
+	return append(in, b.peers...)
+}
+
+// beforeReview returns the review of st, computed once per generation,
+// by Prepare on the informer side or by the first request that needs it.
+// Requests wait for it until ctx ends; the computation itself is shared
+// and does not end with the request that started it.
+//
+// A change of peers' objects only (st holds this cluster's state of the
+// last review, and the same peers in other states) does not make requests
+// wait: they are decided on the last review, with the peers' objects as it
+// read them, while the review of st is computed in the background. A
+// peer's objects are seconds old anyway (its watch), and in a large fleet
+// the review of a peer's change costs more than a request may wait. A
+// change of this cluster is always waited for, since a request must see
+// the objects created before it, and so is a peer that comes or goes.
+func (d *Decider) beforeReview(ctx context.Context, st *State) (*beforeReview, error) {
+	d.mu.Lock()
+	b := d.before[st.Generation]
+	if b == nil || !b.finished() {
+		if l := d.latest; l != nil && l.local == st.reads && samePeers(l.peers, st.Peers) {
+			if b == nil {
+				d.queueLocked(st)
+			}
+			d.mu.Unlock()
+			return l, nil
+		}
+	}
+	if b == nil {
+		b = d.startLocked(st)
+		go d.computeBefore(b, st)
+	}
+	d.mu.Unlock()
+	select {
+	case <-b.done:
+	case <-ctx.Done():
+		return nil, fmt.Errorf("waiting for the review before the request: %w", context.Cause(ctx))
+	}
+	if b.err != nil {
+		return nil, b.err
+	}
+	return b, nil
+}
+
+// startLocked registers the review of st, to be computed.
+func (d *Decider) startLocked(st *State) *beforeReview {
+	d.seq++
+	b := &beforeReview{done: make(chan struct{}), gen: st.Generation, seq: d.seq, local: st.reads}
+	if len(d.before) >= 4 {
+		// Older generations are not asked for again; those being computed
+		// are kept, so that they are not computed twice.
+		for g, o := range d.before {
+			if o.finished() && o != d.latest {
+				delete(d.before, g)
+			}
+		}
+	}
+	d.before[st.Generation] = b
+	return b
+}
+
+// queueLocked has the review of st computed in the background, after the
+// one being computed: of the states queued meanwhile only the newest is,
+// so that a burst of peer changes costs one or two reviews, not one each.
+func (d *Decider) queueLocked(st *State) {
+	d.pending = st
+	if !d.refreshing {
+		d.refreshing = true
+		go d.refresh()
+	}
+}
+
+func (d *Decider) refresh() {
+	for {
+		d.mu.Lock()
+		st := d.pending
+		d.pending = nil
+		if st == nil {
+			d.refreshing = false
+			d.mu.Unlock()
+			return
+		}
+		if d.before[st.Generation] != nil {
+			d.mu.Unlock()
+			continue
+		}
+		b := d.startLocked(st)
+		d.mu.Unlock()
+		d.computeBefore(b, st)
+	}
+}
+
+// computeBefore reviews st as a change from the last review: only the
+// rules whose view of the fleet the change shows are evaluated again.
+func (d *Decider) computeBefore(b *beforeReview, st *State) {
+	defer close(b.done)
+	d.mu.Lock()
+	var base *checks.Baseline
+	if d.latest != nil {
+		base = d.latest.review
+	}
+	d.mu.Unlock()
+	b.reads, b.peers = st.Reads(d.opt.Cluster), st.Peers
+	b.review, b.err = d.engine.Review(context.Background(), base, d.inputs(b, st.proj), d.opt.Review)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	switch {
+	case b.err != nil:
+		if d.before[st.Generation] == b {
+			delete(d.before, st.Generation) // retry on the next request
+		}
+	case d.latest == nil || b.seq > d.latest.seq:
+		d.latest = b
+	}
+}
+
+// Prepare computes the "before" review of st, so that no request pays for
+// it: the store calls it for each new state before publishing it. For a
+// change of peers only it returns at once, the review being computed in
+// the background (see beforeReview).
+func (d *Decider) Prepare(st *State) {
+	if st != nil {
+		_, _ = d.beforeReview(context.Background(), st) // an error is retried by the next request
+	}
 }
