@@ -35,9 +35,9 @@ func (e Exemption) matches(f Finding) bool {
 		(e.Name == "" || e.Name == f.Object.Name)
 }
 
-// AnnotationExemptions collects the exemption annotations of the fleet's
+// annotationExemptions collects the exemption annotations of the fleet's
 // objects. An annotation without a reason is reported and not honoured.
-func AnnotationExemptions(f *model.Fleet) ([]Exemption, []error) {
+func annotationExemptions(f *model.Fleet) ([]Exemption, []error) {
 	var out []Exemption
 	var errs []error
 	for _, name := range sortedClusterNames(f) {
@@ -76,9 +76,9 @@ type RuleSetting struct {
 	Severity Severity
 }
 
-// Apply drops findings of disabled rules, applies severity overrides and
+// applySettings drops findings of disabled rules, applies severity overrides and
 // marks findings matched by an exemption as suppressed (kept, and counted).
-func Apply(fs []Finding, settings map[string]RuleSetting, exemptions []Exemption) []Finding {
+func applySettings(fs []Finding, settings map[string]RuleSetting, exemptions []Exemption) []Finding {
 	out := fs[:0]
 	for _, f := range fs {
 		s := settings[f.Rule]

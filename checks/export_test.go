@@ -32,3 +32,6 @@ func ViewsAgree(e *Engine, f *model.Fleet) error {
 
 // Input converts a fleet to the Rego input value, every field of it.
 func Input(f *model.Fleet) (ast.Value, error) { return inputOf(f, nil) }
+
+// Apply applies rule settings and exemptions to findings.
+var Apply = applySettings

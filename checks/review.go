@@ -48,7 +48,7 @@ func (e *Engine) Review(ctx context.Context, in []model.ClusterInput, opt Review
 
 // apply applies settings and exemptions to the fleet's findings.
 func (r *Review) apply(fs []Finding, opt ReviewOptions) {
-	ex, exErrs := AnnotationExemptions(r.Fleet)
+	ex, exErrs := annotationExemptions(r.Fleet)
 	r.Errors = append(r.Errors, exErrs...)
-	r.Findings = Apply(fs, opt.Settings, append(ex, opt.Exemptions...))
+	r.Findings = applySettings(fs, opt.Settings, append(ex, opt.Exemptions...))
 }
