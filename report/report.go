@@ -54,6 +54,7 @@ var formats = []struct {
 }{
 	{"text", writeText, false},
 	{"json", writeJSON, false},
+	{"yaml", writeYAML, false},
 	{"sarif", writeSARIF, false},
 	{"junit", writeJUnit, false},
 	{"github", writeGitHub, false},

@@ -10,7 +10,7 @@ import (
 )
 
 func TestFormats(t *testing.T) {
-	want := []string{"text", "json", "sarif", "junit", "github", "markdown"}
+	want := []string{"text", "json", "yaml", "sarif", "junit", "github", "markdown"}
 	if diff := cmp.Diff(want, Formats()); diff != "" {
 		t.Errorf("Formats() mismatch (-want +got):\n%s", diff)
 	}
@@ -60,7 +60,7 @@ func TestMachineFormatsIgnoreShowSuppressed(t *testing.T) {
 }
 
 func TestWriteUnknownFormat(t *testing.T) {
-	tests := []string{"yaml", "", "JSON", "sarif "}
+	tests := []string{"yml", "", "JSON", "sarif "}
 	for _, format := range tests {
 		t.Run(format, func(t *testing.T) {
 			var buf bytes.Buffer

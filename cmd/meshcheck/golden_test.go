@@ -26,7 +26,7 @@ func TestGoldenOutputs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, format := range []string{"text", "json", "sarif", "junit", "github", "markdown"} {
+	for _, format := range []string{"text", "json", "yaml", "sarif", "junit", "github", "markdown"} {
 		t.Run(format, func(t *testing.T) {
 			code, out, errs := runCLI(t, "../..", "", "lint", "--no-config", "--fleet", "examples/fleet", "-o", format)
 			if code != exitFindings {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -21,7 +20,7 @@ func rulesCommand() command {
 		usage: "rules [flags] [CODE...]",
 		short: "List the rule catalog (built-in rules and those of --policy directories), or explain the rules named.",
 		flags: func(fs *pflag.FlagSet) func(context.Context, []string, streams) int {
-			format := fs.StringP("output", "o", "text", "output format: text, json or markdown")
+			format := fs.StringP("output", "o", "text", "output format: text, json, yaml or markdown")
 			policies := fs.StringArray("policy", nil, "directory of additional Rego rules (repeatable)")
 			return func(ctx context.Context, args []string, s streams) int {
 				e, err := checks.New(ctx, checks.Options{PolicyDirs: *policies})
@@ -42,16 +41,14 @@ func rulesCommand() command {
 						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Code, r.Severity, r.Scope, strings.Join(r.Dimensions, ","), r.Title)
 					}
 					tw.Flush()
-				case *format == "json":
-					enc := json.NewEncoder(s.out)
-					enc.SetIndent("", "  ")
-					if err := enc.Encode(rules); err != nil {
+				case *format == "json" || *format == "yaml":
+					if err := writeDoc(s.out, *format, rules); err != nil {
 						return failed(s, err)
 					}
 				case *format == "markdown":
 					fmt.Fprint(s.out, ruledoc.Index(rules))
 				default:
-					return failed(s, fmt.Errorf("--output %q: want text, json or markdown", *format))
+					return failed(s, fmt.Errorf("--output %q: want text, json, yaml or markdown", *format))
 				}
 				return exitClean
 			}

@@ -62,7 +62,7 @@ stringData:
 		"fleet/cluster1/cacerts.yaml":              cacerts,
 	})
 	runs := [][]string{{"--show-model"}}
-	for _, f := range []string{"text", "json", "sarif", "junit", "github"} {
+	for _, f := range []string{"text", "json", "yaml", "sarif", "junit", "github"} {
 		runs = append(runs, []string{"-o", f, "--show-suppressed"})
 	}
 	for _, extra := range runs {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/spf13/pflag"
@@ -14,10 +13,10 @@ import (
 func versionCommand() command {
 	return command{
 		name:  "version",
-		usage: "version [-o text|json]",
+		usage: "version [-o text|json|yaml]",
 		short: "Print meshcheck's version and the fleet model version.",
 		flags: func(fs *pflag.FlagSet) func(context.Context, []string, streams) int {
-			format := fs.StringP("output", "o", "text", "output format: text or json")
+			format := fs.StringP("output", "o", "text", "output format: text, json or yaml")
 			return func(_ context.Context, args []string, s streams) int {
 				if len(args) > 0 {
 					return failed(s, fmt.Errorf("version takes no arguments, got %q", args[0]))
@@ -25,18 +24,16 @@ func versionCommand() command {
 				switch *format {
 				case "text":
 					fmt.Fprintf(s.out, "meshcheck %s (model %s)\n", buildinfo.Version(), model.APIVersion)
-				case "json":
+				case "json", "yaml":
 					v := struct {
 						buildinfo.Info
 						Model string `json:"model"`
 					}{buildinfo.Read(), model.APIVersion}
-					enc := json.NewEncoder(s.out)
-					enc.SetIndent("", "  ")
-					if err := enc.Encode(v); err != nil {
+					if err := writeDoc(s.out, *format, v); err != nil {
 						return failed(s, err)
 					}
 				default:
-					return failed(s, fmt.Errorf("--output %q: want text or json", *format))
+					return failed(s, fmt.Errorf("--output %q: want text, json or yaml", *format))
 				}
 				return exitClean
 			}
