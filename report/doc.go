@@ -1,11 +1,13 @@
 // Package report renders the result of a lint or audit run (findings, the
 // rule catalog that was evaluated, input errors and a summary) in the formats
-// users pick with -o: text, json, sarif, junit and github.
+// users pick with -o: text, json, yaml, sarif, junit, github, markdown and
+// policyreport.
 //
 // It must not decide anything. No rule logic, no filtering by severity
-// threshold, no exit codes, no sorting (findings arrive sorted), no colors,
-// and no I/O beyond the io.Writer it is handed: the front-ends own all of
-// that, so every format shows the same run the same way. Adding a format is
+// threshold, no exit codes, no sorting (findings arrive sorted), no deciding
+// whether to color (Options.Color says), and no I/O beyond the io.Writer it
+// is handed: the front-ends own all of that, so every format shows the same
+// run the same way. Adding a format is
 // one file here plus one line in the table in report.go.
 //
 // Suppressed findings are kept in the machine formats (json, sarif) whatever

@@ -73,7 +73,7 @@ func writeJUnit(w io.Writer, r Result, opt Options) error {
 			c.Skipped = &junitSkipped{Message: joinNonEmpty(": ", "suppressed", f.SuppressedBy)}
 		} else {
 			var body strings.Builder
-			writeTextFinding(&body, f)
+			writeTextFinding(&body, f, false)
 			c.Failure = &junitProblem{Message: f.Message, Type: f.Severity.String(), Body: body.String()}
 		}
 		s.Cases = append(s.Cases, c)

@@ -40,6 +40,13 @@ type InputError struct {
 type Options struct {
 	// ShowSuppressed lists suppressed findings in text and junit output.
 	ShowSuppressed bool
+	// Color marks severities with ANSI colors in text output. The
+	// front-end decides (a terminal, --color, NO_COLOR); files and pipes
+	// get plain text.
+	Color bool
+	// Quiet leaves the summary lines out of text output: only findings
+	// and input errors are printed.
+	Quiet bool
 }
 
 type writeFunc func(w io.Writer, r Result, opt Options) error

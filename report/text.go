@@ -12,8 +12,8 @@ import (
 
 // writeText renders the report for people: findings grouped by cluster, one
 // compiler-style line each (so editors turn file:line:col into links), then
-// input errors and a one-line summary. Plain text, no colors: it is often
-// piped or pasted into tickets.
+// input errors and a one-line summary. Plain text unless the front-end asks
+// for color (a terminal): it is often piped or pasted into tickets.
 func writeText(w io.Writer, r Result, opt Options) error {
 	var b strings.Builder
 	for i, g := range byCluster(visible(r.Findings, opt)) {
@@ -26,7 +26,7 @@ func writeText(w io.Writer, r Result, opt Options) error {
 			fmt.Fprintf(&b, "cluster %s:\n", g.cluster)
 		}
 		for _, f := range g.findings {
-			writeTextFinding(&b, f)
+			writeTextFinding(&b, f, opt.Color)
 		}
 	}
 	if b.Len() > 0 {
@@ -38,9 +38,11 @@ func writeText(w io.Writer, r Result, opt Options) error {
 	for _, e := range r.NotEvaluated {
 		fmt.Fprintf(&b, "not evaluated: %s\n", joinNonEmpty(": ", inputWhere(e), e.Message))
 	}
-	b.WriteString(summaryLine(r.Summary) + "\n")
-	if c := coverageOf(r); c != nil {
-		b.WriteString(coverageLine(c) + "\n")
+	if !opt.Quiet {
+		b.WriteString(summaryLine(r.Summary) + "\n")
+		if c := coverageOf(r); c != nil {
+			b.WriteString(coverageLine(c) + "\n")
+		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -48,8 +50,12 @@ func writeText(w io.Writer, r Result, opt Options) error {
 
 // writeTextFinding writes `where: SEVERITY CODE message` and its indented
 // fix and see lines. junit reuses it for failure bodies.
-func writeTextFinding(b *strings.Builder, f checks.Finding) {
-	head := fmt.Sprintf("%s %s %s", strings.ToUpper(f.Severity.String()), f.Rule, f.Message)
+func writeTextFinding(b *strings.Builder, f checks.Finding, color bool) {
+	sev := strings.ToUpper(f.Severity.String())
+	if color {
+		sev = severityColor[f.Severity] + sev + "\x1b[0m"
+	}
+	head := fmt.Sprintf("%s %s %s", sev, f.Rule, f.Message)
 	if w := where(f); w != "" {
 		head = w + ": " + head
 	}
@@ -69,6 +75,13 @@ func writeTextFinding(b *strings.Builder, f checks.Finding) {
 	for _, l := range f.Related {
 		b.WriteString("  see: " + seeText(l) + "\n")
 	}
+}
+
+// severityColor is the ANSI color of each severity word: red, yellow, cyan.
+var severityColor = map[checks.Severity]string{
+	checks.Error:   "\x1b[1;31m",
+	checks.Warning: "\x1b[33m",
+	checks.Info:    "\x1b[36m",
 }
 
 // seeText renders a related location as `cluster file:line (Kind ns/name)`,

@@ -67,7 +67,7 @@ func TestTextFinding(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var b strings.Builder
-			writeTextFinding(&b, tt.in)
+			writeTextFinding(&b, tt.in, false)
 			if diff := cmp.Diff(tt.want, b.String()); diff != "" {
 				t.Errorf("mismatch (-want +got):\n%s", diff)
 			}
@@ -119,7 +119,7 @@ func TestTextGroupsFleetApart(t *testing.T) {
 
 func TestTextIndentsMultiLineRemediation(t *testing.T) {
 	var b strings.Builder
-	writeTextFinding(&b, checks.Finding{Rule: "NW001", Severity: checks.Error, Message: "m", Remediation: "first line\nsecond line\n"})
+	writeTextFinding(&b, checks.Finding{Rule: "NW001", Severity: checks.Error, Message: "m", Remediation: "first line\nsecond line\n"}, false)
 	want := "ERROR NW001 m\n  fix: first line\n       second line\n"
 	if b.String() != want {
 		t.Errorf("got %q, want %q", b.String(), want)

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/spf13/pflag"
+	"golang.org/x/term"
 
 	"github.com/meshcheck/meshcheck/checks"
 	"github.com/meshcheck/meshcheck/config"
@@ -26,10 +27,12 @@ type checkOptions struct {
 	failOn         string
 	showSuppressed bool
 	policies       []string
+	color          string
+	quiet          bool
 }
 
 func defaultCheckOptions(formats []string) checkOptions {
-	return checkOptions{formats: formats, format: "text", failOn: "error"}
+	return checkOptions{formats: formats, format: "text", failOn: "error", color: "auto"}
 }
 
 func (o *checkOptions) AddFlags(fs *pflag.FlagSet) {
@@ -38,6 +41,8 @@ func (o *checkOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&o.failOn, "fail-on", o.failOn, "exit 1 when a finding is at or above this severity: error, warning, info, or none")
 	fs.BoolVar(&o.showSuppressed, "show-suppressed", o.showSuppressed, "also show findings silenced by exemptions")
 	fs.StringArrayVar(&o.policies, "policy", o.policies, "directory of additional Rego rules (repeatable)")
+	fs.StringVar(&o.color, "color", o.color, "color severities in text output: auto (on a terminal, unless NO_COLOR is set), always or never")
+	fs.BoolVarP(&o.quiet, "quiet", "q", o.quiet, "text output: only findings and errors, no summary lines")
 }
 
 func (o *checkOptions) validate() error {
@@ -46,6 +51,9 @@ func (o *checkOptions) validate() error {
 			return fmt.Errorf("--output %q is for audit, which reads live clusters", o.format)
 		}
 		return fmt.Errorf("--output %q: want one of %s", o.format, strings.Join(o.formats, ", "))
+	}
+	if !slices.Contains([]string{"auto", "always", "never"}, o.color) {
+		return fmt.Errorf("--color %q: want auto, always or never", o.color)
 	}
 	if o.failOn != "none" {
 		if _, err := checks.ParseSeverity(o.failOn); err != nil {
@@ -77,7 +85,8 @@ func (o *checkOptions) write(s streams, res report.Result) int {
 		return failed(s, err)
 	}
 	defer closeOutput()
-	if err := report.Write(w, o.format, res, report.Options{ShowSuppressed: o.showSuppressed}); err != nil {
+	opt := report.Options{ShowSuppressed: o.showSuppressed, Color: useColor(o.color, w), Quiet: o.quiet}
+	if err := report.Write(w, o.format, res, opt); err != nil {
 		return failed(s, err)
 	}
 	// Diagnostics go to stderr whatever the format, so that CI logs show
@@ -88,6 +97,22 @@ func (o *checkOptions) write(s streams, res report.Result) int {
 		}
 	}
 	return o.exitCode(res)
+}
+
+// useColor applies --color to where the report goes: auto colors a
+// terminal unless NO_COLOR is set (no-color.org) or TERM is dumb.
+func useColor(flag string, w io.Writer) bool {
+	switch flag {
+	case "always":
+		return true
+	case "never":
+		return false
+	}
+	if os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
+		return false
+	}
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 func describeInputError(e report.InputError) string {

@@ -172,6 +172,8 @@ func flagValues(cmd, flag string) []string {
 		}
 	case "fail-on":
 		return []string{"error", "warning", "info", "none"}
+	case "color":
+		return []string{"auto", "always", "never"}
 	}
 	return nil
 }

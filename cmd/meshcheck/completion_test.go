@@ -116,3 +116,45 @@ func TestHelpAndSuggestions(t *testing.T) {
 		t.Errorf("a word close to no command got a suggestion: %s", errs)
 	}
 }
+
+// --color and -q change only the text for people: severities colored when
+// asked (or on a terminal without NO_COLOR), summary lines left out.
+func TestColorAndQuiet(t *testing.T) {
+	lint := func(extra ...string) string {
+		t.Helper()
+		code, out, errs := runCLI(t, repoRoot, "", append([]string{"lint", "--no-config", "--fleet", "examples/fleet"}, extra...)...)
+		if code != exitFindings {
+			t.Fatalf("%v: exit %d: %s", extra, code, errs)
+		}
+		return out
+	}
+	const red = "\x1b[1;31mERROR\x1b[0m MS006"
+	if out := lint("--color", "always"); !strings.Contains(out, red) || !strings.Contains(out, "\x1b[33mWARNING\x1b[0m CP007") {
+		t.Errorf("--color always: no colored severities:\n%q", out)
+	}
+	for _, args := range [][]string{{}, {"--color", "never"}, {"--color", "always", "-o", "json"}} {
+		if out := lint(args...); strings.Contains(out, "\x1b[") {
+			t.Errorf("%v: escape codes in output that is not a terminal's text", args)
+		}
+	}
+	if out := lint("-q"); strings.Contains(out, "in 3 clusters") || strings.Contains(out, "understood:") || !strings.Contains(out, "ERROR MS006") {
+		t.Errorf("-q: want findings without summary lines:\n%s", out)
+	}
+	if code, _, errs := runCLI(t, repoRoot, "", "lint", "--color", "blue", "examples/fleet"); code != exitError || !strings.Contains(errs, `--color "blue"`) {
+		t.Errorf("--color blue: exit %d: %s", code, errs)
+	}
+
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	if useColor("auto", w) {
+		t.Error("auto colors a pipe")
+	}
+	t.Setenv("NO_COLOR", "1")
+	if useColor("auto", os.Stdout) || !useColor("always", w) {
+		t.Error("NO_COLOR must turn auto off and leave always on")
+	}
+}
