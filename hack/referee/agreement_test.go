@@ -56,6 +56,8 @@ var agreementFleets = []fleet{
 		"are never discovered. A candidate for error severity when the key names a cluster of the mesh."},
 	{Dir: "testdata/rules/CP004/fail/multi-primary-secret-one-way"},
 	{Dir: "testdata/referee/duplicate-cluster-id"},
+	{Dir: "testdata/referee/gateway-labelled-with-other-network"},
+	{Dir: "testdata/referee/gateway-without-cross-network-port"},
 }
 
 // discoveryClass says whether a rule is about what the referee judges:

@@ -129,6 +129,10 @@ func TestJudge(t *testing.T) {
 			s.Endpoints["cluster2"][0].TLSMode = "disabled"
 			return []*Seen{withProxy(s, "cluster1", pod(p[0]))}
 		}, false, `no gateway of network2; it receives 10.1.0.10:8080 (local pod); istiod holds the endpoint with tlsMode "disabled"`, false},
+		{"other network through a gateway labelled with it but running on the proxy's network", two, func(p []*Plan) []*Seen {
+			p[0].Gateways[0].Network = "network2" // cluster1's gateway labelled network2
+			return []*Seen{withProxy(seen("cluster1", both, p, "network1", "network2"), "cluster1", pod(p[0]), gw(p[0], 15443))}
+		}, false, "no gateway of network2; it receives 10.1.0.10:8080 (local pod), via gateway 127.0.1.1:15443 (istio-system/istio-eastwestgateway of cluster1, labelled network2 but on network1)", false},
 		{"served remote on another network reaches the primary through its gateway", two, func(p []*Plan) []*Seen {
 			s := withProxy(seen("cluster1", both, p, "network1", "network2"), "cluster1", pod(p[0]), gw(p[1], 15443))
 			return []*Seen{withProxy(s, "cluster2", gw(p[0], 15443), pod(p[1]))}

@@ -291,9 +291,9 @@ func unreachable(s *Seen, self, target *Plan, got []received) string {
 		switch {
 		case r.kind == podEndpoint && r.pod == target:
 			direct = append(direct, r.describe(self))
-		case r.kind == gatewayEndpoint && r.gateway.Network == target.Network:
+		case r.kind == gatewayEndpoint && r.gatewayNetwork() == target.Network:
 			viaGateway = append(viaGateway, r.describe(self))
-		case r.kind == gatewayWrongPort && r.gateway.Network == target.Network:
+		case r.kind == gatewayWrongPort && r.gatewayNetwork() == target.Network:
 			wrongPort = append(wrongPort, r.describe(self))
 		}
 	}

@@ -258,6 +258,19 @@ func classify(e ProxyEndpoint, plans []*Plan) received {
 	return r
 }
 
+// gatewayNetwork is the network a gateway leads into: that of the cluster
+// it runs in, whatever its topology.istio.io/network label says (the label
+// is what istiod believes).
+func (r received) gatewayNetwork() string {
+	if r.gatewayOf != nil && r.gatewayOf.Network != "" {
+		return r.gatewayOf.Network
+	}
+	if r.gateway != nil {
+		return r.gateway.Network
+	}
+	return ""
+}
+
 // sameNetwork is Istio's test (Proxy.InNetwork): equal, or either unset.
 func sameNetwork(a, b string) bool { return a == "" || b == "" || a == b }
 
@@ -274,6 +287,9 @@ func (r received) describe(self *Plan) string {
 			return fmt.Sprintf("%s (pod of %s on network %s: not routable from %s)", r, r.pod.Cluster, r.pod.Network, orDefault(self.Network, "the proxy's network"))
 		}
 	case gatewayEndpoint:
+		if r.gateway.Network != r.gatewayNetwork() {
+			return fmt.Sprintf("via gateway %s (%s/%s of %s, labelled %s but on %s)", r, r.gateway.Namespace, r.gateway.Name, r.gatewayOf.Cluster, r.gateway.Network, r.gatewayNetwork())
+		}
 		return fmt.Sprintf("via gateway %s (%s, %s/%s of %s)", r, r.gateway.Network, r.gateway.Namespace, r.gateway.Name, r.gatewayOf.Cluster)
 	case gatewayWrongPort:
 		want := fmt.Sprintf("its mTLS port is %d", r.gateway.Port)
