@@ -16,12 +16,14 @@
 #   dimensions: [network]
 #   scope: cluster
 #   referee:
+#     fleets:
+#       - testdata/referee/gateway-labelled-with-other-network
 #     note: |
-#       Observable, not yet refereed: istiod files a network gateway under the
-#       network of its label (/debug/networkz), so a gateway labelled with
-#       another network leaves its cluster's network without a gateway. The
-#       rule's fixture has a single cluster, too little for the referee to show
-#       it.
+#       istiod files a network gateway under the network of its label
+#       (/debug/networkz): with cluster2's gateway labelled network1, network2
+#       has no gateway, and a proxy of cluster1 receives cluster2's pod IP,
+#       which it cannot route to, instead of a gateway address (the referee's
+#       verdict is broken).
 #   remediation: |
 #     Label the gateway with the cluster's network (for the istio/gateway chart
 #     --set networkGateway=<network>, for gen-eastwest-gateway.sh

@@ -16,10 +16,13 @@
 #   dimensions: [network]
 #   scope: object
 #   referee:
+#     fleets:
+#       - testdata/referee/gateway-without-cross-network-port
 #     note: |
-#       Observable, not yet refereed: istiod registers a network gateway only
-#       from a Service with the cross-network port (/debug/networkz). The rule's
-#       fixtures have a single cluster, too little for the referee to show it.
+#       istiod registers a network gateway only from a Service with the
+#       cross-network port: without 15443 /debug/networkz has no gateway for
+#       cluster2's network, and a proxy of cluster1 receives cluster2's pod IP,
+#       which it cannot route to (the referee's verdict is broken).
 #   remediation: |
 #     Add the port to the gateway Service (name tls, port 15443, targetPort
 #     15443, as gen-eastwest-gateway.sh does), or set the

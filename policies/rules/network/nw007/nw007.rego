@@ -19,6 +19,7 @@
 #   referee:
 #     fleets:
 #       - testdata/mistakes/03-eastwest-gateway-missing
+#       - testdata/referee/gateway-labelled-with-other-network
 #     note: |
 #       istiod knows no gateway for the network without one (/debug/networkz),
 #       so that network's endpoints cannot be reached from the others: the
