@@ -35,8 +35,15 @@ func TestJUnitCounts(t *testing.T) {
 		want  tally
 		names []string // suite names, in order
 	}{
-		{"fixture", fixture(), Options{}, tally{tests: 7, failures: 5, errors: 2}, []string{"fleet", "east", "west", "north"}},
-		{"show suppressed", fixture(), Options{ShowSuppressed: true}, tally{tests: 8, failures: 5, errors: 2, skipped: 1}, []string{"fleet", "east", "west", "north"}},
+		// One testcase per rule (6) and cluster (3), the fleet suite's
+		// MS006, and the two input errors. The warning (CP002 in west) does
+		// not fail at the default --fail-on error.
+		{"fixture", fixture(), Options{}, tally{tests: 21, failures: 4, errors: 2}, []string{"fleet", "east", "north", "west"}},
+		{"show suppressed", fixture(), Options{ShowSuppressed: true}, tally{tests: 21, failures: 4, errors: 2, skipped: 1}, []string{"fleet", "east", "north", "west"}},
+		{"fail on warning", fixture(), Options{FailOn: checks.Warning}, tally{tests: 21, failures: 5, errors: 2}, []string{"fleet", "east", "north", "west"}},
+		{"fail on none", fixture(), Options{FailOn: FailNever}, tally{tests: 21, errors: 2}, []string{"fleet", "east", "north", "west"}},
+		// The same clusters without findings: the same number of tests.
+		{"clean clusters", Result{Rules: fixtureRules(), Clusters: []string{"east", "west", "north"}}, Options{}, tally{tests: 18}, []string{"east", "north", "west"}},
 		{"clean", clean(), Options{}, tally{tests: 1}, []string{"fleet"}},
 		{"only suppressed", Result{Findings: []checks.Finding{{Rule: "A", Cluster: "c", Suppressed: true}}}, Options{},
 			tally{tests: 1}, []string{"c"}},
@@ -79,6 +86,22 @@ func TestJUnitCounts(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A finding below --fail-on is not a failure, but its testcase says so.
+func TestJUnitListsFindingsBelowFailOn(t *testing.T) {
+	doc := parseJUnit(t, fixture(), Options{})
+	for _, s := range doc.Suites {
+		for _, c := range s.Cases {
+			if s.Name == "west" && strings.HasPrefix(c.Name, "CP002") {
+				if c.Failure != nil || !strings.Contains(c.SystemOut, "WARNING CP002 remote cluster runs Deployment istiod") {
+					t.Errorf("west CP002: failure %v, system-out %q", c.Failure, c.SystemOut)
+				}
+				return
+			}
+		}
+	}
+	t.Error("no testcase for CP002 in west")
 }
 
 // Messages quote YAML and URLs; the XML must survive any of it.

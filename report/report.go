@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/meshcheck/meshcheck/checks"
 	"github.com/meshcheck/meshcheck/model"
@@ -21,8 +22,9 @@ type Result struct {
 	// NotEvaluated are inputs recognised and deliberately not read (Helm
 	// chart templates): listed so that a pass is never mistaken for a check.
 	NotEvaluated []InputError
-	Clusters     []string     // audit: the clusters read (policyreport writes one report each)
-	Fleet        *model.Fleet // optional: the fleet model, for formats that draw it (markdown)
+	Clusters     []string      // audit: the clusters read (policyreport writes one report each)
+	Elapsed      time.Duration // how long the run took (junit time attributes); 0 when unknown
+	Fleet        *model.Fleet  // optional: the fleet model, for formats that draw it (markdown)
 }
 
 // InputError is a problem with one input that did not stop the run. Its JSON
@@ -47,7 +49,13 @@ type Options struct {
 	// Quiet leaves the summary lines out of text output: only findings
 	// and input errors are printed.
 	Quiet bool
+	// FailOn is the run's --fail-on: in junit, a rule's testcase fails on
+	// findings at or above it (0 means error; FailNever for none).
+	FailOn checks.Severity
 }
+
+// FailNever is the FailOn of --fail-on none: no finding fails a testcase.
+const FailNever = checks.Error + 1
 
 type writeFunc func(w io.Writer, r Result, opt Options) error
 

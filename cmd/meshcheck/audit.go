@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -111,6 +112,7 @@ func (o *auditOptions) joinSnapshots(s streams) int {
 }
 
 func (o *auditOptions) run(ctx context.Context, args []string, s streams) int {
+	start := time.Now()
 	if err := o.validate(args); err != nil {
 		return failed(s, err)
 	}
@@ -156,7 +158,7 @@ func (o *auditOptions) run(ctx context.Context, args []string, s streams) int {
 		Tool: "meshcheck", Version: buildinfo.Version(), Command: "audit", Clusters: names,
 		Findings: review.Findings, Rules: engine.Rules(), Fleet: review.Fleet,
 		Summary: checks.Summarize(review.Findings, len(results), 0),
-		Errors:  errs,
+		Errors:  errs, Elapsed: time.Since(start),
 	}
 	// A partial audit exits 2 like lint's unreadable inputs: the findings of
 	// what was read are still reported, the errors name their cluster.

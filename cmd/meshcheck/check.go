@@ -85,7 +85,10 @@ func (o *checkOptions) write(s streams, res report.Result) int {
 		return failed(s, err)
 	}
 	defer closeOutput()
-	opt := report.Options{ShowSuppressed: o.showSuppressed, Color: useColor(o.color, w), Quiet: o.quiet}
+	opt := report.Options{ShowSuppressed: o.showSuppressed, Color: useColor(o.color, w), Quiet: o.quiet, FailOn: report.FailNever}
+	if sev, err := checks.ParseSeverity(o.failOn); err == nil {
+		opt.FailOn = sev
+	}
 	if err := report.Write(w, o.format, res, opt); err != nil {
 		return failed(s, err)
 	}

@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"encoding/xml"
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"testing"
 
@@ -35,6 +37,9 @@ func TestGoldenOutputs(t *testing.T) {
 			if format == "sarif" {
 				out = sarifCatalog(t, out, checkstest.Engine(t).Rules())
 			}
+			if format == "junit" {
+				out = junitCatalog(t, out, len(checkstest.Engine(t).Rules()))
+			}
 			golden.Check(t, filepath.Join(goldenDir, "example-fleet."+format), []byte(out))
 		})
 	}
@@ -51,6 +56,39 @@ func TestGoldenModel(t *testing.T) {
 	}
 	checkSchema(t, "model", out)
 	golden.Check(t, filepath.Join(repoRoot, "cmd", "meshcheck", "testdata", "golden", "example-fleet.model.json"), []byte(out))
+}
+
+var (
+	junitTime    = regexp.MustCompile(` time="[0-9.]+"`)
+	junitTests   = regexp.MustCompile(` tests="[0-9]+"`)
+	junitPassing = regexp.MustCompile(`(?m)^\s*<testcase classname="[^"]*" name="[^"]*"></testcase>\n`)
+)
+
+// junitCatalog checks that every cluster's suite has one testcase per rule
+// of the catalog, then keeps only the testcases with something to say, so
+// that adding a rule does not change the golden (as sarifCatalog does), and
+// drops how long the run took.
+func junitCatalog(t *testing.T, out string, rules int) string {
+	t.Helper()
+	var doc struct {
+		Suites []struct {
+			Name  string `xml:"name,attr"`
+			Cases []struct {
+				Name string `xml:"name,attr"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("junit: %v", err)
+	}
+	for _, s := range doc.Suites {
+		if s.Name != "fleet" && len(s.Cases) != rules {
+			t.Errorf("junit suite %s has %d testcases, want one per rule (%d)", s.Name, len(s.Cases), rules)
+		}
+	}
+	out = junitTime.ReplaceAllString(out, ` time="0.000"`)
+	out = junitTests.ReplaceAllString(out, ` tests="(one per rule)"`)
+	return junitPassing.ReplaceAllString(out, "")
 }
 
 // object is a JSON object that keeps its keys' order, so that what the

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -42,6 +43,7 @@ func lintCommand() command {
 }
 
 func (o *lintOptions) run(ctx context.Context, args []string, s streams) int {
+	start := time.Now()
 	if err := o.check.validate(); err != nil {
 		return failed(s, err)
 	}
@@ -83,7 +85,7 @@ func (o *lintOptions) run(ctx context.Context, args []string, s streams) int {
 		Tool: "meshcheck", Version: buildinfo.Version(), Command: "lint", Fleet: review.Fleet,
 		Findings: findings, Rules: engine.Rules(),
 		Summary: checks.Summarize(findings, len(set.Clusters), len(set.Files)),
-		Errors:  inputErrs, NotEvaluated: notEvaluated(set),
+		Errors:  inputErrs, NotEvaluated: notEvaluated(set), Elapsed: time.Since(start),
 	}
 	return o.check.write(s, res)
 }
