@@ -32,9 +32,8 @@ type Engine struct {
 	// compilerOf is the compiler of each rule package's shard, on which a
 	// Reviewer prepares one query per rule.
 	compilerOf map[string]*ast.Compiler
-	// views are, by rule package, the names of the rule's view (viewNames):
-	// nil for a rule that sees the whole model.
-	views map[string]map[string]bool
+	// named is what each rule names, from which its view is made.
+	named ruleNames
 	// names are the model's record fields some rule names, the only ones
 	// Evaluate converts (the objects users' rules may read, say, are left
 	// out when only built-in rules run), with the namespace label and
@@ -91,8 +90,8 @@ func New(ctx context.Context, opt Options) (*Engine, error) {
 			compilerOf[pkg] = compilers[i]
 		}
 	}
-	views := viewNames(rules, compilerOf, builtin)
-	return &Engine{shards: prepared, rules: rules, compilerOf: compilerOf, views: views, names: unionOfNames(views)}, nil
+	named := namesOf(rules, compilerOf, builtin)
+	return &Engine{shards: prepared, rules: rules, compilerOf: compilerOf, named: named, names: named.union()}, nil
 }
 
 // prepare compiles one shard, reads its catalog and prepares its query.

@@ -15,7 +15,8 @@ func ViewsAgree(e *Engine, f *model.Fleet) error {
 	if err != nil {
 		return err
 	}
-	for pkg, names := range e.views {
+	for pkg := range e.rules {
+		names := e.named.view(pkg)
 		if names == nil {
 			continue
 		}

@@ -10,46 +10,64 @@ import (
 // record fields of the model (shape.go) and which namespace label and
 // annotation keys (namespaces.go) a rule can read, and so its view.
 
-// viewNames returns, by rule package, the names of the rule's view: the
-// record fields its code names and, as keys (keyPrefix), the strings the
-// code of every built-in rule holds, so that a namespace label or
-// annotation whose key no built-in rule writes is seen by none (the same
-// keys for every rule keep views shared). A rule that sees the whole model
-// (a user's rule, see namedFields) has nil.
-func viewNames(rules map[string]Rule, compilerOf map[string]*ast.Compiler, builtin map[string]bool) map[string]map[string]bool {
-	out := make(map[string]map[string]bool, len(rules))
-	keys := map[string]bool{}
+// ruleNames are what the rules name: by rule package, the record fields
+// its code names (namedFields; nil for a rule that sees the whole model, a
+// user's), and the strings the code of every such rule holds, which a
+// view keeps as namespace label and annotation keys (see views).
+type ruleNames struct {
+	fields map[string]map[string]bool
+	keys   map[string]bool
+}
+
+func namesOf(rules map[string]Rule, compilerOf map[string]*ast.Compiler, builtin map[string]bool) ruleNames {
+	n := ruleNames{fields: make(map[string]map[string]bool, len(rules)), keys: map[string]bool{}}
 	for pkg, r := range rules {
-		var names map[string]bool
+		var fields map[string]bool
 		if r.Builtin {
-			names = namedFields(compilerOf[pkg], pkg, builtin)
+			fields = namedFields(compilerOf[pkg], pkg, builtin)
 		}
-		if names != nil {
-			codeStrings(compilerOf[pkg], pkg, keys)
+		if fields != nil {
+			codeStrings(compilerOf[pkg], pkg, n.keys)
 		}
-		out[pkg] = names
+		n.fields[pkg] = fields
 	}
-	for _, names := range out {
-		for k := range keys {
-			if names != nil {
-				names[keyPrefix+k] = true
-			}
-		}
+	return n
+}
+
+// view returns the names of the view of the rule of package pkg: its
+// fields and, as keys (keyPrefix), the strings of every built-in rule's
+// code, so that a namespace label or annotation whose key no built-in rule
+// writes is seen by none (the same keys for every rule keep views shared).
+// It is nil for a rule that sees the whole model.
+func (n ruleNames) view(pkg string) map[string]bool {
+	fields := n.fields[pkg]
+	if fields == nil {
+		return nil
 	}
+	out := make(map[string]bool, len(fields)+len(n.keys))
+	maps.Copy(out, fields)
+	n.addKeys(out)
 	return out
 }
 
-// unionOfNames is every name of the views, or nil (every field) when one
-// of them sees the whole model.
-func unionOfNames(views map[string]map[string]bool) map[string]bool {
+// union is the names of every view, or nil (every field) when one of
+// them sees the whole model.
+func (n ruleNames) union() map[string]bool {
 	out := map[string]bool{}
-	for _, names := range views {
-		if names == nil {
+	for _, fields := range n.fields {
+		if fields == nil {
 			return nil
 		}
-		maps.Copy(out, names)
+		maps.Copy(out, fields)
 	}
+	n.addKeys(out)
 	return out
+}
+
+func (n ruleNames) addKeys(names map[string]bool) {
+	for k := range n.keys {
+		names[keyPrefix+k] = true
+	}
 }
 
 // namedFields returns the model's record fields that the rules of package

@@ -19,8 +19,8 @@ func TestWholeInputKeepsTheNamespaceKeysViewsKeep(t *testing.T) {
 		t.Fatal(err)
 	}
 	labels := map[string]string{"not-named-by-any-rule.example.com/x": "y"}
-	for _, names := range e.views {
-		for n := range names {
+	for pkg := range e.rules {
+		for n := range e.named.view(pkg) {
 			if k, ok := strings.CutPrefix(n, keyPrefix); ok {
 				labels[k] = "v"
 			}

@@ -1,6 +1,7 @@
 package checks
 
 import (
+	"maps"
 	"strings"
 
 	"github.com/meshcheck/meshcheck/model"
@@ -58,17 +59,12 @@ func (r NamespaceReads) Named(name string) bool { return r.All || r.Keys[name] }
 
 // NamespaceReads returns what the engine's rules can tell namespaces apart by.
 func (e *Engine) NamespaceReads() NamespaceReads {
-	out := NamespaceReads{Keys: map[string]bool{}}
-	for _, names := range e.views {
-		if names == nil || names["objects"] {
+	for _, fields := range e.named.fields {
+		if fields == nil || fields["objects"] {
 			return NamespaceReads{All: true}
 		}
-		for n := range names {
-			if k, ok := strings.CutPrefix(n, keyPrefix); ok {
-				out.Keys[k] = true
-			}
-		}
 	}
+	out := NamespaceReads{Keys: maps.Clone(e.named.keys)}
 	for _, k := range namespaceFactKeys {
 		out.Keys[k] = true
 	}

@@ -33,8 +33,8 @@ type Reviewer struct {
 type ruleQuery struct {
 	pkg   string
 	query rego.PreparedEvalQuery
-	// names are the names of the rule's view (viewNames); nil for users'
-	// rules, which see the whole model and are always re-evaluated.
+	// names are the names of the rule's view (ruleNames.view); nil for
+	// users' rules, which see the whole model and are always re-evaluated.
 	names map[string]bool
 	// viewKey identifies the view: rules naming the same fields share it.
 	viewKey string
@@ -51,7 +51,7 @@ func NewReviewer(ctx context.Context, e *Engine) (*Reviewer, error) {
 			errs = append(errs, fmt.Errorf("prepare %s: %w", pkg, err))
 			continue
 		}
-		q := &ruleQuery{pkg: pkg, query: pq, names: e.views[pkg], viewKey: "*"}
+		q := &ruleQuery{pkg: pkg, query: pq, names: e.named.view(pkg), viewKey: "*"}
 		if q.names != nil {
 			q.viewKey = strings.Join(slices.Sorted(maps.Keys(q.names)), ",")
 		}

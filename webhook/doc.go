@@ -5,7 +5,7 @@
 //
 // It keeps an informer cache of only the kinds the fleet model reads
 // (inventory.Kinds), with secrets reduced to what the model derives facts
-// from. It must never block a request because of a problem that already
+// from (model.Redact). It must never block a request because of a problem that already
 // existed, never evaluate its own namespace or kube-system, and never log
 // or keep a secret's credentials or keys.
 package webhook

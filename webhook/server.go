@@ -27,7 +27,8 @@ const Path = "/validate"
 
 // ServerOptions configure Run.
 type ServerOptions struct {
-	Config  *rest.Config
+	Config *rest.Config
+	// Engine reviews the cluster's states and requests: a *checks.Reviewer.
 	Engine  Reviewer
 	Decider DeciderOptions
 	// CertDir holds tls.crt and tls.key; they are reloaded when they change.
@@ -53,7 +54,8 @@ var defaultMetrics = sync.OnceValue(func() *Metrics { return NewMetrics(metrics.
 
 // Run starts the manager: the caches, the webhook server (TLS 1.2 at
 // least), metrics and probes. It blocks until ctx ends. The engine must
-// already be compiled: readiness then only waits for the caches.
+// already be compiled and prepared (checks.NewReviewer): readiness then
+// only waits for the caches.
 func Run(ctx context.Context, opt ServerOptions) error {
 	if opt.Engine == nil {
 		return errors.New("no engine")
