@@ -151,7 +151,7 @@ func TestAuditUsageErrors(t *testing.T) {
 		{[]string{"--all-contexts", "--context", "a"}, "exclusive"},
 		{[]string{"--concurrency", "0"}, "--concurrency"},
 		{[]string{"extra-arg"}, "takes no arguments"},
-		{[]string{"-o", "yaml"}, "--output"},
+		{[]string{"-o", "xml"}, "--output"},
 	}
 	// policyreport is audit's alone: lint refuses it before reading anything.
 	if code, _, errs := runCLI(t, t.TempDir(), "", "lint", "--no-config", "-o", "policyreport", "x.yaml"); code != exitError || !strings.Contains(errs, `--output "policyreport"`) {

@@ -29,7 +29,13 @@ func TestVersion(t *testing.T) {
 		t.Errorf("version -o json = %+v", got)
 	}
 
-	for _, args := range [][]string{{"version", "-o", "yaml"}, {"version", "extra"}} {
+	// -o yaml is the same document.
+	code, out, _ = runCLI(t, "", "", "version", "-o", "yaml")
+	if code != exitClean || !strings.Contains(out, "version: "+buildinfo.Version()+"\n") || !strings.Contains(out, "model: "+model.APIVersion) {
+		t.Errorf("version -o yaml: exit %d:\n%s", code, out)
+	}
+
+	for _, args := range [][]string{{"version", "-o", "xml"}, {"version", "extra"}} {
 		if code, _, errs := runCLI(t, "", "", args...); code != exitError || errs == "" {
 			t.Errorf("%v: exit %d, stderr %q, want a usage error", args, code, errs)
 		}
