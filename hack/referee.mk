@@ -6,6 +6,7 @@
 #   make referee FLEET=dir       what istiod saw for one fleet, next to meshcheck's findings
 #   make referee-test            the agreement test (part of make test)
 #   make referee-test REFEREE_UPDATE=1   ... and rewrite its tables in docs/referee.md
+#   make referee-sweep           every fleet of the test data, one row each (not in CI: ~10 s a fleet)
 #
 # The Istio version is pinned by hack/referee/tools/go.mod (istio.io/istio);
 # bumping it makes the next referee-bins rebuild. The harness is its own module
@@ -17,7 +18,7 @@ ISTIO_VERSION  := $(shell awk '/^[[:space:]]*\/\//{next} {for (i = 1; i < NF; i+
 ISTIO_BIN      ?= $(CURDIR)/bin/istio/$(ISTIO_VERSION)
 PILOT_DISCOVERY := $(ISTIO_BIN)/pilot-discovery
 
-.PHONY: referee-bins referee referee-test
+.PHONY: referee-bins referee referee-test referee-sweep
 
 ## referee-bins: build pilot-discovery from the pinned istio.io/istio into bin/istio/<version> if missing or outdated
 referee-bins:
@@ -43,3 +44,13 @@ referee: referee-bins envtest-bins build
 ## referee-test: the agreement test between meshcheck and istiod over the fleets of docs/referee.md (REFEREE_UPDATE=1 rewrites its tables)
 referee-test: referee-bins envtest-bins build
 	cd "$(REFEREE_MK_DIR)/referee" && $(referee_env) $(GO) test -count=1 -timeout 15m ./... $(if $(REFEREE_UPDATE),-args -update)
+
+# The full sweep: every fleet of the test data, not only the CI subset of
+# the agreement test. Paths are from the repository root.
+# A fleet is a directory whose subdirectories are its clusters.
+SWEEP_FLEETS ?= examples/fleet $(sort $(patsubst %/,%,$(dir $(patsubst %/,%,$(wildcard testdata/corpus/*/*/*/ testdata/mistakes/*/*/ testdata/real/*/*/ testdata/referee/*/*/)))))
+
+## referee-sweep: referee every fleet of the test data (SWEEP_FLEETS) and print a table of where meshcheck and istiod agree
+referee-sweep: referee-bins envtest-bins build
+	cd "$(REFEREE_MK_DIR)/referee" && GOWORK=off GOFLAGS="-mod=readonly -trimpath" $(GO) build -o "$(BIN)/referee" ./cmd/referee
+	$(referee_env) "$(BIN)/referee" -sweep $(SWEEP_FLEETS)

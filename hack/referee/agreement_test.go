@@ -60,14 +60,6 @@ var agreementFleets = []fleet{
 	{Dir: "testdata/referee/gateway-without-cross-network-port"},
 }
 
-// discoveryClass says whether a rule is about what the referee judges:
-// cluster identity (CL), control-plane wiring (CP) and network (NW). Mesh
-// and trust rules (MS) are about the data plane's mTLS, which istiod's
-// discovery does not show.
-func discoveryClass(rule string) bool {
-	return strings.HasPrefix(rule, "CL") || strings.HasPrefix(rule, "CP") || strings.HasPrefix(rule, "NW")
-}
-
 // outcome is one fleet's two verdicts.
 type outcome struct {
 	dir      string
@@ -121,7 +113,7 @@ func TestAgreement(t *testing.T) {
 		}
 		o := outcome{dir: f.Dir, works: res.Verdict.Works, identity: len(res.Verdict.Identity) > 0, broken: res.Verdict.Broken, took: res.Duration}
 		for _, fd := range res.Findings {
-			if fd.Severity == "error" && discoveryClass(fd.Rule) {
+			if fd.Severity == "error" && DiscoveryClass(fd.Rule) {
 				o.errors = appendUnique(o.errors, fd.Rule)
 			} else {
 				o.others = appendUnique(o.others, fd.Rule+" "+fd.Severity)

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strings"
 )
 
 // The parts of meshcheck's fleet model (meshcheck.io/v1alpha1, docs/model.md)
@@ -189,4 +190,12 @@ func (m *Model) MeshOf(cluster string) []string {
 		}
 	}
 	return []string{cluster}
+}
+
+// DiscoveryClass says whether a rule is about what the referee judges:
+// cluster identity (CL), control-plane wiring (CP) and network (NW). Mesh
+// and trust rules (MS) are about the data plane's mTLS, which istiod's
+// discovery does not show.
+func DiscoveryClass(rule string) bool {
+	return strings.HasPrefix(rule, "CL") || strings.HasPrefix(rule, "CP") || strings.HasPrefix(rule, "NW")
 }
