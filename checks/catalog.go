@@ -81,6 +81,10 @@ func ruleFromAnnotations(a *ast.Annotations) (Rule, error) {
 		note, _ := ref["note"].(string)
 		r.Referee = &Referee{Fleets: asList(ref["fleets"]), Note: strings.TrimSpace(note)}
 	}
+	if g, ok := custom["istio"].(map[string]any); ok {
+		field := func(k string) string { s, _ := g[k].(string); return strings.TrimSpace(s) }
+		r.Istio = &Grounding{Component: field("component"), Source: field("source"), Versions: field("versions"), Modes: field("modes")}
+	}
 	for _, d := range asList(custom["dimensions"]) {
 		r.Dimensions = append(r.Dimensions, d)
 	}

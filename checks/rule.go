@@ -24,6 +24,10 @@ type Rule struct {
 	// (docs/referee.md), confirms the rule, or why it cannot
 	// (custom.referee). Every built-in rule has one.
 	Referee *Referee `json:"referee,omitempty"`
+	// Istio names the Istio behaviour that makes a finding a failure
+	// (custom.istio): the component, the code or doc that shows it, and the
+	// versions and data-plane modes it applies to. Every built-in rule has one.
+	Istio *Grounding `json:"istio,omitempty"`
 }
 
 // Referee is what the referee shows of a rule.
@@ -33,4 +37,19 @@ type Referee struct {
 	Fleets []string `json:"fleets,omitempty"`
 	// Note says what istiod shows there, or why it cannot show the rule.
 	Note string `json:"note"`
+}
+
+// Grounding is the Istio behaviour a rule's severity follows from.
+type Grounding struct {
+	// Component is the Istio component that acts on the setting, e.g.
+	// istiod (multicluster secret controller).
+	Component string `json:"component"`
+	// Source is the file and function of istio/istio, or the istio.io page,
+	// that shows the behaviour.
+	Source string `json:"source"`
+	// Versions are the Istio releases it applies to, and the version it was
+	// checked against.
+	Versions string `json:"versions"`
+	// Modes are the data-plane modes it applies to: sidecar, ambient or both.
+	Modes string `json:"modes"`
 }

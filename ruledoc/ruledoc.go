@@ -39,8 +39,8 @@ type File struct {
 	Content string
 }
 
-// Page renders one rule's page: what it checks, why, how to fix it, and
-// examples that pass and fail, taken from its fixtures.
+// Page renders one rule's page: what it checks, why Istio fails on it, how
+// to fix it, and examples that pass and fail, taken from its fixtures.
 func Page(r checks.Rule, pass, fail []Example) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s: %s\n\n", r.Code, r.Title)
@@ -48,11 +48,32 @@ func Page(r checks.Rule, pass, fail []Example) string {
 	fmt.Fprintf(&b, "| Severity | Scope | Dimensions | Source |\n|---|---|---|---|\n| %s | %s | %s | `%s` |\n\n",
 		r.Severity, r.Scope, strings.Join(r.Dimensions, ", "), strings.TrimPrefix(r.Package, "data."))
 	fmt.Fprintf(&b, "## What it checks\n\n%s\n\n", strings.TrimSpace(r.Description))
+	grounding(&b, r.Istio)
 	fmt.Fprintf(&b, "## How to fix\n\n%s\n\n", strings.TrimSpace(r.Remediation))
 	referee(&b, r.Referee)
 	examples(&b, "Fails", fail)
 	examples(&b, "Passes", pass)
 	return b.String()
+}
+
+// grounding names the Istio behaviour that makes a finding a failure: the
+// component, the code or doc that shows it, versions and data-plane modes.
+func grounding(b *strings.Builder, g *checks.Grounding) {
+	if g == nil {
+		return
+	}
+	b.WriteString("## Why Istio fails\n\n")
+	for _, f := range []struct{ name, value string }{
+		{"Component", g.Component},
+		{"Source", g.Source},
+		{"Versions", g.Versions},
+		{"Modes", g.Modes},
+	} {
+		if v := strings.Join(strings.Fields(f.value), " "); v != "" {
+			fmt.Fprintf(b, "- **%s**: %s\n", f.name, v)
+		}
+	}
+	b.WriteString("\n")
 }
 
 // referee says how Istio's control plane, run by the referee, confirms the

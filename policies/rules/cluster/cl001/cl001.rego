@@ -23,6 +23,22 @@
 #       referee reports a cluster registered under another ID. Endpoints are
 #       still discovered while no two clusters share the default, which is why
 #       this is a warning and a duplicate ID (CL002) the error.
+#   istio:
+#     component: >-
+#       istiod (CLUSTER_ID) and the sidecar injector (ISTIO_META_CLUSTER_ID)
+#     source: >-
+#       manifests/charts/istio-control/istio-discovery/templates/deployment.yaml
+#       (CLUSTER_ID defaults to Kubernetes) and files/injection-template.yaml
+#       (ISTIO_META_CLUSTER_ID defaults likewise; pkg/config/constants
+#       DefaultClusterName); pkg/kube/multicluster/secretcontroller.go
+#       Controller.addRemoteConfig skips a secret keyed with the istiod's own
+#       ID, so two clusters both called Kubernetes cannot register each other
+#     versions: >-
+#       every release whose istiod chart defaults CLUSTER_ID to Kubernetes; no
+#       lower bound claimed; checked against the pinned istio.io/istio
+#       (VERSION 1.31, commit eed52ebb66ad of 2026-08-27)
+#     modes: >-
+#       sidecar and ambient
 #   remediation: |
 #     Give every cluster of the mesh a unique name and install it with
 #     values.global.multiCluster.clusterName=<name> (IOP spec.values.global.multiCluster.clusterName,

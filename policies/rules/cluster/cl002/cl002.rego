@@ -22,6 +22,21 @@
 #       later remote secret for the same ID (and one named after its own ID), so
 #       the endpoints of the second cluster never arrive: the referee's verdict
 #       is broken.
+#   istio:
+#     component: >-
+#       istiod (multicluster secret controller)
+#     source: >-
+#       pkg/kube/multicluster/secretcontroller.go Controller.addRemoteConfig:
+#       a second secret for an already registered cluster ID is ignored
+#       ("cluster has already been registered"), and one keyed with the
+#       istiod's own ID is skipped ("ignoring cluster as it would overwrite
+#       the config cluster")
+#     versions: >-
+#       every release with istio/multiCluster remote secrets; no lower bound
+#       claimed; checked against the pinned istio.io/istio (VERSION 1.31,
+#       commit eed52ebb66ad of 2026-08-27)
+#     modes: >-
+#       sidecar and ambient
 #   remediation: |
 #     Rename one of the clusters: install it with a unique
 #     values.global.multiCluster.clusterName (and, for a remote, the same name in

@@ -31,6 +31,23 @@
 #       and what breaks is everything keyed by cluster ID (cluster-local
 #       services, topology.istio.io/cluster subsets), which discovery does not
 #       show.
+#   istio:
+#     component: >-
+#       istiod (multicluster secret controller, service registry)
+#     source: >-
+#       pkg/kube/multicluster/secretcontroller.go Controller.addRemoteConfig
+#       registers the remote cluster under the secret's data key;
+#       pilot/pkg/serviceregistry/util/label/label.go AugmentLabels gives that
+#       cluster's endpoints topology.istio.io/cluster = the key, so subsets
+#       and cluster-local rules keyed by the real cluster ID match nothing;
+#       istioctl/pkg/multicluster/remote_secret.go defaults --name to the
+#       kube-system UID
+#     versions: >-
+#       every release with istio/multiCluster remote secrets; no lower bound
+#       claimed; checked against the pinned istio.io/istio (VERSION 1.31,
+#       commit eed52ebb66ad of 2026-08-27)
+#     modes: >-
+#       sidecar and ambient
 #   remediation: |
 #     Recreate the secret named after the target cluster's clusterName:
 #     istioctl create-remote-secret --context=<target> --name=<target clusterName> | kubectl apply --context=<holder> -f -

@@ -26,6 +26,25 @@
 #       and its endpoints never arrive. The referee shows a breakage where this
 #       rule says warning (a listed disagreement): a candidate for error
 #       severity when the key names a cluster of the mesh.
+#   istio:
+#     component: >-
+#       istiod (multicluster secret controller)
+#     source: >-
+#       pkg/kube/multicluster/secretcontroller.go
+#       DefaultBuildClientsFromConfig and Controller.createRemoteCluster build
+#       the remote client from the kubeconfig under the data key (the ID the
+#       cluster is registered under); a kubeconfig that does not parse fails
+#       there, one without a credential is refused by the API server and the
+#       cluster never syncs (pkg/kube/multicluster/cluster.go Cluster.Run,
+#       sync timeout); istioctl/pkg/multicluster/remote_secret.go writes
+#       annotation, key and context from one --name
+#     versions: >-
+#       every release with istio/multiCluster remote secrets; service-account
+#       token Secrets are not created automatically from Kubernetes 1.24
+#       (istio/istio#38246); checked against the pinned istio.io/istio
+#       (VERSION 1.31, commit eed52ebb66ad of 2026-08-27)
+#     modes: >-
+#       sidecar and ambient
 #   remediation: |
 #     Regenerate the secret instead of editing it:
 #     istioctl create-remote-secret --context=<target> --name=<target clusterName> | kubectl apply --context=<holder> -f -

@@ -21,6 +21,19 @@
 #       overwrite the config cluster): the key does not appear in
 #       /debug/clusterz and nothing else changes, so the secret is dead
 #       configuration, a warning.
+#   istio:
+#     component: >-
+#       istiod (multicluster secret controller)
+#     source: >-
+#       pkg/kube/multicluster/secretcontroller.go Controller.addRemoteConfig:
+#       a data key equal to the istiod's own cluster ID is skipped ("ignoring
+#       cluster as it would overwrite the config cluster")
+#     versions: >-
+#       every release with istio/multiCluster remote secrets; no lower bound
+#       claimed; checked against the pinned istio.io/istio (VERSION 1.31,
+#       commit eed52ebb66ad of 2026-08-27)
+#     modes: >-
+#       sidecar and ambient
 #   remediation: |
 #     Delete the secret from this cluster, or, if it was meant for a peer, apply it
 #     to that peer instead: istioctl create-remote-secret --context=<this cluster> --name=<its clusterName> | kubectl apply --context=<peer> -f -

@@ -22,6 +22,21 @@
 #       own namespace, so a secret elsewhere never appears in /debug/clusterz
 #       and that cluster's endpoints are missing. The rule's fixture has a
 #       single cluster with an istiod, too little for the referee to show it.
+#   istio:
+#     component: >-
+#       istiod (multicluster secret controller)
+#     source: >-
+#       pkg/kube/multicluster/secretcontroller.go NewController watches
+#       Secrets labelled istio/multiCluster=true only in opts.SystemNamespace
+#       (kclient.NewFiltered with Namespace: SystemNamespace); with
+#       LOCAL_CLUSTER_SECRET_WATCHER and EXTERNAL_ISTIOD an external istiod
+#       watches its own namespace in the cluster it runs in
+#     versions: >-
+#       every release with istio/multiCluster remote secrets; no lower bound
+#       claimed; checked against the pinned istio.io/istio (VERSION 1.31,
+#       commit eed52ebb66ad of 2026-08-27)
+#     modes: >-
+#       sidecar and ambient
 #   remediation: |
 #     Create the secret in the control plane's namespace, e.g.
 #     istioctl create-remote-secret --context=<target> --name=<target clusterName> --namespace=<istiod namespace> | kubectl apply --context=<holder> -f -

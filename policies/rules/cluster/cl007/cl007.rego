@@ -25,6 +25,27 @@
 #       while the remote's proxies, which that primary serves, claim the cluster
 #       ID of their injection path: the referee finds no endpoints under the ID
 #       the proxies claim, and its verdict is broken.
+#   istio:
+#     component: >-
+#       sidecar injector and istiod (CA authenticator, multicluster secret
+#       controller)
+#     source: >-
+#       pkg/kube/inject/webhook.go URLParameterToEnv and parseInjectEnvs (the
+#       injection path's cluster parameter becomes ISTIO_META_CLUSTER_ID, over
+#       values: inject.go extractClusterAndNetwork);
+#       security/pkg/server/ca/authenticate/kubeauth/kube_jwt.go
+#       KubeJWTAuthenticator.authenticate refuses a CSR from a cluster ID no
+#       remote secret registers ("client claims to be in cluster ..., but we
+#       only know about ..."); pkg/kube/multicluster/secretcontroller.go
+#       Controller.addRemoteConfig registers the remote under the secret's key
+#     versions: >-
+#       every release whose remote profile takes the cluster from the
+#       injection path or URL; no lower bound claimed; checked against the
+#       pinned istio.io/istio (VERSION 1.31, commit eed52ebb66ad of
+#       2026-08-27)
+#     modes: >-
+#       sidecar (remote-profile clusters are injected by their primary;
+#       ambient has no remote profile, CP013)
 #   remediation: |
 #     Pick one name for the remote and use it in istiodRemote.injectionPath
 #     (/inject/cluster/<name>/net/<network>) or injectionURL, in

@@ -18,6 +18,16 @@
 #     note: |
 #       Nothing for istiod to show: the rule reports what meshcheck recognised
 #       in a cluster, not a setting istiod acts on.
+#   istio:
+#     component: >-
+#       none: the rule reports what meshcheck recognised, not a setting an
+#       Istio component acts on
+#     source: >-
+#       none in Istio; an info finding about meshcheck's own coverage
+#     versions: >-
+#       independent of the Istio version
+#     modes: >-
+#       sidecar and ambient
 #   remediation: |
 #     Point meshcheck at the cluster's Istio settings: the IstioOperator,
 #     Helm values or Sail resources it was installed with, or rendered
