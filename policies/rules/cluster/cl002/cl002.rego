@@ -50,10 +50,7 @@ import data.meshcheck.lib.result
 
 violation contains result.fail(rego.metadata.chain(), {
 	"cluster": a,
-	"message": sprintf(
-		"clusters %s and %s of one mesh both use cluster ID %q: istiod registers only one of them and drops the other's endpoints",
-		[a, b, id],
-	),
+	"message": message(a, b, id),
 	"at": input.clusters[a].id.source,
 	"related": [input.clusters[b].id.source],
 }) if {
@@ -70,3 +67,19 @@ by_id[id] contains a if {
 	some a, id in cluster.explicit_id
 	input.clusters[a].role != "external"
 }
+
+# message says what the duplicate breaks: discovery itself when a's istiod
+# holds a remote secret keyed by the shared ID, which it skips as its own
+# (secretcontroller: a key equal to the config cluster's ID is ignored);
+# else what Istio keys by cluster ID.
+message(a, b, id) := sprintf(
+	"clusters %s and %s of one mesh both use cluster ID %q: %s's istiod skips its remote secret keyed %q as its own cluster, so %s's endpoints are never discovered",
+	[a, b, id, a, id, b],
+) if {
+	some rs in input.clusters[a].remote_secrets
+	some e in rs.entries
+	e.key == id
+} else := sprintf(
+	"clusters %s and %s of one mesh both use cluster ID %q: their proxies claim one cluster, so what Istio keys by cluster ID (remote secrets named after it, cluster-local services, topology.istio.io/cluster subsets, locality failover) cannot tell them apart",
+	[a, b, id],
+)

@@ -42,3 +42,16 @@ test_external_host_is_skipped if {
 test_unknown_id_is_silent if {
 	count(cl002.violation) == 0 with input as fleet(cl("east", false, "primary"), {"role": "unknown"}, one_mesh)
 }
+
+# A remote secret keyed by the shared ID is skipped as the holder's own:
+# the message says discovery breaks; without one, what is keyed by ID.
+test_message_follows_what_breaks if {
+	holder := object.union(cl("east", false, "primary"), {"remote_secrets": [{"entries": [{"key": "east"}]}]})
+	vs := cl002.violation with input as fleet(holder, cl("east", false, "primary"), one_mesh)
+	some v1 in vs
+	v1.cluster == "cluster1"
+	contains(v1.message, "cluster1's istiod skips its remote secret keyed \"east\" as its own cluster, so cluster2's endpoints are never discovered")
+	some v2 in vs
+	v2.cluster == "cluster2"
+	contains(v2.message, "cannot tell them apart")
+}
