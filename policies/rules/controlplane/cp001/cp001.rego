@@ -22,6 +22,26 @@
 #       (remotePilotAddress, injectionURL) is rendered into the remote's istiod
 #       Service and webhook configuration and reached over the network, which
 #       the referee does not model.
+#   istio:
+#     component: >-
+#       istiod chart (remote profile) and the remote's proxies and injection
+#       webhook
+#     source: >-
+#       manifests/charts/istio-control/istio-discovery/templates/remote-istiod-service.yaml
+#       and remote-istiod-endpointslices.yaml render the remote's istiod
+#       Service only when global.remotePilotAddress is set;
+#       templates/mutatingwebhook.yaml calls that Service unless
+#       istiodRemote.injectionURL is set; templates/configmap.yaml sets
+#       proxies' discoveryAddress to istiod.<namespace>.svc:15012;
+#       troubleshooting doc
+#       (content/en/docs/ops/diagnostic-tools/multicluster/index.md:
+#       "reinstall making sure values.global.remotePilotAddress is set")
+#     versions: >-
+#       every release with the remote profile (istiodRemote.enabled); no lower
+#       bound claimed; checked against the pinned istio.io/istio (VERSION
+#       1.31, commit eed52ebb66ad of 2026-08-27)
+#     modes: >-
+#       sidecar (ambient supports only multi-primary, CP013)
 #   remediation: |
 #     Set values.global.remotePilotAddress to the address of the primary's
 #     east-west gateway (primary-remote), or istiodRemote.injectionURL to the

@@ -21,6 +21,23 @@
 #       holds no remote secret, so the proxies it serves see only their own
 #       cluster's endpoints and the verdict is broken, while the primary's
 #       istiod discovers both clusters.
+#   istio:
+#     component: >-
+#       istiod chart (remote profile) and the remote's injection webhook
+#     source: >-
+#       manifests/charts/istio-control/istio-discovery/templates/deployment.yaml
+#       renders the istiod Deployment only when not istiodRemote.enabled or
+#       istiodRemote.enabledLocalInjectorIstiod; a local istiod answers the
+#       istiod Service the webhook and proxies call
+#       (templates/mutatingwebhook.yaml, templates/configmap.yaml
+#       discoveryAddress) and holds no remote secrets; primary-remote docs
+#       (content/en/docs/setup/install/multicluster/primary-remote/index.md)
+#     versions: >-
+#       every release with the remote profile; no lower bound claimed; checked
+#       against the pinned istio.io/istio (VERSION 1.31, commit eed52ebb66ad
+#       of 2026-08-27)
+#     modes: >-
+#       sidecar (ambient supports only multi-primary, CP013)
 #   remediation: |
 #     Install the remote with the remote profile (istioctl install --set
 #     profile=remote, or helm install istiod istio/istiod --set profile=remote)

@@ -20,6 +20,24 @@
 #       configuration and istio-ca-root-cert ConfigMaps: checkShouldLead in
 #       pilot/pkg/serviceregistry/kube/controller/multicluster.go), not which
 #       endpoints istiod discovers; the referee does not check those objects.
+#   istio:
+#     component: >-
+#       istiod (multicluster controller, leader election for remote clusters)
+#     source: >-
+#       pilot/pkg/serviceregistry/kube/controller/multicluster.go
+#       Multicluster.checkShouldLead: only with EXTERNAL_ISTIOD
+#       (pilot/pkg/features/pilot.go ExternalIstiod) and only when the
+#       remote's system namespace annotation
+#       topology.istio.io/controlPlaneClusters lists its cluster ID or *,
+#       istiod leads the remote (istio-ca-root-cert ConfigMaps, webhook
+#       patching)
+#     versions: >-
+#       every release with EXTERNAL_ISTIOD; Helm needs only
+#       global.externalIstiod since releasenotes/notes/51595.yaml; checked
+#       against the pinned istio.io/istio (VERSION 1.31, commit eed52ebb66ad
+#       of 2026-08-27)
+#     modes: >-
+#       sidecar (ambient supports only multi-primary, CP013)
 #   remediation: |
 #     Annotate the remote's system namespace with the cluster ID of the
 #     istiod that serves it:

@@ -22,6 +22,22 @@
 #       of its endpoints: the verdict is broken. On examples/fleet the referee
 #       also shows a secret that lint cannot call missing, because the Secret
 #       inventory in Git is not declared complete (a listed disagreement).
+#   istio:
+#     component: >-
+#       istiod (multicluster secret controller, CA authenticator)
+#     source: >-
+#       pkg/kube/multicluster/secretcontroller.go (istiod discovers only the
+#       clusters of its remote secrets);
+#       security/pkg/server/ca/authenticate/kubeauth/kube_jwt.go
+#       KubeJWTAuthenticator.getKubeClient and authenticate: a workload's CSR
+#       from a cluster with no remote secret is refused ("client claims to be
+#       in cluster ..., but we only know about local cluster ...")
+#     versions: >-
+#       every release with istio/multiCluster remote secrets; no lower bound
+#       claimed; checked against the pinned istio.io/istio (VERSION 1.31,
+#       commit eed52ebb66ad of 2026-08-27)
+#     modes: >-
+#       sidecar and ambient
 #   remediation: |
 #     Create the missing remote secret on the cluster whose istiod must reach the other one:
 #     istioctl create-remote-secret --context=CTX_TARGET --name=TARGET | kubectl apply --context=CTX_HOLDER -f -

@@ -21,6 +21,23 @@
 #       gateway (a Gateway and VirtualService on 15012 and 15017) is routing in
 #       the data plane; the referee's proxies reach istiod directly over
 #       loopback.
+#   istio:
+#     component: >-
+#       primary's east-west gateway, the remote's proxies and injection
+#       webhook
+#     source: >-
+#       samples/multicluster/expose-istiod.yaml (Gateway istiod-gateway, 15012
+#       and 15017 in PASSTHROUGH, VirtualService istiod-vs to istiod);
+#       primary-remote docs
+#       (content/en/docs/setup/install/multicluster/primary-remote/index.md,
+#       primary-remote_multi-network/index.md); istio/istio#58445 ("no
+#       endpoints available for service")
+#     versions: >-
+#       every release whose primary-remote guide exposes istiod through the
+#       east-west gateway; no lower bound claimed; checked against the pinned
+#       istio.io/istio (VERSION 1.31, commit eed52ebb66ad of 2026-08-27)
+#     modes: >-
+#       sidecar (ambient supports only multi-primary, CP013)
 #   remediation: |
 #     On the primary, expose istiod through the east-west gateway:
 #     kubectl apply --context=CTX_PRIMARY -n istio-system -f samples/multicluster/expose-istiod.yaml

@@ -18,6 +18,25 @@
 #       Not observable by the referee: it runs istiod with the fleet's revision,
 #       but whether a gateway or an expose-istiod route selects that revision is
 #       routing in the data plane, which it does not exercise.
+#   istio:
+#     component: >-
+#       istiod chart and east-west gateway (revision selection)
+#     source: >-
+#       samples/multicluster/gen-eastwest-gateway.sh (--revision sets the
+#       gateway's revision) and expose-istiod-rev.yaml.tmpl (routes and SNI to
+#       istiod-<rev>);
+#       manifests/charts/istio-control/istio-discovery/templates/mutatingwebhook.yaml
+#       and remote-istiod-service.yaml name the Service istiod-<rev>,
+#       templates/configmap.yaml points proxies at
+#       istiod-<rev>.<ns>.svc:15012; istio/istio#43611 (service "istiod-1-7-0"
+#       not found)
+#     versions: >-
+#       every release with revisioned control planes; no lower bound claimed;
+#       checked against the pinned istio.io/istio (VERSION 1.31, commit
+#       eed52ebb66ad of 2026-08-27)
+#     modes: >-
+#       sidecar (ambient supports only multi-primary, CP013; the revisioned
+#       east-west gateway is the sidecar-style one)
 #   remediation: |
 #     Regenerate the east-west gateway with the control plane's revision
 #     (samples/multicluster/gen-eastwest-gateway.sh --revision REV), expose

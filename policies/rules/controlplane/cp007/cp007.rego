@@ -17,6 +17,22 @@
 #       Not observable by the referee: an ExternalName Service for istiod is
 #       resolved by DNS on the remote's data plane, which the referee does not
 #       run.
+#   istio:
+#     component: >-
+#       istiod chart (remote profile) and the remote's DNS
+#     source: >-
+#       manifests/charts/istio-control/istio-discovery/templates/remote-istiod-service.yaml
+#       (a remotePilotAddress that is not an IPv4 or IPv6 address becomes
+#       type: ExternalName) and remote-istiod-endpointslices.yaml (an IP
+#       becomes an EndpointSlice); primary-remote doc warning on load-balancer
+#       host names
+#       (content/en/docs/setup/install/multicluster/primary-remote/index.md)
+#     versions: >-
+#       every release with the remote profile; no lower bound claimed; checked
+#       against the pinned istio.io/istio (VERSION 1.31, commit eed52ebb66ad
+#       of 2026-08-27)
+#     modes: >-
+#       sidecar (ambient supports only multi-primary, CP013)
 #   remediation: |
 #     Resolve the east-west gateway's load balancer to a stable IP address and
 #     set values.global.remotePilotAddress to it, or give the gateway a static

@@ -17,6 +17,20 @@
 #       Not observable by the referee: injection settings act in the sidecar
 #       injector, which it does not run; its sample pods are written as the
 #       injector labels them.
+#   istio:
+#     component: >-
+#       istiod chart (injection webhook)
+#     source: >-
+#       manifests/charts/istio-control/istio-discovery/templates/mutatingwebhook.yaml
+#       ("istiodRemote.injectionURL is invalid to set if istiodRemote.enabled
+#       is false"; injectionURL or injectionPath replace the local istiod
+#       Service in clientConfig)
+#     versions: >-
+#       every release with istiodRemote values; no lower bound claimed;
+#       checked against the pinned istio.io/istio (VERSION 1.31, commit
+#       eed52ebb66ad of 2026-08-27)
+#     modes: >-
+#       sidecar
 #   remediation: |
 #     Remove istiodRemote.injectionURL/injectionPath from the full install, or
 #     install the cluster as a remote (profile: remote) if that was intended.

@@ -20,6 +20,24 @@
 #       plane, whose istiod reads its config cluster through istio-kubeconfig;
 #       the cluster ID it registers that cluster under is what the referee's
 #       identity check would show.
+#   istio:
+#     component: >-
+#       external istiod (multicluster secret controller, config-cluster
+#       client)
+#     source: >-
+#       manifests/charts/istio-control/istio-discovery/templates/deployment.yaml
+#       mounts the istio-kubeconfig Secret at /var/run/secrets/remote and sets
+#       KUBECONFIG to its config key;
+#       pkg/kube/multicluster/secretcontroller.go NewController takes
+#       opts.ClusterID as the config cluster's ID (the config cluster is not
+#       registered from a remote secret); external control plane doc
+#       (content/en/docs/setup/install/external-controlplane/index.md)
+#     versions: >-
+#       every release with the external control plane install; no lower bound
+#       claimed; checked against the pinned istio.io/istio (VERSION 1.31,
+#       commit eed52ebb66ad of 2026-08-27)
+#     modes: >-
+#       sidecar (ambient supports only multi-primary, CP013)
 #   remediation: |
 #     Set CLUSTER_ID and values.global.multiCluster.clusterName of the external
 #     istiod to the config cluster's name (REMOTE_CLUSTER_NAME), keep one

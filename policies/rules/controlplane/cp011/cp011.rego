@@ -19,6 +19,22 @@
 #     note: |
 #       Not observable by the referee: injection labels act in the sidecar
 #       injector, which it does not run.
+#   istio:
+#     component: >-
+#       sidecar injector (mutating webhook configuration)
+#     source: >-
+#       manifests/charts/istio-control/istio-discovery/templates/mutatingwebhook.yaml
+#       namespaceSelectors: the revision webhooks match istio.io/rev In
+#       [<rev>] with istio-injection DoesNotExist, so a namespace with
+#       istio-injection or an unknown revision is not injected by that
+#       revision; istioctl analyze IST0123
+#       (pkg/config/analysis/analyzers/injection)
+#     versions: >-
+#       every release with revision-based injection; no lower bound claimed;
+#       checked against the pinned istio.io/istio (VERSION 1.31, commit
+#       eed52ebb66ad of 2026-08-27)
+#     modes: >-
+#       sidecar
 #   remediation: |
 #     Label the namespace with an installed revision or tag and drop the
 #     legacy label:

@@ -20,6 +20,28 @@
 #       Not observable in the referee's setup: it runs one istiod per cluster,
 #       so several control planes in one cluster and their discoverySelectors
 #       are not exercised.
+#   istio:
+#     component: >-
+#       istiod (discovery selectors, webhooks and Services per revision)
+#     source: >-
+#       pkg/kube/namespace/filter.go NewDiscoveryNamespacesFilter
+#       (meshConfig.discoverySelectors decide which namespaces an istiod
+#       reads);
+#       manifests/charts/istio-control/istio-discovery/templates/mutatingwebhook.yaml
+#       (webhooks and istiod Services named after the revision); multiple
+#       control planes doc
+#       (content/en/docs/setup/install/multiple-controlplanes/index.md). The
+#       pinned version has no ENABLE_ENHANCED_RESOURCE_SCOPING variable:
+#       releasenotes/notes/enable-enhanced-scope.yaml made enhanced scoping
+#       the default
+#     versions: >-
+#       ENABLE_ENHANCED_RESOURCE_SCOPING matters only in releases before it
+#       became the default (releasenotes/notes/enable-enhanced-scope.yaml;
+#       51399.yaml added it to the 1.20 and 1.21 compatibility profiles);
+#       checked against the pinned istio.io/istio (VERSION 1.31, commit
+#       eed52ebb66ad of 2026-08-27)
+#     modes: >-
+#       sidecar and ambient
 #   remediation: |
 #     Give each control plane its own revision and namespace
 #     (values.global.istioNamespace, revision), meshConfig.discoverySelectors

@@ -23,6 +23,25 @@
 #       Not observable by the referee: ambient multicluster's restriction to
 #       multi-primary concerns ztunnel and waypoints, a data plane the referee
 #       does not run.
+#   istio:
+#     component: >-
+#       istiod, ztunnel and waypoints (ambient multicluster)
+#     source: >-
+#       ambient multicluster install guide
+#       (content/en/docs/ambient/install/multicluster/multi-primary_multi-network/index.md:
+#       multi-primary "is currently the only supported configuration in
+#       ambient mode");
+#       pilot/pkg/serviceregistry/kube/controller/multicluster.go
+#       Multicluster.checkShouldLead (why EXTERNAL_ISTIOD alone is not a
+#       finding)
+#     versions: >-
+#       ambient multicluster is alpha in the pinned version
+#       (pilot/pkg/features/ambient.go: AMBIENT_ENABLE_MULTI_NETWORK defaults
+#       to false, "alpha features like ambient multi-network"); no release
+#       number claimed; checked against the pinned istio.io/istio (VERSION
+#       1.31, commit eed52ebb66ad of 2026-08-27)
+#     modes: >-
+#       ambient
 #   remediation: |
 #     Install every ambient cluster as a primary with its own istiod
 #     (profile: ambient, global.multiCluster.clusterName, global.network) and

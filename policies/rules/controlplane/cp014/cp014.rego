@@ -24,6 +24,23 @@
 #       (CL004); its test API servers accept the credentials it writes, so an
 #       expired or revoked one is not reproduced.
 #   live_only: true
+#   istio:
+#     component: >-
+#       istiod (multicluster secret controller, CA authenticator)
+#     source: >-
+#       pkg/kube/multicluster/cluster.go Cluster.Run: a remote whose API
+#       server refuses the credential never syncs and is reported timed out
+#       after PILOT_REMOTE_CLUSTER_TIMEOUT (pilot/pkg/features/pilot.go);
+#       security/pkg/server/ca/authenticate/kubeauth/kube_jwt.go
+#       KubeJWTAuthenticator.authenticate cannot review that cluster's tokens
+#       ("failed to validate the JWT from cluster ...")
+#     versions: >-
+#       every release with istio/multiCluster remote secrets; token Secrets
+#       are not created automatically from Kubernetes 1.24 (istio/istio#38246,
+#       PR istio/istio#38249); checked against the pinned istio.io/istio
+#       (VERSION 1.31, commit eed52ebb66ad of 2026-08-27)
+#     modes: >-
+#       sidecar and ambient
 #   remediation: |
 #     Regenerate the secret with a current token of the remote cluster's reader service account:
 #     istioctl create-remote-secret --context=CTX_TARGET --name=TARGET | kubectl apply --context=CTX_HOLDER -f -
