@@ -24,6 +24,22 @@
 #       the data plane's mTLS handshakes, and the referee runs no proxies; it
 #       reads the trust domain and mesh ID each istiod serves (/debug/mesh),
 #       which shows the values this rule compares, not the handshake that fails.
+#   istio:
+#     component: >-
+#       sidecar injector and istiod (mesh ID given to proxies)
+#     source: >-
+#       manifests/charts/istio-control/istio-discovery/values.yaml meshID
+#       comment ("each cluster must be ... configured to have the same Mesh ID
+#       value"); files/injection-template.yaml ISTIO_META_MESH_ID
+#       (global.meshID, else the trust domain); templates/configmap.yaml
+#       defaultConfig.meshId; in istiod's code the mesh ID is read only for
+#       telemetry (pilot/pkg/networking/core/tracing.go)
+#     versions: >-
+#       every release with global.meshID; no lower bound claimed; checked
+#       against the pinned istio.io/istio (VERSION 1.31, commit eed52ebb66ad
+#       of 2026-08-27)
+#     modes: >-
+#       sidecar and ambient
 #   remediation: |
 #     Set the same values.global.meshID on every primary and external control
 #     plane of the mesh (IOP spec.values.global.meshID, Helm

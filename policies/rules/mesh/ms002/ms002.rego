@@ -20,6 +20,20 @@
 #       the data plane's mTLS handshakes, and the referee runs no proxies; it
 #       reads the trust domain and mesh ID each istiod serves (/debug/mesh),
 #       which shows the values this rule compares, not the handshake that fails.
+#   istio:
+#     component: >-
+#       sidecar injector (mesh ID given to proxies)
+#     source: >-
+#       manifests/charts/istio-control/istio-discovery/files/injection-template.yaml
+#       ISTIO_META_MESH_ID falls back to the trust domain when global.meshID
+#       is unset; values.yaml meshID comment ("If the mesh admin does not
+#       specify a value, Istio will use the value of the mesh's Trust Domain")
+#     versions: >-
+#       every release with global.meshID; no lower bound claimed; checked
+#       against the pinned istio.io/istio (VERSION 1.31, commit eed52ebb66ad
+#       of 2026-08-27)
+#     modes: >-
+#       sidecar and ambient
 #   remediation: |
 #     Set values.global.meshID (IOP spec.values.global.meshID, Helm
 #     --set global.meshID=mesh1, Sail spec.values.global.meshID) to the same

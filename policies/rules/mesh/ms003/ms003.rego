@@ -23,6 +23,25 @@
 #       the data plane's mTLS handshakes, and the referee runs no proxies; it
 #       reads the trust domain and mesh ID each istiod serves (/debug/mesh),
 #       which shows the values this rule compares, not the handshake that fails.
+#   istio:
+#     component: >-
+#       istiod CA and the proxies' mTLS validation
+#     source: >-
+#       pilot/pkg/bootstrap/istio_ca.go (each istiod signs with its cacerts,
+#       else its own istio-ca-secret root: detectSigningCABundleAndCRL,
+#       createIstioCA); extra roots are used only with ISTIO_MULTIROOT_MESH
+#       (pilot/pkg/features/pilot.go MultiRootMesh;
+#       pilot/pkg/bootstrap/server.go NewServer builds the trust bundle only
+#       then; pilot/pkg/trustbundle/trustbundle.go AddMeshConfigUpdate reads
+#       meshConfig.caCertificates); multicluster before-you-begin doc
+#       (content/en/docs/setup/install/multicluster/before-you-begin/index.md);
+#       istio/istio#61719 (ambient: no trust anchor from another cluster's CA)
+#     versions: >-
+#       every release; the caCertificates path needs ISTIO_MULTIROOT_MESH;
+#       checked against the pinned istio.io/istio (VERSION 1.31, commit
+#       eed52ebb66ad of 2026-08-27)
+#     modes: >-
+#       sidecar and ambient (ambient needs one shared root)
 #   remediation: |
 #     Plug in intermediates signed by one root on every primary: create the
 #     cacerts Secret (ca-cert.pem, ca-key.pem, root-cert.pem, cert-chain.pem)

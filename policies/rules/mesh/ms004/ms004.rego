@@ -19,6 +19,23 @@
 #       the data plane's mTLS handshakes, and the referee runs no proxies; it
 #       reads the trust domain and mesh ID each istiod serves (/debug/mesh),
 #       which shows the values this rule compares, not the handshake that fails.
+#   istio:
+#     component: >-
+#       istiod CA (plugged-in certificates)
+#     source: >-
+#       security/pkg/pki/ca/ca.go (file names CACertFile, CAPrivateKeyFile,
+#       CertChainFile, RootCertFile; NewPluggedCertIstioCAOptions loads them
+#       with util.NewVerifiedKeyCertBundleFromFile, which verifies the chain:
+#       security/pkg/pki/util/keycertbundle.go Verify);
+#       pilot/pkg/bootstrap/istio_ca.go detectSigningCABundleAndCRL (without a
+#       complete cacerts, istio-ca-secret is used); plug-in CA doc
+#       (content/en/docs/tasks/security/cert-management/plugin-ca-cert/index.md)
+#     versions: >-
+#       every release with the cacerts plug-in; no lower bound claimed;
+#       checked against the pinned istio.io/istio (VERSION 1.31, commit
+#       eed52ebb66ad of 2026-08-27)
+#     modes: >-
+#       sidecar and ambient
 #   remediation: |
 #     Recreate the Secret from the four files of one intermediate, e.g.
 #     kubectl create secret generic cacerts -n istio-system

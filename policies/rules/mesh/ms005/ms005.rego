@@ -21,6 +21,21 @@
 #       the data plane's mTLS handshakes, and the referee runs no proxies; it
 #       reads the trust domain and mesh ID each istiod serves (/debug/mesh),
 #       which shows the values this rule compares, not the handshake that fails.
+#   istio:
+#     component: >-
+#       istiod CA (self-signed root)
+#     source: >-
+#       security/pkg/pki/ca/ca.go NewSelfSignedIstioCAOptions (without cacerts
+#       istiod generates its own root and keeps it in istio-ca-secret,
+#       CASecret); pilot/pkg/bootstrap/istio_ca.go; multicluster
+#       before-you-begin doc
+#       (content/en/docs/setup/install/multicluster/before-you-begin/index.md:
+#       changing the CA later "typically requires reinstalling Istio")
+#     versions: >-
+#       every release; no lower bound claimed; checked against the pinned
+#       istio.io/istio (VERSION 1.31, commit eed52ebb66ad of 2026-08-27)
+#     modes: >-
+#       sidecar and ambient
 #   remediation: |
 #     Generate one root and an intermediate per cluster and plug them in as
 #     the cacerts Secret in istio-system of every primary before installing

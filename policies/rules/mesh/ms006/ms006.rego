@@ -24,6 +24,22 @@
 #       the data plane's mTLS handshakes, and the referee runs no proxies; it
 #       reads the trust domain and mesh ID each istiod serves (/debug/mesh),
 #       which shows the values this rule compares, not the handshake that fails.
+#   istio:
+#     component: >-
+#       istiod (peer validation config pushed to proxies)
+#     source: >-
+#       pilot/pkg/networking/plugin/authn/util.go TrustDomainsForValidation:
+#       proxies accept peers of meshConfig.trustDomain, trustDomainAliases and
+#       caCertificates trustDomains only, or any when
+#       PILOT_SKIP_VALIDATE_TRUST_DOMAIN is set
+#       (pilot/pkg/features/security.go); istio/istio#39204, #30349
+#     versions: >-
+#       every release with trust domain validation; no lower bound claimed;
+#       checked against the pinned istio.io/istio (VERSION 1.31, commit
+#       eed52ebb66ad of 2026-08-27)
+#     modes: >-
+#       sidecar and ambient (the cited code is the sidecar path; ztunnel's
+#       validation is not in this module)
 #   remediation: |
 #     Give every primary of the mesh the same meshConfig.trustDomain (IOP
 #     spec.meshConfig.trustDomain, Helm/Sail meshConfig.trustDomain), or, while

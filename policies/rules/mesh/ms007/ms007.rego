@@ -23,6 +23,23 @@
 #       the data plane's mTLS handshakes, and the referee runs no proxies; it
 #       reads the trust domain and mesh ID each istiod serves (/debug/mesh),
 #       which shows the values this rule compares, not the handshake that fails.
+#   istio:
+#     component: >-
+#       none in the data path: telemetry, Kiali and federation key on the mesh
+#       ID
+#     source: >-
+#       manifests/charts/istio-control/istio-discovery/values.yaml meshID
+#       comment ("if two meshes are federated, then two meshes must have
+#       different Mesh IDs"); deployment models doc
+#       (content/en/docs/ops/deployment/deployment-models/index.md: "give each
+#       mesh a globally unique mesh ID"); in istiod's code the mesh ID is read
+#       only for telemetry (pilot/pkg/networking/core/tracing.go)
+#     versions: >-
+#       every release with global.meshID; no lower bound claimed; checked
+#       against the pinned istio.io/istio (VERSION 1.31, commit eed52ebb66ad
+#       of 2026-08-27)
+#     modes: >-
+#       sidecar and ambient
 #   remediation: |
 #     If the clusters are separate meshes, give each its own
 #     values.global.meshID (e.g. mesh1 and mesh2). If they are meant to be

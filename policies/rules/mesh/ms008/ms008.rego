@@ -28,6 +28,22 @@
 #       the data plane's mTLS handshakes, and the referee runs no proxies; it
 #       reads the trust domain and mesh ID each istiod serves (/debug/mesh),
 #       which shows the values this rule compares, not the handshake that fails.
+#   istio:
+#     component: >-
+#       proxies' identity validation (trust domain of peer identities)
+#     source: >-
+#       trust domain glossary
+#       (content/en/docs/reference/glossary/trust-domain.md: "Every mesh has
+#       an exclusive trust domain"); deployment models doc, Trust between
+#       meshes; pilot/pkg/networking/plugin/authn/util.go
+#       TrustDomainsForValidation (a peer is validated by trust domain, so a
+#       peer mesh with the same trust domain and a trusted root is accepted as
+#       one's own)
+#     versions: >-
+#       every release; no lower bound claimed; checked against the pinned
+#       istio.io/istio (VERSION 1.31, commit eed52ebb66ad of 2026-08-27)
+#     modes: >-
+#       sidecar and ambient
 #   remediation: |
 #     Give each mesh its own meshConfig.trustDomain (e.g. mesh1.example.com
 #     and mesh2.example.com) before workloads depend on their identities; to

@@ -22,6 +22,23 @@
 #       the other cluster's mesh ID, so the referee would show the other mesh's
 #       endpoints discovered, which is the rule's point. The rule's fixture has
 #       no istiod in the other mesh for the referee to run.
+#   istio:
+#     component: >-
+#       istiod (multicluster secret controller, aggregate service registry)
+#     source: >-
+#       pkg/kube/multicluster/secretcontroller.go follows any
+#       istio/multiCluster secret whatever the other cluster's mesh ID;
+#       pilot/pkg/serviceregistry/aggregate/controller.go Controller.Services
+#       and mergeService merge same-named services of every registered cluster
+#       (namespace sameness); deployment models doc
+#       (content/en/docs/ops/deployment/deployment-models/index.md, Namespace
+#       tenancy: "Istio merges their endpoints")
+#     versions: >-
+#       every release with istio/multiCluster remote secrets; no lower bound
+#       claimed; checked against the pinned istio.io/istio (VERSION 1.31,
+#       commit eed52ebb66ad of 2026-08-27)
+#     modes: >-
+#       sidecar and ambient
 #   remediation: |
 #     If the clusters are separate meshes, delete the remote secret
 #     (kubectl delete secret <name> -n istio-system) and federate through

@@ -19,6 +19,22 @@
 #       the data plane's mTLS handshakes, and the referee runs no proxies; it
 #       reads the trust domain and mesh ID each istiod serves (/debug/mesh),
 #       which shows the values this rule compares, not the handshake that fails.
+#   istio:
+#     component: >-
+#       istiod (trust bundle for ISTIO_MUTUAL)
+#     source: >-
+#       pilot/pkg/features/pilot.go MultiRootMesh (ISTIO_MULTIROOT_MESH: "mesh
+#       will support certificates signed by more than one trustAnchor for
+#       ISTIO_MUTUAL mTLS"); pilot/pkg/bootstrap/server.go NewServer creates
+#       the trust bundle (pilot/pkg/trustbundle/trustbundle.go
+#       AddMeshConfigUpdate, which reads meshConfig.caCertificates) only with
+#       it, and pilot/pkg/xds/pcds.go pcdsNeedsPush pushes nothing without it
+#     versions: >-
+#       every release with ISTIO_MULTIROOT_MESH; no lower bound claimed;
+#       checked against the pinned istio.io/istio (VERSION 1.31, commit
+#       eed52ebb66ad of 2026-08-27)
+#     modes: >-
+#       sidecar
 #   remediation: |
 #     Set the istiod env ISTIO_MULTIROOT_MESH=true (IOP
 #     spec.values.pilot.env.ISTIO_MULTIROOT_MESH: "true", Helm
