@@ -10,7 +10,7 @@ import (
 	"github.com/spf13/pflag"
 )
 
-// Exit codes, the same for every output format (docs/exit-codes.md).
+// Exit codes, the same for every output format (docs/findings.md, "Exit codes").
 const (
 	exitClean    = 0 // nothing at or above --fail-on
 	exitFindings = 1 // findings at or above --fail-on
