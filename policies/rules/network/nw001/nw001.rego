@@ -26,6 +26,31 @@
 #       clusters: in sidecar mode the namespace label only misplaces pods
 #       without a sidecar, hence a warning there. Ambient mode, where it is an
 #       error, is not refereed: the referee runs no ztunnel.
+#   istio:
+#     component: >-
+#       istiod (endpoint network), sidecar injector, ztunnel
+#     source: >-
+#       pilot/pkg/serviceregistry/kube/controller/controller.go
+#       Controller.Network (pod label, else system namespace label, else
+#       meshNetworks); pkg/kube/inject/inject.go extractClusterAndNetwork (the
+#       injector takes global.network, never the namespace label: "TODO allow
+#       overriding the values.global network in injection with the system
+#       namespace label") and webhook.go applyMetadata (sets the pod label);
+#       ambient: pilot/pkg/serviceregistry/ambient/networks.go
+#       buildGlobalNetworkCollections and workloads.go take every workload's
+#       network from the system namespace label, while ztunnel gets NETWORK
+#       from its chart values
+#       (manifests/charts/ztunnel/templates/daemonset.yaml)
+#     versions: >-
+#       sidecar: every release with topology.istio.io/network; ambient:
+#       ambient multicluster is alpha in the pinned version
+#       (pilot/pkg/features/ambient.go: AMBIENT_ENABLE_MULTI_NETWORK defaults
+#       to false, "alpha features like ambient multi-network"); no release
+#       number claimed; checked against the pinned istio.io/istio (VERSION
+#       1.31, commit eed52ebb66ad of 2026-08-27)
+#     modes: >-
+#       sidecar (warning: only pods without a sidecar are misplaced) and
+#       ambient (error)
 #   remediation: |
 #     Set the topology.istio.io/network label of the system namespace to the
 #     value of values.global.network (or change global.network):
