@@ -36,6 +36,29 @@
 #       label, so a missing namespace label changes nothing the referee sees in
 #       sidecar mode (an info there); ambient workloads, which take the
 #       namespace's network, are not refereed.
+#   istio:
+#     component: >-
+#       istiod (endpoint network)
+#     source: >-
+#       pilot/pkg/serviceregistry/kube/controller/controller.go
+#       Controller.Network (injected pods carry the network label; only pods
+#       without a sidecar fall back to the namespace label);
+#       pilot/pkg/xds/endpoints/ep_filters.go
+#       EndpointBuilder.EndpointsByNetworkFilter; ambient:
+#       pilot/pkg/serviceregistry/ambient/networks.go
+#       buildGlobalNetworkCollections (a cluster's workloads take the system
+#       namespace's label, empty without it) and workloads.go
+#       MergedGlobalWorkloadsCollection
+#     versions: >-
+#       sidecar: every release with topology.istio.io/network; ambient:
+#       ambient multicluster is alpha in the pinned version
+#       (pilot/pkg/features/ambient.go: AMBIENT_ENABLE_MULTI_NETWORK defaults
+#       to false, "alpha features like ambient multi-network"); no release
+#       number claimed; checked against the pinned istio.io/istio (VERSION
+#       1.31, commit eed52ebb66ad of 2026-08-27)
+#     modes: >-
+#       sidecar (info: only pods without a sidecar fall back to the label) and
+#       ambient (error)
 #   remediation: |
 #     Label the system namespace with the cluster's network:
 #     kubectl label namespace <system namespace> topology.istio.io/network=<network>

@@ -24,6 +24,21 @@
 #       has no gateway, and a proxy of cluster1 receives cluster2's pod IP,
 #       which it cannot route to, instead of a gateway address (the referee's
 #       verdict is broken).
+#   istio:
+#     component: >-
+#       istiod (network gateway discovery)
+#     source: >-
+#       pilot/pkg/serviceregistry/kube/controller/network.go
+#       networkManager.getGatewayDetails and extractGatewaysInner (a Service's
+#       topology.istio.io/network label decides the network it is the gateway
+#       for); ambient: pilot/pkg/serviceregistry/ambient/networks.go
+#       k8sGatewayToNetworkGateways (Gateway API gateways by their label)
+#     versions: >-
+#       every release with label-based network gateways; no lower bound
+#       claimed; checked against the pinned istio.io/istio (VERSION 1.31,
+#       commit eed52ebb66ad of 2026-08-27)
+#     modes: >-
+#       sidecar and ambient
 #   remediation: |
 #     Label the gateway with the cluster's network (for the istio/gateway chart
 #     --set networkGateway=<network>, for gen-eastwest-gateway.sh

@@ -23,6 +23,22 @@
 #       cross-network port: without 15443 /debug/networkz has no gateway for
 #       cluster2's network, and a proxy of cluster1 receives cluster2's pod IP,
 #       which it cannot route to (the referee's verdict is broken).
+#   istio:
+#     component: >-
+#       istiod (network gateway discovery)
+#     source: >-
+#       pilot/pkg/serviceregistry/kube/controller/network.go
+#       networkManager.getGatewayDetails: a Service labelled
+#       topology.istio.io/network that listens on neither the mTLS port (15443
+#       or networking.istio.io/gatewayPort) nor HBONE 15008 is skipped ("is
+#       labeled as gateway, but does not listen neither on port ... nor on
+#       port ...")
+#     versions: >-
+#       every release with label-based network gateways (the 15008 HBONE
+#       alternative exists in the pinned version); checked against the pinned
+#       istio.io/istio (VERSION 1.31, commit eed52ebb66ad of 2026-08-27)
+#     modes: >-
+#       sidecar and ambient
 #   remediation: |
 #     Add the port to the gateway Service (name tls, port 15443, targetPort
 #     15443, as gen-eastwest-gateway.sh does), or set the

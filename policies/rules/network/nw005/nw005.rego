@@ -26,6 +26,23 @@
 #       (load-balancer status or external IPs), which /debug/networkz shows;
 #       whether other networks can reach that address is the data plane's, and
 #       the referee gives gateways loopback addresses.
+#   istio:
+#     component: >-
+#       istiod (network gateway addresses)
+#     source: >-
+#       pilot/pkg/serviceregistry/kube/conversion.go ConvertService (external
+#       addresses from status.loadBalancer.ingress and spec.externalIPs);
+#       pilot/pkg/serviceregistry/kube/controller/network.go
+#       networkManager.extractGatewaysInner builds one gateway per external
+#       address, none without one; pilot/pkg/xds/endpoints/ep_filters.go
+#       EndpointsByNetworkFilter (no gateway, no reachable cross-network
+#       endpoint)
+#     versions: >-
+#       every release with label-based network gateways; no lower bound
+#       claimed; checked against the pinned istio.io/istio (VERSION 1.31,
+#       commit eed52ebb66ad of 2026-08-27)
+#     modes: >-
+#       sidecar and ambient
 #   remediation: |
 #     Make the gateway reachable: check why the load balancer has no address
 #     (kubectl -n istio-system get svc istio-eastwestgateway), or use type

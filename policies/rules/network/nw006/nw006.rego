@@ -15,6 +15,22 @@
 #     note: |
 #       Not observable by the referee: the requested network view is what a
 #       gateway proxy asks istiod for, and the referee runs no gateway proxy.
+#   istio:
+#     component: >-
+#       istiod (proxy network view) and the east-west gateway
+#     source: >-
+#       pilot/pkg/model/proxy_view.go newProxyView: a proxy with
+#       ISTIO_META_REQUESTED_NETWORK_VIEW sees only endpoints of the requested
+#       networks; manifests/charts/gateway/templates/deployment.yaml sets it
+#       and the pod's network label from one networkGateway value, as
+#       samples/multicluster/gen-eastwest-gateway.sh does
+#     versions: >-
+#       every release with REQUESTED_NETWORK_VIEW; no lower bound claimed;
+#       checked against the pinned istio.io/istio (VERSION 1.31, commit
+#       eed52ebb66ad of 2026-08-27)
+#     modes: >-
+#       sidecar (the sidecar-style east-west gateway; the ambient one is a
+#       Gateway API gateway)
 #   remediation: |
 #     Set ISTIO_META_REQUESTED_NETWORK_VIEW to the gateway's network label
 #     (gen-eastwest-gateway.sh --network sets both; with the istio/gateway

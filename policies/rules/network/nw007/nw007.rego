@@ -24,6 +24,27 @@
 #       istiod knows no gateway for the network without one (/debug/networkz),
 #       so that network's endpoints cannot be reached from the others: the
 #       referee's verdict is broken.
+#   istio:
+#     component: >-
+#       istiod (split-horizon EDS) and ztunnel
+#     source: >-
+#       pilot/pkg/xds/endpoints/ep_filters.go
+#       EndpointBuilder.EndpointsByNetworkFilter: in sidecar mode endpoints of
+#       a network without a gateway are still sent as pod IPs ("In practice it
+#       may not actually work"), in ambient multi-network they are not
+#       generated; deployment models doc
+#       (content/en/docs/ops/deployment/deployment-models/index.md: workloads
+#       on different networks "can only reach each other through one or more
+#       Istio gateways")
+#     versions: >-
+#       every release with multi-network support; ambient: ambient
+#       multicluster is alpha in the pinned version
+#       (pilot/pkg/features/ambient.go: AMBIENT_ENABLE_MULTI_NETWORK defaults
+#       to false, "alpha features like ambient multi-network"); no release
+#       number claimed; checked against the pinned istio.io/istio (VERSION
+#       1.31, commit eed52ebb66ad of 2026-08-27)
+#     modes: >-
+#       sidecar and ambient
 #   remediation: |
 #     Install an east-west gateway in a cluster of the network:
 #     samples/multicluster/gen-eastwest-gateway.sh --network <network> | istioctl install -y -f -

@@ -23,6 +23,22 @@
 #       Not observable by the referee: the Gateway that passes mTLS through on
 #       15443 configures the east-west gateway proxy, which the referee does not
 #       run.
+#   istio:
+#     component: >-
+#       east-west gateway (Envoy listener built by istiod)
+#     source: >-
+#       pilot/pkg/networking/core/gateway.go
+#       ListenerBuilder.buildGatewayNetworkFiltersFromTLSRoutes: only a server
+#       with tls.mode AUTO_PASSTHROUGH gets the SNI-routed passthrough filter
+#       chains cross-network mTLS needs;
+#       samples/multicluster/expose-services.yaml; istio/istio#31480 ("the
+#       gateway should be configured as a AUTO_PASSTHROUGH")
+#     versions: >-
+#       every release with the sidecar multi-network install; no lower bound
+#       claimed; checked against the pinned istio.io/istio (VERSION 1.31,
+#       commit eed52ebb66ad of 2026-08-27)
+#     modes: >-
+#       sidecar (ambient east-west gateways use HBONE on 15008, NW016)
 #   remediation: |
 #     Apply samples/multicluster/expose-services.yaml: selector
 #     {istio: eastwestgateway}, port {number: 15443, name: tls, protocol: TLS},

@@ -27,6 +27,24 @@
 #       Not observable by the referee: exposing services across networks from a
 #       config cluster is routing in the east-west gateway, which the referee
 #       does not run.
+#   istio:
+#     component: >-
+#       istiod (config cluster's Gateways) and the east-west gateway
+#     source: >-
+#       pilot/pkg/networking/core/gateway.go
+#       ListenerBuilder.buildGatewayNetworkFiltersFromTLSRoutes (the
+#       passthrough listener exists only where an AUTO_PASSTHROUGH Gateway is
+#       configured); samples/multicluster/expose-services.yaml; multi-network
+#       install docs
+#       (content/en/docs/setup/install/multicluster/multi-primary_multi-network/index.md,
+#       primary-remote_multi-network/index.md: exposing services on the
+#       primary covers both east-west gateways)
+#     versions: >-
+#       every release with the sidecar multi-network install; no lower bound
+#       claimed; checked against the pinned istio.io/istio (VERSION 1.31,
+#       commit eed52ebb66ad of 2026-08-27)
+#     modes: >-
+#       sidecar (ambient and Gateway API gateways need no such Gateway)
 #   remediation: |
 #     Apply the cross-network Gateway in the config cluster:
 #     kubectl apply -n istio-system -f samples/multicluster/expose-services.yaml

@@ -19,6 +19,21 @@
 #     note: |
 #       Not observable by the referee: overlapping pod ranges break routing in
 #       the data plane; the referee's pod IPs are data only.
+#   istio:
+#     component: >-
+#       istiod (endpoints on one network) and the data plane's routing
+#     source: >-
+#       pilot/pkg/xds/endpoints/ep_filters.go
+#       EndpointBuilder.EndpointsByNetworkFilter (endpoints on the proxy's own
+#       network are sent as pod IPs, no gateway); deployment models doc
+#       (content/en/docs/ops/deployment/deployment-models/index.md: a single
+#       network means workloads "can reach each other directly"; overlapping
+#       ranges call for several networks)
+#     versions: >-
+#       every release; no lower bound claimed; checked against the pinned
+#       istio.io/istio (VERSION 1.31, commit eed52ebb66ad of 2026-08-27)
+#     modes: >-
+#       sidecar and ambient
 #   remediation: |
 #     Give one of the clusters its own network (values.global.network and the
 #     topology.istio.io/network label of its system namespace) with an

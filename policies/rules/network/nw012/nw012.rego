@@ -21,6 +21,22 @@
 #       topology.istio.io/network label first, so a typo puts its endpoints on a
 #       network with no gateway. The rule's fixture links no clusters, too
 #       little for the referee to show it.
+#   istio:
+#     component: >-
+#       istiod (endpoint network)
+#     source: >-
+#       pilot/pkg/serviceregistry/kube/controller/controller.go
+#       Controller.Network (a pod's topology.istio.io/network label comes
+#       first); pkg/kube/inject/inject.go extractClusterAndNetwork (the
+#       injector keeps the pod's label); pilot/pkg/xds/endpoints/ep_filters.go
+#       EndpointsByNetworkFilter (a network without a gateway gets pod IPs)
+#     versions: >-
+#       every release with topology.istio.io/network; no lower bound claimed;
+#       checked against the pinned istio.io/istio (VERSION 1.31, commit
+#       eed52ebb66ad of 2026-08-27)
+#     modes: >-
+#       sidecar (in ambient istiod takes a workload's network from the system
+#       namespace, pilot/pkg/serviceregistry/ambient/networks.go)
 #   remediation: |
 #     Fix the pod's topology.istio.io/network label to name an existing
 #     network, or install a network gateway for the new network.

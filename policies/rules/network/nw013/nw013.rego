@@ -25,6 +25,24 @@
 #       gateways (/debug/networkz). The rule's fixtures do not link their
 #       clusters with remote secrets, so the referee's breakage there is not
 #       this rule's.
+#   istio:
+#     component: >-
+#       istiod (meshNetworks)
+#     source: >-
+#       pilot/pkg/serviceregistry/kube/controller/network.go
+#       networkManager.reloadMeshNetworks (fromRegistry must equal the cluster
+#       ID, a registry in two networks is kept in one, with a warning,
+#       fromCidr ranges feed networkFromMeshNetworks, which takes the first
+#       match with a warning) and getGatewayDetails (registryServiceName
+#       gateways); controller.go Controller.Network; istioctl analyze IST0126
+#       (pkg/config/analysis/analyzers/multicluster/meshnetworks.go)
+#     versions: >-
+#       every release with meshNetworks; no lower bound claimed; checked
+#       against the pinned istio.io/istio (VERSION 1.31, commit eed52ebb66ad
+#       of 2026-08-27)
+#     modes: >-
+#       sidecar (ambient builds networks from namespace labels and Gateway API
+#       gateways, pilot/pkg/serviceregistry/ambient/networks.go)
 #   remediation: |
 #     Fix values.global.meshNetworks: use the cluster IDs istiod knows
 #     (global.multiCluster.clusterName, the remote-secret names), put each

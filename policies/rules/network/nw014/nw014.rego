@@ -19,6 +19,22 @@
 #       two networks for one registry, and istiod's gateways follow
 #       meshNetworks. The rule's fixture does not link its clusters with remote
 #       secrets, so the referee's breakage there is not this rule's.
+#   istio:
+#     component: >-
+#       istiod (endpoint network)
+#     source: >-
+#       pilot/pkg/serviceregistry/kube/controller/controller.go
+#       Controller.Network (pod label, then the system namespace label, then
+#       meshNetworks) and network.go networkManager.reloadMeshNetworks
+#       (meshNetworks' registryServiceName gateways are filed under
+#       meshNetworks' network); istio/api mesh/v1alpha1/network.proto
+#     versions: >-
+#       every release with meshNetworks; no lower bound claimed; checked
+#       against the pinned istio.io/istio (VERSION 1.31, commit eed52ebb66ad
+#       of 2026-08-27)
+#     modes: >-
+#       sidecar (ambient builds networks from namespace labels and Gateway API
+#       gateways)
 #   remediation: |
 #     Make meshNetworks and the topology.istio.io/network label of the
 #     registry's system namespace name the same network, or drop one of them.

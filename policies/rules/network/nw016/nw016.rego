@@ -22,6 +22,25 @@
 #     note: |
 #       Not observable by the referee: ambient multi-network needs ztunnel and
 #       an HBONE east-west gateway, a data plane the referee does not run.
+#   istio:
+#     component: >-
+#       istiod (ambient multi-network) and the ambient east-west gateway
+#     source: >-
+#       pilot/pkg/features/ambient.go EnableAmbientMultiNetwork
+#       (AMBIENT_ENABLE_MULTI_NETWORK, default false);
+#       pilot/pkg/xds/endpoints/ep_filters.go EndpointsByNetworkFilter;
+#       pilot/pkg/serviceregistry/ambient/networks.go
+#       k8sGatewayToNetworkGateways (network gateways from Gateway API
+#       gateways labelled with the network); ambient multi-network install doc
+#       (content/en/docs/ambient/install/multicluster/multi-primary_multi-network/index.md)
+#     versions: >-
+#       ambient multicluster is alpha in the pinned version
+#       (pilot/pkg/features/ambient.go: AMBIENT_ENABLE_MULTI_NETWORK defaults
+#       to false, "alpha features like ambient multi-network"); no release
+#       number claimed; checked against the pinned istio.io/istio (VERSION
+#       1.31, commit eed52ebb66ad of 2026-08-27)
+#     modes: >-
+#       ambient
 #   remediation: |
 #     Install istiod with the variable (Helm --set env.AMBIENT_ENABLE_MULTI_NETWORK=true,
 #     IstioOperator components.pilot.k8s.env, Sail spec.values.pilot.env), and
