@@ -28,6 +28,11 @@ func TestRuleDocs(t *testing.T) {
 		if r.Referee == nil || r.Referee.Note == "" {
 			t.Errorf("%s: METADATA lacks custom.referee.note: how istiod, run by the referee, confirms the rule, or why it cannot (docs/writing-rules.md)", r.Code)
 		}
+		// Each page names the Istio behaviour that makes a finding a failure,
+		// which its severity follows from (custom.istio in METADATA).
+		if g := r.Istio; g == nil || g.Component == "" || g.Source == "" || g.Versions == "" || g.Modes == "" {
+			t.Errorf("%s: METADATA lacks custom.istio with component, source, versions and modes: the Istio behaviour that makes a finding a failure (docs/writing-rules.md)", r.Code)
+		}
 		want[r.Code+".md"] = ruledoc.Page(r, examples(t, r.Code, "pass"), examples(t, r.Code, "fail"))
 	}
 	if golden.Update() { // make docs
