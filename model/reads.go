@@ -12,7 +12,7 @@ import (
 // and as each request would leave it: with the cluster's objects read once
 // per cache generation, a request's build reads only the object it
 // changes, and the records of the others are the same in both models, so
-// that comparing them (checks.ReviewChange) skips them.
+// that comparing them (checks.Reviewer) skips them.
 //
 // The objects must not change while their reads are in use. Build never
 // modifies the records it takes from Reads.
