@@ -5,9 +5,12 @@
 #   system namespaces) must not claim the same namespaces: each needs its own
 #   revision (the webhooks, tags and istiod Services are named after it),
 #   discoverySelectors that select disjoint sets of namespaces, and
-#   ENABLE_ENHANCED_RESOURCE_SCOPING=true so that the selectors also scope
-#   configuration and not only endpoints. Otherwise two istiods manage the
-#   same workloads and config. Two revisions in one system namespace are a
+#   enhanced resource scoping so that the selectors also scope configuration
+#   and not only endpoints. Otherwise two istiods manage the same workloads
+#   and config. Scoping is the default since Istio 1.22, so only turning it
+#   off is reported: ENABLE_ENHANCED_RESOURCE_SCOPING=false, or the
+#   compatibilityVersion profile of 1.21 or older (which sets it false)
+#   without the variable set true. Two revisions in one system namespace are a
 #   canary upgrade and are not concerned; an external control plane and the
 #   gateway-only istiod next to it read configuration from different clusters.
 # custom:
@@ -46,7 +49,9 @@
 #     Give each control plane its own revision and namespace
 #     (values.global.istioNamespace, revision), meshConfig.discoverySelectors
 #     matching only its tenants' namespaces (e.g. matchLabels usergroup: usergroup-1),
-#     and values.pilot.env.ENABLE_ENHANCED_RESOURCE_SCOPING=true.
+#     and enhanced resource scoping left on (do not set
+#     ENABLE_ENHANCED_RESOURCE_SCOPING=false; with compatibilityVersion 1.21 or
+#     older set values.pilot.env.ENABLE_ENHANCED_RESOURCE_SCOPING=true).
 package meshcheck.rules.controlplane.cp012
 
 import data.meshcheck.lib.controlplane
@@ -144,19 +149,37 @@ selector_source(cp) := controlplane.anchor(cp) if not cp.discovery_selectors
 violation contains result.fail(rego.metadata.chain(), {
 	"cluster": p.cluster,
 	"message": sprintf(
-		"control plane %s shares %s with control plane %s but does not set ENABLE_ENHANCED_RESOURCE_SCOPING=true: its discoverySelectors scope endpoints but not configuration",
-		[desc(cp), p.cluster, desc(other)],
+		"control plane %s shares %s with control plane %s but %s: its discoverySelectors scope endpoints but not configuration",
+		[desc(cp), p.cluster, desc(other), unscoped_why(cp)],
 	),
 	"at": scoping_source(cp),
 }) if {
 	some p in pairs
 	some k, cp in [p.a, p.b]
 	other := [p.b, p.a][k]
-	controlplane.env_shown(cp)
+	unscoped_why(cp)
+}
+
+# unscoped_why(cp) says why cp's configuration is not scoped by its
+# discoverySelectors. Scoping is the default since Istio 1.22 (release note
+# enable-enhanced-scope; the pinned version has no switch left), so an unset
+# variable is not a finding: only scoping turned off, by the variable or by
+# the compatibility profile of 1.21 or older, which sets it false.
+unscoped_why(cp) := "sets ENABLE_ENHANCED_RESOURCE_SCOPING=false" if {
+	lower(sprintf("%v", [cp.env.ENABLE_ENHANCED_RESOURCE_SCOPING.value])) == "false"
+} else := sprintf("installs compatibilityVersion %v, whose profile turns ENABLE_ENHANCED_RESOURCE_SCOPING off, without setting it true", [cp.values.compatibilityVersion]) if {
+	old_compatibility(cp.values.compatibilityVersion)
 	not scoped(cp)
 }
 
-scoped(cp) if lower(cp.env.ENABLE_ENHANCED_RESOURCE_SCOPING.value) == "true"
+scoped(cp) if lower(sprintf("%v", [cp.env.ENABLE_ENHANCED_RESOURCE_SCOPING.value])) == "true"
+
+# old_compatibility(v) holds for a compatibilityVersion of 1.21 or older.
+old_compatibility(v) if {
+	parts := split(sprintf("%v", [v]), ".")
+	to_number(parts[0]) == 1
+	to_number(parts[1]) <= 21
+}
 
 scoping_source(cp) := cp.env.ENABLE_ENHANCED_RESOURCE_SCOPING.source if cp.env.ENABLE_ENHANCED_RESOURCE_SCOPING
 

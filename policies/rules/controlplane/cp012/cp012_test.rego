@@ -45,11 +45,29 @@ test_selectors_unknown_are_silent if {
 	count(cp012.violation) == 0 with input as fleet([a, cp("usergroup-2", sel("usergroup-2"), "true")])
 }
 
-test_missing_scoping_fires if {
-	vs := cp012.violation with input as fleet([cp("usergroup-1", sel("usergroup-1"), null), cp("usergroup-2", sel("usergroup-2"), "true")])
+# Scoping is on by default since 1.22: unset is not a finding.
+test_unset_scoping_is_silent if {
+	count(cp012.violation) == 0 with input as fleet([cp("usergroup-1", sel("usergroup-1"), null), cp("usergroup-2", sel("usergroup-2"), "true")])
+}
+
+test_scoping_turned_off_fires if {
+	vs := cp012.violation with input as fleet([cp("usergroup-1", sel("usergroup-1"), "false"), cp("usergroup-2", sel("usergroup-2"), "true")])
 	count(vs) == 1
 	some v in vs
-	contains(v.message, "ENABLE_ENHANCED_RESOURCE_SCOPING")
+	contains(v.message, "sets ENABLE_ENHANCED_RESOURCE_SCOPING=false")
+	v.at.path == "env"
+}
+
+test_old_compatibility_version_fires_unless_scoping_is_set if {
+	old := object.union(cp("usergroup-1", sel("usergroup-1"), null), {"values": {"compatibilityVersion": "1.21"}})
+	vs := cp012.violation with input as fleet([old, cp("usergroup-2", sel("usergroup-2"), "true")])
+	count(vs) == 1
+	some v in vs
+	contains(v.message, "compatibilityVersion 1.21")
+	scoped := object.union(old, {"env": {"ENABLE_ENHANCED_RESOURCE_SCOPING": fact("true", "env")}})
+	count(cp012.violation) == 0 with input as fleet([scoped, cp("usergroup-2", sel("usergroup-2"), "true")])
+	recent := object.union(old, {"values": {"compatibilityVersion": "1.22"}})
+	count(cp012.violation) == 0 with input as fleet([recent, cp("usergroup-2", sel("usergroup-2"), "true")])
 }
 
 test_same_revision_fires if {
