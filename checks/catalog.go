@@ -10,8 +10,8 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 )
 
-// DocsBase is where rule pages live when METADATA gives no docs link.
-const DocsBase = "https://github.com/meshcheck/meshcheck/blob/main/docs/rules/"
+// docsBase is where rule pages live when METADATA gives no docs link.
+const docsBase = "https://github.com/meshcheck/meshcheck/blob/main/docs/rules/"
 
 var (
 	codePattern = regexp.MustCompile(`^[A-Z]{2,8}[0-9]{3,4}$`)
@@ -26,7 +26,7 @@ func catalog(c *ast.Compiler, builtinFile func(string) bool) (map[string]Rule, e
 	var errs []error
 	for name, m := range c.Modules {
 		pkg := m.Package.Path.String()
-		if !strings.HasPrefix(pkg, RulesPrefix+".") || !definesViolation(m) {
+		if !strings.HasPrefix(pkg, rulesPrefix+".") || !definesViolation(m) {
 			continue
 		}
 		if r, seen := rules[pkg]; seen {
@@ -116,7 +116,7 @@ func ruleFromAnnotations(a *ast.Annotations) (Rule, error) {
 		return r, fmt.Errorf("METADATA lacks %s", strings.Join(missing, ", "))
 	}
 	if r.Docs == "" {
-		r.Docs = DocsBase + r.Code + ".md"
+		r.Docs = docsBase + r.Code + ".md"
 	}
 	return r, nil
 }

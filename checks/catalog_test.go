@@ -54,7 +54,7 @@ violation contains {"message": "m"} if false
 				t.Fatalf("error = %v, want one naming %s", err, tt.want)
 			case tt.want == "":
 				r := rules["data.meshcheck.rules.x.xx001"]
-				if r.Code != "XX001" || r.Severity != Warning || r.Docs != DocsBase+"XX001.md" {
+				if r.Code != "XX001" || r.Severity != Warning || r.Docs != docsBase+"XX001.md" {
 					t.Errorf("rule = %+v", r)
 				}
 			}

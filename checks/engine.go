@@ -18,7 +18,7 @@ import (
 )
 
 // query binds every violation of every rule package with its package path.
-const query = "v = " + RulesPrefix + "[group][name].violation[_]"
+const query = "v = " + rulesPrefix + "[group][name].violation[_]"
 
 // Engine evaluates the rules on fleet models: it compiles and prepares the
 // queries once, as OPA's rego package prepares a query, and Evaluate is
@@ -150,7 +150,7 @@ func (e *Engine) Evaluate(ctx context.Context, f *model.Fleet) ([]Finding, error
 	}
 	var out []Finding
 	for _, r := range slices.Concat(results...) {
-		pkg := fmt.Sprintf("%s.%s.%s", RulesPrefix, r.Bindings["group"], r.Bindings["name"])
+		pkg := fmt.Sprintf("%s.%s.%s", rulesPrefix, r.Bindings["group"], r.Bindings["name"])
 		v, err := e.decode(pkg, r.Bindings["v"])
 		if err != nil {
 			return nil, err

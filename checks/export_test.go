@@ -36,3 +36,6 @@ func Input(f *model.Fleet) (ast.Value, error) { return inputOf(f, nil) }
 
 // Apply applies rule settings and exemptions to findings.
 var Apply = applySettings
+
+// RulesPrefix is the package path under which rule packages live.
+const RulesPrefix = rulesPrefix

@@ -16,9 +16,9 @@ import (
 	"github.com/meshcheck/meshcheck/policies"
 )
 
-// RulesPrefix is the package path under which rule packages live:
+// rulesPrefix is the package path under which rule packages live:
 // meshcheck.rules.<group>.<name>, each defining a `violation` set.
-const RulesPrefix = "data.meshcheck.rules"
+const rulesPrefix = "data.meshcheck.rules"
 
 // policyFile is one Rego source file.
 type policyFile struct {

@@ -50,7 +50,7 @@ func shards(mods map[string]*ast.Module) []map[string]*ast.Module {
 
 // ruleGroup returns the group of a module under meshcheck.rules.
 func ruleGroup(m *ast.Module) (string, bool) {
-	rest, ok := strings.CutPrefix(m.Package.Path.String(), RulesPrefix+".")
+	rest, ok := strings.CutPrefix(m.Package.Path.String(), rulesPrefix+".")
 	if !ok {
 		return "", false
 	}
