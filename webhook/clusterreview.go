@@ -92,7 +92,7 @@ func (c *ClusterReview) Review(ctx context.Context) (clusterreport.Snapshot, err
 	c.mu.Lock()
 	base := c.last
 	c.mu.Unlock()
-	rev, err := d.engine.Review(ctx, base, in, d.opt.Review)
+	rev, err := d.reviewer.Review(ctx, base, in, d.opt.Review)
 	if err != nil {
 		return clusterreport.Snapshot{}, fmt.Errorf("evaluate the cluster: %w", err)
 	}
@@ -105,7 +105,7 @@ func (c *ClusterReview) Review(ctx context.Context) (clusterreport.Snapshot, err
 	for _, p := range st.Peers {
 		snap.Peers = append(snap.Peers, p.Name)
 	}
-	if rl, ok := d.engine.(interface{ Rules() []checks.Rule }); ok {
+	if rl, ok := d.reviewer.(interface{ Rules() []checks.Rule }); ok {
 		snap.Rules = rl.Rules()
 	}
 	return snap, nil

@@ -22,9 +22,9 @@ import (
 // reviews the cluster after the request as a change from it, so a request
 // costs the evaluation of the rules it can affect.
 type Decider struct {
-	engine Reviewer
-	opt    DeciderOptions
-	sels   []selection
+	reviewer Reviewer
+	opt      DeciderOptions
+	sels     []selection
 	// slots bounds concurrent evaluations to the CPUs: waiting requests are
 	// then served first come, first served, instead of all slowing down
 	// together, which keeps the latency tail close to the median.
@@ -45,13 +45,13 @@ type Decider struct {
 	refreshing bool
 }
 
-// namespaceReader is the engine's view of namespaces (*checks.Reviewer).
+// namespaceReader is the reviewer's view of namespaces (*checks.Reviewer).
 type namespaceReader interface {
 	NamespaceReads() checks.NamespaceReads
 }
 
 // NewDecider validates the options and returns a Decider.
-func NewDecider(engine Reviewer, opt DeciderOptions) (*Decider, error) {
+func NewDecider(reviewer Reviewer, opt DeciderOptions) (*Decider, error) {
 	if opt.Kinds == nil {
 		opt.Kinds = inventory.Kinds()
 	}
@@ -65,13 +65,13 @@ func NewDecider(engine Reviewer, opt DeciderOptions) (*Decider, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Without the engine's word, every namespace stands for itself.
+	// Without the reviewer's word, every namespace stands for itself.
 	ns := checks.NamespaceReads{All: true}
-	if r, ok := engine.(namespaceReader); ok {
+	if r, ok := reviewer.(namespaceReader); ok {
 		ns = r.NamespaceReads()
 	}
 	return &Decider{
-		engine: engine, opt: opt, sels: sels, ns: ns, before: map[uint64]*beforeReview{},
+		reviewer: reviewer, opt: opt, sels: sels, ns: ns, before: map[uint64]*beforeReview{},
 		slots: make(chan struct{}, runtime.GOMAXPROCS(0)),
 	}, nil
 }
@@ -221,11 +221,11 @@ func (d *Decider) reviews(ctx context.Context, st *State, b *beforeReview, req R
 	}
 	before = b.review
 	if extraBefore != nil {
-		if before, err = d.engine.Review(ctx, b.review, d.inputs(b, st.with("", extraBefore...)), d.opt.Review); err != nil {
+		if before, err = d.reviewer.Review(ctx, b.review, d.inputs(b, st.with("", extraBefore...)), d.opt.Review); err != nil {
 			return nil, nil, fmt.Errorf("evaluate the cluster before the request: %w", err)
 		}
 	}
-	after, err = d.engine.Review(ctx, b.review, d.inputs(b, st.with(key, append(extraAfter, newObj)...)), d.opt.Review)
+	after, err = d.reviewer.Review(ctx, b.review, d.inputs(b, st.with(key, append(extraAfter, newObj)...)), d.opt.Review)
 	if err != nil {
 		return nil, nil, fmt.Errorf("evaluate the cluster after the request: %w", err)
 	}
@@ -340,7 +340,7 @@ func (d *Decider) computeBefore(b *beforeReview, st *State) {
 	}
 	d.mu.Unlock()
 	b.reads, b.peers = st.Reads(d.opt.Cluster), st.Peers
-	b.review, b.err = d.engine.Review(context.Background(), base, d.inputs(b, st.proj), d.opt.Review)
+	b.review, b.err = d.reviewer.Review(context.Background(), base, d.inputs(b, st.proj), d.opt.Review)
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	switch {

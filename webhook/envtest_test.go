@@ -71,7 +71,7 @@ func startServer(t *testing.T, e *envtest.Environment, opt DeciderOptions) (stop
 	eng := checkstest.Reviewer(t)
 	go func() {
 		done <- Run(ctx, ServerOptions{
-			Config: e.Config, Engine: eng, Decider: opt,
+			Config: e.Config, Reviewer: eng, Decider: opt,
 			CertDir: wo.LocalServingCertDir, Host: wo.LocalServingHost, Port: wo.LocalServingPort,
 			MetricsAddr: "0", ProbeAddr: "0", Log: logr.Discard(), Ready: ready,
 		})

@@ -28,9 +28,9 @@ const Path = "/validate"
 // ServerOptions configure Run.
 type ServerOptions struct {
 	Config *rest.Config
-	// Engine reviews the cluster's states and requests: a *checks.Reviewer.
-	Engine  Reviewer
-	Decider DeciderOptions
+	// Reviewer reviews the cluster's states and requests: a *checks.Reviewer.
+	Reviewer Reviewer
+	Decider  DeciderOptions
 	// CertDir holds tls.crt and tls.key; they are reloaded when they change.
 	CertDir     string
 	Host        string
@@ -53,12 +53,12 @@ type ServerOptions struct {
 var defaultMetrics = sync.OnceValue(func() *Metrics { return NewMetrics(metrics.Registry) })
 
 // Run starts the manager: the caches, the webhook server (TLS 1.2 at
-// least), metrics and probes. It blocks until ctx ends. The engine must
+// least), metrics and probes. It blocks until ctx ends. The reviewer must
 // already be compiled and prepared (checks.NewReviewer): readiness then
 // only waits for the caches.
 func Run(ctx context.Context, opt ServerOptions) error {
-	if opt.Engine == nil {
-		return errors.New("no engine")
+	if opt.Reviewer == nil {
+		return errors.New("no reviewer")
 	}
 	scheme := runtime.NewScheme()
 	if err := clientgoscheme.AddToScheme(scheme); err != nil {
@@ -77,7 +77,7 @@ func Run(ctx context.Context, opt ServerOptions) error {
 	if err != nil {
 		return fmt.Errorf("create manager: %w", err)
 	}
-	d, err := NewDecider(opt.Engine, opt.Decider)
+	d, err := NewDecider(opt.Reviewer, opt.Decider)
 	if err != nil {
 		return err
 	}

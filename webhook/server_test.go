@@ -35,7 +35,7 @@ func TestServerProbesAndMetrics(t *testing.T) {
 	eng := checkstest.Reviewer(t)
 	go func() {
 		done <- Run(ctx, ServerOptions{
-			Config: e.Config, Engine: eng, Decider: DeciderOptions{Cluster: "east"},
+			Config: e.Config, Reviewer: eng, Decider: DeciderOptions{Cluster: "east"},
 			CertDir: e.WebhookInstallOptions.LocalServingCertDir, Host: "127.0.0.1", Port: port,
 			MetricsAddr: metricsAddr, ProbeAddr: probes, Log: logr.Discard(),
 		})

@@ -146,7 +146,7 @@ func (o *serveOptions) run(ctx context.Context, args []string, stderr io.Writer)
 		return failed(err)
 	}
 	err = webhook.Run(ctx, webhook.ServerOptions{
-		Config: rc, Engine: reviewer, Decider: o.deciderOptions(cfg), Peers: peers, RemoteSecretPeers: o.peersFromRS,
+		Config: rc, Reviewer: reviewer, Decider: o.deciderOptions(cfg), Peers: peers, RemoteSecretPeers: o.peersFromRS,
 		CertDir: o.certDir, Host: o.host, Port: o.port,
 		MetricsAddr: o.metricsAddr, ProbeAddr: o.probeAddr, Log: log, Report: report,
 	})
