@@ -108,13 +108,11 @@ func writeJUnit(w io.Writer, r Result, opt Options) error {
 	doc := junitSuites{Name: joinNonEmpty(" ", r.Tool, r.Command), Time: seconds(r.Elapsed)}
 	for _, cluster := range names {
 		s := junitSuite{Name: groupName(cluster), Time: seconds(r.Elapsed)}
-		if cluster != "" || len(byCase) > 0 {
-			for _, ru := range rules {
-				if cluster == "" && byCase[key{"", ru.Code}] == nil {
-					continue // the fleet suite lists only what it has
-				}
-				s.Cases = append(s.Cases, ruleCase(s.Name, ru, byCase[key{cluster, ru.Code}], failOn, opt.ShowSuppressed))
+		for _, ru := range rules {
+			if cluster == "" && byCase[key{"", ru.Code}] == nil {
+				continue // the fleet suite lists only what it has
 			}
+			s.Cases = append(s.Cases, ruleCase(s.Name, ru, byCase[key{cluster, ru.Code}], failOn, opt.ShowSuppressed))
 		}
 		for _, e := range errorsOf[cluster] {
 			s.Cases = append(s.Cases, junitCase{
