@@ -5,8 +5,10 @@
 #   istio ConfigMap) assigns endpoints to networks by service registry
 #   (fromRegistry: a cluster ID, as istiod registers clusters: its own
 #   CLUSTER_ID and the keys of its remote secrets) or by CIDR, and lists each
-#   network's gateways. istiod follows it over the network labels, so its
-#   mistakes win: a registry that names no cluster leaves that cluster's
+#   network's gateways. istiod uses its registry and CIDR assignments for
+#   endpoints that neither a pod label nor the system namespace label places
+#   (Controller.Network checks those first), and its gateway lists always:
+#   a registry that names no cluster leaves that cluster's unlabelled
 #   endpoints without a network; "Kubernetes" only names the local registry
 #   while the cluster ID is left at its default; a registry can be in one
 #   network only and CIDRs must not overlap across networks, or endpoints

@@ -1,13 +1,16 @@
 # METADATA
 # title: meshNetworks agrees with the namespace network labels
 # description: |
-#   When both are used, the network meshNetworks assigns to a registry
-#   overrides the topology.istio.io/network label of that cluster's system
-#   namespace. If they disagree, istiod and anything that reads the label
-#   (gateways installed without a label, other istiods, operators) see the
-#   cluster on different networks, and endpoints are routed through the
-#   wrong gateway. The registry is matched to the fleet's cluster with that
-#   cluster ID (one and only one, in the same mesh).
+#   istiod puts an endpoint on the network of its pod's
+#   topology.istio.io/network label, else of its cluster's system namespace
+#   label, and only then on the network meshNetworks assigns to its registry
+#   (Controller.Network in pilot/pkg/serviceregistry/kube/controller), while
+#   the gateways meshNetworks lists are filed under meshNetworks' network
+#   name. When the namespace label and meshNetworks disagree, the cluster's
+#   endpoints sit on the label's network and its meshNetworks gateways on
+#   the other one: peers find no gateway for the endpoints' network and are
+#   sent pod IPs they cannot reach. The registry is matched to the fleet's
+#   cluster with that cluster ID (one and only one, in the same mesh).
 # custom:
 #   code: NW014
 #   severity: warning
