@@ -166,9 +166,9 @@ func flagValues(cmd, flag string) []string {
 		case "topology":
 			return topology.Formats()
 		case "rules":
-			return []string{"text", "json", "yaml", "markdown"}
+			return rulesFormats
 		case "version":
-			return []string{"text", "json", "yaml"}
+			return versionFormats
 		}
 	case "fail-on":
 		return []string{"error", "warning", "info", "none"}

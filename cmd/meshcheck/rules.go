@@ -14,13 +14,16 @@ import (
 	"github.com/meshcheck/meshcheck/ruledoc"
 )
 
+// rulesFormats are what rules -o takes (help, errors and completion).
+var rulesFormats = []string{"text", "json", "yaml", "markdown"}
+
 func rulesCommand() command {
 	return command{
 		name:  "rules",
 		usage: "rules [flags] [CODE...]",
 		short: "List the rule catalog (built-in rules and those of --policy directories), or explain the rules named.",
 		flags: func(fs *pflag.FlagSet) func(context.Context, []string, streams) int {
-			format := fs.StringP("output", "o", "text", "output format: text, json, yaml or markdown")
+			format := fs.StringP("output", "o", "text", "output format: "+strings.Join(rulesFormats, ", "))
 			policies := fs.StringArray("policy", nil, "directory of additional Rego rules (repeatable)")
 			return func(ctx context.Context, args []string, s streams) int {
 				e, err := checks.New(ctx, checks.Options{PolicyDirs: *policies})
@@ -48,7 +51,7 @@ func rulesCommand() command {
 				case *format == "markdown":
 					fmt.Fprint(s.out, ruledoc.Index(rules))
 				default:
-					return failed(s, fmt.Errorf("--output %q: want text, json, yaml or markdown", *format))
+					return failed(s, fmt.Errorf("--output %q: want one of %s", *format, strings.Join(rulesFormats, ", ")))
 				}
 				return exitClean
 			}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -10,13 +11,16 @@ import (
 	"github.com/meshcheck/meshcheck/model"
 )
 
+// versionFormats are what version -o takes (help, errors and completion).
+var versionFormats = []string{"text", "json", "yaml"}
+
 func versionCommand() command {
 	return command{
 		name:  "version",
 		usage: "version [-o text|json|yaml]",
 		short: "Print meshcheck's version and the fleet model version.",
 		flags: func(fs *pflag.FlagSet) func(context.Context, []string, streams) int {
-			format := fs.StringP("output", "o", "text", "output format: text, json or yaml")
+			format := fs.StringP("output", "o", "text", "output format: "+strings.Join(versionFormats, ", "))
 			return func(_ context.Context, args []string, s streams) int {
 				if len(args) > 0 {
 					return failed(s, fmt.Errorf("version takes no arguments, got %q", args[0]))
@@ -33,7 +37,7 @@ func versionCommand() command {
 						return failed(s, err)
 					}
 				default:
-					return failed(s, fmt.Errorf("--output %q: want text, json or yaml", *format))
+					return failed(s, fmt.Errorf("--output %q: want one of %s", *format, strings.Join(versionFormats, ", ")))
 				}
 				return exitClean
 			}

@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -77,7 +78,7 @@ func run(fleets []string, show func(w io.Writer, fleet string, r *referee.Result
 func discoveryErrors(res *referee.Result) []string {
 	var rules []string
 	for _, f := range referee.Errors(res.Findings) {
-		if referee.DiscoveryClass(f.Rule) && !contains(rules, f.Rule) {
+		if referee.DiscoveryClass(f.Rule) && !slices.Contains(rules, f.Rule) {
 			rules = append(rules, f.Rule)
 		}
 	}
@@ -109,13 +110,4 @@ func row(w io.Writer, fleet string, res *referee.Result) {
 		errs = "none"
 	}
 	fmt.Fprintf(w, "| `%s` | %s | %s | %s |\n", fleet, errs, ist, agree)
-}
-
-func contains(s []string, v string) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
