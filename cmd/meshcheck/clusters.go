@@ -5,13 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sync"
 	"time"
 
 	"github.com/go-logr/logr/funcr"
 	"github.com/spf13/pflag"
-	"golang.org/x/term"
 
 	"github.com/meshcheck/meshcheck/live"
 	"github.com/meshcheck/meshcheck/model"
@@ -107,8 +105,7 @@ func (o *clusterInputs) showProgress(stderr io.Writer) bool {
 	if o.progress != nil {
 		return *o.progress
 	}
-	f, ok := stderr.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
+	return isTerminal(stderr)
 }
 
 func progressLine(r live.Result) string {
