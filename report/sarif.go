@@ -27,13 +27,14 @@ const (
 // that dismissals are visible there rather than silently missing.
 func writeSARIF(w io.Writer, r Result, _ Options) error {
 	rules, index := sarifRules(r.Rules, r.Findings)
-	results := make([]sarifResult, 0, len(r.Findings))
-	for _, f := range r.Findings {
-		results = append(results, sarifResultOf(f, index[f.Rule]))
-	}
 	name := r.Tool
 	if name == "" {
 		name = "meshcheck" // toolComponent.name is required
+	}
+	root := joinNonEmpty("-", name, r.Command)
+	results := make([]sarifResult, 0, len(r.Findings))
+	for _, f := range r.Findings {
+		results = append(results, sarifResultOf(f, index[f.Rule], root))
 	}
 	return encodeJSON(w, sarifLog{
 		Schema:  sarifSchemaURI,
@@ -77,7 +78,12 @@ func sarifRules(catalog []checks.Rule, fs []checks.Finding) ([]sarifRule, map[st
 	return rules, index
 }
 
-func sarifResultOf(f checks.Finding, ruleIndex int) sarifResult {
+// sarifResultOf renders one finding. Its location always has a physical
+// location, which GitHub code scanning requires of every result: the
+// finding's file; else, for a finding about no one object (fleet-wide), the
+// first related place that has a file; else the live object's artifact
+// under root (see liveArtifact).
+func sarifResultOf(f checks.Finding, ruleIndex int, root string) sarifResult {
 	res := sarifResult{RuleID: f.Rule, RuleIndex: ruleIndex, Level: sarifLevel(f.Severity)}
 	res.Message.Text = f.Message
 	if f.Remediation != "" {
@@ -86,8 +92,18 @@ func sarifResultOf(f checks.Finding, ruleIndex int) sarifResult {
 	loc, ok := sarifLocationOf(f.Cluster, f.Object, f.File, f.Line, f.Column)
 	if !ok {
 		// A fleet-wide finding is about no single object; naming the fleet
-		// keeps "every result has a location" true for consumers.
+		// keeps it apart from the findings of one cluster.
 		loc.LogicalLocations = []sarifLogical{{Name: fleet, FullyQualifiedName: fleet}}
+	}
+	if loc.PhysicalLocation == nil && f.Cluster == "" && f.Object == (model.ObjectRef{}) {
+		if i := slices.IndexFunc(f.Related, func(l model.Source) bool { return l.File != "" }); i >= 0 {
+			l := f.Related[i]
+			rel, _ := sarifLocationOf(l.Cluster, l.Object, l.File, l.Line, l.Column)
+			loc.PhysicalLocation = rel.PhysicalLocation
+		}
+	}
+	if loc.PhysicalLocation == nil {
+		loc.PhysicalLocation = &sarifPhysical{ArtifactLocation: liveArtifact(root, f.Cluster, f.Object)}
 	}
 	res.Locations = []sarifLocation{loc}
 	// relatedLocations must be unique; Path is not rendered, so two places
@@ -133,6 +149,33 @@ func sarifLocationOf(cluster string, obj model.ObjectRef, file string, line, col
 		loc.LogicalLocations = []sarifLogical{{Name: name, FullyQualifiedName: fqn, Kind: "resource"}}
 	}
 	return loc, loc.PhysicalLocation != nil || loc.LogicalLocations != nil
+}
+
+// liveArtifact is the artifact of a finding that has no file, as when audit
+// reads live clusters without --snapshot: the relative URI
+// ROOT/CLUSTER/KIND/NAMESPACE/NAME (ROOT is "meshcheck-audit" for audit),
+// each part path-escaped (an EKS context's "/" becomes %2F) and unknown
+// parts left out, so a cluster-scoped object is ROOT/CLUSTER/KIND/NAME, a
+// finding about a cluster as a whole ROOT/CLUSTER and one about the whole
+// fleet ROOT. No file of that name exists: the URI only gives code-scanning
+// UIs, which require a file for every result, a stable place per object
+// (one alert per object and rule), and its description says what it is.
+func liveArtifact(root string, cluster string, obj model.ObjectRef) sarifArtifact {
+	parts := []string{root}
+	for _, p := range []string{cluster, obj.Kind, obj.Namespace, obj.Name} {
+		if p != "" {
+			parts = append(parts, url.PathEscape(p))
+		}
+	}
+	what := "the fleet"
+	if cluster != "" {
+		what = "cluster " + cluster
+	}
+	if obj.Kind != "" || obj.Name != "" {
+		what = joinNonEmpty(" ", obj.String(), "in", what)
+	}
+	return sarifArtifact{URI: strings.Join(parts, "/"),
+		Description: &sarifText{Text: what + ": no file; audit --snapshot DIR gives findings the snapshot's files and lines"}}
 }
 
 // artifactURI turns a file path into a URI reference with forward slashes.

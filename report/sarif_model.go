@@ -93,6 +93,8 @@ type sarifPhysical struct {
 type sarifArtifact struct {
 	URI       string `json:"uri"`
 	URIBaseID string `json:"uriBaseId,omitempty"`
+	// Description says what a file-less artifact stands for (liveArtifact).
+	Description *sarifText `json:"description,omitempty"`
 }
 
 type sarifRegion struct {

@@ -39,17 +39,19 @@ func TestSARIFRegions(t *testing.T) {
 				t.Fatalf("got %d locations, want 1", len(res.Locations))
 			}
 			phys := res.Locations[0].PhysicalLocation
+			if phys == nil {
+				t.Fatal("no physicalLocation")
+			}
 			if f.File == "" {
-				if phys != nil {
-					t.Errorf("finding without file has physicalLocation %+v", phys)
+				// The live object's artifact (see TestSARIFPhysicalLocations):
+				// no lines, and the object named as a logical location.
+				if phys.Region != nil || phys.ArtifactLocation.Description == nil {
+					t.Errorf("finding without file: physicalLocation %+v, want the live artifact without region", phys)
 				}
 				if len(res.Locations[0].LogicalLocations) == 0 {
 					t.Errorf("finding without file has no logicalLocations")
 				}
 				return
-			}
-			if phys == nil {
-				t.Fatal("finding with file has no physicalLocation")
 			}
 			var want *sarifRegion
 			if f.Line > 0 {
