@@ -14,14 +14,17 @@ import (
 	"github.com/meshcheck/meshcheck/source"
 )
 
-// The JUnit XML shape most CI systems read (Jenkins, GitLab, Azure DevOps).
+// The JUnit XML shape most CI systems read (Jenkins, GitLab, Azure DevOps),
+// valid against the Jenkins JUnit schema (testdata/schemas/jenkins-junit.xsd):
+// testsuites has no skipped attribute there (each testsuite has one),
+// skipped carries its reason as text, not as an attribute, and a testcase's
+// children come in the schema's order (skipped, error, failure, system-out).
 type junitSuites struct {
 	XMLName  xml.Name     `xml:"testsuites"`
 	Name     string       `xml:"name,attr"`
 	Tests    int          `xml:"tests,attr"`
 	Failures int          `xml:"failures,attr"`
 	Errors   int          `xml:"errors,attr"`
-	Skipped  int          `xml:"skipped,attr"`
 	Time     string       `xml:"time,attr,omitempty"`
 	Suites   []junitSuite `xml:"testsuite"`
 }
@@ -40,9 +43,9 @@ type junitSuite struct {
 type junitCase struct {
 	Classname string        `xml:"classname,attr"`
 	Name      string        `xml:"name,attr"`
-	Failure   *junitProblem `xml:"failure,omitempty"`
-	Error     *junitProblem `xml:"error,omitempty"`
 	Skipped   *junitSkipped `xml:"skipped,omitempty"`
+	Error     *junitProblem `xml:"error,omitempty"`
+	Failure   *junitProblem `xml:"failure,omitempty"`
 	SystemOut string        `xml:"system-out,omitempty"`
 }
 
@@ -52,8 +55,10 @@ type junitProblem struct {
 	Body    string `xml:",chardata"`
 }
 
+// junitSkipped is <skipped>reason</skipped>: the schema types skipped as a
+// string, and Jenkins shows its text when it has no message attribute.
 type junitSkipped struct {
-	Message string `xml:"message,attr,omitempty"`
+	Message string `xml:",chardata"`
 }
 
 // writeJUnit renders one testsuite per cluster (and "fleet" for findings
@@ -131,7 +136,6 @@ func writeJUnit(w io.Writer, r Result, opt Options) error {
 		doc.Tests += s.Tests
 		doc.Failures += s.Failures
 		doc.Errors += s.Errors
-		doc.Skipped += s.Skipped
 		doc.Suites = append(doc.Suites, s)
 	}
 	out, err := xml.MarshalIndent(doc, "", "  ")
