@@ -145,6 +145,9 @@ func (o *auditOptions) run(ctx context.Context, args []string, s streams) int {
 		if err := live.WriteSnapshot(o.snapshot, results, cfg); err != nil {
 			return failed(s, err)
 		}
+		if err := placeInSnapshot(o.snapshot, review.Findings); err != nil {
+			return failed(s, err)
+		}
 	}
 	if o.showModel {
 		return showModel(s, review.Fleet)
