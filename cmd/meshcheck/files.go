@@ -156,10 +156,12 @@ func expandGitOps(set *fileset.Set, layout fileset.Layout, lim source.Limits) (e
 		},
 	}
 	seen := map[string]bool{}
+	var elsewhere []gitops.Elsewhere
 	for i, ci := range set.Clusters {
 		r := gitops.Expand(ci.Objects, repo)
 		set.Clusters[i].Objects = r.Objects
-		expanded = expanded || len(r.Home) > 0 || len(r.Notes) > 0
+		expanded = expanded || len(r.Home) > 0 || len(r.Notes) > 0 || len(r.Elsewhere) > 0
+		elsewhere = append(elsewhere, r.Elsewhere...)
 		for added, home := range r.Home {
 			set.Place(added, home)
 		}
@@ -181,6 +183,7 @@ func expandGitOps(set *fileset.Set, layout fileset.Layout, lim source.Limits) (e
 			}
 		}
 	}
+	placeElsewhere(set, elsewhere, seen)
 	return expanded
 }
 
