@@ -57,6 +57,9 @@ const (
 const (
 	maxApplications   = 1000
 	maxGeneratorDepth = 3
+	// maxRenderedTotal bounds the text all of an ApplicationSet's
+	// Applications render to.
+	maxRenderedTotal = 32 << 20
 )
 
 // paramSet is one set of parameters a generator gives, with where each
@@ -85,6 +88,19 @@ type appSet struct {
 	r    *renderer
 	// unmatched say which clusters generators matched no cluster Secret.
 	unmatched []string
+	// budget is what the ApplicationSet may still render, in bytes.
+	budget int
+	// redirect locates the values of a matrix's second generator that are
+	// parameters of the first, by their path in the ApplicationSet.
+	redirect map[string]loc
+}
+
+// loc is where the value at path of the ApplicationSet is written.
+func (s *appSet) loc(path string) loc {
+	if l, ok := s.redirect[path]; ok {
+		return l
+	}
+	return locOf(s.o, path)
 }
 
 // notRun says why a generator's parameters are not known.
@@ -118,7 +134,7 @@ func (x *expander) applicationSet(o *source.Object, objs []*source.Object) []*so
 		x.note(o, "spec.templatePatch", "an Argo CD ApplicationSet with a templatePatch: what the patch changes in its Applications is not known, so none is read")
 		return nil
 	}
-	s := &appSet{x: x, o: o, objs: objs, r: r}
+	s := &appSet{x: x, o: o, objs: objs, r: r, budget: maxRenderedTotal}
 	v, _ := o.Get("spec.generators")
 	gens, _ := v.([]any)
 	type generated struct {
@@ -158,8 +174,12 @@ func (x *expander) applicationSet(o *source.Object, objs []*source.Object) []*so
 	var apps []app
 	missing := map[string][]string{} // parameter -> Applications
 	for _, g := range sets {
-		st := &renderState{r: r, p: g.p, texts: map[string]map[int]lineLoc{}}
+		st := &renderState{r: r, p: g.p, texts: map[string]map[int]lineLoc{}, budget: &s.budget}
 		data, _ := st.value(tmpl.Data, nil).(map[string]any)
+		if s.budget < 0 {
+			x.note(o, "spec.template", fmt.Sprintf("an Argo CD ApplicationSet whose Applications render to more than %d MiB is not read", maxRenderedTotal>>20))
+			return nil
+		}
 		if st.fail != nil {
 			x.note(o, "spec.template", "an Argo CD ApplicationSet that Argo CD does not apply (it stops rendering its template, creating and updating none of its Applications): "+st.fail.Error())
 			return nil
@@ -179,7 +199,7 @@ func (x *expander) applicationSet(o *source.Object, objs []*source.Object) []*so
 		apps = append(apps, app{obj: obj, texts: st.texts})
 	}
 	for _, m := range slices.Sorted(maps.Keys(missing)) {
-		x.note(o, "spec.template", fmt.Sprintf("the ApplicationSet's template uses the parameter %q, which its generators do not give for %s: the fields that use it are unknown", m, strings.Join(missing[m], ", ")))
+		x.note(o, "spec.template", fmt.Sprintf("the ApplicationSet's template uses the parameter %q, which its generators do not give for %s (%s): the fields that use it are unknown", m, strings.Join(missing[m], ", "), r.whatMissingGives(m)))
 	}
 	var out []*source.Object
 	names := map[string]bool{}
@@ -206,13 +226,29 @@ func (s *appSet) generate(gen map[string]any, at string, depth int, outer *param
 		return nil, notRunf("generators nested deeper than %d", maxGeneratorDepth)
 	}
 	if outer != nil {
-		st := &renderState{r: s.r, p: *outer}
+		st := &renderState{r: s.r, p: *outer, refs: map[string]loc{}, budget: &s.budget}
 		gen, _ = st.value(gen, nil).(map[string]any)
+		// A value of the second generator that is a parameter of the first
+		// alone points where the first's is written.
+		saved := s.redirect
+		s.redirect = map[string]loc{}
+		for p, l := range st.refs {
+			s.redirect[at+"."+p] = l
+		}
+		defer func() { s.redirect = saved }()
 		if st.fail != nil {
 			return nil, st.fail
 		}
-		if len(st.missing) > 0 || len(st.unknown) > 0 {
-			return nil, notRunf("the matrix's second generator uses parameters of the first that are not known (%s)", strings.Join(append(st.missing, st.unknown...), ", "))
+		if s.budget < 0 {
+			return nil, notRunf("its generators render to more than %d MiB", maxRenderedTotal>>20)
+		}
+		// A parameter the first does not give leaves what uses it unknown
+		// (its place holds unknownValue), as in the template.
+		for _, m := range st.missing {
+			s.x.note(s.o, at, fmt.Sprintf("the matrix's second generator uses the parameter %q, which the first does not give for every parameter set (%s): what uses it is unknown", m, s.r.whatMissingGives(m)))
+		}
+		for _, u := range st.unknown {
+			s.x.note(s.o, at, fmt.Sprintf("a field of the matrix's second generator is not evaluated (%s): it is unknown", u))
 		}
 	}
 	var kinds []string
@@ -323,7 +359,7 @@ func (s *appSet) list(spec map[string]any, at string) ([]paramSet, error) {
 						return nil, fmt.Errorf("element %d: values.%s is not a string", i, vk)
 					}
 					p.vals["values."+vk] = str
-					p.locs["values."+vk] = locOf(s.o, kp+"."+source.PathJoin(vk))
+					p.locs["values."+vk] = s.loc(kp + "." + source.PathJoin(vk))
 				}
 				continue
 			}
@@ -332,7 +368,7 @@ func (s *appSet) list(spec map[string]any, at string) ([]paramSet, error) {
 				return nil, fmt.Errorf("element %d: %s is not a string", i, k)
 			}
 			p.vals[k] = str
-			p.locs[k] = locOf(s.o, kp)
+			p.locs[k] = s.loc(kp)
 		}
 		out = append(out, p)
 	}
@@ -341,7 +377,7 @@ func (s *appSet) list(spec map[string]any, at string) ([]paramSet, error) {
 		if err := yaml.Unmarshal([]byte(text), &elems); err != nil {
 			return nil, fmt.Errorf("elementsYaml: %w", err)
 		}
-		where := locOf(s.o, at+".elementsYaml")
+		where := s.loc(at + ".elementsYaml")
 		for _, el := range elems {
 			p := paramSet{vals: el, locs: map[string]loc{}}
 			for k := range el {
@@ -362,7 +398,7 @@ func (s *appSet) recordLocs(locs map[string]loc, v any, at string, path []string
 		}
 	default:
 		if len(path) > 0 {
-			locs[goKey(path...)] = locOf(s.o, at)
+			locs[goKey(path...)] = s.loc(at)
 		}
 	}
 }
@@ -525,7 +561,7 @@ func (s *appSet) clusterValues(p *paramSet, values map[string]any, at string) er
 			}
 		}
 		if _, ok := p.locs[key]; !ok {
-			p.locs[key] = locOf(s.o, at+"."+source.PathJoin(k))
+			p.locs[key] = s.loc(at + "." + source.PathJoin(k))
 		}
 		rendered[k] = rr.out
 	}
@@ -775,9 +811,13 @@ func matches(sel map[string]any, labels map[string]string) (bool, error) {
 // renderState renders a template with one parameter set and collects what
 // the rendering found.
 type renderState struct {
-	r       *renderer
-	p       paramSet
-	layers  []*source.Object
+	r      *renderer
+	p      paramSet
+	layers []*source.Object
+	// refs, when set, locate the strings that are one parameter alone.
+	refs map[string]loc
+	// budget is what may still be rendered (shared by the ApplicationSet).
+	budget  *int
 	texts   map[string]map[int]lineLoc
 	missing []string
 	unknown []string
@@ -813,7 +853,7 @@ func pathString(path []seg) string {
 
 // value renders every string of v (map keys too, as Argo CD does).
 func (st *renderState) value(v any, path []seg) any {
-	if st.fail != nil {
+	if st.fail != nil || *st.budget < 0 {
 		return v
 	}
 	switch t := v.(type) {
@@ -843,6 +883,7 @@ func (st *renderState) value(v any, path []seg) any {
 // its value comes from.
 func (st *renderState) str(s string, path []seg) string {
 	rr := st.r.render(s, st.p.vals)
+	*st.budget -= len(rr.out)
 	if rr.fail != nil {
 		st.fail = rr.fail
 		return s
@@ -861,6 +902,9 @@ func (st *renderState) str(s string, path []seg) string {
 	if ref, ok := st.r.paramRef(s); ok && len(rr.missing) == 0 && rr.unknown == "" {
 		if l, ok := st.p.locs[ref]; ok {
 			st.layers = append(st.layers, layer(path, rr.out, l))
+			if st.refs != nil {
+				st.refs[pathString(path)] = l
+			}
 		}
 		return rr.out
 	}
@@ -980,11 +1024,12 @@ func (x *expander) application(home, app *source.Object, objs []*source.Object, 
 	}
 	h := x.homeOf(home)
 	x.elsewhere = append(x.elsewhere, Elsewhere{
-		Cluster: target,
-		Objects: values,
-		Home:    h,
-		Key:     fmt.Sprintf("%s\x00%d\x00%s", h.Origin.File, h.Origin.Index, app.Name()),
-		Missing: note(app, "spec.destination", fmt.Sprintf("an Argo CD Application that deploys to cluster %s, which is not a cluster of the fleet: not read (declare the cluster with --fleet, --cluster or %s, or annotate the Application meshcheck.io/cluster: <fleet cluster>)", target, ".meshcheck.yaml")),
+		Cluster:   target,
+		Objects:   values,
+		Home:      h,
+		Key:       fmt.Sprintf("%s\x00%d\x00%s", h.Origin.File, h.Origin.Index, app.Name()),
+		Generated: generated,
+		Missing:   note(app, "spec.destination", fmt.Sprintf("an Argo CD Application that deploys to cluster %s, which is not a cluster of the fleet: not read (declare the cluster with --fleet, --cluster or %s, or annotate the Application meshcheck.io/cluster: <fleet cluster>)", target, ".meshcheck.yaml")),
 	})
 	return nil
 }

@@ -69,6 +69,19 @@ func newRenderer(goTemplate bool, options []string) (*renderer, error) {
 	return r, nil
 }
 
+// whatMissingGives says what Argo CD renders for a missing parameter.
+func (r *renderer) whatMissingGives(param string) string {
+	switch {
+	case !r.goTemplate:
+		return "Argo CD leaves {{" + param + "}} as written"
+	case r.missingKey == "error":
+		return "Argo CD renders an empty string for it through index"
+	case r.missingKey == "zero":
+		return "Argo CD renders an empty string"
+	}
+	return "Argo CD renders <no value>, or through index an empty string"
+}
+
 // render renders s with the parameters.
 func (r *renderer) render(s string, params map[string]any) rendered {
 	if r.goTemplate {
@@ -121,8 +134,10 @@ func renderFast(s string, params map[string]any) rendered {
 // strictly, to find the parameters it refers to that are not given.
 type goTmpl struct {
 	faithful, strict *template.Template
-	fail             error
-	unknown          string
+	// refs are the parameters it refers to ({{.a.b}}, {{index .a "b"}}).
+	refs    [][]string
+	fail    error
+	unknown string
 }
 
 // goFuncs are the functions of Sprig and Argo CD that meshcheck evaluates
@@ -161,6 +176,32 @@ var goFuncs = template.FuncMap{
 	},
 	"toString":  func(v any) string { return fmt.Sprint(v) },
 	"normalize": sanitizeName,
+	// text/template's printf, refusing widths and precisions that would
+	// build a huge text before any bound on the output applies.
+	"printf": func(format string, a ...any) (string, error) {
+		if hugeVerb(format) {
+			return "", errors.New("printf with a width or precision over 1000")
+		}
+		return fmt.Sprintf(format, a...), nil
+	},
+}
+
+var verbWidth = regexp.MustCompile(`%[-+# 0]*(\d*)(?:\.(\d*))?`)
+
+// hugeVerb says whether a format asks for a width or precision over 1000
+// (or one given by an argument, "*").
+func hugeVerb(format string) bool {
+	if strings.Contains(format, "*") {
+		return true
+	}
+	for _, m := range verbWidth.FindAllStringSubmatch(format, -1) {
+		for _, n := range m[1:] {
+			if len(n) > 3 && strings.TrimLeft(n, "0") != "" && len(strings.TrimLeft(n, "0")) > 3 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // strictFuncs add to goFuncs an index that fails on a missing map key, as
@@ -243,6 +284,7 @@ func (r *renderer) parseGo(s string) *goTmpl {
 		return t
 	}
 	t.faithful = faithful
+	t.refs = references(faithful)
 	t.strict = template.Must(template.New("").Funcs(goFuncs).Funcs(strictFuncs).Option("missingkey=error").Parse(s))
 	return t
 }
@@ -284,6 +326,90 @@ func unevaluated(t *template.Template) string {
 	return why
 }
 
+// references lists the parameters a template refers to: fields of the
+// parameters ({{.a.b}}) and index's lookups in them with literal keys.
+func references(t *template.Template) [][]string {
+	var out [][]string
+	var walk func(parse.Node)
+	walk = func(n parse.Node) {
+		switch n := n.(type) {
+		case *parse.ListNode:
+			if n != nil {
+				for _, c := range n.Nodes {
+					walk(c)
+				}
+			}
+		case *parse.ActionNode:
+			walk(n.Pipe)
+		case *parse.IfNode:
+			walk(n.Pipe)
+			walk(n.List)
+			walk(n.ElseList)
+		case *parse.WithNode:
+			walk(n.Pipe)
+			walk(n.List)
+			walk(n.ElseList)
+		case *parse.PipeNode:
+			if n == nil {
+				return
+			}
+			for _, c := range n.Cmds {
+				walk(c)
+			}
+		case *parse.CommandNode:
+			if id, ok := n.Args[0].(*parse.IdentifierNode); ok && id.Ident == "index" && len(n.Args) > 2 {
+				if f, ok := n.Args[1].(*parse.FieldNode); ok {
+					ref := slices.Clone(f.Ident)
+					for _, a := range n.Args[2:] {
+						s, ok := a.(*parse.StringNode)
+						if !ok {
+							break
+						}
+						ref = append(ref, s.Text)
+					}
+					out = append(out, ref)
+					return
+				}
+			}
+			for _, a := range n.Args {
+				walk(a)
+			}
+		case *parse.FieldNode:
+			out = append(out, n.Ident)
+		case *parse.ChainNode:
+			walk(n.Node)
+		}
+	}
+	if t.Tree != nil {
+		walk(t.Tree.Root)
+	}
+	return out
+}
+
+// resolves says whether the parameters hold path.
+func resolves(params map[string]any, path []string) bool {
+	var cur any = params
+	for _, k := range path {
+		switch m := cur.(type) {
+		case map[string]any:
+			v, ok := m[k]
+			if !ok {
+				return false
+			}
+			cur = v
+		case map[string]string:
+			v, ok := m[k]
+			if !ok {
+				return false
+			}
+			cur = v
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 // renderGo executes s as Argo CD does. A parameter the strict execution
 // finds missing leaves its field unknown, whatever Argo CD would print
 // for it (<no value>, or the zero value), unless Argo CD stops there
@@ -309,9 +435,14 @@ func (r *renderer) renderGo(s string, params map[string]any) rendered {
 	}
 	var strict limitedBuilder
 	if err := t.strict.Execute(&strict, params); err != nil {
-		key := missingKey(err)
-		if key == "" {
-			key = err.Error()
+		var missing []string
+		for _, ref := range t.refs {
+			if !resolves(params, ref) {
+				missing = append(missing, strings.Join(ref, "."))
+			}
+		}
+		if len(missing) == 0 {
+			missing = []string{firstNonEmpty(missingKey(err), err.Error())}
 		}
 		// The faithful run printed <no value> or a zero value where the
 		// parameter is missing: mark its place if it shows, else the whole
@@ -322,7 +453,7 @@ func (r *renderer) renderGo(s string, params map[string]any) rendered {
 		} else {
 			out = unknownValue
 		}
-		return rendered{out: out, missing: []string{key}}
+		return rendered{out: out, missing: missing}
 	}
 	return rendered{out: b.String()}
 }

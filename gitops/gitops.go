@@ -128,6 +128,8 @@ type Elsewhere struct {
 	Key string
 	// Missing is what to list when the fleet has no such cluster.
 	Missing Note
+	// Generated says an ApplicationSet generated the Application.
+	Generated bool
 }
 
 // dropped says whether o's file was read as part of something else and o

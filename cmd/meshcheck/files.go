@@ -156,12 +156,14 @@ func expandGitOps(set *fileset.Set, layout fileset.Layout, lim source.Limits) (e
 		},
 	}
 	seen := map[string]bool{}
-	var elsewhere []gitops.Elsewhere
+	var elsewhere []routed
 	for i, ci := range set.Clusters {
 		r := gitops.Expand(ci.Objects, repo)
 		set.Clusters[i].Objects = r.Objects
 		expanded = expanded || len(r.Home) > 0 || len(r.Notes) > 0 || len(r.Elsewhere) > 0
-		elsewhere = append(elsewhere, r.Elsewhere...)
+		for _, e := range r.Elsewhere {
+			elsewhere = append(elsewhere, routed{i, e})
+		}
 		for added, home := range r.Home {
 			set.Place(added, home)
 		}
@@ -183,7 +185,7 @@ func expandGitOps(set *fileset.Set, layout fileset.Layout, lim source.Limits) (e
 			}
 		}
 	}
-	placeElsewhere(set, elsewhere, seen)
+	placeElsewhere(set, layout, elsewhere, seen)
 	return expanded
 }
 
