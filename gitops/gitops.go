@@ -1,10 +1,12 @@
 // Package gitops reads the Istio chart values that GitOps tools keep around
-// Istio's Helm charts, Argo CD Applications and Flux HelmReleases, as the
-// values documents the model reads, with positions in the file the user
-// edits. It knows Istio's charts by name, not what their values mean, and
-// never guesses: a release whose chart it cannot name, or values it cannot
-// read from the repository (value files, ConfigMaps referred to), is noted
-// as not evaluated.
+// Istio's Helm charts, Argo CD Applications (and those Argo CD
+// ApplicationSets generate) and Flux HelmReleases, as the values documents
+// the model reads, with positions in the file the user edits, and says
+// which cluster of the fleet an Application deploys to. It knows Istio's
+// charts by name, not what their values mean, and never guesses: a release
+// whose chart it cannot name, values it cannot read from the repository
+// (value files, ConfigMaps referred to), or generator parameters the files
+// do not give, are noted as not evaluated.
 package gitops
 
 import (
