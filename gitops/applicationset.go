@@ -114,8 +114,8 @@ func notRunf(format string, a ...any) error { return &notRun{why: fmt.Sprintf(fo
 // generates for this cluster; those for other clusters go to x.elsewhere.
 func (x *expander) applicationSet(o *source.Object, objs []*source.Object) []*source.Object {
 	tmpl := o.Part("spec.template")
-	if tmpl == nil {
-		return nil
+	if tmpl == nil || !mayInstallIstio(tmpl) {
+		return nil // another chart's, whatever its generators give
 	}
 	goTemplate, _ := o.Get("spec.goTemplate")
 	var options []string
@@ -216,6 +216,27 @@ func (x *expander) applicationSet(o *source.Object, objs []*source.Object) []*so
 		out = append(out, x.application(o, a.obj, objs, true)...)
 	}
 	return out
+}
+
+// mayInstallIstio says whether an Application template has a source that
+// is one of Istio's charts, or may be once rendered.
+func mayInstallIstio(tmpl *source.Object) bool {
+	var prefixes []string
+	if _, ok := tmpl.Get("spec.source"); ok {
+		prefixes = append(prefixes, "spec.source")
+	}
+	v, _ := tmpl.Get("spec.sources")
+	list, _ := v.([]any)
+	for i := range list {
+		prefixes = append(prefixes, fmt.Sprintf("spec.sources[%d]", i))
+	}
+	for _, p := range prefixes {
+		chart, path := str(tmpl, p+".chart"), str(tmpl, p+".path")
+		if ChartOf(chart) != "" || ChartOf(path) != "" || templated(chart) || templated(path) {
+			return true
+		}
+	}
+	return false
 }
 
 // generate returns the parameter sets of the generator gen at path at.
@@ -1013,13 +1034,16 @@ func scalar(v any) string {
 // home or generated from it: its values for this cluster are returned;
 // those for another cluster of the fleet go to x.elsewhere.
 func (x *expander) application(home, app *source.Object, objs []*source.Object, generated bool) []*source.Object {
+	values := x.argoApplication(app)
+	if len(values) == 0 {
+		return nil // not an Istio chart's: wherever it deploys, nothing to read
+	}
 	target, why := destination(app, objs, generated)
 	if why != "" {
 		x.note(app, "spec.destination", why)
 		return nil
 	}
-	values := x.argoApplication(app)
-	if target == "" || len(values) == 0 {
+	if target == "" {
 		return values
 	}
 	h := x.homeOf(home)

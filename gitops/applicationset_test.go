@@ -514,3 +514,35 @@ func TestSanitizeName(t *testing.T) {
 		}
 	}
 }
+
+// An ApplicationSet of another chart is not Istio's: nothing is listed,
+// whatever its generators; one whose chart is a parameter may be.
+func TestApplicationSetOtherCharts(t *testing.T) {
+	r := expandText(t, `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata: {name: apps}
+spec:
+  generators: [{git: {repoURL: https://example.com/r.git, directories: [{path: 'apps/*'}]}}]
+  template:
+    metadata: {name: '{{path.basename}}'}
+    spec:
+      source: {repoURL: https://example.com/r.git, path: '{{path}}'}
+      destination: {server: 'https://elsewhere.example.com'}
+---
+apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata: {name: certs}
+spec:
+  generators: [{list: {elements: [{name: a, server: https://a.example.com}]}}]
+  template:
+    metadata: {name: 'cert-manager-{{name}}'}
+    spec:
+      source: {chart: cert-manager, repoURL: https://charts.jetstack.io}
+      destination: {server: '{{server}}'}
+`)
+	if len(r.Notes) != 1 || !strings.Contains(r.Notes[0].Message, "git generator") {
+		// The first's path is a parameter, so it may be an Istio chart's
+		// directory: listed. The second is cert-manager's: not listed.
+		t.Errorf("notes:\n%s", notes(r))
+	}
+}
