@@ -247,7 +247,13 @@ func (s *appSet) generate(gen map[string]any, at string, depth int, outer *param
 		return nil, notRunf("generators nested deeper than %d", maxGeneratorDepth)
 	}
 	if outer != nil {
-		st := &renderState{r: s.r, p: *outer, refs: map[string]loc{}, budget: &s.budget}
+		// A clusters generator's values keep what the first does not give:
+		// they are rendered again with each cluster's parameters
+		// (utils.Render.RenderGeneratorParams).
+		keep := func(path []seg) bool {
+			return len(path) == 3 && path[0].key == "clusters" && path[1].key == "values"
+		}
+		st := &renderState{r: s.r, p: *outer, refs: map[string]loc{}, budget: &s.budget, keepMissing: keep}
 		gen, _ = st.value(gen, nil).(map[string]any)
 		// A value of the second generator that is a parameter of the first
 		// alone points where the first's is written.
@@ -572,6 +578,9 @@ func (s *appSet) clusterValues(p *paramSet, values map[string]any, at string) er
 		if rr.fail != nil {
 			return rr.fail
 		}
+		for _, m := range rr.missing {
+			s.x.note(s.o, at+"."+source.PathJoin(k), fmt.Sprintf("the clusters generator's value %s uses the parameter %q, which the cluster %s does not give (%s): what uses it is unknown", k, m, firstNonEmpty(fmt.Sprint(p.vals["name"]), "?"), s.r.whatMissingGives(m)))
+		}
 		key := "values." + k
 		if s.r.goTemplate {
 			key = goKey("values", k)
@@ -838,7 +847,10 @@ type renderState struct {
 	// refs, when set, locate the strings that are one parameter alone.
 	refs map[string]loc
 	// budget is what may still be rendered (shared by the ApplicationSet).
-	budget  *int
+	budget *int
+	// keepMissing, when set, says which strings stay as written when they
+	// use a parameter not given.
+	keepMissing func([]seg) bool
 	texts   map[string]map[int]lineLoc
 	missing []string
 	unknown []string
@@ -905,6 +917,9 @@ func (st *renderState) value(v any, path []seg) any {
 func (st *renderState) str(s string, path []seg) string {
 	rr := st.r.render(s, st.p.vals)
 	*st.budget -= len(rr.out)
+	if st.keepMissing != nil && st.keepMissing(path) && (len(rr.missing) > 0 || rr.fail != nil) {
+		return s
+	}
 	if rr.fail != nil {
 		st.fail = rr.fail
 		return s

@@ -546,3 +546,37 @@ spec:
 		t.Errorf("notes:\n%s", notes(r))
 	}
 }
+
+// A matrix whose second generator is a clusters generator with values:
+// the values are the cluster's, not left unknown by the first generator.
+func TestApplicationSetMatrixClusterValues(t *testing.T) {
+	for _, goTemplate := range []bool{false, true} {
+		name, net := "'{{name}}'", "'{{values.net}}'"
+		head := ""
+		if goTemplate {
+			name, net, head = "'{{.name}}'", "'{{.values.net}}'", "  goTemplate: true\n"
+		}
+		r := expandText(t, secretsText+`---
+apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata: {name: istiod, namespace: argocd}
+spec:
+`+head+`  generators:
+    - matrix:
+        generators:
+          - list: {elements: [{rev: stable}]}
+          - clusters:
+              selector: {matchLabels: {mesh: enabled}}
+              values: {net: `+strings.ReplaceAll(net, "values.net", "name")+`}
+  template:
+    metadata: {name: 'istiod-`+strings.Trim(name, "'")+`'}
+    spec:
+      source: {chart: istiod, helm: {valuesObject: {global: {multiCluster: {clusterName: `+name+`}, network: `+net+`}}}}
+      destination: {name: `+name+`}
+`)
+		got := placed(r)
+		if len(got["east"]) != 1 || !strings.HasPrefix(got["east"][0], "east@in.yaml:15 east@in.yaml:15") || len(r.Notes) > 0 {
+			t.Errorf("goTemplate %v: %v\nnotes:\n%s", goTemplate, got, notes(r))
+		}
+	}
+}
