@@ -851,10 +851,10 @@ type renderState struct {
 	// keepMissing, when set, says which strings stay as written when they
 	// use a parameter not given.
 	keepMissing func([]seg) bool
-	texts   map[string]map[int]lineLoc
-	missing []string
-	unknown []string
-	fail    error
+	texts       map[string]map[int]lineLoc
+	missing     []string
+	unknown     []string
+	fail        error
 }
 
 // lineLoc is where the value a line of a text sets comes from.
