@@ -137,11 +137,7 @@ func (x *expander) applicationSet(o *source.Object, objs []*source.Object) []*so
 	s := &appSet{x: x, o: o, objs: objs, r: r, budget: maxRenderedTotal}
 	v, _ := o.Get("spec.generators")
 	gens, _ := v.([]any)
-	type generated struct {
-		p  paramSet
-		at string
-	}
-	var sets []generated
+	var sets []paramSet
 	for i, g := range gens {
 		at := fmt.Sprintf("spec.generators[%d]", i)
 		m, _ := g.(map[string]any)
@@ -154,9 +150,7 @@ func (x *expander) applicationSet(o *source.Object, objs []*source.Object) []*so
 			x.note(o, at, "an Argo CD ApplicationSet that Argo CD does not apply (it stops at an error, creating and updating none of its Applications): "+err.Error())
 			return nil
 		}
-		for _, p := range ps {
-			sets = append(sets, generated{p, at})
-		}
+		sets = append(sets, ps...)
 		if len(sets) > maxApplications {
 			x.note(o, at, fmt.Sprintf("an Argo CD ApplicationSet of more than %d Applications is not read", maxApplications))
 			return nil
@@ -167,14 +161,13 @@ func (x *expander) applicationSet(o *source.Object, objs []*source.Object) []*so
 		return nil
 	}
 	type app struct {
-		obj     *source.Object
-		texts   map[string]map[int]lineLoc
-		missing []string
+		obj   *source.Object
+		texts map[string]map[int]lineLoc
 	}
 	var apps []app
 	missing := map[string][]string{} // parameter -> Applications
-	for _, g := range sets {
-		st := &renderState{r: r, p: g.p, texts: map[string]map[int]lineLoc{}, budget: &s.budget}
+	for _, p := range sets {
+		st := &renderState{r: r, p: p, texts: map[string]map[int]lineLoc{}, budget: &s.budget}
 		data, _ := st.value(tmpl.Data, nil).(map[string]any)
 		if s.budget < 0 {
 			x.note(o, "spec.template", fmt.Sprintf("an Argo CD ApplicationSet whose Applications render to more than %d MiB is not read", maxRenderedTotal>>20))
@@ -206,7 +199,7 @@ func (x *expander) applicationSet(o *source.Object, objs []*source.Object) []*so
 	for _, a := range apps {
 		name := a.obj.Name()
 		if names[name] {
-			x.note(o, "spec.template.metadata.name", fmt.Sprintf("the ApplicationSet generates two Applications named %q: Argo CD creates neither twice, and meshcheck reads the first", name))
+			x.note(o, "spec.template.metadata.name", fmt.Sprintf("the ApplicationSet generates two Applications named %q: Argo CD applies the first only (validateGeneratedApplications)", name))
 			continue
 		}
 		names[name] = true
