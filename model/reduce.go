@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/pem"
 	"maps"
+	"slices"
 	"strings"
 
 	"sigs.k8s.io/yaml"
@@ -99,6 +100,17 @@ func KubeconfigSkeleton(raw []byte) []byte {
 		if hasCredential(asMap(m["user"])) {
 			user["token"] = Redacted
 		}
+		// What istiod refuses stays visible (refusedAuth): the options'
+		// keys, and an auth provider's name, but none of their values.
+		in := asMap(m["user"])
+		for key := range refusedKeys {
+			if present(in[key]) {
+				user[key] = Redacted
+			}
+		}
+		if ap := asMap(in["auth-provider"]); ap != nil {
+			user["auth-provider"] = map[string]any{"name": nameOf(ap["name"])}
+		}
 		users = append(users, map[string]any{"name": nameOf(m["name"]), "user": user})
 	}
 	sk["users"] = users
@@ -112,11 +124,45 @@ func KubeconfigSkeleton(raw []byte) []byte {
 // hasCredential says whether a kubeconfig user carries a credential.
 func hasCredential(user map[string]any) bool {
 	for _, k := range []string{"token", "tokenFile", "client-key-data", "client-key", "auth-provider", "exec", "password"} {
-		if v, ok := user[k]; ok && v != nil && v != "" {
+		if present(user[k]) {
 			return true
 		}
 	}
 	return false
+}
+
+func present(v any) bool { return v != nil && v != "" }
+
+// refusedKeys are the kubeconfig user fields istiod refuses in a remote
+// secret, by the name PILOT_INSECURE_MULTICLUSTER_KUBECONFIG_OPTIONS gives
+// each (pkg/kube/util.go sanitizeKubeConfig): they read files or run code
+// on istiod's host.
+var refusedKeys = map[string]string{
+	"exec": "exec", "client-key": "clientKey", "client-certificate": "clientCertificate", "tokenFile": "tokenFile",
+}
+
+// refusedAuth lists what istiod refuses of a kubeconfig's users, sorted.
+// It checks every user, as istiod does, not only the current context's: one
+// refused option makes the whole kubeconfig unusable.
+func refusedAuth(users any) []string {
+	var out []string
+	for _, e := range asList(users) {
+		user := asMap(asMap(e)["user"])
+		for key, option := range refusedKeys {
+			if present(user[key]) {
+				out = append(out, option)
+			}
+		}
+		// oidc is the one auth provider istiod allows: it neither reads
+		// files nor runs code.
+		if ap := asMap(user["auth-provider"]); ap != nil {
+			if name := scalarString(ap["name"]); name != "oidc" && name != "" {
+				out = append(out, name)
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // keepNamed copies the named entries of a kubeconfig list with only the

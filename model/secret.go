@@ -125,6 +125,7 @@ func kubeconfigEntry(b []byte) SecretEntry {
 		e.ServerHost = u.Hostname()
 	}
 	e.HasCredentials = hasCredential(asMap(user["user"]))
+	e.RefusedAuth = refusedAuth(kc["users"])
 	if e.CurrentContext == "" {
 		e.Error = "kubeconfig has no current-context"
 	}

@@ -334,6 +334,12 @@ type SecretEntry struct {
 	Server         string `json:"server,omitempty"`
 	ServerHost     string `json:"server_host,omitempty"`
 	HasCredentials bool   `json:"has_credentials"`
+	// RefusedAuth lists the authentication options of the kubeconfig's users
+	// that istiod refuses in a remote secret unless its
+	// PILOT_INSECURE_MULTICLUSTER_KUBECONFIG_OPTIONS allows them, by the
+	// names that variable takes: exec, an auth provider other than oidc
+	// (gcp, azure, ...), clientKey, clientCertificate, tokenFile (files).
+	RefusedAuth []string `json:"refused_auth,omitempty"`
 	// CredentialRejected is what a live audit saw when it connected with
 	// this kubeconfig: true when the API server answered 401 Unauthorized,
 	// false when it accepted the credential. Absent (unknown) when the

@@ -108,11 +108,20 @@ func TestAdmissionThroughAPIServer(t *testing.T) {
 			deny: "CL005", want: []string{`keyed "east"`},
 		},
 		{
-			name: "warning-severity change reaches the client",
+			name: "remote secret whose kubeconfig istiod cannot use (CL004 error, denied)",
 			apply: func() error {
 				s := remoteSecret(t, "istio-remote-secret-west", "west", "https://west.example.com")
 				kc, _, _ := unstructured.NestedString(s.Object, "stringData", "west")
 				must(unstructured.SetNestedField(s.Object, strings.Replace(kc, "token: PLANTED-SECRET-TOKEN", "{}", 1), "stringData", "west"))
+				return c.create(ctx, secGVR, s, false)
+			},
+			deny: "CL004", want: []string{"no credential"},
+		},
+		{
+			name: "warning-severity change reaches the client",
+			apply: func() error {
+				s := remoteSecret(t, "istio-remote-secret-west", "west", "https://west.example.com")
+				must(unstructured.SetNestedField(s.Object, "west-1", "metadata", "annotations", "networking.istio.io/cluster"))
 				return c.create(ctx, secGVR, s, false)
 			},
 			warn: "CL004",

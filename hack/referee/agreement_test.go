@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -28,8 +29,9 @@ type fleet struct {
 }
 
 // agreementFleets are the fleets CI referees: the official install models
-// meshcheck must pass, and mistakes that break (or are said to break)
-// cross-cluster discovery. Each takes 10-25 s on 2 cores.
+// meshcheck must pass, mistakes that break (or are said to break)
+// cross-cluster discovery, and meshes whose istiods serve different mesh IDs
+// or trust domains (and one whose aliases make them agree). Each takes 10-25 s on 2 cores.
 var agreementFleets = []fleet{
 	{Dir: "testdata/corpus/multi-primary/iop"},
 	{Dir: "testdata/corpus/multi-primary-multi-network/iop"},
@@ -51,10 +53,14 @@ var agreementFleets = []fleet{
 		"served by this istiod (as CL007 shows)."},
 	{Dir: "testdata/mistakes/05-remote-secret-name-differs-from-injection-path"},
 	{Dir: "testdata/mistakes/08-remote-runs-own-istiod"},
-	{Dir: "testdata/mistakes/12-remote-secret-without-token", Disagree: "CL004 is a warning, but istiod cannot read the " +
-		"remote API server with a kubeconfig that carries no credential: the remote cluster times out and its endpoints " +
-		"are never discovered. A candidate for error severity when the key names a cluster of the mesh."},
+	{Dir: "testdata/mistakes/12-remote-secret-without-token"},
+	{Dir: "testdata/rules/CL004/fail/remote-secret-exec-credential"},
+	{Dir: "testdata/rules/CL004/pass/exec-allowed-by-istiod-env"},
 	{Dir: "testdata/rules/CP004/fail/multi-primary-secret-one-way"},
+	{Dir: "testdata/rules/MS001/fail/multi-primary-different-mesh-ids"},
+	{Dir: "testdata/rules/MS006/fail/alias-on-one-side-only"},
+	{Dir: "testdata/rules/MS006/pass/mutual-aliases"},
+	{Dir: "testdata/rules/MS007/fail/two-meshes-one-mesh-id"},
 	{Dir: "testdata/referee/duplicate-cluster-id"},
 	{Dir: "testdata/referee/gateway-labelled-with-other-network"},
 	{Dir: "testdata/referee/gateway-without-cross-network-port"},
@@ -62,16 +68,15 @@ var agreementFleets = []fleet{
 
 // outcome is one fleet's two verdicts.
 type outcome struct {
-	dir      string
-	errors   []string // discovery-class error rules meshcheck reports
-	others   []string // other findings (warnings, infos, MS errors)
-	works    bool     // istiod's verdict
+	dir string
+	Agreement
+	others   []string // other findings (warnings, infos, other MS errors)
+	works    bool     // istiod's verdict on discovery
 	identity bool     // istiod registers some cluster under another ID
-	broken   []string
+	states   []string // the verdict along each of Dimensions
+	broken   []string // the problems of every dimension
 	took     time.Duration
 }
-
-func (o outcome) agree() bool { return (len(o.errors) == 0) == o.works }
 
 func repoRoot(t *testing.T) string {
 	t.Helper()
@@ -111,24 +116,27 @@ func TestAgreement(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", f.Dir, err)
 		}
-		o := outcome{dir: f.Dir, works: res.Verdict.Works, identity: len(res.Verdict.Identity) > 0, broken: res.Verdict.Broken, took: res.Duration}
+		o := outcome{dir: f.Dir, Agreement: Agree(res), works: res.Verdict.Works, identity: len(res.Verdict.Identity) > 0, took: res.Duration}
+		for _, d := range Dimensions {
+			dv := res.Verdict.Dimension(d)
+			o.states = append(o.states, dv.State(d))
+			o.broken = append(o.broken, dv.Problems...)
+		}
 		for _, fd := range res.Findings {
-			if fd.Severity == "error" && DiscoveryClass(fd.Rule) {
-				o.errors = appendUnique(o.errors, fd.Rule)
-			} else {
+			if fd.Severity != "error" || !DiscoveryClass(fd.Rule) && !MeshClass(fd.Rule) {
 				o.others = appendUnique(o.others, fd.Rule+" "+fd.Severity)
 			}
 		}
 		outs = append(outs, o)
-		t.Logf("%s: meshcheck errors %v, istiod works=%v (%s, xDS %s, %d proxy/cluster pairs)", f.Dir, o.errors, o.works,
+		t.Logf("%s: meshcheck errors %v %v, istiod %v (%s, xDS %s, %d proxy/cluster pairs)", f.Dir, o.DiscoveryErrors, o.MeshErrors, o.states,
 			o.took.Round(time.Second), res.XDS.Round(time.Millisecond), res.Verdict.Proxies)
 		xds += res.XDS
 		switch {
-		case o.agree() && f.Disagree != "":
-			t.Errorf("%s: meshcheck and istiod now agree (errors %v, istiod works=%v): remove its disagreement entry", f.Dir, o.errors, o.works)
-		case !o.agree() && f.Disagree == "":
-			t.Errorf("%s: meshcheck and istiod disagree: meshcheck discovery errors %v, istiod works=%v, broken: %v; fix the rule or list the disagreement with its reason",
-				f.Dir, o.errors, o.works, o.broken)
+		case o.OK() && f.Disagree != "":
+			t.Errorf("%s: meshcheck and istiod now agree (errors %v %v, istiod %v): remove its disagreement entry", f.Dir, o.DiscoveryErrors, o.MeshErrors, o.states)
+		case !o.OK() && f.Disagree == "":
+			t.Errorf("%s: meshcheck and istiod disagree: meshcheck errors %v %v, istiod %v: %v; fix the rule or list the disagreement with its reason",
+				f.Dir, o.DiscoveryErrors, o.MeshErrors, o.states, o.broken)
 		}
 	}
 	t.Logf("%d fleets, %d API servers, %s on xDS", len(outs), pool.Size(), xds.Round(time.Millisecond))
@@ -159,20 +167,25 @@ func orNone(s []string) string {
 
 func fleetTable(outs []outcome) string {
 	var b strings.Builder
-	b.WriteString("| Fleet | meshcheck discovery errors | Other findings | istiod | Agree |\n|---|---|---|---|---|\n")
+	b.WriteString("| Fleet | meshcheck errors | Other findings |")
+	for _, d := range Dimensions {
+		fmt.Fprintf(&b, " %s |", d)
+	}
+	b.WriteString(" Agree |\n|---|---|---|" + strings.Repeat("---|", len(Dimensions)) + "---|\n")
 	for _, o := range outs {
-		ist := "discovers across clusters"
-		if !o.works {
-			ist = "broken"
-		}
-		if o.identity {
-			ist += "; a cluster registered under another ID"
+		fmt.Fprintf(&b, "| `%s` | %s | %s |", o.dir, orNone(slices.Concat(o.DiscoveryErrors, o.MeshErrors)), orNone(o.others))
+		for k, d := range Dimensions {
+			state := o.states[k]
+			if d == DimCluster && o.identity {
+				state += " (a cluster registered under another ID)"
+			}
+			fmt.Fprintf(&b, " %s |", state)
 		}
 		agree := "yes"
-		if !o.agree() {
+		if !o.OK() {
 			agree = "**no**"
 		}
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", o.dir, orNone(o.errors), orNone(o.others), ist, agree)
+		fmt.Fprintf(&b, " %s |\n", agree)
 	}
 	return b.String()
 }
@@ -182,7 +195,7 @@ func disagreementTable(outs []outcome) string {
 	b.WriteString("| Fleet | meshcheck | istiod | Reason |\n|---|---|---|---|\n")
 	n := 0
 	for _, o := range outs {
-		if o.agree() {
+		if o.OK() {
 			continue
 		}
 		reason := ""
@@ -191,11 +204,11 @@ func disagreementTable(outs []outcome) string {
 				reason = f.Disagree
 			}
 		}
-		ist := "discovers across clusters"
-		if !o.works {
-			ist = "broken: " + strings.Join(o.broken, "; ")
+		ist := "discovers across clusters, mesh consistent"
+		if len(o.broken) > 0 {
+			ist = strings.Join(o.broken, "; ")
 		}
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", o.dir, orNone(o.errors), ist, reason)
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", o.dir, orNone(slices.Concat(o.DiscoveryErrors, o.MeshErrors)), ist, reason)
 		n++
 	}
 	if n == 0 {

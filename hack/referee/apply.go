@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -23,6 +24,7 @@ import (
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 )
 
 // The sample workload added to every cluster: what the referee asks istiod
@@ -82,6 +84,10 @@ type PlannedSecret struct {
 	Target string
 	// Credential says whether the kubeconfig carried a credential.
 	Credential bool
+	// Refused are the options of its users istiod refuses in a remote
+	// secret (exec, an auth provider, files), which the referee keeps in the
+	// kubeconfig it writes, unused, so that istiod decides as it would.
+	Refused []string
 }
 
 // Apply writes a cluster's objects into its API server: its namespaces, its
@@ -353,18 +359,21 @@ func applyRemoteSecrets(ctx context.Context, m *Model, c *Cluster, servers map[s
 		}
 		sort.Strings(keys)
 		for _, key := range keys {
-			host, cred, err := kubeconfigFacts(data[key])
+			host, cred, refused, err := kubeconfigFacts(data[key])
 			if err != nil {
 				p.Skipped = append(p.Skipped, fmt.Sprintf("secret %s/%s key %s: %v", sec.Namespace, sec.Name, key, err))
 				continue
 			}
 			target := resolveTarget(m, key, host)
-			ps := PlannedSecret{Namespace: sec.Namespace, Name: sec.Name, Key: key, Target: target, Credential: cred}
+			ps := PlannedSecret{Namespace: sec.Namespace, Name: sec.Name, Key: key, Target: target, Credential: cred, Refused: refused}
 			var kc []byte
 			if target != "" {
 				kc, err = servers[target].Kubeconfig(key, cred)
 			} else {
 				kc, err = unreachableKubeconfig(key)
+			}
+			if err == nil && len(refused) > 0 {
+				kc, err = withRefused(kc, refused)
 			}
 			if err != nil {
 				return fmt.Errorf("kubeconfig for %s/%s key %s: %w", sec.Namespace, sec.Name, key, err)
@@ -415,19 +424,19 @@ func secretData(dir string, src Source, name string) (map[string][]byte, error) 
 	}
 }
 
-// kubeconfigFacts is the server host of a kubeconfig's current context and
-// whether its user has a credential.
-func kubeconfigFacts(b []byte) (host string, credential bool, err error) {
+// kubeconfigFacts is the server host of a kubeconfig's current context,
+// whether its user has a credential, and what istiod refuses of its users.
+func kubeconfigFacts(b []byte) (host string, credential bool, refused []string, err error) {
 	if dec, derr := base64.StdEncoding.DecodeString(string(b)); derr == nil && bytes.Contains(dec, []byte("apiVersion")) {
 		b = dec
 	}
 	kc, err := clientcmd.Load(b)
 	if err != nil {
-		return "", false, errors.New("not a kubeconfig")
+		return "", false, nil, errors.New("not a kubeconfig")
 	}
 	ctx := kc.Contexts[kc.CurrentContext]
 	if ctx == nil {
-		return "", false, errors.New("no current context")
+		return "", false, nil, errors.New("no current context")
 	}
 	if cl := kc.Clusters[ctx.Cluster]; cl != nil {
 		if u, err := url.Parse(cl.Server); err == nil {
@@ -438,7 +447,62 @@ func kubeconfigFacts(b []byte) (host string, credential bool, err error) {
 		credential = u.Token != "" || u.TokenFile != "" || len(u.ClientCertificateData) > 0 || u.ClientCertificate != "" ||
 			u.Exec != nil || u.AuthProvider != nil || u.Username != ""
 	}
-	return host, credential, nil
+	return host, credential, refusedOptions(kc), nil
+}
+
+// refusedOptions are the options of a kubeconfig's users (all of them, as
+// istiod checks) that istiod refuses in a remote secret unless
+// PILOT_INSECURE_MULTICLUSTER_KUBECONFIG_OPTIONS allows them, by the names
+// that variable takes (pkg/kube/util.go sanitizeKubeConfig).
+func refusedOptions(kc *clientcmdapi.Config) []string {
+	var out []string
+	for _, u := range kc.AuthInfos {
+		if u.AuthProvider != nil && u.AuthProvider.Name != "oidc" {
+			out = append(out, u.AuthProvider.Name)
+		}
+		if u.ClientKey != "" {
+			out = append(out, "clientKey")
+		}
+		if u.ClientCertificate != "" {
+			out = append(out, "clientCertificate")
+		}
+		if u.TokenFile != "" {
+			out = append(out, "tokenFile")
+		}
+		if u.Exec != nil {
+			out = append(out, "exec")
+		}
+	}
+	sort.Strings(out)
+	return slices.Compact(out)
+}
+
+// withRefused adds to a kubeconfig, for each refused option, a user that
+// no context uses and that carries that option with placeholder values: the
+// working credential stays in use, and istiod refuses the kubeconfig
+// exactly when it would refuse the original's.
+func withRefused(b []byte, refused []string) ([]byte, error) {
+	kc, err := clientcmd.Load(b)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range refused {
+		u := &clientcmdapi.AuthInfo{}
+		switch o {
+		case "exec":
+			u.Exec = &clientcmdapi.ExecConfig{APIVersion: "client.authentication.k8s.io/v1", Command: "false", InteractiveMode: clientcmdapi.NeverExecInteractiveMode}
+		case "clientKey", "clientCertificate":
+			// Files that exist, so that only istiod's allowlist decides
+			// (clientcmd.Validate opens them).
+			u.ClientCertificate, u.ClientKey = os.DevNull, os.DevNull
+		case "tokenFile":
+			u.TokenFile = os.DevNull
+		default:
+			u.AuthProvider = &clientcmdapi.AuthProviderConfig{Name: o}
+		}
+		kc.AuthInfos["referee-refused-"+o] = u
+	}
+	return clientcmd.Write(*kc)
 }
 
 // resolveTarget is the fleet cluster a remote secret key reaches.

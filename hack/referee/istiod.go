@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -25,7 +26,10 @@ type Istiod struct {
 	Revision  string
 	MeshID    string
 	Trust     string
-	HTTPAddr  string
+	// SkipValidateTrustDomain is PILOT_SKIP_VALIDATE_TRUST_DOMAIN: its
+	// proxies accept a peer of any trust domain.
+	SkipValidateTrustDomain bool
+	HTTPAddr                string
 	// GRPCAddr is istiod's plaintext xDS address (--grpcAddr, 15010 in a
 	// cluster), where the referee's proxies connect.
 	GRPCAddr string
@@ -37,6 +41,7 @@ type Istiod struct {
 // IstiodSettings are what the fleet gives an istiod.
 type IstiodSettings struct {
 	Cluster, ClusterID, Namespace, Revision, MeshID, TrustDomain string
+	TrustDomainAliases                                           []string
 	// Env is the istiod container environment the fleet sets.
 	Env map[string]string
 }
@@ -60,9 +65,15 @@ func StartIstiod(ctx context.Context, bin, dir string, kubeconfig []byte, s Isti
 		return nil, err
 	}
 	mesh := filepath.Join(dir, "mesh.yaml")
-	meshCfg := fmt.Sprintf("trustDomain: %q\ndefaultConfig:\n  meshId: %q\n", orDefault(s.TrustDomain, "cluster.local"), s.MeshID)
-	if s.MeshID == "" {
-		meshCfg = fmt.Sprintf("trustDomain: %q\n", orDefault(s.TrustDomain, "cluster.local"))
+	meshCfg := fmt.Sprintf("trustDomain: %q\n", orDefault(s.TrustDomain, "cluster.local"))
+	if len(s.TrustDomainAliases) > 0 {
+		meshCfg += "trustDomainAliases:\n"
+		for _, a := range s.TrustDomainAliases {
+			meshCfg += fmt.Sprintf("- %q\n", a)
+		}
+	}
+	if s.MeshID != "" {
+		meshCfg += fmt.Sprintf("defaultConfig:\n  meshId: %q\n", s.MeshID)
 	}
 	if err := os.WriteFile(mesh, []byte(meshCfg), 0o600); err != nil {
 		return nil, err
@@ -122,7 +133,7 @@ func StartIstiod(ctx context.Context, bin, dir string, kubeconfig []byte, s Isti
 	}
 	i := &Istiod{
 		Cluster: s.Cluster, ClusterID: s.ClusterID, Namespace: s.Namespace, Revision: s.Revision,
-		MeshID: s.MeshID, Trust: s.TrustDomain, HTTPAddr: httpAddr, GRPCAddr: grpcAddr, cmd: cmd, done: make(chan struct{}), log: logPath,
+		MeshID: s.MeshID, Trust: s.TrustDomain, SkipValidateTrustDomain: envTrue(s.Env["PILOT_SKIP_VALIDATE_TRUST_DOMAIN"]), HTTPAddr: httpAddr, GRPCAddr: grpcAddr, cmd: cmd, done: make(chan struct{}), log: logPath,
 	}
 	go func() { _ = cmd.Wait(); _ = logf.Close(); close(i.done) }()
 	if err := i.waitReady(ctx); err != nil {
@@ -215,4 +226,11 @@ func (i *Istiod) Stop() {
 		_ = syscall.Kill(-i.cmd.Process.Pid, syscall.SIGKILL)
 		<-i.done
 	}
+}
+
+// envTrue reads a boolean environment variable as istiod's env package does
+// (strconv.ParseBool; anything else is the default, false).
+func envTrue(v string) bool {
+	b, err := strconv.ParseBool(v)
+	return err == nil && b
 }

@@ -40,6 +40,21 @@ func (f *Fact) Bool() bool {
 	return b
 }
 
+// Strings is the fact's value as a list of strings, nil when unknown.
+func (f *Fact) Strings() []string {
+	if f == nil {
+		return nil
+	}
+	l, _ := f.Value.([]any)
+	var out []string
+	for _, v := range l {
+		if s, ok := v.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // Source says where an object was read.
 type Source struct {
 	Cluster string `json:"cluster"`
@@ -78,16 +93,18 @@ type Cluster struct {
 
 // ControlPlane is one control plane of a cluster.
 type ControlPlane struct {
-	Namespace   string           `json:"namespace"`
-	Revision    string           `json:"revision"`
-	Role        string           `json:"role"`
-	Istiod      *Fact            `json:"istiod"`
-	ClusterID   *Fact            `json:"cluster_id"`
-	Network     *Fact            `json:"network"`
-	MeshID      *Fact            `json:"mesh_id"`
-	TrustDomain *Fact            `json:"trust_domain"`
-	Env         map[string]*Fact `json:"env"`
-	MeshConfig  map[string]any   `json:"mesh_config"`
+	Namespace   string `json:"namespace"`
+	Revision    string `json:"revision"`
+	Role        string `json:"role"`
+	Istiod      *Fact  `json:"istiod"`
+	ClusterID   *Fact  `json:"cluster_id"`
+	Network     *Fact  `json:"network"`
+	MeshID      *Fact  `json:"mesh_id"`
+	TrustDomain *Fact  `json:"trust_domain"`
+	// TrustDomainAliases is a list fact.
+	TrustDomainAliases *Fact            `json:"trust_domain_aliases"`
+	Env                map[string]*Fact `json:"env"`
+	MeshConfig         map[string]any   `json:"mesh_config"`
 }
 
 // Gateway is a network gateway of a cluster.
@@ -192,10 +209,19 @@ func (m *Model) MeshOf(cluster string) []string {
 	return []string{cluster}
 }
 
-// DiscoveryClass says whether a rule is about what the referee judges:
-// cluster identity (CL), control-plane wiring (CP) and network (NW). Mesh
-// and trust rules (MS) are about the data plane's mTLS, which istiod's
-// discovery does not show.
+// DiscoveryClass says whether a rule is about what the referee judges of
+// discovery: cluster identity (CL), control-plane wiring (CP) and network
+// (NW).
 func DiscoveryClass(rule string) bool {
 	return strings.HasPrefix(rule, "CL") || strings.HasPrefix(rule, "CP") || strings.HasPrefix(rule, "NW")
+}
+
+// MeshClass says whether a rule compares what the referee reads of the mesh
+// dimension (/debug/mesh of the istiods of a mesh): the mesh ID within a
+// mesh (MS001) and across meshes (MS007), and trust domains that accept
+// each other (MS006). The other mesh rules are about roots of trust and
+// certificates, which the referee's istiods, run without their CA, do not
+// show.
+func MeshClass(rule string) bool {
+	return rule == "MS001" || rule == "MS006" || rule == "MS007"
 }

@@ -21,8 +21,14 @@ type Seen struct {
 	Endpoints map[string][]Endpoint
 	// Gateways are the network gateways istiod knows (/debug/networkz).
 	Gateways []NetworkGateway
-	// TrustDomain and MeshID are what istiod serves (/debug/mesh).
+	// TrustDomain, its aliases and MeshID are what istiod serves
+	// (/debug/mesh).
 	TrustDomain, MeshID string
+	TrustDomainAliases  []string
+	// SkipValidateTrustDomain: this istiod's proxies accept any trust
+	// domain (PILOT_SKIP_VALIDATE_TRUST_DOMAIN, which /debug/mesh does not
+	// show).
+	SkipValidateTrustDomain bool
 	// Proxies are what a sidecar of each cluster this istiod serves
 	// receives over xDS: the EDS of the sample service's outbound cluster.
 	Proxies []ProxyView
@@ -88,7 +94,7 @@ func Observe(ctx context.Context, i *Istiod, m *Model, plans []*Plan) (*Seen, er
 }
 
 func observeOnce(i *Istiod) (*Seen, error) {
-	s := &Seen{Cluster: i.Cluster, ClusterID: i.ClusterID, Endpoints: map[string][]Endpoint{}}
+	s := &Seen{Cluster: i.Cluster, ClusterID: i.ClusterID, Endpoints: map[string][]Endpoint{}, SkipValidateTrustDomain: i.SkipValidateTrustDomain}
 	var remotes []RemoteCluster
 	if err := i.Debug("/debug/clusterz", &remotes); err != nil {
 		return nil, err
@@ -125,15 +131,16 @@ func observeOnce(i *Istiod) (*Seen, error) {
 		return s.Gateways[a].Network+s.Gateways[a].Addr < s.Gateways[b].Network+s.Gateways[b].Addr
 	})
 	var mesh struct {
-		TrustDomain   string `json:"trustDomain"`
-		DefaultConfig struct {
+		TrustDomain        string   `json:"trustDomain"`
+		TrustDomainAliases []string `json:"trustDomainAliases"`
+		DefaultConfig      struct {
 			MeshID string `json:"meshId"`
 		} `json:"defaultConfig"`
 	}
 	if err := i.Debug("/debug/mesh", &mesh); err != nil {
 		return nil, err
 	}
-	s.TrustDomain, s.MeshID = mesh.TrustDomain, mesh.DefaultConfig.MeshID
+	s.TrustDomain, s.MeshID, s.TrustDomainAliases = mesh.TrustDomain, mesh.DefaultConfig.MeshID, mesh.TrustDomainAliases
 	return s, nil
 }
 
@@ -172,7 +179,8 @@ func ServedClusters(m *Model, cluster string, ownIstiod map[string]bool) []strin
 	return out
 }
 
-// Verdict is the referee's judgement of one fleet's cross-cluster discovery.
+// Verdict is the referee's judgement of one fleet: cross-cluster discovery
+// as a whole, and along each dimension.
 type Verdict struct {
 	// Works is true when every istiod holds the sample service's endpoints
 	// of every cluster of its mesh, registers every cluster its proxies
@@ -181,7 +189,8 @@ type Verdict struct {
 	// cluster of the mesh: the pod's IP on its own network, the right
 	// network gateway's address and mTLS port for another network.
 	Works bool
-	// Broken says where it does not, one line per problem.
+	// Broken says where it does not, one line per problem: the problems of
+	// the cluster, network and control-plane dimensions.
 	Broken []string
 	// Identity lists clusters an istiod registers under another ID than the
 	// one the cluster's proxies claim, where those proxies are served by
@@ -189,6 +198,10 @@ type Verdict struct {
 	// (cluster-local services, locality, a proxy that fails over to this
 	// istiod) does not match.
 	Identity []string
+	// Dimensions is the verdict along each dimension. The mesh's problems
+	// (what the istiods of a mesh serve disagrees) leave discovery working:
+	// they fail in the data plane, which the referee does not run.
+	Dimensions map[Dimension]*DimensionVerdict
 	// Checked counts the (istiod, cluster) pairs judged; Proxies the
 	// (proxy, cluster) pairs, a proxy being one of a served cluster.
 	Checked, Proxies int
@@ -208,8 +221,15 @@ type Verdict struct {
 // from the registry is reported once, from the registry, with the state of
 // its remote cluster; the proxy lines explain a reachability failure with
 // what istiod holds (the endpoint's network, the gateways it knows).
+//
+// Each problem is filed under one dimension: a cluster istiod did not read,
+// or a proxy it did not answer, under the control plane; a cluster read
+// under another ID than its proxies claim, under the cluster; an endpoint
+// of another network that does not arrive through that network's gateway,
+// under the network.
 func Judge(m *Model, plans []*Plan, seen []*Seen) Verdict {
 	v := Verdict{}
+	dims := newProblems()
 	plan := map[string]*Plan{}
 	for _, p := range plans {
 		plan[p.Cluster] = p
@@ -221,6 +241,7 @@ func Judge(m *Model, plans []*Plan, seen []*Seen) Verdict {
 	for _, s := range seen {
 		where := fmt.Sprintf("istiod of %s (cluster ID %s)", s.Cluster, s.ClusterID)
 		held := map[string]bool{} // clusters whose endpoint istiod holds
+		dims[DimControlPlane].Judged++
 		for _, other := range m.MeshOf(s.Cluster) {
 			c := m.Clusters[other]
 			p := plan[other]
@@ -228,6 +249,9 @@ func Judge(m *Model, plans []*Plan, seen []*Seen) Verdict {
 				continue
 			}
 			v.Checked++
+			if other != s.Cluster {
+				dims[DimCluster].Judged++
+			}
 			id := orDefault(c.ID.String(), "Kubernetes")
 			got := registeredAs(s, p.PodIP)
 			switch {
@@ -236,10 +260,10 @@ func Judge(m *Model, plans []*Plan, seen []*Seen) Verdict {
 				if other != s.Cluster {
 					why += "; " + remoteState(s, id)
 				}
-				v.Broken = append(v.Broken, why)
+				dims.add(DimControlPlane, "%s", why)
 				continue
 			case got != id && (other == s.Cluster || !ownIstiod[other]):
-				v.Broken = append(v.Broken, fmt.Sprintf("%s: cluster %s is registered as %q but its proxies, which this istiod serves, claim cluster ID %q", where, other, got, id))
+				dims.add(DimCluster, "%s: cluster %s is registered as %q but its proxies, which this istiod serves, claim cluster ID %q", where, other, got, id)
 			case got != id:
 				v.Identity = append(v.Identity, fmt.Sprintf("%s: cluster %s is registered as %q, its proxies (served by its own istiod) claim %q", where, other, got, id))
 			}
@@ -250,9 +274,10 @@ func Judge(m *Model, plans []*Plan, seen []*Seen) Verdict {
 			if self == nil {
 				continue
 			}
+			dims[DimControlPlane].Judged++
 			proxy := fmt.Sprintf("%s: proxy of %s (network %q)", where, pv.Cluster, pv.Network)
 			if pv.Error != "" {
-				v.Broken = append(v.Broken, fmt.Sprintf("%s received no EDS for %s: %s", proxy, SampleCluster, pv.Error))
+				dims.add(DimControlPlane, "%s received no EDS for %s: %s", proxy, SampleCluster, pv.Error)
 				continue
 			}
 			var got []received
@@ -265,18 +290,28 @@ func Judge(m *Model, plans []*Plan, seen []*Seen) Verdict {
 					continue // not in the registry: reported above
 				}
 				v.Proxies++
+				dim := DimNetwork
+				if sameNetwork(self.Network, p.Network) {
+					// On one network a pod arrives as it is; one that does
+					// not was dropped by istiod for this proxy.
+					dim = DimControlPlane
+				} else {
+					dims[DimNetwork].Judged++
+				}
 				if why := unreachable(s, self, p, got); why != "" {
-					v.Broken = append(v.Broken, fmt.Sprintf("%s has no reachable endpoint of %s in %s (network %q): %s", proxy, SampleService, other, p.Network, why))
+					dims.add(dim, "%s has no reachable endpoint of %s in %s (network %q): %s", proxy, SampleService, other, p.Network, why)
 				}
 			}
 		}
 	}
-	sort.Strings(v.Broken)
-	sort.Strings(v.Identity)
-	v.Works = len(v.Broken) == 0 && v.Checked > 0
 	if v.Checked == 0 {
-		v.Broken = append(v.Broken, "no istiod was run: the fleet has no primary control plane the referee can run")
+		dims.add(DimControlPlane, "no istiod was run: the fleet has no primary control plane the referee can run")
 	}
+	judgeMesh(m, seen, dims[DimMesh])
+	v.Broken = dims.discovery()
+	v.Dimensions = dims
+	sort.Strings(v.Identity)
+	v.Works = len(v.Broken) == 0
 	return v
 }
 

@@ -28,7 +28,11 @@ func Print(w io.Writer, r *Result) {
 			if target == "" {
 				target = "(no cluster of the fleet: unreachable)"
 			}
-			fmt.Fprintf(w, "    remote secret %s/%s key %s -> %s credential=%v\n", s.Namespace, s.Name, s.Key, target, s.Credential)
+			fmt.Fprintf(w, "    remote secret %s/%s key %s -> %s credential=%v", s.Namespace, s.Name, s.Key, target, s.Credential)
+			if len(s.Refused) > 0 {
+				fmt.Fprintf(w, " (kept, as istiod refuses them: %s)", strings.Join(s.Refused, ", "))
+			}
+			fmt.Fprintln(w)
 		}
 		for _, s := range p.Skipped {
 			fmt.Fprintf(w, "    skipped: %s\n", s)
@@ -36,7 +40,7 @@ func Print(w io.Writer, r *Result) {
 	}
 	fmt.Fprintln(w, "\nistiod saw:")
 	for _, s := range r.Seen {
-		fmt.Fprintf(w, "  istiod of %s (cluster ID %s, trust domain %s, mesh ID %q)\n", s.Cluster, s.ClusterID, s.TrustDomain, s.MeshID)
+		fmt.Fprintf(w, "  istiod of %s (cluster ID %s, trust domain %s, aliases %v, mesh ID %q)\n", s.Cluster, s.ClusterID, s.TrustDomain, s.TrustDomainAliases, s.MeshID)
 		for _, rc := range s.Remotes {
 			fmt.Fprintf(w, "    remote cluster %s: %s (secret %s)\n", rc.ID, rc.SyncStatus, rc.SecretName)
 		}
@@ -77,11 +81,15 @@ func Print(w io.Writer, r *Result) {
 	}
 	if r.Verdict.Works {
 		fmt.Fprintf(w, "verdict: cross-cluster discovery works (%d istiod/cluster pairs, %d proxy/cluster pairs)\n", r.Verdict.Checked, r.Verdict.Proxies)
-		return
+	} else {
+		fmt.Fprintln(w, "verdict: cross-cluster discovery broken")
 	}
-	fmt.Fprintln(w, "verdict: cross-cluster discovery broken:")
-	for _, b := range r.Verdict.Broken {
-		fmt.Fprintf(w, "  %s\n", b)
+	for _, d := range Dimensions {
+		dv := r.Verdict.Dimension(d)
+		fmt.Fprintf(w, "  %-15s %s (%d judged)\n", d+":", dv.State(d), dv.Judged)
+		for _, p := range dv.Problems {
+			fmt.Fprintf(w, "    %s\n", p)
+		}
 	}
 }
 

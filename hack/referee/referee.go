@@ -128,7 +128,8 @@ func Run(ctx context.Context, t Tools, pool *Pool, fleet, workDir string) (*Resu
 			}
 			s := IstiodSettings{
 				Cluster: n, ClusterID: orDefault(cp.ClusterID.String(), "Kubernetes"), Namespace: orDefault(cp.Namespace, "istio-system"),
-				Revision: cp.Revision, MeshID: cp.MeshID.String(), TrustDomain: cp.TrustDomain.String(), Env: map[string]string{},
+				Revision: cp.Revision, MeshID: cp.MeshID.String(), TrustDomain: cp.TrustDomain.String(),
+				TrustDomainAliases: cp.TrustDomainAliases.Strings(), Env: map[string]string{},
 			}
 			for k, f := range cp.Env {
 				if v := f.String(); v != "" {

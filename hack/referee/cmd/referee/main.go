@@ -28,7 +28,7 @@ func main() {
 	case *fleet != "" && !*sweep && flag.NArg() == 0:
 		os.Exit(run([]string{*fleet}, func(w io.Writer, _ string, r *referee.Result) { referee.Print(w, r) }))
 	case *sweep && *fleet == "" && flag.NArg() > 0:
-		fmt.Println("| Fleet | meshcheck discovery errors | istiod | Agree |\n|---|---|---|---|")
+		fmt.Println("| Fleet | meshcheck errors | istiod | Agree |\n|---|---|---|---|")
 		os.Exit(run(flag.Args(), row))
 	default:
 		fmt.Fprintln(os.Stderr, "usage: referee -fleet DIR | referee -sweep DIR...")
@@ -74,38 +74,34 @@ func run(fleets []string, show func(w io.Writer, fleet string, r *referee.Result
 	return code
 }
 
-// discoveryErrors are the discovery-class error rules meshcheck reported.
-func discoveryErrors(res *referee.Result) []string {
-	var rules []string
-	for _, f := range referee.Errors(res.Findings) {
-		if referee.DiscoveryClass(f.Rule) && !slices.Contains(rules, f.Rule) {
-			rules = append(rules, f.Rule)
-		}
-	}
-	return rules
-}
-
 // disagrees is, for a sweep, whether meshcheck and istiod disagree; for one
 // fleet, whether istiod's discovery is broken.
 func disagrees(res *referee.Result, sweep bool) bool {
 	if !sweep {
 		return !res.Verdict.Works
 	}
-	return (len(discoveryErrors(res)) == 0) != res.Verdict.Works
+	return !referee.Agree(res).OK()
 }
 
 // row is one fleet's line of the sweep's table, named as given (the make
 // target gives paths from the repository root).
 func row(w io.Writer, fleet string, res *referee.Result) {
-	ist := "discovers across clusters"
-	if !res.Verdict.Works {
-		ist = "broken: " + strings.Join(res.Verdict.Broken, "; ")
+	a := referee.Agree(res)
+	var states, problems []string
+	for _, d := range referee.Dimensions {
+		dv := res.Verdict.Dimension(d)
+		states = append(states, fmt.Sprintf("%s %s", d, dv.State(d)))
+		problems = append(problems, dv.Problems...)
+	}
+	ist := strings.Join(states, ", ")
+	if len(problems) > 0 {
+		ist += ": " + strings.Join(problems, "; ")
 	}
 	agree := "yes"
-	if disagrees(res, true) {
+	if !a.OK() {
 		agree = "**no**"
 	}
-	errs := strings.Join(discoveryErrors(res), ", ")
+	errs := strings.Join(slices.Concat(a.DiscoveryErrors, a.MeshErrors), ", ")
 	if errs == "" {
 		errs = "none"
 	}

@@ -4,14 +4,20 @@
 #   A Secret labelled istio/multiCluster=true is what istioctl create-remote-secret
 #   prints: the networking.istio.io/cluster annotation equals its one data key, and
 #   the key holds a kubeconfig whose current context uses a cluster of the same
-#   name and a user with a credential. Istiod registers the cluster under the key
-#   while istioctl analyze and humans read the annotation and the context cluster,
-#   so a secret that disagrees with itself is registered under a name nobody
-#   expects; a kubeconfig that does not parse or carries no token (service-account
-#   token Secrets are not created automatically since Kubernetes 1.24,
-#   istio/istio#38246) leaves the cluster out of the mesh. For the --type=config
-#   secret (istio-kubeconfig, key config) only the kubeconfig and its credential
-#   are checked. The kubeconfig of a SOPS-encrypted file is not checked.
+#   name and a user with a credential istiod accepts. Istiod registers the cluster
+#   under the key while istioctl analyze and humans read the annotation and the
+#   context cluster, so a secret that disagrees with itself is registered under a
+#   name nobody expects (a warning: discovery still works). A kubeconfig that does
+#   not parse, carries no token (service-account token Secrets are not created
+#   automatically since Kubernetes 1.24, istio/istio#38246), or uses an option
+#   istiod refuses in a remote secret (exec, an auth provider other than oidc,
+#   client key or certificate files, a token file: they run code or read files on
+#   istiod's host) leaves the cluster out of the mesh: an error. A refused option
+#   is an error where the istiod reading the secret is shown without
+#   PILOT_INSECURE_MULTICLUSTER_KUBECONFIG_OPTIONS allowing it, and a warning
+#   where that istiod is not in the inputs. For the --type=config secret
+#   (istio-kubeconfig, key config) only the kubeconfig and its credential are
+#   checked. The kubeconfig of a SOPS-encrypted file is not checked.
 # custom:
 #   code: CL004
 #   severity: warning
@@ -20,12 +26,17 @@
 #   referee:
 #     fleets:
 #       - testdata/mistakes/12-remote-secret-without-token
+#       - testdata/rules/CL004/fail/remote-secret-exec-credential
 #     note: |
 #       With a kubeconfig that carries no credential istiod cannot list the
 #       remote API server: /debug/clusterz shows the remote cluster timed out
-#       and its endpoints never arrive. The referee shows a breakage where this
-#       rule says warning (a listed disagreement): a candidate for error
-#       severity when the key names a cluster of the mesh.
+#       and its endpoints never arrive. With one that uses exec, istiod refuses
+#       the secret and never registers the cluster; the referee keeps the
+#       refused option in the kubeconfig it writes, and the same fleet with
+#       PILOT_INSECURE_MULTICLUSTER_KUBECONFIG_OPTIONS=exec on istiod discovers
+#       across clusters (testdata/rules/CL004/pass/exec-allowed-by-istiod-env).
+#       The self-contradicting annotation and context are warnings: istiod
+#       uses the key, and discovery works.
 #   istio:
 #     component: >-
 #       istiod (multicluster secret controller)
@@ -34,8 +45,12 @@
 #       DefaultBuildClientsFromConfig and Controller.createRemoteCluster build
 #       the remote client from the kubeconfig under the data key (the ID the
 #       cluster is registered under); a kubeconfig that does not parse fails
-#       there, one without a credential is refused by the API server and the
-#       cluster never syncs (pkg/kube/multicluster/cluster.go Cluster.Run,
+#       there, one that uses a refused option fails in pkg/kube/util.go
+#       NewUntrustedRestConfig (sanitizeKubeConfig, every user of the
+#       kubeconfig, allowlist pilot/pkg/features/pilot.go
+#       PILOT_INSECURE_MULTICLUSTER_KUBECONFIG_OPTIONS, empty by default), one
+#       without a credential is refused by the API server and the cluster
+#       never syncs (pkg/kube/multicluster/cluster.go Cluster.Run,
 #       sync timeout); istioctl/pkg/multicluster/remote_secret.go writes
 #       annotation, key and context from one --name
 #     versions: >-
@@ -53,6 +68,8 @@
 package meshcheck.rules.cluster.cl004
 
 import data.meshcheck.lib.cluster
+import data.meshcheck.lib.controlplane
+import data.meshcheck.lib.fleet
 import data.meshcheck.lib.result
 
 # Each violation walks the secrets in place (input.clusters[name].
@@ -116,6 +133,7 @@ violation contains result.fail(rego.metadata.chain(), {
 		[name, rs.name, e.key, problem],
 	),
 	"at": e.source,
+	"severity": "error",
 }) if {
 	some name, c in input.clusters
 	some rs in c.remote_secrets
@@ -131,6 +149,7 @@ violation contains result.fail(rego.metadata.chain(), {
 		[name, rs.name, e.key, e.current_context],
 	),
 	"at": e.source,
+	"severity": "error",
 }) if {
 	some name, c in input.clusters
 	some rs in c.remote_secrets
@@ -139,3 +158,72 @@ violation contains result.fail(rego.metadata.chain(), {
 	not cluster.kubeconfig_problem(e)
 	not e.has_credentials
 }
+
+# An option istiod refuses, where the istiod reading the secret is shown:
+# refused unless that istiod's environment allows it.
+violation contains result.fail(rego.metadata.chain(), {
+	"cluster": name,
+	"message": sprintf(
+		"%s's remote secret %s: the kubeconfig under key %q uses %s, which istiod (%s/%s) refuses in a remote secret, so the cluster is never registered",
+		[name, rs.name, e.key, concat(", ", refused), cp.namespace, controlplane.istiod_name(cp.revision)],
+	),
+	"at": e.source,
+	"related": [controlplane.anchor(cp)],
+	"severity": "error",
+	"fix": refused_fix(name, rs, e.key, refused),
+}) if {
+	some name, c in input.clusters
+	some rs in c.remote_secrets
+	not cluster.encrypted(rs)
+	some e in rs.entries
+	not cluster.kubeconfig_problem(e)
+	some cp in readers(c, rs)
+	controlplane.env_shown(cp)
+	refused := refused_by(cp, e)
+	count(refused) > 0
+}
+
+# The istiod reading the secret is not in the inputs: its environment is
+# unknown, and the default refuses.
+violation contains result.fail(rego.metadata.chain(), {
+	"cluster": name,
+	"message": sprintf(
+		"%s's remote secret %s: the kubeconfig under key %q uses %s, which istiod refuses in a remote secret unless its PILOT_INSECURE_MULTICLUSTER_KUBECONFIG_OPTIONS allows it (the inputs do not show the istiod of %s)",
+		[name, rs.name, e.key, concat(", ", e.refused_auth), name],
+	),
+	"at": e.source,
+	"severity": "warning",
+	"fix": refused_fix(name, rs, e.key, e.refused_auth),
+}) if {
+	some name, c in input.clusters
+	some rs in c.remote_secrets
+	not cluster.encrypted(rs)
+	some e in rs.entries
+	not cluster.kubeconfig_problem(e)
+	count(object.get(e, "refused_auth", [])) > 0
+	not reader_env_shown(c, rs)
+}
+
+# readers(c, rs) are the control planes of c whose istiod reads rs.
+readers(c, rs) := [cp |
+	some cp in fleet.mesh_control_planes(c)
+	controlplane.runs_istiod(cp)
+	cluster.reads(cp, rs)
+]
+
+reader_env_shown(c, rs) if {
+	some cp in readers(c, rs)
+	controlplane.env_shown(cp)
+}
+
+# refused_by(cp, e) are the refused options of e's kubeconfig that cp's
+# istiod does not allow (a comma-separated list, split as istiod splits it).
+refused_by(cp, e) := [o |
+	some o in object.get(e, "refused_auth", [])
+	not o in split(object.get(cp, ["env", "PILOT_INSECURE_MULTICLUSTER_KUBECONFIG_OPTIONS", "value"], ""), ",")
+]
+
+refused_fix(name, rs, key, refused) := sprintf(
+	"Give the secret a kubeconfig with a service-account token (istioctl create-remote-secret --context=<context of %s> --name=%s), or, accepting that whoever can write Secrets in %s's %s can then run code or read files on istiod's host, set pilot.env.PILOT_INSECURE_MULTICLUSTER_KUBECONFIG_OPTIONS=%s on %s's istiod",
+	[key, key, name, object.get(rs, "namespace", "istio-system"), concat(",", refused), name],
+)

@@ -77,3 +77,50 @@ test_sops_encrypted_kubeconfig_is_not_checked if {
 	rs := object.union(secret("remote", "cluster2", e), {"encrypted": true})
 	count(cl004.violation) == 0 with input as {"clusters": {"cluster1": {"remote_secrets": [rs]}}}
 }
+
+istiod(env) := {
+	"role": "primary", "namespace": "istio-system", "revision": "", "istiod": {"value": true},
+	"env": env, "sources": [{"object": {"kind": "IstioOperator"}, "path": "spec"}],
+}
+
+exec_fleet(cps) := {"clusters": {"cluster1": {"control_planes": cps, "remote_secrets": [secret(
+	"remote", "cluster2",
+	object.union(entry("cluster2", "cluster2", true), {"refused_auth": ["exec"]}),
+)]}}}
+
+test_no_credentials_is_an_error if {
+	some v in cl004.violation with input as fleet_of(secret("remote", "cluster2", entry("cluster2", "cluster2", false)))
+	v.severity == "error"
+}
+
+test_annotation_mismatch_stays_a_warning if {
+	some v in cl004.violation with input as fleet_of(secret("remote", "c2", entry("cluster2", "cluster2", true)))
+	not v.severity
+}
+
+test_refused_exec_with_istiod_shown_is_an_error if {
+	vs := cl004.violation with input as exec_fleet([istiod({})])
+	count(vs) == 1
+	some v in vs
+	v.severity == "error"
+	contains(v.message, "uses exec, which istiod (istio-system/istiod) refuses")
+	contains(v.fix, "PILOT_INSECURE_MULTICLUSTER_KUBECONFIG_OPTIONS=exec on cluster1's istiod")
+}
+
+test_refused_exec_allowed_by_istiod_env if {
+	allowed := {"PILOT_INSECURE_MULTICLUSTER_KUBECONFIG_OPTIONS": {"value": "gcp,exec"}}
+	count(cl004.violation) == 0 with input as exec_fleet([istiod(allowed)])
+}
+
+test_refused_exec_allowed_with_a_space_is_still_refused if {
+	spaced := {"PILOT_INSECURE_MULTICLUSTER_KUBECONFIG_OPTIONS": {"value": "gcp, exec"}}
+	count(cl004.violation) == 1 with input as exec_fleet([istiod(spaced)])
+}
+
+test_refused_exec_istiod_not_shown_is_a_warning if {
+	vs := cl004.violation with input as exec_fleet([])
+	count(vs) == 1
+	some v in vs
+	v.severity == "warning"
+	contains(v.message, "the inputs do not show the istiod of cluster1")
+}
