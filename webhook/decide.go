@@ -61,6 +61,9 @@ func NewDecider(reviewer Reviewer, opt DeciderOptions) (*Decider, error) {
 	if opt.Timeout == 0 {
 		opt.Timeout = 2500 * time.Millisecond
 	}
+	if opt.Lifetime == nil {
+		opt.Lifetime = context.Background()
+	}
 	sels, err := selections(opt.Kinds)
 	if err != nil {
 		return nil, err
@@ -340,7 +343,9 @@ func (d *Decider) computeBefore(b *beforeReview, st *State) {
 	}
 	d.mu.Unlock()
 	b.reads, b.peers = st.Reads(d.opt.Cluster), st.Peers
-	b.review, b.err = d.reviewer.Review(context.Background(), base, d.inputs(b, st.proj), d.opt.Review)
+	// Shared by every request that waits for it: no request's context, but
+	// the decider's.
+	b.review, b.err = d.reviewer.Review(d.opt.Lifetime, base, d.inputs(b, st.proj), d.opt.Review)
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	switch {
@@ -359,6 +364,6 @@ func (d *Decider) computeBefore(b *beforeReview, st *State) {
 // the background (see beforeReview).
 func (d *Decider) Prepare(st *State) {
 	if st != nil {
-		_, _ = d.beforeReview(context.Background(), st) // an error is retried by the next request
+		_, _ = d.beforeReview(d.opt.Lifetime, st) // an error is retried by the next request
 	}
 }

@@ -42,6 +42,10 @@ type DeciderOptions struct {
 	Timeout time.Duration
 	// MaxWait, when set, bounds the wait for a free CPU alone (tests).
 	MaxWait time.Duration
+	// Lifetime bounds the reviews computed in the background, which no
+	// request owns (ahead of requests, and after a peer's change): they stop
+	// when it ends, at the webhook's shutdown. Nil: they run to the end.
+	Lifetime context.Context
 }
 
 // budget is how long a request may take to be answered, given the API

@@ -2,6 +2,7 @@ package webhook
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -170,5 +171,70 @@ func TestClusterReviewStartsFromTheLastOne(t *testing.T) {
 	}
 	if fmt.Sprint(got.Review.Findings) != fmt.Sprint(alone.Review.Findings) || len(alone.Review.Findings) == 0 {
 		t.Errorf("findings from the last review:\n%v\nwant those of the state alone:\n%v", got.Review.Findings, alone.Review.Findings)
+	}
+}
+
+// ctxReviewer records the context error each review started with.
+type ctxReviewer struct {
+	Reviewer
+	mu   sync.Mutex
+	errs []error
+}
+
+func (c *ctxReviewer) NamespaceReads() checks.NamespaceReads {
+	return c.Reviewer.(namespaceReader).NamespaceReads()
+}
+
+func (c *ctxReviewer) Review(ctx context.Context, base *checks.Baseline, in []model.ClusterInput, opt checks.ReviewOptions) (*checks.Baseline, error) {
+	c.mu.Lock()
+	c.errs = append(c.errs, ctx.Err())
+	c.mu.Unlock()
+	return c.Reviewer.Review(ctx, base, in, opt)
+}
+
+// A review no request owns runs under the decider's lifetime: a request
+// that gives up does not cancel it for the others waiting, and the
+// webhook's shutdown does.
+func TestBackgroundReviewsFollowTheDecidersLifetime(t *testing.T) {
+	objs := fixture(t)
+
+	eng := &ctxReviewer{Reviewer: checkstest.Reviewer(t)}
+	d, err := NewDecider(eng, DeciderOptions{Cluster: "east"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone, cancel := context.WithCancel(t.Context())
+	cancel()
+	st := d.NewState(1, objs)
+	if _, err := d.beforeReview(gone, st); err == nil {
+		t.Fatal("a request that gave up got a review")
+	}
+	if b, err := d.beforeReview(t.Context(), st); err != nil || b.review == nil {
+		t.Fatalf("the next request: %v; want the review the first one started", err)
+	}
+	if len(eng.errs) != 1 || eng.errs[0] != nil {
+		t.Errorf("reviews started with context errors %v, want one review, not cancelled", eng.errs)
+	}
+
+	eng = &ctxReviewer{Reviewer: checkstest.Reviewer(t)}
+	shutDown, stop := context.WithCancel(t.Context())
+	stop()
+	d, err = NewDecider(eng, DeciderOptions{Cluster: "east", Lifetime: shutDown})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Prepare(d.NewState(1, objs)) // returns at once: its review runs on
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		eng.mu.Lock()
+		n := len(eng.errs)
+		eng.mu.Unlock()
+		if n > 0 {
+			break
+		}
+	}
+	eng.mu.Lock()
+	defer eng.mu.Unlock()
+	if len(eng.errs) != 1 || !errors.Is(eng.errs[0], context.Canceled) {
+		t.Errorf("after shutdown, reviews started with context errors %v, want one, cancelled", eng.errs)
 	}
 }

@@ -77,6 +77,7 @@ func Run(ctx context.Context, opt ServerOptions) error {
 	if err != nil {
 		return fmt.Errorf("create manager: %w", err)
 	}
+	opt.Decider.Lifetime = ctx
 	d, err := NewDecider(opt.Reviewer, opt.Decider)
 	if err != nil {
 		return err
