@@ -29,7 +29,14 @@ type Options struct {
 	PageSize int64
 	// Kinds to list; nil means inventory.Kinds().
 	Kinds []inventory.Kind
+	// Queued, when set, is called once by each Read with the targets it is
+	// about to read, before any starts (progress: what is still waiting).
+	Queued func([]Target)
+	// Started, when set, is called as the reading of a cluster begins,
+	// once it has one of the Concurrency slots.
+	Started func(Target)
 	// Done, when set, is called as each cluster finishes (progress).
+	// Queued, Started and Done are never called concurrently.
 	Done func(Result)
 	Log  logr.Logger
 }
@@ -78,12 +85,20 @@ func Read(ctx context.Context, targets []Target, opt Options) []Result {
 	sem := make(chan struct{}, opt.Concurrency)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
+	if opt.Queued != nil {
+		opt.Queued(targets)
+	}
 	for i, t := range targets {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
+			if opt.Started != nil {
+				mu.Lock()
+				opt.Started(t)
+				mu.Unlock()
+			}
 			r := readCluster(ctx, t, opt)
 			out[i] = r
 			if opt.Done != nil {
