@@ -52,7 +52,10 @@ var agreementFleets = []fleet{
 		"`topology.istio.io/cluster` in DestinationRules) do not match. It breaks discovery when the key names a remote " +
 		"served by this istiod (as CL007 shows)."},
 	{Dir: "testdata/mistakes/05-remote-secret-name-differs-from-injection-path"},
-	{Dir: "testdata/mistakes/08-remote-runs-own-istiod"},
+	{Dir: "testdata/mistakes/08-remote-runs-own-istiod", Disagree: "discovery agrees (CP002: cluster2's own istiod " +
+		"never reads cluster1). The mesh dimension differs where meshcheck reports no mesh rule: the istiod the remote " +
+		"should not run serves no mesh ID (its proxies would report the trust domain instead of mesh1). MS001 does not " +
+		"compare remote-profile clusters, which take their istiod's ID, and CP002 already names the cause."},
 	{Dir: "testdata/mistakes/12-remote-secret-without-token"},
 	{Dir: "testdata/rules/CL004/fail/remote-secret-exec-credential"},
 	{Dir: "testdata/rules/CL004/pass/exec-allowed-by-istiod-env"},
@@ -60,7 +63,11 @@ var agreementFleets = []fleet{
 	{Dir: "testdata/rules/MS001/fail/multi-primary-different-mesh-ids"},
 	{Dir: "testdata/rules/MS006/fail/alias-on-one-side-only"},
 	{Dir: "testdata/rules/MS006/pass/mutual-aliases"},
-	{Dir: "testdata/rules/MS007/fail/two-meshes-one-mesh-id"},
+	{Dir: "testdata/rules/MS007/fail/two-meshes-one-mesh-id", Disagree: "the mesh dimension agrees (the two istiods " +
+		"serve trust domains that do not alias each other). Discovery does not: meshcheck's model groups clusters by mesh " +
+		"ID, so the referee takes the two clusters as one mesh and finds neither istiod reads the other cluster; meshcheck " +
+		"reports no discovery error because in Git a missing remote secret is unknown (and MS007 says the clusters look " +
+		"like separate meshes, which need none)."},
 	{Dir: "testdata/referee/duplicate-cluster-id"},
 	{Dir: "testdata/referee/gateway-labelled-with-other-network"},
 	{Dir: "testdata/referee/gateway-without-cross-network-port"},

@@ -76,7 +76,7 @@ func TestRulePagesNameRefereedFleets(t *testing.T) {
 	}
 	for _, f := range agreementFleets {
 		for _, fd := range Errors(raised[f.Dir]) {
-			if DiscoveryClass(fd.Rule) && !slices.Contains(named[fd.Rule], f.Dir) {
+			if (DiscoveryClass(fd.Rule) || MeshClass(fd.Rule)) && !slices.Contains(named[fd.Rule], f.Dir) {
 				t.Errorf("meshcheck reports %s on the refereed fleet %s, but %s's custom.referee.fleets does not name it", fd.Rule, f.Dir, fd.Rule)
 			}
 		}

@@ -19,11 +19,13 @@
 #   dimensions: [mesh]
 #   scope: fleet
 #   referee:
+#     fleets:
+#       - testdata/rules/MS001/fail/multi-primary-different-mesh-ids
 #     note: |
-#       Not observable by the referee: mesh identity and trust are checked in
-#       the data plane's mTLS handshakes, and the referee runs no proxies; it
-#       reads the trust domain and mesh ID each istiod serves (/debug/mesh),
-#       which shows the values this rule compares, not the handshake that fails.
+#       The referee reads the mesh ID each istiod serves (/debug/mesh
+#       defaultConfig.meshId) and judges the mesh dimension: istiods of one
+#       mesh serving different mesh IDs show as "differs". Discovery works
+#       there; what breaks (telemetry, Kiali, federation) is outside istiod.
 #   istio:
 #     component: >-
 #       sidecar injector and istiod (mesh ID given to proxies)

@@ -19,11 +19,18 @@
 #   dimensions: [mesh]
 #   scope: fleet
 #   referee:
+#     fleets:
+#       - examples/fleet
+#       - testdata/rules/MS006/fail/alias-on-one-side-only
 #     note: |
-#       Not observable by the referee: mesh identity and trust are checked in
-#       the data plane's mTLS handshakes, and the referee runs no proxies; it
-#       reads the trust domain and mesh ID each istiod serves (/debug/mesh),
-#       which shows the values this rule compares, not the handshake that fails.
+#       The referee reads the trust domain and aliases each istiod serves
+#       (/debug/mesh trustDomain, trustDomainAliases, and the istiod's
+#       PILOT_SKIP_VALIDATE_TRUST_DOMAIN) and judges the mesh dimension:
+#       istiods of one mesh whose trust domains do not accept each other show
+#       as "differs", and mutual aliases as consistent
+#       (testdata/rules/MS006/pass/mutual-aliases). Discovery works there; the
+#       mTLS handshake that fails is in the data plane, which the referee does
+#       not run.
 #   istio:
 #     component: >-
 #       istiod (peer validation config pushed to proxies)

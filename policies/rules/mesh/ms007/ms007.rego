@@ -18,11 +18,13 @@
 #   dimensions: [mesh]
 #   scope: fleet
 #   referee:
+#     fleets:
+#       - testdata/rules/MS007/fail/two-meshes-one-mesh-id
 #     note: |
-#       Not observable by the referee: mesh identity and trust are checked in
-#       the data plane's mTLS handshakes, and the referee runs no proxies; it
-#       reads the trust domain and mesh ID each istiod serves (/debug/mesh),
-#       which shows the values this rule compares, not the handshake that fails.
+#       The referee reads the mesh ID each istiod serves (/debug/mesh) and
+#       judges the mesh dimension across meshes: two meshes whose istiods
+#       serve one mesh ID show as "differs". Nothing in istiod's discovery
+#       breaks; the collision is in telemetry and federation.
 #   istio:
 #     component: >-
 #       none in the data path: telemetry, Kiali and federation key on the mesh
