@@ -2,6 +2,7 @@ package topology_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"html"
 	"os"
 	"path/filepath"
@@ -10,18 +11,21 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/meshcheck/meshcheck/internal/fleetgen"
 	"github.com/meshcheck/meshcheck/topology"
 )
 
 // clickHook is appended to a copy of the page: it records what the SVG
-// holds, then clicks every finding in turn and records what lit up, and
-// finally clicks the first one again so that the screenshot shows it.
+// holds and measures its boxes and labels (layoutHook), then clicks every
+// finding in turn and records what lit up, and finally clicks the first one
+// again so that the screenshot shows it.
 const clickHook = `<script>
 (function(){
   const svg = document.getElementById('topology');
   const box = svg.getBBox();
   const res = {width: box.width, height: box.height, elements: [], clicks: []};
   svg.querySelectorAll('[data-element]').forEach(function(e){ res.elements.push(e.getAttribute('data-element')); });
+` + layoutHook + `
   const items = Array.from(document.querySelectorAll('#findings li'));
   items.forEach(function(li){
     li.click();
@@ -39,10 +43,122 @@ const clickHook = `<script>
 })();
 </script>`
 
+// layoutHook measures, in the rendered page, every box and every label of
+// the SVG and lists the pairs that overlap (res.overlaps), as well as the
+// links drawn by default and after the "all links" toggle (res.links,
+// res.allLinks), and how many cluster boxes the drawn links cross
+// (res.crossings).
+//
+// A box is the first rect of a group marked data-box; its data-parent names
+// the box it is drawn in by design (a cluster in its network, a remote in
+// its primary's group, a network in its mesh). A label is a visible, non-
+// empty text; it belongs to the box of its nearest data-box group, or else
+// to the data-parent of its nearest group that has one (a link's label is
+// drawn in the mesh of its link). Two items overlap when their bounding
+// rectangles (getBoundingClientRect) intersect by more than half a pixel
+// both ways, except that a box and an item drawn in it, directly or
+// through other boxes, must instead hold that item entirely (a label or
+// box that spills out of its box is reported too).
+const layoutHook = `
+  res.overlaps = []; res.boxes = 0; res.labels = 0;
+  (function(){
+    const parentOf = {};
+    const items = [];
+    svg.querySelectorAll('g[data-box]').forEach(function(g){
+      const id = g.getAttribute('data-element') || g.getAttribute('data-box');
+      parentOf[id] = g.getAttribute('data-parent') || '';
+      const r = g.querySelector(':scope > rect');
+      if (r) { items.push({kind: 'box', id: id, name: id, r: r.getBoundingClientRect()}); }
+    });
+    svg.querySelectorAll('text').forEach(function(t){
+      const r = t.getBoundingClientRect();
+      if (!t.textContent.trim() || r.width === 0 || getComputedStyle(t).display === 'none') { return; }
+      let owner = '';
+      const g = t.closest('g[data-box], g[data-parent]');
+      if (g && g.hasAttribute('data-box')) { owner = g.getAttribute('data-element') || g.getAttribute('data-box'); }
+      else if (g) { owner = g.getAttribute('data-parent'); }
+      items.push({kind: 'label', id: owner, name: 'label "' + t.textContent.trim() + '"', r: r});
+    });
+    // within reports whether item b is drawn in box a (a is b's box or an
+    // ancestor of it).
+    function within(a, b) {
+      if (a.kind !== 'box') { return false; }
+      let id = b.kind === 'box' ? parentOf[b.id] : b.id;
+      for (let n = 0; id && n < 100; n++) {
+        if (id === a.id) { return true; }
+        id = parentOf[id];
+      }
+      return false;
+    }
+    const eps = 0.5;
+    function holds(a, b) {
+      return b.left >= a.left - eps && b.right <= a.right + eps && b.top >= a.top - eps && b.bottom <= a.bottom + eps;
+    }
+    function meets(a, b) {
+      return Math.min(a.right, b.right) - Math.max(a.left, b.left) > eps && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > eps;
+    }
+    for (let i = 0; i < items.length; i++) {
+      for (let j = i + 1; j < items.length; j++) {
+        const a = items[i], b = items[j];
+        if (within(a, b)) {
+          if (!holds(a.r, b.r)) { res.overlaps.push(b.name + ' spills out of ' + a.name); }
+        } else if (within(b, a)) {
+          if (!holds(b.r, a.r)) { res.overlaps.push(a.name + ' spills out of ' + b.name); }
+        } else if (meets(a.r, b.r)) {
+          res.overlaps.push(a.name + ' overlaps ' + b.name);
+        }
+      }
+    }
+    res.boxes = items.filter(function(x){ return x.kind === 'box'; }).length;
+    res.labels = items.length - res.boxes;
+    // Links: those drawn now, and how many cluster boxes other than their
+    // ends their lines cross.
+    function drawn() {
+      return Array.from(svg.querySelectorAll('g.link path')).filter(function(p){ return p.getBoundingClientRect().width + p.getBoundingClientRect().height > 0; });
+    }
+    function crossings(paths) {
+      const clusters = Array.from(svg.querySelectorAll('g.cluster[data-box]')).map(function(g){ return {id: g.getAttribute('data-element'), r: g.querySelector(':scope > rect').getBoundingClientRect()}; });
+      let n = 0;
+      paths.forEach(function(p){
+        const parts = (p.closest('g.link').getAttribute('data-element') || '').split('/');
+        const ends = ['cluster/' + parts[2], 'cluster/' + parts.slice(3).join('/')];
+        const len = p.getTotalLength(), m = p.getScreenCTM(), pts = [];
+        for (let s = 0; s <= len; s += 6) { pts.push(p.getPointAtLength(s).matrixTransform(m)); }
+        clusters.forEach(function(c){
+          if (ends.indexOf(c.id) >= 0) { return; }
+          const r = c.r;
+          if (pts.some(function(q){ return q.x > r.left + 2 && q.x < r.right - 2 && q.y > r.top + 2 && q.y < r.bottom - 2; })) { n++; }
+        });
+      });
+      return n;
+    }
+    const now = drawn();
+    res.links = now.length;
+    res.crossings = crossings(now);
+    const toggle = document.getElementById('all-links');
+    res.allLinks = -1;
+    if (toggle) {
+      toggle.click();
+      const all = drawn();
+      res.allLinks = all.length;
+      res.allCrossings = crossings(all);
+      toggle.click();
+    }
+  })();
+`
+
 type hookResult struct {
 	Width, Height float64
 	Elements      []string
-	Clicks        []struct {
+	Overlaps      []string
+	Boxes, Labels int
+	// Links are the link lines drawn by default, AllLinks those drawn
+	// once the toggle shows every link (-1: the page has no toggle).
+	Links, AllLinks int
+	// Crossings counts the cluster boxes that the drawn links cross, by
+	// default and with the toggle.
+	Crossings, AllCrossings int
+	Clicks                  []struct {
 		Finding     string
 		Highlighted []string
 		Stroke      string
@@ -150,4 +266,95 @@ func expectedElements(v *topology.View) []string {
 		out = append(out, l.ID)
 	}
 	return out
+}
+
+// TestHTMLAtScale draws one mesh of 1, 3, 10 and 50 clusters (the example
+// fleet, and fleetgen's multi-primary and primary-remote shapes) and fails
+// when any two boxes or labels of the picture overlap in chromium (see
+// layoutHook for what counts), or when the page draws links without
+// findings before the toggle asks for them. Screenshots are kept.
+func TestHTMLAtScale(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		n     int
+		shape fleetgen.Shape
+		dir   string
+	}{
+		{name: "scale-01-cluster", n: 1, shape: fleetgen.MultiPrimary},
+		{name: "scale-03-clusters-example-fleet", n: 3, dir: "../examples/fleet"},
+		{name: "scale-10-clusters-multi-primary", n: 10, shape: fleetgen.MultiPrimary},
+		{name: "scale-10-clusters-primary-remote", n: 10, shape: fleetgen.Mixed},
+		{name: "scale-50-clusters-mixed", n: 50, shape: fleetgen.Mixed},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := tc.dir
+			if dir == "" {
+				dir = t.TempDir()
+				if err := fleetgen.WriteMesh(dir, tc.n, tc.shape); err != nil {
+					t.Fatal(err)
+				}
+			}
+			v := view(t, dir)
+			if len(v.Clusters) != tc.n {
+				t.Fatalf("fleet has %d clusters, want %d", len(v.Clusters), tc.n)
+			}
+			page := render(t, v, "html")
+			file := filepath.Join(t.TempDir(), tc.name+".html")
+			if err := os.WriteFile(file, []byte(strings.Replace(page, "</body>", clickHook+"\n</body>", 1)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			res := runHook(t, file)
+			t.Logf("%d clusters: %d boxes, %d labels, %d overlaps; %d links drawn crossing %d cluster boxes (%d crossing %d with the toggle); SVG %.0fx%.0f",
+				tc.n, res.Boxes, res.Labels, len(res.Overlaps), res.Links, res.Crossings, res.AllLinks, res.AllCrossings, res.Width, res.Height)
+			for _, o := range res.Overlaps {
+				t.Errorf("overlap: %s", o)
+			}
+			if res.Boxes < tc.n {
+				t.Errorf("measured %d boxes for %d clusters: the hook does not see the picture", res.Boxes, tc.n)
+			}
+			withFindings, lines := 0, 0
+			ids := map[string]*topology.Link{}
+			for _, l := range v.Links {
+				ids[l.ID] = l
+			}
+			for _, l := range v.Links {
+				if len(l.Findings) > 0 || !l.Resolved {
+					withFindings++
+				}
+				// Remote secrets both ways without findings are one line.
+				rev := ids["link/"+l.Kind+"/"+l.To+"/"+l.From]
+				if l.Kind != topology.LinkRemoteSecret || rev == nil || l.From < l.To ||
+					len(l.Findings)+len(rev.Findings) > 0 || !l.Resolved || !rev.Resolved {
+					lines++
+				}
+			}
+			if res.Links != withFindings {
+				t.Errorf("%d links drawn by default, want the %d with findings", res.Links, withFindings)
+			}
+			if res.AllLinks != lines {
+				t.Errorf("%d link lines drawn with the toggle, want all %d (%d links)", res.AllLinks, lines, len(v.Links))
+			}
+			screenshot(t, file, tc.name, res)
+		})
+	}
+}
+
+// screenshot keeps a picture of the page, in a window wide enough for the
+// whole SVG at its own size, in artifactDir and t.ArtifactDir().
+func screenshot(t *testing.T, file, name string, res hookResult) {
+	t.Helper()
+	shot, err := filepath.Abs(filepath.Join(artifactDir(t), name+".png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := min(max(1280, int(res.Width)+80), 4000)
+	h := min(max(900, int(res.Height)+300+40*len(res.Clicks)), 6000)
+	headless(t, file, fmt.Sprintf("--window-size=%d,%d", w, h), "--hide-scrollbars", "--screenshot="+shot)
+	if st, err := os.Stat(shot); err != nil || st.Size() < 10_000 {
+		t.Fatalf("screenshot %s missing or blank: %v", shot, err)
+	}
+	if data, err := os.ReadFile(shot); err == nil {
+		_ = os.WriteFile(filepath.Join(t.ArtifactDir(), name+".png"), data, 0o644)
+	}
+	t.Logf("screenshot: %s", shot)
 }

@@ -20,6 +20,15 @@ func writeHTML(w io.Writer, v *View) error {
 	for _, m := range v.Meshes {
 		p.printf("<p class=\"model\">mesh <b>%s</b>: %s; trust domain %s; root %s</p>\n", esc(m.MeshID), esc(m.Model), esc(strings.Join(m.TrustDomains, ", ")), esc(strings.Join(m.Roots, ", ")))
 	}
+	hidden := 0
+	for _, l := range v.Links {
+		if !shown(l) {
+			hidden++
+		}
+	}
+	// A checkbox before the diagram shows every link (CSS only: no script
+	// needed).
+	p.printf("<input type=\"checkbox\" id=\"all-links\"><label for=\"all-links\"> show every link (%d of %d are drawn: those with findings or naming no known cluster)</label>\n", len(v.Links)-hidden, len(v.Links))
 	p.printf("<div class=\"diagram\">\n%s</div>\n", svg.String())
 	fs := v.AllFindings()
 	p.printf("<h2>Findings (%d)</h2>\n<ul id=\"findings\">\n", len(fs))
@@ -67,7 +76,7 @@ func describeElement(v *View, id string) string {
 
 const pageCSS = `body{font-family:Helvetica,Arial,sans-serif;margin:1.5em;color:#222}
 .diagram{overflow:auto;border:1px solid #ddd;padding:.5em}
-#topology{max-width:100%;height:auto}
+#all-links:checked ~ .diagram .link.extra{display:inline}
 #findings{list-style:none;padding:0}
 #findings li{border-left:5px solid #999;margin:.4em 0;padding:.4em .6em;cursor:pointer;background:#fafafa}
 #findings li.error{border-color:#c00}#findings li.warning{border-color:#c80}#findings li.info{border-color:#48c}
