@@ -8,6 +8,7 @@ import (
 	"k8s.io/client-go/rest"
 
 	"github.com/meshcheck/meshcheck/live/livetest"
+	"github.com/meshcheck/meshcheck/checks"
 	"github.com/meshcheck/meshcheck/model"
 	"github.com/meshcheck/meshcheck/source"
 )
@@ -48,6 +49,9 @@ func TestAuditRejectedRemoteSecretCredential(t *testing.T) {
 			continue
 		}
 		cp014 = append(cp014, fd.Cluster+" "+fd.Object.Namespace+"/"+fd.Object.Name+" "+fd.Path)
+		if fd.Severity != checks.Error {
+			t.Errorf("CP014 severity %q, want error: istiod never reads the cluster", fd.Severity)
+		}
 		for _, want := range []string{"holder", "istio-system/istio-remote-secret-us-west", `key "us-west"`, "rejected", "401"} {
 			if !strings.Contains(fd.Message, want) {
 				t.Errorf("CP014 message lacks %q: %s", want, fd.Message)

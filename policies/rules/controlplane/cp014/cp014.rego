@@ -9,11 +9,13 @@
 #   endpoints of that cluster and cannot authenticate its workloads. Only a live
 #   audit can tell: with --from-remote-secrets meshcheck connects with the
 #   secret's kubeconfig, and the rule fires when the API server answers 401
-#   Unauthorized. A 403 (the credential is valid, a permission is missing) does
-#   not count, nor does a cluster that could not be reached.
+#   Unauthorized: an error, as istiod then never reads that cluster (the
+#   referee shows the same for a kubeconfig without a credential, CL004). A
+#   403 (the credential is valid, a permission is missing) does not count, nor
+#   does a cluster that could not be reached.
 # custom:
 #   code: CP014
-#   severity: warning
+#   severity: error
 #   dimensions: [controlplane, cluster]
 #   scope: cluster
 #   referee:
