@@ -181,7 +181,7 @@ func artifactDir(t *testing.T) string {
 // click on each finding highlights the element it concerns, and keeps a
 // screenshot.
 func TestHTMLInChromium(t *testing.T) {
-	for _, name := range []string{"example-fleet", "mistake-05-remote-secret-name-differs-from-injection-path", "mistake-03-eastwest-gateway-missing"} {
+	for _, name := range []string{"example-fleet", "mistake-05-remote-secret-name-differs-from-injection-path", "mistake-03-eastwest-gateway-missing", "hostile-names"} {
 		t.Run(name, func(t *testing.T) {
 			v := view(t, fleets(t)[name])
 			page := render(t, v, "html")
@@ -194,6 +194,9 @@ func TestHTMLInChromium(t *testing.T) {
 				t.Fatal(err)
 			}
 			res := runHook(t, file)
+			for _, o := range res.Overlaps {
+				t.Errorf("overlap: %s", o)
+			}
 			if res.Width < 100 || res.Height < 50 {
 				t.Errorf("SVG rendered %.0fx%.0f, want a real diagram", res.Width, res.Height)
 			}
@@ -279,10 +282,14 @@ func TestHTMLAtScale(t *testing.T) {
 		n     int
 		shape fleetgen.Shape
 		dir   string
+		// broken adds mistakes to a generated fleet, so that links with
+		// findings (and their labels) are drawn.
+		broken bool
 	}{
 		{name: "scale-01-cluster", n: 1, shape: fleetgen.MultiPrimary},
 		{name: "scale-03-clusters-example-fleet", n: 3, dir: "../examples/fleet"},
 		{name: "scale-10-clusters-multi-primary", n: 10, shape: fleetgen.MultiPrimary},
+		{name: "scale-10-clusters-multi-primary-broken", n: 10, shape: fleetgen.MultiPrimary, broken: true},
 		{name: "scale-10-clusters-primary-remote", n: 10, shape: fleetgen.Mixed},
 		{name: "scale-50-clusters-mixed", n: 50, shape: fleetgen.Mixed},
 	} {
@@ -292,6 +299,9 @@ func TestHTMLAtScale(t *testing.T) {
 				dir = t.TempDir()
 				if err := fleetgen.WriteMesh(dir, tc.n, tc.shape); err != nil {
 					t.Fatal(err)
+				}
+				if tc.broken {
+					breakFleet(t, dir)
 				}
 			}
 			v := view(t, dir)
@@ -336,6 +346,26 @@ func TestHTMLAtScale(t *testing.T) {
 			}
 			screenshot(t, file, tc.name, res)
 		})
+	}
+}
+
+// breakFleet gives two clusters of a generated multi-primary fleet remote
+// secrets for clusters the fleet does not have (drawn dashed, with
+// findings), and takes one remote secret away (a primary missing one way).
+func breakFleet(t *testing.T, dir string) {
+	t.Helper()
+	for _, c := range []struct{ in, peer, ghost string }{{"cluster003", "cluster001", "cluster999"}, {"cluster008", "cluster002", "cluster-gone-long-name"}} {
+		data, err := os.ReadFile(filepath.Join(dir, c.in, "remote-secret-"+c.peer+".yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ghost := strings.ReplaceAll(string(data), c.peer, c.ghost)
+		if err := os.WriteFile(filepath.Join(dir, c.in, "remote-secret-"+c.ghost+".yaml"), []byte(ghost), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Remove(filepath.Join(dir, "cluster007", "remote-secret-cluster002.yaml")); err != nil {
+		t.Fatal(err)
 	}
 }
 

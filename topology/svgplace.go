@@ -210,8 +210,17 @@ func place(v *View) layout {
 		nets = append(nets[:len(nets):len(nets)], &Network{ID: "network/?unresolved", Name: "names no known cluster", Clusters: extra})
 	}
 	meshOf := func(n *Network) int {
+		members := n.Clusters
+		if n.ID == "network/?unresolved" {
+			members = nil
+			for _, l := range v.Links {
+				if !l.Resolved {
+					members = append(members, l.From)
+				}
+			}
+		}
 		for i, m := range v.Meshes {
-			for _, c := range n.Clusters {
+			for _, c := range members {
 				if contains(m.Clusters, c) {
 					return i
 				}
@@ -301,71 +310,87 @@ func place(v *View) layout {
 }
 
 // placeNetwork lays out network n at (x, y) and returns its rectangle;
-// with x and y zero it only measures.
+// with x and y zero it only measures. Its clusters, and groups of a primary
+// and its remotes, flow left to right in rows.
 func placeNetwork(v *View, lo *layout, n *Network, parent string, x, y float64) rect {
 	measure := x == 0 && y == 0
 	title := networkTitle(n)
-	w := textW(title, 12, true) + 20
-	cy := y + 28
-	for _, u := range units(v, n) {
-		ux := x + pad
-		if len(u.remotes) == 0 {
-			bw, bh := clusterBoxW(v, u.head), clusterBoxH(v, u.head)
-			if !measure {
-				lo.clusters[u.head] = pbox{id: clusterElement(v, u.head), parent: n.ID, r: rect{ux, cy, bw, bh}}
-			}
-			w = max(w, bw+2*pad)
-			cy += bh + pad
-			continue
-		}
-		gid := "group/" + n.ID + "/" + or(u.head, "served-by/"+u.primary)
-		gy := cy
-		cy += 10
-		gw := 0.0
-		if u.head != "" {
-			bw, bh := clusterBoxW(v, u.head), clusterBoxH(v, u.head)
-			if !measure {
-				lo.clusters[u.head] = pbox{id: clusterElement(v, u.head), parent: gid, r: rect{ux + 10, cy, bw, bh}}
-			}
-			gw = bw + 20
-			cy += bh + 8
-		}
-		label := fmt.Sprintf("serves %d remote(s):", len(u.remotes))
-		if u.head == "" {
-			label = fmt.Sprintf("%d remote(s) served by %s:", len(u.remotes), u.primary)
-		}
-		labelY := cy + 12
-		gw = max(gw, textW(label, 11, false)+20)
-		cy += 20
-		colW := 0.0
-		for _, r := range u.remotes {
-			colW = max(colW, clusterBoxW(v, r))
-		}
-		cols := min(len(u.remotes), remoteCols)
-		for i := 0; i < len(u.remotes); i += cols {
-			rowH := 0.0
-			for j := i; j < min(i+cols, len(u.remotes)); j++ {
-				name := u.remotes[j]
-				bh := clusterBoxH(v, name)
-				if !measure {
-					lo.clusters[name] = pbox{id: clusterElement(v, name), parent: gid, r: rect{ux + 10 + float64(j-i)*(colW+10), cy, colW, bh}}
-				}
-				rowH = max(rowH, bh)
-			}
-			cy += rowH + 10
-		}
-		gw = max(gw, float64(cols)*(colW+10)+10)
-		if !measure {
-			lo.groups = append(lo.groups, group{pbox: pbox{id: gid, parent: n.ID, r: rect{ux, gy, gw, cy - gy}}, label: label, labelY: labelY})
-		}
-		w = max(w, gw+2*pad)
-		cy += pad
+	us := units(v, n)
+	rowW := float64(4 * (minBoxW + pad))
+	for _, u := range us {
+		w, _ := placeUnit(v, lo, n, u, 0, 0, true)
+		rowW = max(rowW, w)
 	}
-	r := rect{x, y, math.Ceil(w), cy - y}
+	w := textW(title, 12, true) + 20
+	ux, uy, rowH := x+pad, y+28, 0.0
+	for _, u := range us {
+		uw, uh := placeUnit(v, lo, n, u, 0, 0, true)
+		if ux > x+pad && ux+uw > x+pad+rowW {
+			ux, uy, rowH = x+pad, uy+rowH+pad, 0
+		}
+		placeUnit(v, lo, n, u, ux, uy, measure)
+		w = max(w, ux+uw+pad-x)
+		ux += uw + pad
+		rowH = max(rowH, uh)
+	}
+	r := rect{x, y, math.Ceil(w), uy + rowH + pad - y}
 	if !measure {
 		lo.nets[n.ID] = pbox{id: n.ID, parent: parent, r: r}
 	}
 	return r
+}
+
+// placeUnit lays out a cluster, or a group of a primary and the remotes it
+// serves (remotes in a grid under their primary), at (x, y) and returns its
+// size.
+func placeUnit(v *View, lo *layout, n *Network, u unit, x, y float64, measure bool) (float64, float64) {
+	if len(u.remotes) == 0 {
+		bw, bh := clusterBoxW(v, u.head), clusterBoxH(v, u.head)
+		if !measure {
+			lo.clusters[u.head] = pbox{id: clusterElement(v, u.head), parent: n.ID, r: rect{x, y, bw, bh}}
+		}
+		return bw, bh
+	}
+	gid := "group/" + n.ID + "/" + or(u.head, "served-by/"+u.primary)
+	cy := y + 10
+	gw := 0.0
+	if u.head != "" {
+		bw, bh := clusterBoxW(v, u.head), clusterBoxH(v, u.head)
+		if !measure {
+			lo.clusters[u.head] = pbox{id: clusterElement(v, u.head), parent: gid, r: rect{x + 10, cy, bw, bh}}
+		}
+		gw = bw + 20
+		cy += bh + 8
+	}
+	label := fmt.Sprintf("serves %d remote(s):", len(u.remotes))
+	if u.head == "" {
+		label = fmt.Sprintf("%d remote(s) served by %s:", len(u.remotes), u.primary)
+	}
+	labelY := cy + 12
+	gw = max(gw, textW(label, 11, false)+20)
+	cy += 20
+	colW := 0.0
+	for _, r := range u.remotes {
+		colW = max(colW, clusterBoxW(v, r))
+	}
+	cols := min(len(u.remotes), remoteCols)
+	for i := 0; i < len(u.remotes); i += cols {
+		rowH := 0.0
+		for j := i; j < min(i+cols, len(u.remotes)); j++ {
+			name := u.remotes[j]
+			bh := clusterBoxH(v, name)
+			if !measure {
+				lo.clusters[name] = pbox{id: clusterElement(v, name), parent: gid, r: rect{x + 10 + float64(j-i)*(colW+10), cy, colW, bh}}
+			}
+			rowH = max(rowH, bh)
+		}
+		cy += rowH + 10
+	}
+	gw = max(gw, float64(cols)*(colW+10)+10)
+	if !measure {
+		lo.groups = append(lo.groups, group{pbox: pbox{id: gid, parent: n.ID, r: rect{x, y, gw, cy - y}}, label: label, labelY: labelY})
+	}
+	return gw, cy - y
 }
 
 func networkTitle(n *Network) string {
@@ -409,9 +434,6 @@ func (lo *layout) ancestors(id string) []string {
 // ends, or none.
 func (lo *layout) linkParent(v *View, l *Link) string {
 	a, b := lo.clusters[l.From], lo.clusters[l.To]
-	if !l.Resolved {
-		return ""
-	}
 	pa, pb := lo.ancestors(a.parent), lo.ancestors(b.parent)
 	for _, m := range v.Meshes {
 		if contains(pa, m.ID) && contains(pb, m.ID) {
