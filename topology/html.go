@@ -20,15 +20,10 @@ func writeHTML(w io.Writer, v *View) error {
 	for _, m := range v.Meshes {
 		p.printf("<p class=\"model\">mesh <b>%s</b>: %s; trust domain %s; root %s</p>\n", esc(m.MeshID), esc(m.Model), esc(strings.Join(m.TrustDomains, ", ")), esc(strings.Join(m.Roots, ", ")))
 	}
-	hidden := 0
-	for _, l := range v.Links {
-		if !shown(l) {
-			hidden++
-		}
-	}
+	shown := len(shownLinks(v))
 	// A checkbox before the diagram shows every link (CSS only: no script
 	// needed).
-	p.printf("<input type=\"checkbox\" id=\"all-links\"><label for=\"all-links\"> show every link (%d of %d are drawn: those with findings or naming no known cluster)</label>\n", len(v.Links)-hidden, len(v.Links))
+	p.printf("<input type=\"checkbox\" id=\"all-links\"><label for=\"all-links\"> show every link (%d of %d are drawn: those with findings, naming no known cluster, or between primaries one way only)</label>\n", shown, len(v.Links))
 	p.printf("<div class=\"diagram\">\n%s</div>\n", svg.String())
 	fs := v.AllFindings()
 	p.printf("<h2>Findings (%d)</h2>\n<ul id=\"findings\">\n", len(fs))

@@ -31,8 +31,8 @@ func svgLines(v *View, name string) []string {
 // the page can highlight it; every box carries data-box, and data-parent
 // names the box it is drawn in by design (see place).
 //
-// Only the links with findings, and remote secrets naming no known
-// cluster, are drawn; the others are in the SVG with class "extra", hidden
+// Only the links with findings, remote secrets naming no known cluster and
+// remote secrets between primaries with none back are drawn (shownLinks); the others are in the SVG with class "extra", hidden
 // until the page's toggle shows them: a full mesh of remote secrets is the
 // mesh band's title, and a remote sits in its primary's group.
 func WriteSVG(w io.Writer, v *View) error {
@@ -143,6 +143,9 @@ func svgLink(p *errWriter, lo layout, v *View, l *Link, both bool) {
 		return
 	}
 	stroke, dash, width := "#4a6fa5", "", 1.5
+	if lo.shown[l.ID] && l.Resolved && len(l.Findings) == 0 {
+		stroke = "#cc8800" // one way between primaries
+	}
 	switch {
 	case !l.Resolved:
 		stroke, dash = "#cc0000", ` stroke-dasharray="6 4"`
@@ -156,12 +159,15 @@ func svgLink(p *errWriter, lo layout, v *View, l *Link, both bool) {
 	if both {
 		start = ` marker-start="url(#arrow)"`
 	}
-	if !shown(l) {
+	if !lo.shown[l.ID] {
 		class += " extra"
 	}
 	p.printf(`<g class="%s" data-parent="%s" data-element="%s"><path d="M%.1f,%.1f Q%.1f,%.1f %.1f,%.1f" stroke="%s" stroke-width="%.1f"%s fill="none"%s marker-end="url(#arrow)"/>`,
 		esc(class), esc(lo.linkParent(v, l)), esc(l.ID), s[0], s[1], c[0], c[1], e[0], e[1], stroke, width, dash, start)
-	if lb, ok := lo.labels[l.ID]; ok {
+	if lb, ok := lo.labels[l.ID]; ok && lb.key {
+		// In the key under the picture: outside every mesh band.
+		p.printf(`<g class="key" data-parent=""><text x="%.0f" y="%.0f" font-size="%d" fill="%s">%s</text></g>`, lb.x, lb.y, linkFont, stroke, esc(lb.text))
+	} else if ok {
 		p.printf(`<text x="%.0f" y="%.0f" font-size="%d" fill="%s">%s</text>`, lb.x, lb.y, linkFont, stroke, esc(lb.text))
 	}
 	p.printf("</g>\n")

@@ -96,6 +96,7 @@ type layout struct {
 	clusters map[string]pbox // by cluster name
 	groups   []group
 	labels   map[string]placedLabel // by link ID
+	shown    map[string]bool        // links drawn by default (shownLinks)
 	keyY     float64                // where the key of link labels starts
 	w, h     float64
 	// taken are the rectangles already drawn that labels must avoid, with
@@ -147,8 +148,8 @@ func meshLines(v *View, m *Mesh) (string, string) {
 
 // legendLines explain the picture.
 var legendLines = []string{
-	"drawn: links with findings (red), remote secrets naming no known cluster (dashed, to name?); remotes sit under the primary serving them",
-	"every link (page toggle): thin arrow: remote secret, pointing at the cluster it reads (two heads: both ways) · thick: served by",
+	"drawn: links with findings (red), remote secrets naming no known cluster (dashed, to name?), between primaries one way only (amber)",
+	"remotes sit under the primary serving them · every link (page toggle): thin arrow: remote secret, pointing at the cluster it reads (two heads: both ways) · thick: served by",
 }
 
 func clusterBoxW(v *View, name string) float64 {
@@ -204,7 +205,7 @@ func units(v *View, n *Network) []unit {
 }
 
 func place(v *View) layout {
-	lo := layout{meshes: map[string]pbox{}, nets: map[string]pbox{}, clusters: map[string]pbox{}, labels: map[string]placedLabel{}}
+	lo := layout{meshes: map[string]pbox{}, nets: map[string]pbox{}, clusters: map[string]pbox{}, labels: map[string]placedLabel{}, shown: shownLinks(v)}
 	nets := v.Networks
 	if extra := unknownTargets(v); len(extra) > 0 {
 		nets = append(nets[:len(nets):len(nets)], &Network{ID: "network/?unresolved", Name: "names no known cluster", Clusters: extra})
@@ -450,10 +451,13 @@ func (lo *layout) linkParent(v *View, l *Link) string {
 func placeLinkLabels(v *View, lo *layout) {
 	keyY := lo.keyY + 4
 	for _, l := range v.Links {
-		if !shown(l) {
+		if !lo.shown[l.ID] {
 			continue
 		}
 		text := linkLabel(l)
+		if len(l.Findings) == 0 && l.Resolved {
+			text = oneWayLabel(l)
+		}
 		a, okA := lo.clusters[l.From]
 		b, okB := lo.clusters[l.To]
 		if !okA || !okB {
@@ -509,11 +513,41 @@ func placeLinkLabels(v *View, lo *layout) {
 	}
 }
 
-// shown tells whether a link is drawn by default: it has findings, or names
-// no known cluster. The others (a full mesh of remote secrets, remotes and
-// the primary serving them) are in the picture already as the mesh band's
+// shownLinks are the links drawn by default: those with findings, remote
+// secrets naming no known cluster, and a remote secret between two
+// primaries of one mesh with none back (the exception to the mesh band's
+// title). The others (a full mesh of remote secrets, remotes and the
+// primary serving them) are in the picture already as the mesh band's
 // title and the groups; the page's toggle draws them as well.
-func shown(l *Link) bool { return len(l.Findings) > 0 || !l.Resolved }
+func shownLinks(v *View) map[string]bool {
+	out := map[string]bool{}
+	ids := map[string]bool{}
+	for _, l := range v.Links {
+		ids[l.ID] = true
+	}
+	primary := func(name string) bool { c := v.Cluster(name); return c != nil && c.Role == "primary" }
+	sameMesh := func(a, b string) bool {
+		return slices.ContainsFunc(v.Meshes, func(m *Mesh) bool { return contains(m.Clusters, a) && contains(m.Clusters, b) })
+	}
+	for _, l := range v.Links {
+		oneWay := l.Kind == LinkRemoteSecret && l.Resolved && primary(l.From) && primary(l.To) && sameMesh(l.From, l.To) &&
+			!ids["link/"+l.Kind+"/"+l.To+"/"+l.From]
+		if len(l.Findings) > 0 || !l.Resolved || oneWay {
+			out[l.ID] = true
+		}
+	}
+	return out
+}
+
+// oneWayLabel is the label of a remote secret between primaries with none
+// back.
+func oneWayLabel(l *Link) string {
+	s := linkLabel(l)
+	if l.Kind == LinkRemoteSecret && l.Resolved {
+		s += ", none back"
+	}
+	return s
+}
 
 // curve returns the ends and control point of the line from a to b: links
 // bow sideways (each direction to its own side) so that a pair of opposite
