@@ -54,8 +54,11 @@ func (e *Error) Unwrap() error { return e.Err }
 func Build(in []ClusterInput, opt Options) (*Fleet, []*Error) {
 	f := &Fleet{APIVersion: APIVersion, Kind: "Fleet", Clusters: map[string]*Cluster{}}
 	var errs []*Error
+	// One target's kubeconfig is usually held, the same, by every primary
+	// of the mesh: read once per fleet, not once per holder.
+	kcs := kubeconfigs{}
 	for _, ci := range in {
-		c, e := buildCluster(ci)
+		c, e := buildCluster(ci, kcs)
 		f.Clusters[ci.Name] = c
 		errs = append(errs, e...)
 	}
@@ -75,7 +78,7 @@ func newCluster(name string) *Cluster {
 	}
 }
 
-func buildCluster(in ClusterInput) (*Cluster, []*Error) {
+func buildCluster(in ClusterInput, kcs kubeconfigs) (*Cluster, []*Error) {
 	c := newCluster(in.Name)
 	c.Objects = make([]RawObject, 0, len(in.Objects))
 	for _, k := range in.Complete {
@@ -93,7 +96,7 @@ func buildCluster(in ClusterInput) (*Cluster, []*Error) {
 			continue
 		}
 		c.Objects = append(c.Objects, rawObject(obj, in.Name))
-		readObject(c, obj)
+		readObject(c, obj, kcs)
 		contrib, cerrs := readContribution(obj, in.Name)
 		errs = append(errs, cerrs...)
 		if contrib != nil {
@@ -112,7 +115,7 @@ func buildCluster(in ClusterInput) (*Cluster, []*Error) {
 }
 
 // readObject adds what one object says to the cluster, by kind.
-func readObject(c *Cluster, obj *source.Object) {
+func readObject(c *Cluster, obj *source.Object, kcs kubeconfigs) {
 	apiVersion, kind := obj.APIVersion(), obj.Kind()
 	group, _, _ := strings.Cut(apiVersion, "/")
 	switch {
@@ -125,7 +128,7 @@ func readObject(c *Cluster, obj *source.Object) {
 		case IsRemoteSecret(obj) || obj.Name() == configSecretName:
 			// istiod reads istio-kubeconfig by name, label or not: the
 			// chart mounts it and points KUBECONFIG at its key config.
-			c.RemoteSecrets = append(c.RemoteSecrets, remoteSecret(obj, c.Name))
+			c.RemoteSecrets = append(c.RemoteSecrets, remoteSecret(obj, c.Name, kcs))
 		case obj.Name() == secretPlugInCA || obj.Name() == secretSelfSignedCA:
 			c.CASecrets = append(c.CASecrets, caSecret(obj, c.Name))
 		}

@@ -26,7 +26,7 @@ type Description struct {
 // one).
 func Describe(obj *source.Object) Description {
 	const name = "object"
-	c, _ := buildCluster(ClusterInput{Name: name, Objects: []*source.Object{obj}})
+	c, _ := buildCluster(ClusterInput{Name: name, Objects: []*source.Object{obj}}, nil)
 	var d Description
 	for _, cp := range c.ControlPlanes {
 		if installsWhole(cp) {

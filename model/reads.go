@@ -90,7 +90,7 @@ func (r *Reads) plane(group []*contribution) *ControlPlane {
 
 func readAlone(obj *source.Object, cluster string) *objectReads {
 	c := newCluster(cluster)
-	readObject(c, obj)
+	readObject(c, obj, nil)
 	out := &objectReads{raw: rawObject(obj, cluster), records: c}
 	out.contrib, out.errs = readContribution(obj, cluster)
 	return out

@@ -62,7 +62,7 @@ func IsRemoteSecret(obj *source.Object) bool {
 
 // remoteSecret derives the facts of a remote secret: which clusters it names
 // and which API server each kubeconfig points at.
-func remoteSecret(obj *source.Object, cluster string) *RemoteSecret {
+func remoteSecret(obj *source.Object, cluster string, kcs kubeconfigs) *RemoteSecret {
 	rs := &RemoteSecret{
 		Name: obj.Name(), Namespace: obj.Namespace(), Type: "remote",
 		Source: sourceAt(obj, cluster, "metadata.name", false),
@@ -84,7 +84,7 @@ func remoteSecret(obj *source.Object, cluster string) *RemoteSecret {
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		e := kubeconfigEntry(vals[k])
+		e := kcs.entry(vals[k])
 		e.Key = k
 		e.Source = sourceAt(obj, cluster, paths[k], false)
 		rs.Entries = append(rs.Entries, e)
@@ -93,6 +93,22 @@ func remoteSecret(obj *source.Object, cluster string) *RemoteSecret {
 		rs.Entries = []SecretEntry{}
 	}
 	return rs
+}
+
+// kubeconfigs holds the facts of the kubeconfigs read by one Build, by
+// their text; nil reads each anew.
+type kubeconfigs map[string]SecretEntry
+
+func (kcs kubeconfigs) entry(b []byte) SecretEntry {
+	if kcs == nil {
+		return kubeconfigEntry(b)
+	}
+	if e, ok := kcs[string(b)]; ok {
+		return e
+	}
+	e := kubeconfigEntry(b)
+	kcs[string(b)] = e
+	return e
 }
 
 // kubeconfigEntry reads the parts of a kubeconfig that name clusters. It
