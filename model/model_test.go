@@ -1,6 +1,7 @@
 package model
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -492,5 +493,36 @@ labels:
 	}
 	if len(c.ControlPlanes) != 0 {
 		t.Errorf("gateway values read as a control plane: %+v", c.ControlPlanes)
+	}
+}
+
+// A kubeconfig held, the same, by several primaries is read once per build:
+// each holder's entry still has its own key and its own provenance.
+func TestSharedKubeconfigKeepsEachHoldersProvenance(t *testing.T) {
+	secret := func(pad string) string {
+		return pad + `apiVersion: v1
+kind: Secret
+metadata:
+  name: istio-remote-secret-c3
+  labels: {istio/multiCluster: "true"}
+stringData:
+  c3: |
+    apiVersion: v1
+    kind: Config
+    current-context: c3
+    contexts: [{name: c3, context: {cluster: c3, user: c3}}]
+    clusters: [{name: c3, cluster: {server: "https://c3.example.com:6443"}}]
+    users: [{name: c3, user: {exec: {command: aws}}}]
+`
+	}
+	f := build(t, map[string]string{"c1": secret(""), "c2": secret("# moved down two lines\n\n")})
+	for cluster, line := range map[string]int{"c1": 7, "c2": 9} {
+		e := f.Clusters[cluster].RemoteSecrets[0].Entries[0]
+		if e.Source.Cluster != cluster || e.Source.Line != line || e.Key != "c3" {
+			t.Errorf("%s: entry at %s:%d key %q, want %s:%d key c3", cluster, e.Source.Cluster, e.Source.Line, e.Key, cluster, line)
+		}
+		if e.ServerHost != "c3.example.com" || !e.HasCredentials || !slices.Equal(e.RefusedAuth, []string{"exec"}) {
+			t.Errorf("%s: facts %+v", cluster, e)
+		}
 	}
 }
