@@ -63,9 +63,10 @@ type budget struct {
 	memo map[*yaml.Node]extent // anchored nodes only
 }
 
-func (b *budget) check(root *yaml.Node) error {
-	_, err := b.measure(root, 1)
-	return err
+// check measures root against the limits and returns its node count.
+func (b *budget) check(root *yaml.Node) (nodes int, err error) {
+	e, err := b.measure(root, 1)
+	return e.nodes, err
 }
 
 func (b *budget) measure(n *yaml.Node, depth int) (extent, error) {

@@ -1,6 +1,7 @@
 package source
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -106,30 +107,45 @@ func TestPositionWithoutNode(t *testing.T) {
 	}
 }
 
-// Objects keep their document's text, not its node tree: the tree is parsed
-// again only when a field other than the object's start or name is located.
+// Objects of a large document keep its text, not its node tree: the tree
+// is parsed again only when a field other than the object's start or name
+// is located. A small document keeps the tree it was read from, which costs
+// less to hold than to parse again.
 func TestTreeIsParsedOnDemand(t *testing.T) {
-	objs, errs := Read(strings.NewReader("---\nkind: ConfigMap\nmetadata:\n  name: a\n---\nkind: List\nitems:\n- kind: ConfigMap\n  metadata: {name: b}\n  data: {k: v}\n"), "f.yaml", Limits{})
-	if len(errs) > 0 || len(objs) != 2 {
+	var big strings.Builder
+	for i := range keptTreeNodes {
+		fmt.Fprintf(&big, "    k%d: v\n", i)
+	}
+	objs, errs := Read(strings.NewReader("---\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n"+big.String()+
+		"---\nkind: List\nitems:\n- kind: ConfigMap\n  metadata: {name: b}\n  data:\n"+big.String()+
+		"---\nkind: Secret\nmetadata: {name: s}\nstringData: {k: v}\n"), "f.yaml", Limits{})
+	if len(errs) > 0 || len(objs) != 3 {
 		t.Fatalf("objects %d, errors %v", len(objs), errs)
 	}
-	a, b := objs[0], objs[1]
+	a, b, small := objs[0], objs[1], objs[2]
 	if a.doc.root != nil || b.doc.root != nil {
-		t.Fatal("no tree should be held after reading")
+		t.Fatal("no tree of a large document should be held after reading")
+	}
+	if small.doc.root == nil {
+		t.Error("a small document should keep its tree")
 	}
 	if l, c := a.Position("metadata.name"); l != 4 || c != 9 {
 		t.Errorf("a metadata.name at %d:%d, want 4:9", l, c)
 	}
-	if l, c := b.Position(""); l != 8 || c != 3 {
-		t.Errorf("b at %d:%d, want 8:3", l, c)
+	bStart := 5 + keptTreeNodes + 4
+	if l, c := b.Position(""); l != bStart || c != 3 {
+		t.Errorf("b at %d:%d, want %d:3", l, c, bStart)
 	}
 	if a.doc.root != nil || b.doc.root != nil {
 		t.Error("locating an object's start or name should not parse its tree")
 	}
-	if l, c := b.Position("data.k"); l != 10 || c != 13 {
-		t.Errorf("b data.k at %d:%d, want 10:13", l, c)
+	if l, c := b.Position("data.k1"); l != bStart+4 || c != 9 {
+		t.Errorf("b data.k1 at %d:%d, want %d:9", l, c, bStart+4)
 	}
 	if b.doc.root == nil || a.doc.root != nil {
 		t.Error("only b's document should have been parsed again")
+	}
+	if l, c := small.Position("stringData.k"); l != 2*keptTreeNodes+15 || c != 17 {
+		t.Errorf("small stringData.k at %d:%d, want %d:17", l, c, 2*keptTreeNodes+15)
 	}
 }

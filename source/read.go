@@ -89,7 +89,8 @@ func (rd *reader) document(dec *yaml.Decoder, ch chunk, skip int) (more bool) {
 		return true
 	}
 	root := doc.Content[0]
-	if err := (&budget{lim: rd.lim}).check(root); err != nil {
+	nodes, err := (&budget{lim: rd.lim}).check(root)
+	if err != nil {
 		rd.fail(ch, err)
 		return true
 	}
@@ -98,7 +99,11 @@ func (rd *reader) document(dec *yaml.Decoder, ch chunk, skip int) (more bool) {
 		rd.fail(ch, err)
 		return true
 	}
-	rd.add(root, data, &document{text: ch.text, skip: skip}, Origin{File: rd.file, Index: index}, ch.line-1)
+	d := &document{text: ch.text, skip: skip}
+	if nodes <= keptTreeNodes {
+		d.keep(root)
+	}
+	rd.add(root, data, d, Origin{File: rd.file, Index: index}, ch.line-1)
 	return true
 }
 

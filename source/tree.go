@@ -19,6 +19,14 @@ type document struct {
 	root *yaml.Node
 }
 
+// keptTreeNodes is the size under which a document keeps the tree it was
+// read from: a small tree costs little to hold, and parsing its text again
+// can cost much more (a Secret is a few nodes around a long kubeconfig).
+const keptTreeNodes = 64
+
+// keep makes root the document's tree, so that it is never parsed again.
+func (d *document) keep(root *yaml.Node) { d.once.Do(func() { d.root = root }) }
+
 // tree returns the document's root mapping, parsed on first use; nil when
 // the text no longer parses as it did (it cannot: the text is kept as read).
 func (d *document) tree() *yaml.Node {

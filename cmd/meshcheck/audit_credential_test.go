@@ -7,8 +7,8 @@ import (
 
 	"k8s.io/client-go/rest"
 
-	"github.com/meshcheck/meshcheck/live/livetest"
 	"github.com/meshcheck/meshcheck/checks"
+	"github.com/meshcheck/meshcheck/live/livetest"
 	"github.com/meshcheck/meshcheck/model"
 	"github.com/meshcheck/meshcheck/source"
 )
