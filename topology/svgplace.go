@@ -296,7 +296,7 @@ func place(v *View) layout {
 	for _, c := range lo.clusters {
 		lo.taken = append(lo.taken, c)
 	}
-	lo.keyY = y
+	lo.keyY = y - gap // no gap after the last band
 	placeLinkLabels(v, &lo)
 	lo.h = lo.keyY
 	for _, l := range lo.labels {
