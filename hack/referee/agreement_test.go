@@ -77,7 +77,7 @@ var agreementFleets = []fleet{
 type outcome struct {
 	dir string
 	Agreement
-	others   []string // other findings (warnings, infos, other MS errors)
+	others   []string // other findings (discovery warnings and infos, other MS rules)
 	works    bool     // istiod's verdict on discovery
 	identity bool     // istiod registers some cluster under another ID
 	states   []string // the verdict along each of Dimensions
@@ -130,20 +130,20 @@ func TestAgreement(t *testing.T) {
 			o.broken = append(o.broken, dv.Problems...)
 		}
 		for _, fd := range res.Findings {
-			if fd.Severity != "error" || !DiscoveryClass(fd.Rule) && !MeshClass(fd.Rule) {
+			if !slices.Contains(o.DiscoveryErrors, fd.Rule) && !slices.Contains(o.MeshFindings, fd.Rule) {
 				o.others = appendUnique(o.others, fd.Rule+" "+fd.Severity)
 			}
 		}
 		outs = append(outs, o)
-		t.Logf("%s: meshcheck errors %v %v, istiod %v (%s, xDS %s, %d proxy/cluster pairs)", f.Dir, o.DiscoveryErrors, o.MeshErrors, o.states,
+		t.Logf("%s: meshcheck errors %v %v, istiod %v (%s, xDS %s, %d proxy/cluster pairs)", f.Dir, o.DiscoveryErrors, o.MeshFindings, o.states,
 			o.took.Round(time.Second), res.XDS.Round(time.Millisecond), res.Verdict.Proxies)
 		xds += res.XDS
 		switch {
 		case o.OK() && f.Disagree != "":
-			t.Errorf("%s: meshcheck and istiod now agree (errors %v %v, istiod %v): remove its disagreement entry", f.Dir, o.DiscoveryErrors, o.MeshErrors, o.states)
+			t.Errorf("%s: meshcheck and istiod now agree (errors %v %v, istiod %v): remove its disagreement entry", f.Dir, o.DiscoveryErrors, o.MeshFindings, o.states)
 		case !o.OK() && f.Disagree == "":
 			t.Errorf("%s: meshcheck and istiod disagree: meshcheck errors %v %v, istiod %v: %v; fix the rule or list the disagreement with its reason",
-				f.Dir, o.DiscoveryErrors, o.MeshErrors, o.states, o.broken)
+				f.Dir, o.DiscoveryErrors, o.MeshFindings, o.states, o.broken)
 		}
 	}
 	t.Logf("%d fleets, %d API servers, %s on xDS", len(outs), pool.Size(), xds.Round(time.Millisecond))
@@ -174,13 +174,13 @@ func orNone(s []string) string {
 
 func fleetTable(outs []outcome) string {
 	var b strings.Builder
-	b.WriteString("| Fleet | meshcheck errors | Other findings |")
+	b.WriteString("| Fleet | meshcheck discovery errors, mesh findings | Other findings |")
 	for _, d := range Dimensions {
 		fmt.Fprintf(&b, " %s |", d)
 	}
 	b.WriteString(" Agree |\n|---|---|---|" + strings.Repeat("---|", len(Dimensions)) + "---|\n")
 	for _, o := range outs {
-		fmt.Fprintf(&b, "| `%s` | %s | %s |", o.dir, orNone(slices.Concat(o.DiscoveryErrors, o.MeshErrors)), orNone(o.others))
+		fmt.Fprintf(&b, "| `%s` | %s | %s |", o.dir, orNone(slices.Concat(o.DiscoveryErrors, o.MeshFindings)), orNone(o.others))
 		for k, d := range Dimensions {
 			state := o.states[k]
 			if d == DimCluster && o.identity {
@@ -215,7 +215,7 @@ func disagreementTable(outs []outcome) string {
 		if len(o.broken) > 0 {
 			ist = strings.Join(o.broken, "; ")
 		}
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", o.dir, orNone(slices.Concat(o.DiscoveryErrors, o.MeshErrors)), ist, reason)
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", o.dir, orNone(slices.Concat(o.DiscoveryErrors, o.MeshFindings)), ist, reason)
 		n++
 	}
 	if n == 0 {

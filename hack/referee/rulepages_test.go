@@ -24,7 +24,8 @@ type ruleReferee struct {
 // TestRulePagesNameRefereedFleets keeps the rule pages' claims about the
 // referee true: a fleet a rule names as refereed is one the agreement test
 // referees, and meshcheck reports the rule there; and every discovery-class
-// error meshcheck raises on a refereed fleet is named by its rule's page,
+// error and mesh finding meshcheck raises on a refereed fleet (what the
+// agreement compares) is named by its rule's page,
 // so that what the referee showed of the rule is written where its users
 // read. It runs meshcheck only, not istiod: the agreement test judges the
 // same fleets.
@@ -75,9 +76,10 @@ func TestRulePagesNameRefereedFleets(t *testing.T) {
 		}
 	}
 	for _, f := range agreementFleets {
-		for _, fd := range Errors(raised[f.Dir]) {
-			if (DiscoveryClass(fd.Rule) || MeshClass(fd.Rule)) && !slices.Contains(named[fd.Rule], f.Dir) {
-				t.Errorf("meshcheck reports %s on the refereed fleet %s, but %s's custom.referee.fleets does not name it", fd.Rule, f.Dir, fd.Rule)
+		a := Agree(&Result{Findings: raised[f.Dir]})
+		for _, rule := range slices.Concat(a.DiscoveryErrors, a.MeshFindings) {
+			if !slices.Contains(named[rule], f.Dir) {
+				t.Errorf("meshcheck reports %s on the refereed fleet %s, but %s's custom.referee.fleets does not name it", rule, f.Dir, rule)
 			}
 		}
 	}

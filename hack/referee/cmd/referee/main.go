@@ -101,7 +101,7 @@ func row(w io.Writer, fleet string, res *referee.Result) {
 	if !a.OK() {
 		agree = "**no**"
 	}
-	errs := strings.Join(slices.Concat(a.DiscoveryErrors, a.MeshErrors), ", ")
+	errs := strings.Join(slices.Concat(a.DiscoveryErrors, a.MeshFindings), ", ")
 	if errs == "" {
 		errs = "none"
 	}

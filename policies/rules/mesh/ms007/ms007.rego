@@ -12,9 +12,11 @@
 #   single difference is read as one mesh with a mistake (MS003, MS006).
 #   Clusters whose trust domain or root the inputs do not show are not
 #   judged.
+#   No traffic, discovery or mTLS depends on the mesh ID (istiod reads it only
+#   for telemetry), so the rule is a warning.
 # custom:
 #   code: MS007
-#   severity: error
+#   severity: warning
 #   dimensions: [mesh]
 #   scope: fleet
 #   referee:
