@@ -44,7 +44,7 @@ type DimensionVerdict struct {
 
 // State is the one-word verdict: works, broken, or not exercised (the mesh
 // dimension says consistent or differs: a trust domain or mesh ID mismatch
-// leaves discovery working and fails only in the data plane).
+// leaves discovery working, and shows in mTLS handshakes or telemetry).
 func (d *DimensionVerdict) State(dim Dimension) string {
 	switch {
 	case len(d.Problems) > 0 && dim == DimMesh:

@@ -200,7 +200,8 @@ type Verdict struct {
 	Identity []string
 	// Dimensions is the verdict along each dimension. The mesh's problems
 	// (what the istiods of a mesh serve disagrees) leave discovery working:
-	// they fail in the data plane, which the referee does not run.
+	// they show in the data plane's mTLS or in telemetry, which the referee
+	// does not run.
 	Dimensions map[Dimension]*DimensionVerdict
 	// Checked counts the (istiod, cluster) pairs judged; Proxies the
 	// (proxy, cluster) pairs, a proxy being one of a served cluster.
