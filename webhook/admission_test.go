@@ -58,7 +58,7 @@ func TestAdmissionThroughAPIServer(t *testing.T) {
 	}
 
 	// The cluster before the webhook runs (failurePolicy Ignore lets these
-	// through): east on network1, with one pre-existing problem (legacy-gw
+	// through): east on network1, its istiod, with one pre-existing problem (legacy-gw
 	// terminates TLS on 15443) that must not block unrelated changes.
 	istioSystem := objects(t, "apiVersion: v1\nkind: Namespace\nmetadata: {name: istio-system, labels: {topology.istio.io/network: network1}}")[0]
 	must(c.create(ctx, nsGVR, istioSystem, false))
@@ -66,6 +66,15 @@ func TestAdmissionThroughAPIServer(t *testing.T) {
 	cm := objects(t, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: istio-sidecar-injector, namespace: istio-system, labels: {istio.io/rev: default}}\ndata: {}")[0]
 	must(unstructured.SetNestedField(cm.Object, injectorValues, "data", "values"))
 	must(c.create(ctx, cmGVR, cm, false))
+	// istiod runs here: it reads the remote secrets of istio-system.
+	must(c.create(ctx, depGVR, objects(t, `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: istiod, namespace: istio-system, labels: {app: istiod}}
+spec:
+  selector: {matchLabels: {app: istiod}}
+  template:
+    metadata: {labels: {app: istiod}}
+    spec: {containers: [{name: discovery, image: istio/pilot}]}`)[0], false))
 	must(c.create(ctx, gwGVR, gateway(t, "istio-system", "cross-network-gateway", "AUTO_PASSTHROUGH"), false))
 	must(c.create(ctx, gwGVR, gateway(t, "istio-system", "legacy-gw", "SIMPLE"), false))
 

@@ -20,6 +20,7 @@ var (
 	cmGVR  = schema.GroupVersionResource{Version: "v1", Resource: "configmaps"}
 	secGVR = schema.GroupVersionResource{Version: "v1", Resource: "secrets"}
 	gwGVR  = schema.GroupVersionResource{Group: "networking.istio.io", Version: "v1", Resource: "gateways"}
+	depGVR = schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: "deployments"}
 )
 
 // warnings records the admission warnings the API server passes on.

@@ -12,10 +12,12 @@
 #   automatically since Kubernetes 1.24, istio/istio#38246), or uses an option
 #   istiod refuses in a remote secret (exec, an auth provider other than oidc,
 #   client key or certificate files, a token file: they run code or read files on
-#   istiod's host) leaves the cluster out of the mesh: an error. A refused option
-#   is an error where the istiod reading the secret is shown without
-#   PILOT_INSECURE_MULTICLUSTER_KUBECONFIG_OPTIONS allowing it, and a warning
-#   where that istiod is not in the inputs. For the --type=config secret
+#   istiod's host) leaves the cluster out of the mesh: an error where an istiod
+#   of the inputs reads the secret (for a refused option, one whose environment
+#   is shown without PILOT_INSECURE_MULTICLUSTER_KUBECONFIG_OPTIONS allowing
+#   it), a warning where the inputs do not show that istiod or its
+#   environment, and nothing where they show that no istiod reads the secret's
+#   namespace. For the --type=config secret
 #   (istio-kubeconfig, key config) only the kubeconfig and its credential are
 #   checked. The kubeconfig of a SOPS-encrypted file is not checked.
 # custom:
@@ -133,13 +135,14 @@ violation contains result.fail(rego.metadata.chain(), {
 		[name, rs.name, e.key, problem],
 	),
 	"at": e.source,
-	"severity": "error",
+	"severity": severity,
 }) if {
 	some name, c in input.clusters
 	some rs in c.remote_secrets
 	not cluster.encrypted(rs)
 	some e in rs.entries
 	problem := cluster.kubeconfig_problem(e)
+	severity := unusable_severity(c, rs)
 }
 
 violation contains result.fail(rego.metadata.chain(), {
@@ -149,7 +152,7 @@ violation contains result.fail(rego.metadata.chain(), {
 		[name, rs.name, e.key, e.current_context],
 	),
 	"at": e.source,
-	"severity": "error",
+	"severity": severity,
 }) if {
 	some name, c in input.clusters
 	some rs in c.remote_secrets
@@ -157,6 +160,7 @@ violation contains result.fail(rego.metadata.chain(), {
 	some e in rs.entries
 	not cluster.kubeconfig_problem(e)
 	not e.has_credentials
+	severity := unusable_severity(c, rs)
 }
 
 # An option istiod refuses, where the istiod reading the secret is shown:
@@ -183,12 +187,12 @@ violation contains result.fail(rego.metadata.chain(), {
 	count(refused) > 0
 }
 
-# The istiod reading the secret is not in the inputs: its environment is
+# The environment of the istiod reading the secret is not in the inputs:
 # unknown, and the default refuses.
 violation contains result.fail(rego.metadata.chain(), {
 	"cluster": name,
 	"message": sprintf(
-		"%s's remote secret %s: the kubeconfig under key %q uses %s, which istiod refuses in a remote secret unless its PILOT_INSECURE_MULTICLUSTER_KUBECONFIG_OPTIONS allows it (the inputs do not show the istiod of %s)",
+		"%s's remote secret %s: the kubeconfig under key %q uses %s, which istiod refuses in a remote secret unless its PILOT_INSECURE_MULTICLUSTER_KUBECONFIG_OPTIONS allows it (the inputs do not show the environment of %s's istiod)",
 		[name, rs.name, e.key, concat(", ", e.refused_auth), name],
 	),
 	"at": e.source,
@@ -201,14 +205,38 @@ violation contains result.fail(rego.metadata.chain(), {
 	some e in rs.entries
 	not cluster.kubeconfig_problem(e)
 	count(object.get(e, "refused_auth", [])) > 0
+	unusable_severity(c, rs)
 	not reader_env_shown(c, rs)
+}
+
+# unusable_severity(c, rs) is how much a kubeconfig istiod cannot use in rs
+# matters: an error where an istiod of the inputs reads rs, a warning where
+# the inputs do not show which istiod reads it, and nothing (undefined)
+# where they show that none does: istiod ignores the secret.
+unusable_severity(c, rs) := "error" if {
+	count(readers(c, rs)) > 0
+} else := "warning" if {
+	not ignored(c, rs)
+}
+
+ignored(c, rs) if {
+	cps := fleet.mesh_control_planes(c)
+	count(cps) > 0
+	every cp in cps {
+		cp.istiod
+		not reads_as_istiod(cp, rs)
+	}
+}
+
+reads_as_istiod(cp, rs) if {
+	controlplane.runs_istiod(cp)
+	cluster.reads(cp, rs)
 }
 
 # readers(c, rs) are the control planes of c whose istiod reads rs.
 readers(c, rs) := [cp |
 	some cp in fleet.mesh_control_planes(c)
-	controlplane.runs_istiod(cp)
-	cluster.reads(cp, rs)
+	reads_as_istiod(cp, rs)
 ]
 
 reader_env_shown(c, rs) if {

@@ -88,9 +88,21 @@ exec_fleet(cps) := {"clusters": {"cluster1": {"control_planes": cps, "remote_sec
 	object.union(entry("cluster2", "cluster2", true), {"refused_auth": ["exec"]}),
 )]}}}
 
-test_no_credentials_is_an_error if {
-	some v in cl004.violation with input as fleet_of(secret("remote", "cluster2", entry("cluster2", "cluster2", false)))
+no_token := secret("remote", "cluster2", entry("cluster2", "cluster2", false))
+
+test_no_credentials_read_by_an_istiod_is_an_error if {
+	some v in cl004.violation with input as {"clusters": {"cluster1": {"control_planes": [istiod({})], "remote_secrets": [no_token]}}}
 	v.severity == "error"
+}
+
+test_no_credentials_istiod_not_shown_is_a_warning if {
+	some v in cl004.violation with input as fleet_of(no_token)
+	v.severity == "warning"
+}
+
+test_no_credentials_in_a_namespace_no_istiod_reads_is_ignored if {
+	elsewhere := object.union(no_token, {"namespace": "team-a"})
+	count(cl004.violation) == 0 with input as {"clusters": {"cluster1": {"control_planes": [istiod({})], "remote_secrets": [elsewhere]}}}
 }
 
 test_annotation_mismatch_stays_a_warning if {
@@ -122,5 +134,13 @@ test_refused_exec_istiod_not_shown_is_a_warning if {
 	count(vs) == 1
 	some v in vs
 	v.severity == "warning"
-	contains(v.message, "the inputs do not show the istiod of cluster1")
+	contains(v.message, "the inputs do not show the environment of cluster1's istiod")
+}
+
+test_refused_exec_istiod_env_not_shown_is_a_warning if {
+	mesh_only := object.union(istiod({}), {"sources": [{"object": {"kind": "ConfigMap", "name": "istio"}, "path": "data"}]})
+	vs := cl004.violation with input as exec_fleet([mesh_only])
+	count(vs) == 1
+	some v in vs
+	v.severity == "warning"
 }
