@@ -27,6 +27,8 @@ type auditOptions struct {
 	config    configFlags
 	check     checkOptions
 	showModel bool
+	// progress is --progress: auto (on a terminal), always or never.
+	progress string
 }
 
 func (o *auditOptions) AddFlags(fs *pflag.FlagSet) {
@@ -38,6 +40,7 @@ func (o *auditOptions) AddFlags(fs *pflag.FlagSet) {
 	o.check.AddFlags(fs)
 	fs.BoolVar(&o.showModel, "show-model", o.showModel, "print the fleet model (JSON) instead of findings")
 	fs.BoolVarP(&o.clusters.verbose, "verbose", "v", o.clusters.verbose, "log each list request's kind, selector and count on stderr")
+	fs.StringVar(&o.progress, "progress", "auto", "progress lines on stderr (start, each cluster read, those still waiting, end): auto (on a terminal), always (in CI logs) or never")
 }
 
 func auditCommand() command {
@@ -62,6 +65,14 @@ func (o *auditOptions) validate(args []string) error {
 	}
 	if _, _, err := parseShard(o.shard); err != nil {
 		return err
+	}
+	switch o.progress {
+	case "auto":
+	case "always", "never":
+		on := o.progress == "always"
+		o.clusters.progress = &on
+	default:
+		return fmt.Errorf("--progress %q: want auto, always or never", o.progress)
 	}
 	if o.shard != "" && o.clusters.fromRemoteSecrets {
 		return fmt.Errorf("--shard with --from-remote-secrets: shards would reach the same peers; name every cluster as a context instead")

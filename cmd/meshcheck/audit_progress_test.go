@@ -190,9 +190,17 @@ func TestAuditProgress(t *testing.T) {
 		t.Errorf("start lines with --from-remote-secrets: %q\n%s", starts, errs)
 	}
 
-	// Not forced, and stderr no terminal: no progress at all.
+	// Not forced, and stderr no terminal: no progress at all; --progress
+	// always prints it there (a CI log), never silences it.
 	_, _, errs = runCLI(t, t.TempDir(), "", append([]string{"audit"}, args...)...)
 	if strings.Contains(errs, "audit: ") {
 		t.Errorf("progress lines on a non-terminal:\n%s", errs)
+	}
+	_, _, errs = runCLI(t, t.TempDir(), "", append([]string{"audit", "--progress=always"}, args...)...)
+	if !strings.Contains(errs, "audit: reading 5 clusters (") || !strings.Contains(errs, "audit: read 5 clusters in ") {
+		t.Errorf("--progress=always to a pipe: no start and end lines:\n%s", errs)
+	}
+	if code, _, errs := runCLI(t, t.TempDir(), "", append([]string{"audit", "--progress=sometimes"}, args...)...); code != exitError || !strings.Contains(errs, `--progress "sometimes": want auto, always or never`) {
+		t.Errorf("--progress=sometimes: exit %d, want %d with the choices:\n%s", code, exitError, errs)
 	}
 }
