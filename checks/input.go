@@ -31,31 +31,40 @@ func inputOf(f *model.Fleet, names map[string]bool) (v ast.Value, err error) {
 // toValue follows encoding/json: exported fields under their json names,
 // omitempty, nil maps, slices and pointers as null.
 func toValue(v reflect.Value, names map[string]bool) ast.Value {
+	return (&converter{names: names, refs: map[model.ObjectRef]ast.Value{}}).value(v)
+}
+
+// converter converts one value, keeping only the record fields in names
+// (all of them when names is nil).
+type converter struct {
+	names map[string]bool
+	// refs holds each object reference converted once: the source of every
+	// fact read from an object names it, and OPA's values are immutable, so
+	// one value serves them all (a third of the input of a 5,000-cluster
+	// fleet was these copies).
+	refs map[model.ObjectRef]ast.Value
+}
+
+var objectRefType = reflect.TypeFor[model.ObjectRef]()
+
+func (c *converter) value(v reflect.Value) ast.Value {
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
 		if v.IsNil() {
 			return ast.Null{}
 		}
-		return toValue(v.Elem(), names)
+		return c.value(v.Elem())
 	case reflect.Struct:
-		s := shapeOf(v.Type())
-		obj := ast.NewObjectWithCapacity(len(s.fields))
-		for i := range s.fields {
-			f := &s.fields[i]
-			if s.record && names != nil && !names[f.name] {
-				continue
+		if v.Type() == objectRefType && v.CanInterface() {
+			ref := v.Interface().(model.ObjectRef)
+			x, ok := c.refs[ref]
+			if !ok {
+				x = c.record(v)
+				c.refs[ref] = x
 			}
-			fv := v.Field(f.index)
-			if f.omitEmpty && isEmpty(fv) {
-				continue
-			}
-			x := toValue(fv, names)
-			if f.keyed && names != nil {
-				x = onlyNamedKeys(x, names) // as view does
-			}
-			obj.Insert(f.key, ast.NewTerm(x))
+			return x
 		}
-		return obj
+		return c.record(v)
 	case reflect.Map:
 		if v.IsNil() {
 			return ast.Null{}
@@ -65,7 +74,7 @@ func toValue(v reflect.Value, names map[string]bool) ast.Value {
 		}
 		obj := ast.NewObjectWithCapacity(v.Len())
 		for it := v.MapRange(); it.Next(); {
-			obj.Insert(ast.StringTerm(it.Key().String()), ast.NewTerm(toValue(it.Value(), names)))
+			obj.Insert(ast.StringTerm(it.Key().String()), ast.NewTerm(c.value(it.Value())))
 		}
 		return obj
 	case reflect.Slice:
@@ -79,7 +88,7 @@ func toValue(v reflect.Value, names map[string]bool) ast.Value {
 	case reflect.Array:
 		terms := make([]*ast.Term, v.Len())
 		for i := range terms {
-			terms[i] = ast.NewTerm(toValue(v.Index(i), names))
+			terms[i] = ast.NewTerm(c.value(v.Index(i)))
 		}
 		return ast.NewArray(terms...)
 	case reflect.String:
@@ -99,4 +108,26 @@ func toValue(v reflect.Value, names map[string]bool) ast.Value {
 		return ast.Number(b)
 	}
 	panic(fmt.Sprintf("cannot convert a %s", v.Type()))
+}
+
+// record converts a struct: its exported fields under their json names.
+func (c *converter) record(v reflect.Value) ast.Value {
+	s := shapeOf(v.Type())
+	obj := ast.NewObjectWithCapacity(len(s.fields))
+	for i := range s.fields {
+		f := &s.fields[i]
+		if s.record && c.names != nil && !c.names[f.name] {
+			continue
+		}
+		fv := v.Field(f.index)
+		if f.omitEmpty && isEmpty(fv) {
+			continue
+		}
+		x := c.value(fv)
+		if f.keyed && c.names != nil {
+			x = onlyNamedKeys(x, c.names) // as view does
+		}
+		obj.Insert(f.key, ast.NewTerm(x))
+	}
+	return obj
 }
