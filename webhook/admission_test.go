@@ -67,14 +67,7 @@ func TestAdmissionThroughAPIServer(t *testing.T) {
 	must(unstructured.SetNestedField(cm.Object, injectorValues, "data", "values"))
 	must(c.create(ctx, cmGVR, cm, false))
 	// istiod runs here: it reads the remote secrets of istio-system.
-	must(c.create(ctx, depGVR, objects(t, `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: istiod, namespace: istio-system, labels: {app: istiod}}
-spec:
-  selector: {matchLabels: {app: istiod}}
-  template:
-    metadata: {labels: {app: istiod}}
-    spec: {containers: [{name: discovery, image: istio/pilot}]}`)[0], false))
+	must(c.create(ctx, depGVR, objects(t, istiodDeployment)[0], false))
 	must(c.create(ctx, gwGVR, gateway(t, "istio-system", "cross-network-gateway", "AUTO_PASSTHROUGH"), false))
 	must(c.create(ctx, gwGVR, gateway(t, "istio-system", "legacy-gw", "SIMPLE"), false))
 

@@ -23,6 +23,17 @@ var (
 	depGVR = schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: "deployments"}
 )
 
+// istiodDeployment is istiod's Deployment as the test clusters hold it: it
+// tells the model that an istiod runs there and reads istio-system.
+const istiodDeployment = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: istiod, namespace: istio-system, labels: {app: istiod}}
+spec:
+  selector: {matchLabels: {app: istiod}}
+  template:
+    metadata: {labels: {app: istiod}}
+    spec: {containers: [{name: discovery, image: istio/pilot}]}`
+
 // warnings records the admission warnings the API server passes on.
 type warnings struct {
 	mu   sync.Mutex

@@ -31,17 +31,9 @@ func TestSecretsOutsideIstiodNamespaceAreAdmitted(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	depGVR := schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: "deployments"}
 	ensure(nsGVR, "apiVersion: v1\nkind: Namespace\nmetadata: {name: istio-system}")
 	ensure(nsGVR, "apiVersion: v1\nkind: Namespace\nmetadata: {name: payments}")
-	ensure(depGVR, `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: istiod, namespace: istio-system, labels: {app: istiod}}
-spec:
-  selector: {matchLabels: {app: istiod}}
-  template:
-    metadata: {labels: {app: istiod}}
-    spec: {containers: [{name: discovery, image: istio/pilot}]}`)
+	ensure(depGVR, istiodDeployment)
 
 	trustNewServingCert(t, e, c)
 	stop := startServer(t, e, DeciderOptions{
