@@ -292,6 +292,8 @@ func TestHTMLAtScale(t *testing.T) {
 		{name: "scale-10-clusters-multi-primary-broken", n: 10, shape: fleetgen.MultiPrimary, broken: true},
 		{name: "scale-10-clusters-primary-remote", n: 10, shape: fleetgen.Mixed},
 		{name: "scale-50-clusters-mixed", n: 50, shape: fleetgen.Mixed},
+		{name: "scale-50-clusters-multi-primary", n: 50, shape: fleetgen.MultiPrimary},
+		{name: "scale-50-clusters-primary-remote", n: 50, shape: fleetgen.PrimaryRemote},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := tc.dir
