@@ -1,6 +1,7 @@
 package checks_test
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -32,7 +33,9 @@ func lintFleet(t testing.TB, dir string) *checks.Review {
 		t.Fatalf("%s: review: %v", dir, err)
 	}
 	for _, e := range r.Errors {
-		t.Errorf("%s: model error: %v", dir, e)
+		if !errors.Is(e, source.ErrNotEvaluated) { // a setting the files do not show is listed, not an error
+			t.Errorf("%s: model error: %v", dir, e)
+		}
 	}
 	return r
 }

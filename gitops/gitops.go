@@ -244,7 +244,25 @@ func (x *expander) argoApplication(o *source.Object) []*source.Object {
 		for i := len(files) - 1; i >= 0; i-- { // the last file wins
 			docs = append(docs, files[i]...)
 		}
-		out = append(out, ChartValues(chart, release, docs)...)
+		id := fmt.Sprintf("Argo CD Application %s (%s)", o.Name(), source.Position(o.Origin.File, o.Origin.Line, 0))
+		if len(prefixes) > 1 {
+			id += " " + p
+		}
+		out = append(out, OfRelease(id, ChartValues(chart, release, docs))...)
+	}
+	return out
+}
+
+// OfRelease returns docs as the values of the release id: copies that name
+// it (a document may be shared, such as a value file several releases
+// read), so that the model tells the layers of one release from two
+// releases of one control plane.
+func OfRelease(id string, docs []*source.Object) []*source.Object {
+	out := make([]*source.Object, len(docs))
+	for i, d := range docs {
+		c := *d
+		c.Release = id
+		out[i] = &c
 	}
 	return out
 }

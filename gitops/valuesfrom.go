@@ -44,7 +44,8 @@ func (x *expander) fluxHelmRelease(o *source.Object, objs []*source.Object) []*s
 	for i := len(from) - 1; i >= 0; i-- { // later references win
 		docs = append(docs, from[i]...)
 	}
-	return ChartValues(chart, release, docs)
+	id := fmt.Sprintf("Flux HelmRelease %s (%s)", o.Name(), source.Position(o.Origin.File, o.Origin.Line, 0))
+	return OfRelease(id, ChartValues(chart, release, docs))
 }
 
 // valuesFrom reads one valuesFrom reference as values documents.

@@ -104,7 +104,9 @@ func buildCluster(in ClusterInput, kcs kubeconfigs) (*Cluster, []*Error) {
 		}
 	}
 	contribs = scopeConfigMaps(c, contribs)
-	c.ControlPlanes = buildControlPlanes(contribs, in.Reads.forCluster(in.Name))
+	var notes []*Error
+	c.ControlPlanes, notes = buildControlPlanes(contribs, in.Reads.forCluster(in.Name))
+	errs = append(errs, notes...)
 	// The scope depends on other objects (the istiods), so it is applied to
 	// this build's lists, never to the records Reads shares.
 	scopeSecrets(c, contribs)

@@ -25,19 +25,25 @@ const defaultTrustDomain = "cluster.local"
 // buildControlPlanes groups contributions by system namespace and revision
 // and merges each group into one control plane, or takes the one reads
 // merged from the same contributions.
-func buildControlPlanes(cs []*contribution, reads *Reads) []*ControlPlane {
+// The notes say which settings are unknown, and why.
+func buildControlPlanes(cs []*contribution, reads *Reads) ([]*ControlPlane, []*Error) {
 	var cps []*ControlPlane
+	var notes []*Error
 	for k, g := range groups(cs) {
-		cp := reads.plane(g)
+		cp, n := reads.plane(g)
 		if cp == nil {
-			cp = mergeControlPlane(k[0], k[1], g)
+			cp, n = mergeControlPlane(k[0], k[1], g)
 		}
+		notes = append(notes, n...)
 		cps = append(cps, cp)
 	}
 	slices.SortFunc(cps, func(a, b *ControlPlane) int {
 		return cmp.Or(cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.Revision, b.Revision))
 	})
-	return cps
+	slices.SortFunc(notes, func(a, b *Error) int {
+		return cmp.Or(cmp.Compare(a.Source.File, b.Source.File), cmp.Compare(a.Source.Line, b.Source.Line), cmp.Compare(a.Err.Error(), b.Err.Error()))
+	})
+	return cps, notes
 }
 
 // groups groups contributions by system namespace and revision, each group
@@ -64,8 +70,9 @@ func first[T any](g []*contribution, get func(*contribution) *Fact[T]) *Fact[T] 
 	return nil
 }
 
-func mergeControlPlane(ns, rev string, g []*contribution) *ControlPlane {
+func mergeControlPlane(ns, rev string, g []*contribution) (*ControlPlane, []*Error) {
 	g, settings := settingsOnly(g)
+	unknown, notes := findUnknowns(g)
 	cp := &ControlPlane{Namespace: ns, Revision: rev, Env: map[string]*Fact[string]{}, Values: map[string]any{}, MeshConfig: map[string]any{}}
 	cp.Profile = first(g, func(c *contribution) *Fact[string] {
 		return cmp.Or(c.profile, c.values.str("profile"))
@@ -81,14 +88,45 @@ func mergeControlPlane(ns, rev string, g []*contribution) *ControlPlane {
 	for _, c := range g {
 		cp.Sources = append(cp.Sources, sourceAt(c.obj, c.cluster, "", false))
 	}
+	for k := range unknown {
+		switch k.tree {
+		case "values":
+			forget(cp.Values, k.path)
+			name, ok := strings.CutPrefix(k.path, "pilot.env.")
+			if !ok {
+				name, ok = strings.CutPrefix(k.path, "env.")
+			}
+			// What a running istiod's Deployment shows stays known.
+			if f := cp.Env[unescapeKey(name)]; ok && f != nil && f.Source.Object.Kind != "Deployment" {
+				delete(cp.Env, unescapeKey(name))
+			}
+		case "mesh":
+			forget(cp.MeshConfig, k.path)
+		}
+	}
 	str := func(path string) *Fact[string] {
+		if unknown.values(path) {
+			return nil
+		}
 		return first(g, func(c *contribution) *Fact[string] { return c.values.str(path) })
 	}
 	boolean := func(path string) *Fact[bool] {
+		if unknown.values(path) {
+			return nil
+		}
 		return first(g, func(c *contribution) *Fact[bool] { return c.values.boolean(path) })
 	}
 	mesh := func(path string) *Fact[string] {
+		if unknown.mesh(path) {
+			return nil
+		}
 		return first(g, func(c *contribution) *Fact[string] { return c.mesh.str(path) })
+	}
+	meshList := func(path string) *Fact[[]any] {
+		if unknown.mesh(path) {
+			return nil
+		}
+		return first(g, func(c *contribution) *Fact[[]any] { return c.mesh.list(path) })
 	}
 
 	remoteEnabled := boolean("istiodRemote.enabled")
@@ -103,11 +141,13 @@ func mergeControlPlane(ns, rev string, g []*contribution) *ControlPlane {
 	cp.LocalInjectorIstiod = boolean("istiodRemote.enabledLocalInjectorIstiod")
 	cp.IstioNamespace = str("global.istioNamespace")
 	cp.MeshID = cmp.Or(str("global.meshID"), mesh("defaultConfig.meshId"))
-	cp.TrustDomainAliases = first(g, func(c *contribution) *Fact[[]string] { return c.mesh.strings("trustDomainAliases") })
+	if !unknown.mesh("trustDomainAliases") {
+		cp.TrustDomainAliases = first(g, func(c *contribution) *Fact[[]string] { return c.mesh.strings("trustDomainAliases") })
+	}
 	cp.DiscoveryAddress = mesh("defaultConfig.discoveryAddress")
-	cp.DiscoverySelectors = first(g, func(c *contribution) *Fact[[]any] { return c.mesh.list("discoverySelectors") })
+	cp.DiscoverySelectors = meshList("discoverySelectors")
 	cp.MultiRoot = envBool(cp.Env, "ISTIO_MULTIROOT_MESH")
-	if f := first(g, func(c *contribution) *Fact[[]any] { return c.mesh.list("caCertificates") }); f != nil {
+	if f := meshList("caCertificates"); f != nil {
 		cp.CACertificates = &Fact[int]{Value: len(f.Value), Source: f.Source}
 		cp.CACertificateFingerprints = &Fact[[]string]{Value: pemFingerprints(f.Value), Source: f.Source}
 	}
@@ -143,7 +183,9 @@ func mergeControlPlane(ns, rev string, g []*contribution) *ControlPlane {
 	}
 	cp.Network = cmp.Or(cp.InjectionNetwork, str("global.network"))
 	anchor := g[len(g)-1]
-	if cp.ClusterID == nil && !remote {
+	// Istio's defaults apply where nothing sets the value: one set to what
+	// the files do not show (a template action, the wrong type) is unknown.
+	if cp.ClusterID == nil && !remote && !slices.ContainsFunc(g, func(c *contribution) bool { return setsClusterID(c.values) }) {
 		cp.ClusterID = &Fact[string]{Value: defaultClusterID, Default: true, Source: anchor.values.source("global.multiCluster.clusterName")}
 	}
 	cp.TrustDomain = mesh("trustDomain")
@@ -155,10 +197,10 @@ func mergeControlPlane(ns, rev string, g []*contribution) *ControlPlane {
 			cp.TrustDomain = &Fact[string]{Value: t.Value, Source: t.Source, Default: true}
 		}
 	}
-	if cp.TrustDomain == nil && !remote && anchorHasMesh(g) {
+	if cp.TrustDomain == nil && !remote && anchorHasMesh(g) && !slices.ContainsFunc(g, func(c *contribution) bool { _, set := c.mesh.get("trustDomain"); return set }) {
 		cp.TrustDomain = &Fact[string]{Value: defaultTrustDomain, Default: true, Source: anchor.mesh.source("trustDomain")}
 	}
-	return cp
+	return cp, notes
 }
 
 // settingsOnly returns g without the values of the injector ConfigMap

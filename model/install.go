@@ -340,6 +340,8 @@ func addEnvList(c *contribution, envs []any, path, cluster string) {
 
 func escapeKey(k string) string { return strings.ReplaceAll(k, ".", `\.`) }
 
+func unescapeKey(k string) string { return strings.ReplaceAll(k, `\.`, ".") }
+
 func profileName(f *Fact[string]) string {
 	if f == nil {
 		return ""

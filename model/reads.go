@@ -28,6 +28,7 @@ type Reads struct {
 type plane struct {
 	group []*contribution
 	cp    *ControlPlane
+	notes []*Error
 }
 
 // objectReads is what one object adds to its cluster's model.
@@ -54,7 +55,8 @@ func ReadObjects(cluster string, objs []*source.Object) *Reads {
 		r.objs[obj] = o
 	}
 	for k, g := range groups(contribs) {
-		r.planes[k] = plane{group: g, cp: mergeControlPlane(k[0], k[1], g)}
+		cp, notes := mergeControlPlane(k[0], k[1], g)
+		r.planes[k] = plane{group: g, cp: cp, notes: notes}
 	}
 	return r
 }
@@ -77,15 +79,15 @@ func (r *Reads) forCluster(cluster string) *Reads {
 
 // plane returns the control plane merged from group (sorted as
 // buildControlPlanes sorts it) when r merged the very same, or nil.
-func (r *Reads) plane(group []*contribution) *ControlPlane {
+func (r *Reads) plane(group []*contribution) (*ControlPlane, []*Error) {
 	if r == nil || len(group) == 0 {
-		return nil
+		return nil, nil
 	}
 	p := r.planes[[2]string{group[0].namespace, group[0].revision}]
 	if !slices.Equal(p.group, group) {
-		return nil
+		return nil, nil
 	}
-	return p.cp
+	return p.cp, p.notes
 }
 
 func readAlone(obj *source.Object, cluster string) *objectReads {

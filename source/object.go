@@ -15,6 +15,12 @@ type Object struct {
 	// float64, bool and nil. Keys are always strings.
 	Data   map[string]any
 	Origin Origin
+	// Release names the chart release whose values this document is (for
+	// example "Argo CD Application istiod (apps/istiod.yaml:1)"), for the
+	// values documents a GitOps or Terraform release gives; "" for what a
+	// file holds as it is. Documents of one release are layers of one set
+	// of values; those of two releases are not.
+	Release string
 
 	// doc and at locate the mapping Data was converted from: the document
 	// and the path within it (empty for the document itself, items[N] for

@@ -132,7 +132,8 @@ func (r *reader) release(rel release) ([]*source.Object, []*source.Error) {
 		}
 		relName = ""
 	}
-	return gitops.ChartValues(chart, relName, docs), errs
+	id := fmt.Sprintf("Terraform %s (%s)", rel.addr, source.Position(r.file, rel.at.Line, 0))
+	return gitops.OfRelease(id, gitops.ChartValues(chart, relName, docs)), errs
 }
 
 func (v *value) firstUnknownOrNil() string {

@@ -211,7 +211,23 @@ func notEvaluated(set *fileset.Set) []report.InputError {
 func reviewErrors(r *checks.Review) []report.InputError {
 	var out []report.InputError
 	for _, e := range r.Errors {
-		out = append(out, report.InputError{Message: e.Error()})
+		if !errors.Is(e, source.ErrNotEvaluated) {
+			out = append(out, report.InputError{Message: e.Error()})
+		}
+	}
+	return out
+}
+
+// reviewNotes lists the settings the model found and could not know (a
+// template action, releases that disagree), as not evaluated.
+func reviewNotes(r *checks.Review) []report.InputError {
+	var out []report.InputError
+	for _, e := range r.Errors {
+		var me *model.Error
+		if errors.Is(e, source.ErrNotEvaluated) && errors.As(e, &me) {
+			out = append(out, report.InputError{File: me.Source.File, Line: me.Source.Line, Column: me.Source.Column,
+				Message: strings.TrimPrefix(me.Err.Error(), source.ErrNotEvaluated.Error()+": ")})
+		}
 	}
 	return out
 }

@@ -85,7 +85,7 @@ func (o *lintOptions) run(ctx context.Context, args []string, s streams) int {
 		Tool: "meshcheck", Version: buildinfo.Version(), Command: "lint", Fleet: review.Fleet,
 		Findings: findings, Rules: engine.Rules(),
 		Summary: checks.Summarize(findings, len(set.Clusters), len(set.Files)),
-		Errors:  inputErrs, NotEvaluated: notEvaluated(set), Elapsed: time.Since(start),
+		Errors:  inputErrs, NotEvaluated: append(notEvaluated(set), reviewNotes(review)...), Elapsed: time.Since(start),
 	}
 	return o.check.write(s, res)
 }
