@@ -9,7 +9,9 @@
 #   gateway serves, so callers elsewhere are sent its unreachable pod IP, and
 #   its own calls are routed as if it were elsewhere. Checked only when the
 #   pod's mesh has several clusters and every one of them has a known
-#   network, so that the mesh's networks are all in view.
+#   network, so that the mesh's networks are all in view. In an ambient
+#   cluster only gateways and sidecar-injected pods are checked: an ambient
+#   workload's label is not read.
 # custom:
 #   code: NW012
 #   severity: warning
@@ -35,13 +37,15 @@
 #       checked against the pinned istio.io/istio (VERSION 1.31, commit
 #       eed52ebb66ad of 2026-08-27)
 #     modes: >-
-#       sidecar (in ambient istiod takes a workload's network from the system
+#       sidecar; in an ambient cluster only for gateways and sidecar-injected
+#       pods (istiod takes an ambient workload's network from the system
 #       namespace, pilot/pkg/serviceregistry/ambient/networks.go)
 #   remediation: |
 #     Fix the pod's topology.istio.io/network label to name an existing
 #     network, or install a network gateway for the new network.
 package meshcheck.rules.network.nw012
 
+import data.meshcheck.lib.mesh
 import data.meshcheck.lib.network
 import data.meshcheck.lib.result
 
@@ -63,7 +67,28 @@ violation contains result.fail(rego.metadata.chain(), {
 	some w in input.clusters[name].workloads
 	w.network
 	not w.network.value in known
+	label_read(input.clusters[name], w)
 }
+
+# label_read(c, w): istiod places w by its network label. In sidecar mode
+# it always does (Controller.Network); in an ambient cluster only for
+# proxies, a gateway or a sidecar-injected pod: istiod's ambient index takes
+# an ambient workload's network from the system namespace and ignores the
+# pod label (pilot/pkg/serviceregistry/ambient/networks.go).
+label_read(c, _) if not mesh.ambient(c)
+
+label_read(_, w) if w.gateway
+
+label_read(_, w) if w.labels["sidecar.istio.io/inject"] == "true"
+
+label_read(c, w) if {
+	object.get(w.labels, "sidecar.istio.io/inject", "") != "false"
+	injects(c.namespaces[w.namespace])
+}
+
+injects(ns) if ns.injection.value == "enabled"
+
+injects(ns) if ns.revision
 
 known_networks(mesh) := (network.mesh_networks(mesh) | {n |
 	some m in mesh.clusters

@@ -49,3 +49,23 @@ test_peer_with_unknown_network_is_silent if {
 	}
 	count(nw012.violation) == 0 with input as inp
 }
+
+ambient(c) := object.union(c, {"control_planes": [{"role": "primary", "ambient": {"value": true}}]})
+
+test_ambient_workload_label_is_not_read if {
+	w := object.union(pod("netwrok2"), {"labels": {}})
+	count(nw012.violation) == 0 with input as fleet(ambient(cluster("network1", [w], [])))
+	count(nw012.violation) == 1 with input as fleet(cluster("network1", [w], []))
+}
+
+test_ambient_cluster_sidecar_and_gateway_labels_are_read if {
+	sidecar := object.union(pod("netwrok2"), {"labels": {"sidecar.istio.io/inject": "true"}})
+	count(nw012.violation) == 1 with input as fleet(ambient(cluster("network1", [sidecar], [])))
+	gw := object.union(pod("netwrok2"), {"labels": {}, "gateway": true})
+	count(nw012.violation) == 1 with input as fleet(ambient(cluster("network1", [gw], [])))
+	injected := object.union(pod("netwrok2"), {"labels": {}})
+	c := object.union(ambient(cluster("network1", [injected], [])), {"namespaces": {"apps": {"injection": {"value": "enabled"}}}})
+	count(nw012.violation) == 1 with input as fleet(c)
+	opted_out := object.union(injected, {"labels": {"sidecar.istio.io/inject": "false"}})
+	count(nw012.violation) == 0 with input as fleet(object.union(c, {"workloads": [opted_out]}))
+}

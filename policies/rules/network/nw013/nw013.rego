@@ -43,8 +43,10 @@
 #       against the pinned istio.io/istio (VERSION 1.31, commit eed52ebb66ad
 #       of 2026-08-27)
 #     modes: >-
-#       sidecar (ambient builds networks from namespace labels and Gateway API
-#       gateways, pilot/pkg/serviceregistry/ambient/networks.go)
+#       sidecar (error); ambient (warning: istiod's ambient index builds
+#       networks from namespace labels and Gateway API gateways and never
+#       reads meshNetworks, pilot/pkg/serviceregistry/ambient/networks.go, so
+#       only sidecar-injected pods and sidecar-style gateways are misplaced)
 #   remediation: |
 #     Fix values.global.meshNetworks: use the cluster IDs istiod knows
 #     (global.multiCluster.clusterName, the remote-secret names), put each
@@ -53,6 +55,7 @@
 package meshcheck.rules.network.nw013
 
 import data.meshcheck.lib.fleet
+import data.meshcheck.lib.mesh
 import data.meshcheck.lib.network
 import data.meshcheck.lib.result
 
@@ -66,10 +69,12 @@ violation contains result.fail(rego.metadata.chain(), {
 		[name, r, n, name, concat(", ", sort(known - {"External", "Mock"}))],
 	),
 	"at": cp.mesh_networks.source,
+	"severity": severity(c),
 }) if {
 	some name, c in input.clusters
 	secrets_shown(c)
 	some cp in istiods(c)
+	cp.cluster_id # an istiod whose own ID is unknown may be the registry named
 	some n, spec in network.mesh_networks_of(cp)
 	some r in network.registries(spec)
 	r != "Kubernetes"
@@ -85,6 +90,7 @@ violation contains result.fail(rego.metadata.chain(), {
 	),
 	"at": cp.mesh_networks.source,
 	"related": [cp.cluster_id.source],
+	"severity": severity(c),
 }) if {
 	some name, c in input.clusters
 	some cp in istiods(c)
@@ -101,6 +107,7 @@ violation contains result.fail(rego.metadata.chain(), {
 		[name, r, concat(", ", sort(nets))],
 	),
 	"at": cp.mesh_networks.source,
+	"severity": severity(c),
 }) if {
 	some name, c in input.clusters
 	some cp in istiods(c)
@@ -118,6 +125,7 @@ violation contains result.fail(rego.metadata.chain(), {
 		[name, a, x, b, y],
 	),
 	"at": cp.mesh_networks.source,
+	"severity": severity(c),
 }) if {
 	some name, c in input.clusters
 	some cp in istiods(c)
@@ -137,6 +145,7 @@ violation contains result.fail(rego.metadata.chain(), {
 		[name, n],
 	),
 	"at": cp.mesh_networks.source,
+	"severity": severity(c),
 }) if {
 	some name, c in input.clusters
 	some cp in istiods(c)
@@ -147,6 +156,14 @@ violation contains result.fail(rego.metadata.chain(), {
 	not network.has_gateways(spec)
 	not n in network.gateway_networks
 }
+
+# severity is an error where the cluster's workloads are placed by
+# meshNetworks (sidecar mode), a warning in an ambient cluster, where
+# istiod's ambient index ignores meshNetworks (ambient/networks.go) and
+# only sidecar-injected pods and sidecar-style gateways follow it.
+severity(c) := "warning" if mesh.ambient(c)
+
+else := "error"
 
 # secrets_shown(c) holds when the cluster's remote secrets are in view.
 secrets_shown(c) if c.complete.Secret

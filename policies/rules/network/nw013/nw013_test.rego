@@ -91,3 +91,22 @@ test_single_network_needs_no_gateways if {
 	mn := {"network1": {"endpoints": [{"fromRegistry": "cluster1"}]}}
 	count(nw013.violation) == 0 with input as fleet(cluster("cluster1", mn, []))
 }
+
+test_ambient_cluster_is_a_warning if {
+	mn := object.union(good, {"network2": {"endpoints": [{"fromRegistry": "cluster1"}]}})
+	c := cluster("cluster1", mn, [secret("cluster2")])
+	ambient := object.union(c, {"control_planes": [object.union(c.control_planes[0], {"ambient": {"value": true}})]})
+	vs := nw013.violation with input as fleet(ambient)
+	count(vs) == 1
+	some v in vs
+	v.severity == "warning"
+	some w in nw013.violation with input as fleet(c)
+	w.severity == "error"
+}
+
+test_unknown_own_cluster_id_is_silent if {
+	mn := object.union(good, {"network2": {"endpoints": [{"fromRegistry": "cluster3"}]}})
+	c := cluster("cluster1", mn, [secret("cluster2")])
+	unknown := object.union(c, {"control_planes": [object.remove(c.control_planes[0], ["cluster_id"])]})
+	count(nw013.violation) == 0 with input as fleet(unknown)
+}
