@@ -88,6 +88,7 @@ func mergeControlPlane(ns, rev string, g []*contribution) (*ControlPlane, []*Err
 	for _, c := range g {
 		cp.Sources = append(cp.Sources, sourceAt(c.obj, c.cluster, "", false))
 	}
+	cp.Unknown = unknown.paths()
 	for k := range unknown {
 		switch k.tree {
 		case "values":

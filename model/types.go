@@ -197,6 +197,11 @@ type ControlPlane struct {
 	Values              map[string]any           `json:"values"`
 	MeshConfig          map[string]any           `json:"mesh_config"`
 	Sources             []Source                 `json:"sources"`
+	// Unknown are the settings (values paths; mesh config as meshConfig.*)
+	// the inputs set to what they do not show: a template action, or
+	// releases that disagree. Their facts are absent, and so are Istio's
+	// defaults for them.
+	Unknown []string `json:"unknown,omitempty"`
 
 	// CACertificateFingerprints are the SHA-256 fingerprints (the form of
 	// CASecret.RootFingerprint) of the certificates in

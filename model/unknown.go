@@ -29,6 +29,23 @@ type unknownKey struct{ tree, path string }
 func (u unknownSet) values(path string) bool { return u[unknownKey{"values", path}] }
 func (u unknownSet) mesh(path string) bool   { return u[unknownKey{"mesh", path}] }
 
+// paths lists the unknown settings as values paths, mesh config under
+// meshConfig, sorted.
+func (u unknownSet) paths() []string {
+	var out []string
+	for k := range u {
+		p := k.path
+		if k.tree == "mesh" {
+			p = "meshConfig." + p
+		}
+		if !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // findUnknowns returns the unknown settings of the contributions of one
 // control plane (in precedence order), and notes that say why each is.
 func findUnknowns(g []*contribution) (unknownSet, []*Error) {

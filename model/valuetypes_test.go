@@ -77,6 +77,9 @@ meshConfig:
 		t.Errorf("clusterName %v, network %v, cluster ID %v, trust domain %v: want unknown",
 			value(cp.ClusterName), value(cp.Network), value(cp.ClusterID), value(cp.TrustDomain))
 	}
+	if got := strings.Join(cp.Unknown, " "); got != "global.multiCluster.clusterName global.network meshConfig.trustDomain" {
+		t.Errorf("unknown settings: %s", got)
+	}
 	if _, ok := cp.Values["global"].(map[string]any)["network"]; ok {
 		t.Errorf("values keep the template text: %v", cp.Values)
 	}

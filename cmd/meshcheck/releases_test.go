@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -50,12 +51,17 @@ spec:
 		t.Fatal(err)
 	}
 	after := gitopsClusters(t, "", fleet)
+	_, model, _ := runCLI(t, "", "", "lint", "--no-config", "--show-model", "--fleet", fleet)
+	checkSchema(t, "model", model) // with control_planes[].unknown
 	cp := list(after["cluster2"], "control_planes")
 	if len(cp) != 1 {
 		t.Fatalf("cluster2 has %d control planes, want the one both releases install", len(cp))
 	}
 	if got := fact(cp[0], "network"); got != "<unknown>" {
 		t.Errorf("network = %s: want unknown (the releases say network2 and network-b)", got)
+	}
+	if got := fmt.Sprint(cp[0]["unknown"]); got != "[global.network]" {
+		t.Errorf("unknown settings %s, want [global.network]", got)
 	}
 	if got := fact(cp[0], "cluster_id"); !strings.HasPrefix(got, "cluster2@") {
 		t.Errorf("cluster ID = %s: both releases say cluster2", got)

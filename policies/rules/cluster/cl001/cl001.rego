@@ -83,6 +83,14 @@ violation contains result.fail(rego.metadata.chain(), {
 	some cp in c.control_planes
 	cp.role == "remote"
 	not cp.cluster_id
+	not names_cluster_unknown(cp)
+}
+
+# names_cluster_unknown(cp): a setting that names the cluster is set to what
+# the inputs do not show (a template action): the ID is unknown, not unset.
+names_cluster_unknown(cp) if {
+	some p in object.get(cp, "unknown", [])
+	p in {"global.multiCluster.clusterName", "istiodRemote.injectionPath", "istiodRemote.injectionURL", "pilot.env.CLUSTER_ID"}
 }
 
 injection_text(cp) := sprintf("its injection URL %q has no cluster parameter", [cp.injection_url.value]) if {

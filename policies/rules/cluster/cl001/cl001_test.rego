@@ -76,3 +76,13 @@ test_remote_with_cluster_parameter_is_silent if {
 	c := object.union(remote(cp), {"id": cp.cluster_id})
 	count(cl001.violation) == 0 with input as two_clusters(primary("cluster1", false), c)
 }
+
+test_remote_with_templated_cluster_name_is_silent if {
+	cp := {
+		"role": "remote", "namespace": "istio-system",
+		"profile": {"value": "remote", "source": src("spec.profile")},
+		"unknown": ["global.multiCluster.clusterName"],
+	}
+	count(cl001.violation) == 0 with input as two_clusters(primary("cluster1", false), remote(cp))
+	count(cl001.violation) == 1 with input as two_clusters(primary("cluster1", false), remote(object.remove(cp, ["unknown"])))
+}
