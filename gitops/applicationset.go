@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"sort"
 	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
@@ -114,7 +113,7 @@ func notRunf(format string, a ...any) error { return &notRun{why: fmt.Sprintf(fo
 // generates for this cluster; those for other clusters go to x.elsewhere.
 func (x *expander) applicationSet(o *source.Object, objs []*source.Object) []*source.Object {
 	tmpl := o.Part("spec.template")
-	if tmpl == nil || !mayInstallIstio(tmpl) {
+	if tmpl == nil || !mayInstallIstio(tmpl) && !patchMaySetChart(o) {
 		return nil // another chart's, whatever its generators give
 	}
 	goTemplate, _ := o.Get("spec.goTemplate")
@@ -130,9 +129,9 @@ func (x *expander) applicationSet(o *source.Object, objs []*source.Object) []*so
 		x.note(o, "spec.goTemplateOptions", "an Argo CD ApplicationSet that Argo CD cannot render: "+err.Error())
 		return nil
 	}
-	if _, ok := o.Get("spec.templatePatch"); ok {
-		x.note(o, "spec.templatePatch", "an Argo CD ApplicationSet with a templatePatch: what the patch changes in its Applications is not known, so none is read")
-		return nil
+	patch := newTemplatePatch(o, r)
+	if patch != nil && !r.goTemplate {
+		x.note(o, "spec.templatePatch", "an Argo CD ApplicationSet with a templatePatch and no goTemplate: read as Argo CD's controller applies it, rendered with fasttemplate ({{param}}), although Argo CD's documentation says templatePatch needs goTemplate: true")
 	}
 	s := &appSet{x: x, o: o, objs: objs, r: r, budget: maxRenderedTotal}
 	v, _ := o.Get("spec.generators")
@@ -165,7 +164,8 @@ func (x *expander) applicationSet(o *source.Object, objs []*source.Object) []*so
 		texts map[string]map[int]lineLoc
 	}
 	var apps []app
-	missing := map[string][]string{} // parameter -> Applications
+	missing := map[string][]string{}      // parameter -> Applications
+	patchMissing := map[string][]string{} // the same, in the templatePatch
 	for _, p := range sets {
 		st := &renderState{r: r, p: p, texts: map[string]map[int]lineLoc{}, budget: &s.budget}
 		data, _ := st.value(tmpl.Data, nil).(map[string]any)
@@ -177,11 +177,39 @@ func (x *expander) applicationSet(o *source.Object, objs []*source.Object) []*so
 			x.note(o, "spec.template", "an Argo CD ApplicationSet that Argo CD does not apply (it stops rendering its template, creating and updating none of its Applications): "+st.fail.Error())
 			return nil
 		}
+		layers := st.layers
+		if patch != nil {
+			pd := patch.apply(data, p, &s.budget)
+			switch {
+			case pd.fail != nil:
+				x.note(o, "spec.templatePatch", "an Argo CD ApplicationSet that Argo CD does not apply (its templatePatch fails, so it creates and updates none of its Applications): "+pd.fail.Error())
+				return nil
+			case pd.unknown != "":
+				x.note(o, "spec.templatePatch", "an Argo CD ApplicationSet whose Applications are not known: what its templatePatch changes is not evaluated ("+pd.unknown+")")
+				return nil
+			case s.budget < 0:
+				x.note(o, "spec.templatePatch", fmt.Sprintf("an Argo CD ApplicationSet whose Applications render to more than %d MiB is not read", maxRenderedTotal>>20))
+				return nil
+			}
+			data = pd.data
+			layers = append(slices.Clip(layers), pd.layers...)
+			for path := range st.texts {
+				for _, r := range pd.replaced {
+					if path == r || strings.HasPrefix(path, r+".") || strings.HasPrefix(path, r+"[") {
+						delete(st.texts, path)
+					}
+				}
+			}
+			maps.Copy(st.texts, pd.texts)
+			for _, m := range pd.missing {
+				patchMissing[m] = append(patchMissing[m], firstNonEmpty(str(&source.Object{Data: data}, "metadata.name"), "?"))
+			}
+		}
 		c := *tmpl
 		c.Data = data
 		obj := &c
-		if len(st.layers) > 0 {
-			obj = c.WithLayers(st.layers...)
+		if len(layers) > 0 {
+			obj = c.WithLayers(layers...)
 		}
 		for _, u := range st.unknown {
 			x.note(o, "spec.template", fmt.Sprintf("a field of the ApplicationSet's template is not evaluated (%s): it is unknown", u))
@@ -193,6 +221,9 @@ func (x *expander) applicationSet(o *source.Object, objs []*source.Object) []*so
 	}
 	for _, m := range slices.Sorted(maps.Keys(missing)) {
 		x.note(o, "spec.template", fmt.Sprintf("the ApplicationSet's template uses the parameter %q, which its generators do not give for %s (%s): the fields that use it are unknown", m, strings.Join(missing[m], ", "), r.whatMissingGives(m)))
+	}
+	for _, m := range slices.Sorted(maps.Keys(patchMissing)) {
+		x.note(o, "spec.templatePatch", fmt.Sprintf("the ApplicationSet's templatePatch uses the parameter %q, which its generators do not give for %s (%s): the fields it decides are unknown", m, strings.Join(patchMissing[m], ", "), r.whatMissingGives(m)))
 	}
 	var out []*source.Object
 	names := map[string]bool{}
@@ -850,10 +881,13 @@ type renderState struct {
 	fail        error
 }
 
-// lineLoc is where the value a line of a text sets comes from.
+// lineLoc is where the value a line of a text sets comes from: at, if
+// the value is value, or whatever it is when any is set (a line of a text
+// a templatePatch sets).
 type lineLoc struct {
 	value string
 	at    loc
+	any   bool
 }
 
 // segment of a path being rendered: a key or an index.
@@ -999,10 +1033,15 @@ func (x *expander) locateText(o *source.Object, path string, docs []*source.Obje
 	for i, d := range docs {
 		offset := d.Origin.Line - local[i].Origin.Line
 		var layers []*source.Object
-		walkLeaves(d.Data, nil, func(p []seg, v any) {
+		walkNodes(d.Data, nil, func(p []seg, v any) {
+			if len(p) == 0 {
+				return
+			}
 			line, _ := d.Position(pathString(p))
 			ll, ok := lines[line-offset-1]
-			if ok && scalar(v) == ll.value {
+			_, isMap := v.(map[string]any)
+			_, isList := v.([]any)
+			if ok && (ll.any || !isMap && !isList && scalar(v) == ll.value) {
 				layers = append(layers, layer(p, v, ll.at))
 			}
 		})
@@ -1012,23 +1051,6 @@ func (x *expander) locateText(o *source.Object, path string, docs []*source.Obje
 		}
 	}
 	return out
-}
-
-func walkLeaves(v any, path []seg, f func([]seg, any)) {
-	switch t := v.(type) {
-	case map[string]any:
-		keys := slices.Collect(maps.Keys(t))
-		sort.Strings(keys)
-		for _, k := range keys {
-			walkLeaves(t[k], append(slices.Clip(path), seg{key: k, index: -1}), f)
-		}
-	case []any:
-		for i, e := range t {
-			walkLeaves(e, append(slices.Clip(path), seg{index: i}), f)
-		}
-	default:
-		f(path, v)
-	}
 }
 
 func scalar(v any) string {

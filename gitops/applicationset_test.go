@@ -316,7 +316,7 @@ func TestApplicationSetNotRun(t *testing.T) {
 		{"unclosed tag", "  generators: [{list: {elements: [{name: a}]}}]\n  template:\n    metadata: {name: '{{name}}-{{name'}\n    spec: {source: {chart: istiod}, destination: {name: a}}\n", "Argo CD does not apply"},
 		{"matrix conflict", "  generators: [{matrix: {generators: [{list: {elements: [{name: a}]}}, {list: {elements: [{name: b}]}}]}}]\n", "both give name"},
 		{"merge duplicate", "  generators: [{merge: {mergeKeys: [k], generators: [{list: {elements: [{k: a, name: a}, {k: a, name: b}]}}, {list: {elements: [{k: a}]}}]}}]\n", "two parameter sets"},
-		{"templatePatch", "  generators: [{list: {elements: [{name: a}]}}]\n  templatePatch: |\n    spec: {}\n", "templatePatch"},
+		{"templatePatch that does not parse", "  goTemplate: true\n  generators: [{list: {elements: [{name: a}]}}]\n  templatePatch: |\n    spec: {{ .name\n", "its templatePatch fails"},
 		{"range", "  goTemplate: true\n  generators: [{list: {elements: [{name: a}]}}]\n  template:\n    metadata: {name: a}\n    spec:\n      source: {chart: istiod, helm: {valuesObject: {global: {network: '{{range $i, $e := .}}x{{end}}'}}}}\n      destination: {name: a}\n", "which meshcheck does not evaluate"},
 		{"unknown function", "  goTemplate: true\n  generators: [{list: {elements: [{name: a}]}}]\n  template:\n    metadata: {name: a}\n    spec:\n      source: {chart: istiod, helm: {valuesObject: {global: {network: '{{ .name | sha256sum }}'}}}}\n      destination: {name: a}\n", "template function meshcheck does not evaluate"},
 		{"bad option", "  goTemplate: true\n  goTemplateOptions: [missingkey=maybe]\n  generators: [{list: {elements: [{name: a}]}}]\n", "cannot render"},
@@ -578,5 +578,253 @@ spec:
 		if len(got["east"]) != 1 || !strings.HasPrefix(got["east"][0], "east@in.yaml:15 east@in.yaml:15") || len(r.Notes) > 0 {
 			t.Errorf("goTemplate %v: %v\nnotes:\n%s", goTemplate, got, notes(r))
 		}
+	}
+}
+
+// patchHead is an ApplicationSet of two list elements (east on network1,
+// west on network2) whose template installs istiod; the patch follows
+// (its first line is line 26 without the test's additions).
+const patchHead = `apiVersion: argoproj.io/v1alpha1
+kind: ApplicationSet
+metadata: {name: istiod, namespace: argocd}
+spec:
+  goTemplate: true%s
+  generators:
+    - list:
+        elements:
+          - cluster: east
+            network: network1%s
+          - cluster: west
+            network: network2%s
+  template:
+    metadata:
+      name: 'istiod-{{.cluster}}'
+    spec:
+      project: default
+      source:
+        chart: istiod
+        repoURL: https://istio-release.storage.googleapis.com/charts
+        helm:%s
+      destination:
+        name: '{{.cluster}}'
+        namespace: istio-system
+  templatePatch: |
+`
+
+// patchPlaced summarises, per cluster, the values documents' global.*
+// leaves (clusterName, network, meshID) as path=value@line.
+func patchPlaced(r Result) map[string][]string {
+	out := map[string][]string{}
+	for _, e := range r.Elsewhere {
+		var parts []string
+		for _, d := range e.Objects {
+			for _, p := range []string{"global.multiCluster.clusterName", "global.network", "global.meshID"} {
+				if v, ok := d.Get(p); ok {
+					file, line, _ := d.Locate(p)
+					parts = append(parts, fmt.Sprintf("%s=%v@%s:%d", p[strings.LastIndex(p, ".")+1:], v, file, line))
+				}
+			}
+		}
+		slices.Sort(parts)
+		out[e.Cluster] = append(out[e.Cluster], strings.Join(parts, " "))
+	}
+	return out
+}
+
+// A templatePatch is rendered with each element's parameters and applied
+// as Argo CD applies it (strategic merge with the Application type: maps
+// merge, lists are replaced, null deletes); each value it sets points at
+// its line in the patch, or at the element's value when the line sets one
+// parameter alone. What Argo CD would not apply is listed and none of the
+// ApplicationSet's Applications is read.
+func TestApplicationSetTemplatePatch(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		// opts go under goTemplate, east and west under the elements, helm
+		// under the template's helm (each with its leading newline).
+		opts, east, west, helm, patch string
+		want                          map[string][]string
+		note                          string
+	}{
+		{
+			// Lines 26-33 are the patch's: clusterName sets .cluster alone
+			// (the element's line 9 or 11), network does not.
+			name: "valuesObject per element",
+			patch: `    spec:
+      source:
+        helm:
+          valuesObject:
+            global:
+              multiCluster:
+                clusterName: {{ .cluster }}
+              network: net-{{ .network }}
+`,
+			want: map[string][]string{
+				"east": {"clusterName=east@in.yaml:9 network=net-network1@in.yaml:33"},
+				"west": {"clusterName=west@in.yaml:11 network=net-network2@in.yaml:33"},
+			},
+		},
+		{
+			// A helm.values text the patch sets: each line located in the
+			// patch (the text starts at line 30), or at the element.
+			name: "values text per element",
+			patch: `    spec:
+      source:
+        helm:
+          values: |
+            global:
+              meshID: mesh-{{ .cluster }}
+              network: "{{ .network }}"
+`,
+			want: map[string][]string{
+				"east": {"meshID=mesh-east@in.yaml:31 network=network1@in.yaml:10"},
+				"west": {"meshID=mesh-west@in.yaml:31 network=network2@in.yaml:12"},
+			},
+		},
+		{
+			// {{range}} repeats line 34: both items point at it; the list
+			// replaces the template's parameters (network gone); west's
+			// renders "parameters:" alone, YAML null, which deletes them.
+			name: "list replaced",
+			east: "\n            params: [{name: global.meshID, value: m1}, {name: global.multiCluster.clusterName, value: c1}]",
+			west: "\n            params: []",
+			helm: "\n          parameters: [{name: global.network, value: from-template}]",
+			patch: `    spec:
+      source:
+        helm:
+          parameters:
+          {{- range $p := .params }}
+            - {name: {{ $p.name }}, value: {{ $p.value }}}
+          {{- end }}
+`,
+			want: map[string][]string{
+				"east": {"clusterName=c1@in.yaml:34 meshID=m1@in.yaml:34"},
+			},
+		},
+		{
+			// null deletes the template's helm.values: east's Application
+			// has no values left.
+			name: "null deletes",
+			helm: "\n          values: |\n            global:\n              network: from-template",
+			patch: `    {{- if eq .cluster "east" }}
+    spec:
+      source:
+        helm:
+          values: null
+    {{- end }}
+`,
+			want: map[string][]string{
+				"west": {"network=from-template@in.yaml:24"},
+			},
+		},
+		{
+			// A conditional block: only east's Application gets it.
+			name: "conditional",
+			patch: `    spec:
+      source:
+        helm:
+          valuesObject:
+            global:
+              meshID: mesh1
+    {{- if eq .cluster "east" }}
+              network: {{ .network }}
+    {{- end }}
+`,
+			want: map[string][]string{
+				"east": {"meshID=mesh1@in.yaml:31 network=network1@in.yaml:10"},
+				"west": {"meshID=mesh1@in.yaml:31"},
+			},
+		},
+		{
+			// east gives no meshID or region: the lines they decide are
+			// unknown (whatever Argo CD prints there: <no value>, a
+			// default), and listed; west's point at west's values.
+			name: "missing parameter",
+			west: "\n            meshID: mesh1\n            region: west",
+			patch: `    spec:
+      source:
+        helm:
+          valuesObject:
+            global:
+              meshID: {{ .meshID }}
+              network: {{ .region | default "nowhere" }}
+`,
+			want: map[string][]string{
+				"east": {"meshID=meshcheck-unknown{{}}@in.yaml:33 network=meshcheck-unknown{{}}@in.yaml:34"},
+				"west": {"meshID=mesh1@in.yaml:13 network=west@in.yaml:34"},
+			},
+			note: `the ApplicationSet's templatePatch uses the parameter "meshID", which its generators do not give for istiod-east (Argo CD renders <no value>, or through index an empty string): the fields it decides are unknown`,
+		},
+		{
+			// Without goTemplate Argo CD still applies the patch, rendered
+			// with fasttemplate; that is listed.
+			name: "fasttemplate",
+			opts: "\n  goTemplate: false",
+			patch: `    spec:
+      source:
+        helm:
+          valuesObject:
+            global:
+              network: '{{network}}'
+              meshID: mesh-{{cluster}}
+`,
+			want: map[string][]string{
+				"east": {"meshID=mesh-east@in.yaml:33 network=network1@in.yaml:11"},
+				"west": {"meshID=mesh-west@in.yaml:33 network=network2@in.yaml:13"},
+			},
+			note: "rendered with fasttemplate",
+		},
+		{
+			name:  "missingkey=error",
+			opts:  "\n  goTemplateOptions: [missingkey=error]",
+			patch: "    spec: {source: {helm: {valuesObject: {global: {meshID: '{{ .meshID }}'}}}}}\n",
+			want:  map[string][]string{},
+			note:  "Argo CD does not apply (its templatePatch fails",
+		},
+		{
+			name:  "YAML error",
+			patch: "    spec:\n      source: [{{ .cluster }}\n",
+			want:  map[string][]string{},
+			note:  "Argo CD does not apply (its templatePatch fails, so it creates and updates none of its Applications): the templatePatch does not read as YAML",
+		},
+		{
+			// helm.parameters values are strings in Argo CD's type.
+			name:  "wrong type",
+			patch: "    spec: {source: {helm: {parameters: [{name: global.meshID, value: 1}]}}}\n",
+			want:  map[string][]string{},
+			note:  "invalid templatePatch: spec.source.helm.parameters[0].value is a number where Argo CD's Application has a string",
+		},
+		{
+			// argoproj/argo-cd#22850: a map in valuesObject that the template
+			// and the patch both hold cannot be merged.
+			name:  "valuesObject maps in both",
+			helm:  "\n          valuesObject: {global: {meshID: mesh1}}",
+			patch: "    spec: {source: {helm: {valuesObject: {global: {network: '{{ .network }}'}}}}}\n",
+			want:  map[string][]string{},
+			note:  `unable to find api field in struct RawExtension for the json field "global"`,
+		},
+		{
+			name:  "unknown function",
+			patch: "    spec: {source: {helm: {valuesObject: {global: {network: '{{ .network | sha256sum }}'}}}}}\n",
+			want:  map[string][]string{},
+			note:  "what its templatePatch changes is not evaluated (it calls a template function meshcheck does not evaluate",
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			text := fmt.Sprintf(patchHead, tc.opts, tc.east, tc.west, tc.helm) + tc.patch
+			if tc.opts == "\n  goTemplate: false" {
+				text = strings.ReplaceAll(strings.Replace(text, "goTemplate: true", "", 1), "{{.cluster}}", "{{cluster}}")
+			}
+			r := expandText(t, text)
+			if diff := cmp.Diff(tc.want, patchPlaced(r)); diff != "" {
+				t.Errorf("placed (-want +got):\n%s\nnotes:\n%s", diff, notes(r))
+			}
+			switch {
+			case tc.note != "" && !strings.Contains(notes(r), tc.note):
+				t.Errorf("notes:\n%s\nwant one with %q", notes(r), tc.note)
+			case tc.note == "" && len(r.Notes) > 0:
+				t.Errorf("notes:\n%s", notes(r))
+			}
+		})
 	}
 }

@@ -1,6 +1,7 @@
 package gitops
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
@@ -9,6 +10,8 @@ import (
 	"strings"
 	"text/template"
 	"text/template/parse"
+
+	sigsyaml "sigs.k8s.io/yaml"
 )
 
 // unknownValue replaces, in a rendered string, a parameter the generator
@@ -174,7 +177,23 @@ var goFuncs = template.FuncMap{
 		}
 		return strings.Join(out, " ")
 	},
-	"toString":  func(v any) string { return fmt.Sprint(v) },
+	"toString": func(v any) string { return fmt.Sprint(v) },
+	// Sprig's toJson (which prints nothing for what JSON cannot hold) and
+	// Argo CD's toYaml, indent and nindent, common in templatePatch.
+	"toJson": func(v any) string {
+		b, _ := json.Marshal(v)
+		return string(b)
+	},
+	"toYaml": func(v any) (string, error) {
+		b, err := sigsyaml.Marshal(v)
+		if err != nil {
+			return "", err
+		}
+		return strings.TrimSuffix(string(b), "\n"), nil
+	},
+	"hasKey":    func(d map[string]any, k string) bool { _, ok := d[k]; return ok },
+	"indent":    indent,
+	"nindent":   func(n int, s string) (string, error) { s, err := indent(n, s); return "\n" + s, err },
 	"normalize": sanitizeName,
 	// text/template's printf, refusing widths and precisions that would
 	// build a huge text before any bound on the output applies.
@@ -184,6 +203,15 @@ var goFuncs = template.FuncMap{
 		}
 		return fmt.Sprintf(format, a...), nil
 	},
+}
+
+// indent is Sprig's, refusing more than 1000 spaces (as printf's widths).
+func indent(n int, s string) (string, error) {
+	if n > 1000 {
+		return "", errors.New("indent by more than 1000 spaces")
+	}
+	pad := strings.Repeat(" ", max(n, 0))
+	return pad + strings.ReplaceAll(s, "\n", "\n"+pad), nil
 }
 
 var verbWidth = regexp.MustCompile(`%[-+# 0]*(\d*)(?:\.(\d*))?`)

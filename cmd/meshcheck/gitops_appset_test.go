@@ -61,6 +61,7 @@ func TestGitOpsApplicationSets(t *testing.T) {
 	const listBad = "testdata/gitops/appset-list-gateway-network/"
 	const clusters = "testdata/gitops/appset-clusters/"
 	const missing = "testdata/gitops/appset-clusters-missing-label/"
+	const patch = "testdata/gitops/appset-template-patch/"
 	for _, tc := range []struct {
 		fleet    string
 		cps, gws map[string]string // cluster: facts of its control plane; network of its gateway
@@ -131,6 +132,22 @@ func TestGitOpsApplicationSets(t *testing.T) {
 			notes: []string{
 				missing + `clusters/hub/bootstrap/addons-istiod-appset.yaml:43: the ApplicationSet's template uses the parameter "metadata.labels.network", which its generators do not give for addon-spoke-2-istiod`,
 				missing + `clusters/hub/bootstrap/addons-istio-eastwestgateway-appset.yaml:27: the ApplicationSet's template uses the parameter "metadata.labels.network", which its generators do not give for addon-spoke-2-istio-eastwestgateway`,
+			},
+		},
+		{
+			// goTemplate ApplicationSets whose templatePatch sets each
+			// cluster's values (valuesObject): a line of the patch that sets
+			// one parameter alone points at the list element's value, any
+			// other at its line in the patch; the template's helm.values
+			// stays where it is.
+			fleet: patch,
+			cps: map[string]string{
+				"uksouth": "uksouth@" + patch + "uksouth/argocd/istiod.yaml:11 network1@" + patch + "uksouth/argocd/istiod.yaml:13 mesh1@" + patch + "uksouth/argocd/istiod.yaml:34",
+				"ukwest":  "ukwest@" + patch + "uksouth/argocd/istiod.yaml:15 network2@" + patch + "uksouth/argocd/istiod.yaml:17 mesh1@" + patch + "uksouth/argocd/istiod.yaml:34",
+			},
+			gws: map[string]string{
+				"uksouth": "network1@" + patch + "uksouth/argocd/eastwest-gateway.yaml:46",
+				"ukwest":  "network2@" + patch + "uksouth/argocd/eastwest-gateway.yaml:46",
 			},
 		},
 	} {
