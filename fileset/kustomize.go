@@ -100,7 +100,7 @@ func build(dir, kfile string, raw func(file string) []*source.Object, allow []st
 }
 
 // locate places one output object in the file it comes from.
-func locate(o *source.Object, dir, kfile string, kobj *source.Object, raw func(string) []*source.Object, patches []*source.Object) *source.Object {
+func locate(o *source.Object, dir, kfile string, kobj *source.Object, raw func(string) []*source.Object, patches patches) *source.Object {
 	originText, _ := o.Annotation(originAnnotation)
 	data := withoutBuildAnnotations(o.Data)
 	var origin struct {
@@ -121,13 +121,7 @@ func locate(o *source.Object, dir, kfile string, kobj *source.Object, raw func(s
 		if r := sameObject(raw(file), o); r != nil {
 			c := *r
 			c.Data = data
-			var layers []*source.Object
-			for _, p := range patches {
-				if p.Kind() == o.Kind() && (p.Name() == "" || p.Name() == r.Name() || p.Name() == o.Name()) {
-					layers = append(layers, p)
-				}
-			}
-			if len(layers) > 0 {
+			if layers := patches.layers(&c, r, file); len(layers) > 0 {
 				return c.WithLayers(layers...)
 			}
 			return &c
@@ -565,61 +559,237 @@ func ReadTree(dir string, with map[string]any, allow []string, lim source.Limits
 // kustomizations.
 const maxKustomizationDepth = 32
 
-// patchDocs returns the strategic-merge patches of the kustomization kfile
-// and of those it includes, as objects located where they are written (a
-// patch file, or the kustomization for an inline patch), in the order
-// kustomize applies them: an included kustomization's before its
-// includer's.
-func patchDocs(kfile string, lim source.Limits, visited map[string]bool) []*source.Object {
+// patch is one patch of a kustomization: a strategic-merge patch document
+// located where it is written (a patch file, or the kustomization for an
+// inline patch), or a JSON6902 patch.
+type patch struct {
+	doc  *source.Object
+	json *jsonPatch
+	// files are the resource files the kustomization holding the patch
+	// includes (itself or through the kustomizations it includes): kustomize
+	// applies its patches to their objects only.
+	files map[string]bool
+}
+
+// patches are the patches of a kustomization and those it includes, in the
+// order kustomize applies them, and the resource files it includes.
+type patches struct {
+	list  []patch
+	files map[string]bool
+}
+
+// patchDocs returns the patches of the kustomization kfile and of those it
+// includes in the order kustomize applies them (api/internal/target:
+// kusttarget.go accumulateTarget builds the resources, each included
+// kustomization with its own patches, then the components, then runs the
+// kustomization's transformers, which kusttarget_configplugin.go
+// configureBuiltinTransformers orders patchesStrategicMerge, patches (in
+// list order, each entry a strategic-merge or a JSON6902 patch as its text
+// parses, internal/builtins/PatchTransformer.go), the namespace, name and
+// label transformers, then patchesJson6902 (in list order)).
+func patchDocs(kfile string, lim source.Limits, visited map[string]bool) patches {
+	list, files := collectPatches(kfile, lim, visited, nil)
+	return patches{list: list, files: files}
+}
+
+// collectPatches returns the patches of kfile and those it includes, and
+// the resource files it includes. A component's patches apply to what its
+// includer accumulated (scope), not to its own resources only.
+func collectPatches(kfile string, lim source.Limits, visited, scope map[string]bool) (out []patch, files map[string]bool) {
+	files = map[string]bool{}
 	if visited[kfile] || len(visited) >= maxKustomizationDepth {
-		return nil
+		return nil, files
 	}
 	visited[kfile] = true
 	k := readKustomization(kfile, lim)
 	if k == nil {
-		return nil
+		return nil, files
 	}
 	dir := filepath.Dir(kfile)
-	var out []*source.Object
+	own := files // the objects its own patches apply to
+	if scope != nil {
+		own = scope
+	}
 	for _, field := range []string{"resources", "bases", "components"} {
-		list, _ := k.Data[field].([]any)
+		_, v := kfield(k, field)
+		list, _ := v.([]any)
 		for _, e := range list {
 			ref, _ := e.(string)
 			if ref == "" || strings.Contains(ref, "://") {
 				continue
 			}
-			if sub := kustomizationFile(filepath.Join(dir, filepath.FromSlash(ref))); sub != "" {
-				out = append(out, patchDocs(sub, lim, visited)...)
+			p := filepath.Join(dir, filepath.FromSlash(ref))
+			if sub := kustomizationFile(p); sub != "" {
+				var subScope map[string]bool
+				if field == "components" {
+					subScope = own
+				}
+				subOut, subFiles := collectPatches(sub, lim, visited, subScope)
+				out = append(out, subOut...)
+				maps.Copy(files, subFiles)
+			} else {
+				files[filepath.Clean(p)] = true
 			}
 		}
 	}
 	kinded := func(objs []*source.Object) {
 		for _, o := range objs {
 			if o.Kind() != "" {
-				out = append(out, o)
+				out = append(out, patch{doc: o, files: own})
 			}
 		}
 	}
-	list, _ := k.Data["patchesStrategicMerge"].([]any)
+	jsonOps := func(target any, ops []jsonOp) {
+		out = append(out, patch{json: &jsonPatch{target: selector(target), ops: ops}, files: own})
+	}
+	var tree *yaml.Node // the kustomization's text, for the lines of inline JSON6902 patches
+	inline := func(field string, i int) (text []byte, offset int) {
+		if tree == nil {
+			tree = &yaml.Node{}
+			if b, err := os.ReadFile(kfile); err == nil {
+				_ = yaml.Unmarshal(b, tree)
+			}
+		}
+		n := scalarNode(tree, field, i, "patch")
+		if n == nil {
+			return nil, 0
+		}
+		offset = n.Line - 1
+		if n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+			offset++ // the text starts on the line after | or >
+		}
+		return []byte(n.Value), offset
+	}
+	field, v := kfield(k, "patchesStrategicMerge")
+	list, _ := v.([]any)
 	for i, e := range list {
 		if s, _ := e.(string); strings.Contains(s, "\n") {
-			objs, _ := k.Embedded(fmt.Sprintf("patchesStrategicMerge[%d]", i), lim)
+			objs, _ := k.Embedded(fmt.Sprintf("%s[%d]", source.PathJoin(field), i), lim)
 			kinded(objs)
 		} else if s != "" {
 			kinded(readFile(filepath.Join(dir, filepath.FromSlash(s)), lim))
 		}
 	}
-	list, _ = k.Data["patches"].([]any)
+	field, v = kfield(k, "patches")
+	list, _ = v.([]any)
 	for i, e := range list {
 		m, _ := e.(map[string]any)
 		if p, _ := m["path"].(string); p != "" {
-			kinded(readFile(filepath.Join(dir, filepath.FromSlash(p)), lim))
+			file := filepath.Join(dir, filepath.FromSlash(p))
+			if ops, ok := readJSONPatch(readText(file, lim), file, 0, false, lim); ok {
+				jsonOps(m["target"], ops)
+			} else {
+				kinded(readFile(file, lim))
+			}
 		} else if _, ok := m["patch"].(string); ok {
-			objs, _ := k.Embedded(fmt.Sprintf("patches[%d].patch", i), lim)
-			kinded(objs)
+			text, offset := inline(field, i)
+			if ops, ok := readJSONPatch(text, kfile, offset, true, lim); ok {
+				jsonOps(m["target"], ops)
+			} else {
+				objs, _ := k.Embedded(fmt.Sprintf("%s[%d].patch", source.PathJoin(field), i), lim)
+				kinded(objs)
+			}
+		}
+	}
+	field, v = kfield(k, "patchesJson6902")
+	list, _ = v.([]any)
+	for i, e := range list {
+		m, _ := e.(map[string]any)
+		if p, _ := m["path"].(string); p != "" {
+			file := filepath.Join(dir, filepath.FromSlash(p))
+			if ops, ok := readJSONPatch(readText(file, lim), file, 0, false, lim); ok {
+				jsonOps(m["target"], ops)
+			}
+		} else if _, ok := m["patch"].(string); ok {
+			text, offset := inline(field, i)
+			if ops, ok := readJSONPatch(text, kfile, offset, true, lim); ok {
+				jsonOps(m["target"], ops)
+			}
+		}
+	}
+	return out, files
+}
+
+// kfield returns a field of a kustomization and its key as written:
+// kustomize reads the fields through encoding/json, so a key in another
+// case (patchesJSON6902, as many repositories write it) is the same field.
+func kfield(k *source.Object, name string) (string, any) {
+	if v, ok := k.Data[name]; ok {
+		return name, v
+	}
+	for _, key := range slices.Sorted(maps.Keys(k.Data)) {
+		if strings.EqualFold(key, name) {
+			return key, k.Data[key]
+		}
+	}
+	return name, nil
+}
+
+// layers returns the layers of the object kustomize rendered as o from the
+// resource raw (read from file), in the order they were applied: the
+// strategic-merge patches of its kind and name, and what the JSON6902
+// patches that select it set.
+func (ps patches) layers(o, raw *source.Object, file string) []*source.Object {
+	file = filepath.Clean(file)
+	var out []*source.Object
+	for _, p := range ps.list {
+		if ps.files[file] && !p.files[file] {
+			continue // a kustomization that does not include the object
+		}
+		switch {
+		case p.doc != nil:
+			if p.doc.Kind() == o.Kind() && (p.doc.Name() == "" || p.doc.Name() == raw.Name() || p.doc.Name() == o.Name()) {
+				out = append(out, p.doc)
+			}
+		case p.json.matches(o, raw):
+			for _, op := range p.json.ops {
+				for _, l := range op.layers(o.Data) {
+					if l != nil {
+						out = append(out, l)
+					}
+				}
+			}
 		}
 	}
 	return out
+}
+
+// scalarNode returns the value node of key in item i of the list field of
+// a kustomization's text, or nil.
+func scalarNode(doc *yaml.Node, field string, i int, key string) *yaml.Node {
+	get := func(m *yaml.Node, k string) *yaml.Node {
+		if m == nil || m.Kind != yaml.MappingNode {
+			return nil
+		}
+		for j := 0; j+1 < len(m.Content); j += 2 {
+			if m.Content[j].Value == k {
+				return m.Content[j+1]
+			}
+		}
+		return nil
+	}
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 {
+		return nil
+	}
+	list := get(doc.Content[0], field)
+	if list == nil || list.Kind != yaml.SequenceNode || i >= len(list.Content) {
+		return nil
+	}
+	if n := get(list.Content[i], key); n != nil && n.Kind == yaml.ScalarNode {
+		return n
+	}
+	return nil
+}
+
+// readText returns a file's text, or nil when it cannot be read or is over
+// the size limit.
+func readText(file string, lim source.Limits) []byte {
+	info, err := os.Stat(file)
+	if err != nil || (lim.MaxFileBytes > 0 && info.Size() > lim.MaxFileBytes) {
+		return nil
+	}
+	b, _ := os.ReadFile(file)
+	return b
 }
 
 func readFile(file string, lim source.Limits) []*source.Object {

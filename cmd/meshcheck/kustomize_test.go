@@ -134,3 +134,52 @@ spec:
 		t.Errorf("the good cluster is not read: %v", cps)
 	}
 }
+
+// A fleet whose overlays set Istio's settings with JSON6902 patches (inline
+// in patches, a file in patchesJSON6902): a value an operation sets points
+// at the operation's value in the overlay, what none sets at the base; a
+// finding on a wrong patch (cluster2 keeps cluster1's name) points at the
+// overlay line to fix, never at the base both overlays share.
+func TestKustomizeJSON6902(t *testing.T) {
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const dir = "testdata/gitops/kustomize-json6902/"
+	clusters := gitopsClusters(t, root, dir+"clusters")
+	k1, p2, base := dir+"clusters/cluster1/istio/kustomization.yaml", dir+"clusters/cluster2/istio/istio-operator-patch.yaml", dir+"base/istio/istio-operator.yaml"
+	for cluster, want := range map[string]string{
+		"cluster1": "cluster1@" + k1 + ":10 cluster1@" + k1 + ":13 mesh1@" + base + ":13",
+		"cluster2": "cluster1@" + p2 + ":5 cluster2@" + p2 + ":8 mesh1@" + base + ":13",
+	} {
+		cps := list(clusters[cluster], "control_planes")
+		if len(cps) != 1 {
+			t.Fatalf("%s: %d control planes, want 1", cluster, len(cps))
+		}
+		if got := facts(cps[0]); got != want {
+			t.Errorf("%s: %s\nwant %s", cluster, got, want)
+		}
+		services := dir + "clusters/" + cluster + "/services/kustomization.yaml"
+		gws := list(clusters[cluster], "network_gateways")
+		if len(gws) != 1 || fact(gws[0], "network") != cluster+"@"+services+":15" {
+			t.Errorf("%s: network gateways %v", cluster, gws)
+		}
+		ns, _ := clusters[cluster]["namespaces"].(map[string]any)
+		sys, _ := ns["istio-system"].(map[string]any)
+		if got := fact(sys, "network"); got != cluster+"@"+services+":8" {
+			t.Errorf("%s: istio-system's network label %s, want the patch", cluster, got)
+		}
+	}
+	code, out, stderr := runCLI(t, root, "", "lint", "--no-config", "--fleet", dir+"clusters")
+	for _, want := range []string{
+		p2 + ":5:10: ERROR CL002 clusters cluster2 and cluster1",
+		k1 + ":10: ERROR CL002 clusters cluster1 and cluster2",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("want %q in:\n%s%s", want, out, stderr)
+		}
+	}
+	if code != exitFindings || strings.Contains(out, "base/istio") || strings.Contains(out, "not evaluated") {
+		t.Errorf("exit %d, want %d, and no finding at the base:\n%s", code, exitFindings, out)
+	}
+}
