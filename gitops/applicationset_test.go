@@ -775,14 +775,18 @@ func TestApplicationSetTemplatePatch(t *testing.T) {
 			note: "rendered with fasttemplate",
 		},
 		{
+			// Each case below would read meshID mesh1 if the ApplicationSet
+			// were read: none is.
 			name:  "missingkey=error",
+			helm:  "\n          valuesObject: {global: {meshID: mesh1}}",
 			opts:  "\n  goTemplateOptions: [missingkey=error]",
-			patch: "    spec: {source: {helm: {valuesObject: {global: {meshID: '{{ .meshID }}'}}}}}\n",
+			patch: "    spec: {source: {helm: {parameters: [{name: global.meshID, value: '{{ .meshID }}'}]}}}\n",
 			want:  map[string][]string{},
 			note:  "Argo CD does not apply (its templatePatch fails",
 		},
 		{
 			name:  "YAML error",
+			helm:  "\n          valuesObject: {global: {meshID: mesh1}}",
 			patch: "    spec:\n      source: [{{ .cluster }}\n",
 			want:  map[string][]string{},
 			note:  "Argo CD does not apply (its templatePatch fails, so it creates and updates none of its Applications): the templatePatch does not read as YAML",
@@ -790,6 +794,7 @@ func TestApplicationSetTemplatePatch(t *testing.T) {
 		{
 			// helm.parameters values are strings in Argo CD's type.
 			name:  "wrong type",
+			helm:  "\n          valuesObject: {global: {meshID: mesh1}}",
 			patch: "    spec: {source: {helm: {parameters: [{name: global.meshID, value: 1}]}}}\n",
 			want:  map[string][]string{},
 			note:  "invalid templatePatch: spec.source.helm.parameters[0].value is a number where Argo CD's Application has a string",
@@ -805,7 +810,8 @@ func TestApplicationSetTemplatePatch(t *testing.T) {
 		},
 		{
 			name:  "unknown function",
-			patch: "    spec: {source: {helm: {valuesObject: {global: {network: '{{ .network | sha256sum }}'}}}}}\n",
+			helm:  "\n          valuesObject: {global: {meshID: mesh1}}",
+			patch: "    spec: {source: {helm: {parameters: [{name: global.network, value: '{{ .network | sha256sum }}'}]}}}\n",
 			want:  map[string][]string{},
 			note:  "what its templatePatch changes is not evaluated (it calls a template function meshcheck does not evaluate",
 		},
