@@ -16,6 +16,15 @@ import (
 // skipped silently. At most lim.MaxFileBytes+1 bytes are read from r.
 func Read(r io.Reader, file string, lim Limits) ([]*Object, []*Error) {
 	lim = lim.withDefaults()
+	data, errs := readAll(r, file, lim)
+	if errs != nil {
+		return nil, errs
+	}
+	return parse(data, file, lim)
+}
+
+// readAll reads a file's bytes, within the per-file limit.
+func readAll(r io.Reader, file string, lim Limits) ([]byte, []*Error) {
 	data, err := io.ReadAll(io.LimitReader(r, lim.MaxFileBytes+1))
 	if err != nil {
 		return nil, []*Error{{File: file, Err: pathless("read", err)}}
@@ -23,6 +32,11 @@ func Read(r io.Reader, file string, lim Limits) ([]*Object, []*Error) {
 	if int64(len(data)) > lim.MaxFileBytes {
 		return nil, []*Error{{File: file, Err: fmt.Errorf("%w: over %d bytes, skipped", ErrTooLarge, lim.MaxFileBytes)}}
 	}
+	return data, nil
+}
+
+// parse reads the objects of a file's bytes.
+func parse(data []byte, file string, lim Limits) ([]*Object, []*Error) {
 	text, err := decodeText(data)
 	if err != nil {
 		return nil, []*Error{{File: file, Err: err}}

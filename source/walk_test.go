@@ -2,6 +2,7 @@ package source
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -174,4 +175,52 @@ func TestReadPathsTotalBudget(t *testing.T) {
 	if len(over) != 1 || filepath.Base(over[0].File) != "c.yaml" || !strings.Contains(over[0].Error(), "may hold 102 bytes, and 102 bytes were read; this file and 1 after it were not read") {
 		t.Errorf("budget errors = %v, want one naming c.yaml and 1 more", over)
 	}
+}
+
+// Copies of one file (the remote secret for a cluster, in the directory of
+// every peer) are parsed once, and each copy's objects and errors are
+// located in its own file, as if it had been parsed on its own.
+func TestReadPathsCopiesOfOneFile(t *testing.T) {
+	secret := "apiVersion: v1\nkind: Secret\nmetadata:\n  name: istio-remote-secret-c3\n  namespace: istio-system\nstringData:\n  c3: |\n    kind: Config\n"
+	broken := "apiVersion: v1\nkind: Namespace\nmetadata: [\n"
+	root := writeTree(t, map[string]string{
+		"c1/remote-secret-c3.yaml": secret,
+		"c2/remote-secret-c3.yaml": secret,
+		"c1/broken.yaml":           broken,
+		"c2/broken.yaml":           broken,
+		"c2/other.yaml":            strings.Replace(secret, "c3", "c4", -1),
+	})
+	_, objs, errs := ReadPaths([]string{root}, nil, DefaultLimits())
+	var got []string
+	for _, o := range objs {
+		line, col := o.Position("stringData.c3")
+		got = append(got, fmt.Sprintf("%s %s %d:%d", rel(t, root, o.Origin.File), o.Name(), line, col))
+	}
+	want := []string{
+		"c1/remote-secret-c3.yaml istio-remote-secret-c3 7:7",
+		"c2/other.yaml istio-remote-secret-c4 7:3",
+		"c2/remote-secret-c3.yaml istio-remote-secret-c3 7:7",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("objects (-want +got):\n%s", diff)
+	}
+	if objs[0] == objs[2] || objs[0].Origin.Index != objs[2].Origin.Index {
+		t.Errorf("a copy must be its own object, at the same place in its file")
+	}
+	var files []string
+	for _, e := range errs {
+		files = append(files, fmt.Sprintf("%s:%d", rel(t, root, e.File), e.Line))
+	}
+	if diff := cmp.Diff([]string{"c1/broken.yaml:4", "c2/broken.yaml:4"}, files); diff != "" {
+		t.Errorf("errors (-want +got):\n%s", diff)
+	}
+}
+
+func rel(t *testing.T, root, file string) string {
+	t.Helper()
+	r, err := filepath.Rel(root, file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return filepath.ToSlash(r)
 }
