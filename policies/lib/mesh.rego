@@ -237,17 +237,17 @@ join_reason(a, b) := "each holds a remote secret for the other" if {
 
 # The per-cluster facts by cluster name, each computed once: rules compare
 # clusters through these rather than calling the functions for every pair.
-mesh_ids[name] := mesh_id(c) if some name, c in input.clusters
+mesh_ids := {name: mesh_id(c) | some name, c in input.clusters}
 
-declared_mesh_ids[name] := declared_mesh_id(c) if some name, c in input.clusters
+declared_mesh_ids := {name: declared_mesh_id(c) | some name, c in input.clusters}
 
-effective_mesh_ids[name] := effective_mesh_id(c) if some name, c in input.clusters
+effective_mesh_ids := {name: effective_mesh_id(c) | some name, c in input.clusters}
 
-trust_domains[name] := trust_domain(c) if some name, c in input.clusters
+trust_domains := {name: trust_domain(c) | some name, c in input.clusters}
 
-roots[name] := root(c) if some name, c in input.clusters
+roots := {name: root(c) | some name, c in input.clusters}
 
-self_signed_roots[name] := self_signed(c) if some name, c in input.clusters
+self_signed_roots := {name: self_signed(c) | some name, c in input.clusters}
 
 # separate(a, b): a and b declare the same meshID, yet nothing else links
 # them and both their trust domains (neither aliasing the other) and their

@@ -49,8 +49,9 @@ import data.meshcheck.lib.result
 
 # needs[h] are the clusters h must reach (with a complete inventory only).
 # Each holder's set is built by one comprehension: a multi-value rule
-# inserting a mesh's clusters one by one costs seconds at 1,000 clusters.
-needs[h] := targets if {
+# inserting a mesh's clusters one by one costs seconds at 1,000 clusters,
+# and a partial object rule the square of the fleet.
+needs := {h: targets |
 	some h, hc in input.clusters
 	hc.complete.Secret == true
 	targets := targets_of(h, hc.role)
@@ -122,12 +123,11 @@ held_names(h) := {name |
 	some name in names_of(rs)
 }
 
-# linked[h] are the clusters the model links h to by a remote secret.
-linked[h] contains l.to if {
-	some l in input.links
-	l.kind == "remote-secret"
-	h := l.from
-}
+# linked[h] are the clusters the model links h to by a remote secret
+# (OPA indexes the inner comprehension on h: one pass over the links).
+linked := {h: {l.to | some l in secret_links; l.from == h} | some h in {l.from | some l in secret_links}}
+
+secret_links := [l | some l in input.links; l.kind == "remote-secret"]
 
 names_of(rs) := (({e.key | some e in rs.entries} | {e.context_cluster | some e in rs.entries}) | {rs.cluster_annotation.value | rs.cluster_annotation}) | {substring(rs.name, count("istio-remote-secret-"), -1) | startswith(rs.name, "istio-remote-secret-")}
 

@@ -80,10 +80,9 @@ violation contains result.fail(rego.metadata.chain(), {
 # trusting_pairs are the pairs of clusters whose certificates the other
 # accepts: the same root, or one importing the other's root. Found through
 # an index by root fingerprint rather than by comparing every pair.
-by_root[fp] contains name if {
-	some name, c in input.clusters
-	fp := mesh.root(c).fingerprint
-}
+by_root := {fp: {n | some n, f in fingerprints; f == fp} | some fp in {f | some f in fingerprints}}
+
+fingerprints := {name: r.fingerprint | some name, r in mesh.roots}
 
 trusting_pairs contains [a, b] if {
 	some _, names in by_root
