@@ -91,21 +91,29 @@ func assignControlPlanes(f *Fleet, names []string, resolve func(string) string) 
 			}
 		}
 	}
+	idx := newServingIndex(f, names)
 	for _, r := range names {
 		c := f.Clusters[r]
 		if c.Role != RoleRemote || c.ControlPlaneCluster != "" {
 			continue
 		}
-		c.ControlPlaneCluster = candidatePrimary(f, r, names, resolve)
+		c.ControlPlaneCluster = idx.candidatePrimary(f, r, resolve)
 	}
-	// Chase remotes that point at remotes, bounded by the fleet size.
-	for range names {
-		for _, r := range names {
-			c := f.Clusters[r]
-			if p := c.ControlPlaneCluster; p != "" && f.Clusters[p].Role == RoleRemote && f.Clusters[p].ControlPlaneCluster != "" {
-				c.ControlPlaneCluster = f.Clusters[p].ControlPlaneCluster
-			}
+	// Chase remotes that point at remotes to the end of the chain (or
+	// where it turns back on itself): each remote walks its own chain,
+	// never the whole fleet once per cluster.
+	ends := make(map[string]string, len(names))
+	for _, r := range names {
+		p := f.Clusters[r].ControlPlaneCluster
+		seen := map[string]bool{r: true}
+		for p != "" && !seen[p] && f.Clusters[p].Role == RoleRemote && f.Clusters[p].ControlPlaneCluster != "" {
+			seen[p] = true
+			p = f.Clusters[p].ControlPlaneCluster
 		}
+		ends[r] = p
+	}
+	for _, r := range names {
+		f.Clusters[r].ControlPlaneCluster = ends[r]
 	}
 	for _, r := range names {
 		if f.Clusters[r].ControlPlaneCluster == r {
@@ -114,7 +122,37 @@ func assignControlPlanes(f *Fleet, names []string, resolve func(string) string) 
 	}
 }
 
-func candidatePrimary(f *Fleet, r string, names []string, resolve func(string) string) string {
+// servingIndex finds what serves a remote by lookups, not by scanning the
+// fleet for each remote.
+type servingIndex struct {
+	// secretHolder[t] is the first cluster (in link order) other than a
+	// remote that holds a remote secret for t.
+	secretHolder map[string]string
+	// gatewayAt[addr] are the clusters (in name order) with a network
+	// gateway at addr.
+	gatewayAt map[string][]string
+}
+
+func newServingIndex(f *Fleet, names []string) servingIndex {
+	idx := servingIndex{secretHolder: map[string]string{}, gatewayAt: map[string][]string{}}
+	for _, l := range f.Links {
+		if _, seen := idx.secretHolder[l.To]; !seen && l.Kind == "remote-secret" && f.Clusters[l.From].Role != RoleRemote {
+			idx.secretHolder[l.To] = l.From
+		}
+	}
+	for _, p := range names {
+		for _, g := range f.Clusters[p].NetworkGateways {
+			for _, a := range g.Addresses {
+				if at := idx.gatewayAt[a]; len(at) == 0 || at[len(at)-1] != p {
+					idx.gatewayAt[a] = append(at, p)
+				}
+			}
+		}
+	}
+	return idx
+}
+
+func (idx servingIndex) candidatePrimary(f *Fleet, r string, resolve func(string) string) string {
 	c := f.Clusters[r]
 	if ns := c.Namespaces[c.SystemNamespace]; ns != nil && ns.ControlPlaneClusters != nil {
 		for _, id := range ns.ControlPlaneClusters.Value {
@@ -123,20 +161,16 @@ func candidatePrimary(f *Fleet, r string, names []string, resolve func(string) s
 			}
 		}
 	}
-	for _, l := range f.Links {
-		if l.Kind == "remote-secret" && l.To == r && f.Clusters[l.From].Role != RoleRemote {
-			return l.From
-		}
+	if p, ok := idx.secretHolder[r]; ok {
+		return p
 	}
 	for _, cp := range c.ControlPlanes {
 		if cp.RemotePilotAddress == nil {
 			continue
 		}
-		for _, p := range names {
-			for _, g := range f.Clusters[p].NetworkGateways {
-				if p != r && slices.Contains(g.Addresses, cp.RemotePilotAddress.Value) {
-					return p
-				}
+		for _, p := range idx.gatewayAt[cp.RemotePilotAddress.Value] {
+			if p != r {
+				return p
 			}
 		}
 	}
