@@ -77,6 +77,9 @@ import data.meshcheck.lib.result
 # Each violation walks the secrets in place (input.clusters[name].
 # remote_secrets): a set of [name, secret] pairs would hash every secret.
 # Only the kubeconfigs the files show in clear are read (not encrypted).
+# Each body tests what few entries have (a refused option, no credential)
+# before what costs (the kubeconfig's problems, which istiods read it): a
+# mesh of 1,000 primaries holds 19,000 secrets.
 
 # The annotation names the cluster istioctl and readers see.
 violation contains result.fail(rego.metadata.chain(), {
@@ -124,8 +127,8 @@ violation contains result.fail(rego.metadata.chain(), {
 	not cluster.encrypted(rs)
 	rs.type == "remote"
 	some e in rs.entries
-	not cluster.kubeconfig_problem(e)
 	e.context_cluster != e.key
+	not cluster.kubeconfig_problem(e)
 }
 
 violation contains result.fail(rego.metadata.chain(), {
@@ -158,8 +161,8 @@ violation contains result.fail(rego.metadata.chain(), {
 	some rs in c.remote_secrets
 	not cluster.encrypted(rs)
 	some e in rs.entries
-	not cluster.kubeconfig_problem(e)
 	not e.has_credentials
+	not cluster.kubeconfig_problem(e)
 	severity := unusable_severity(c, rs)
 }
 
@@ -180,6 +183,7 @@ violation contains result.fail(rego.metadata.chain(), {
 	some rs in c.remote_secrets
 	not cluster.encrypted(rs)
 	some e in rs.entries
+	count(object.get(e, "refused_auth", [])) > 0
 	not cluster.kubeconfig_problem(e)
 	some cp in readers(c, rs)
 	controlplane.env_shown(cp)
@@ -203,8 +207,8 @@ violation contains result.fail(rego.metadata.chain(), {
 	some rs in c.remote_secrets
 	not cluster.encrypted(rs)
 	some e in rs.entries
-	not cluster.kubeconfig_problem(e)
 	count(object.get(e, "refused_auth", [])) > 0
+	not cluster.kubeconfig_problem(e)
 	unusable_severity(c, rs)
 	not reader_env_shown(c, rs)
 }
