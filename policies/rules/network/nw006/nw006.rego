@@ -1,14 +1,19 @@
 # METADATA
-# title: Gateway's requested network view matches its network
+# title: Gateway's requested network view includes its network
 # description: |
 #   An east-west gateway asks istiod, through ISTIO_META_REQUESTED_NETWORK_VIEW,
-#   for the endpoints of the network it serves; its topology.istio.io/network
-#   label says which network it is. When they differ the gateway routes
-#   traffic that arrives for its own network to endpoints of another network
-#   it cannot reach (or the reverse), and cross-network requests fail.
+#   for the endpoints of the networks it serves (a comma-separated list, split
+#   on commas as istiod splits it); its topology.istio.io/network label says
+#   which network it is. istiod gives a proxy with a view only the endpoints
+#   of the networks listed (and those without a network), so a gateway whose
+#   view leaves out its own network holds none of its network's endpoints:
+#   every cross-network request that arrives for a service of its network
+#   fails, or is sent on to another network. A view that lists the gateway's
+#   network among others (a gateway serving several networks) is not
+#   reported.
 # custom:
 #   code: NW006
-#   severity: warning
+#   severity: error
 #   dimensions: [network]
 #   scope: object
 #   referee:
@@ -21,7 +26,8 @@
 #     source: >-
 #       pilot/pkg/model/proxy_view.go newProxyView: a proxy with
 #       ISTIO_META_REQUESTED_NETWORK_VIEW sees only endpoints of the requested
-#       networks; manifests/charts/gateway/templates/deployment.yaml sets it
+#       networks (and of no network); pkg/model/proxy.go StringList splits the
+#       value on commas; manifests/charts/gateway/templates/deployment.yaml sets it
 #       and the pod's network label from one networkGateway value, as
 #       samples/multicluster/gen-eastwest-gateway.sh does
 #     versions: >-
@@ -32,7 +38,8 @@
 #       sidecar (the sidecar-style east-west gateway; the ambient one is a
 #       Gateway API gateway)
 #   remediation: |
-#     Set ISTIO_META_REQUESTED_NETWORK_VIEW to the gateway's network label
+#     Set ISTIO_META_REQUESTED_NETWORK_VIEW to the gateway's network label, or
+#     add the label's network to the list
 #     (gen-eastwest-gateway.sh --network sets both; with the istio/gateway
 #     chart use --set networkGateway=<network>).
 package meshcheck.rules.network.nw006
@@ -42,13 +49,13 @@ import data.meshcheck.lib.result
 violation contains result.fail(rego.metadata.chain(), {
 	"cluster": name,
 	"message": sprintf(
-		"gateway %s %s/%s in %s is labelled topology.istio.io/network=%q but requests the network view %q",
-		[w.kind, w.namespace, w.name, name, w.network.value, w.requested_network_view.value],
+		"gateway %s %s/%s in %s is labelled topology.istio.io/network=%q but requests the network view %q, which leaves its own network out: istiod sends it no endpoint of %s, so cross-network requests for services of %s fail",
+		[w.kind, w.namespace, w.name, name, w.network.value, w.requested_network_view.value, w.network.value, w.network.value],
 	),
 	"at": w.requested_network_view.source,
 	"related": [w.network.source],
 }) if {
 	some name, c in input.clusters
 	some w in c.workloads
-	w.requested_network_view.value != w.network.value
+	not w.network.value in split(w.requested_network_view.value, ",")
 }

@@ -29,3 +29,13 @@ test_missing_label_is_silent if {
 test_missing_view_is_silent if {
 	count(nw006.violation) == 0 with input as inp(object.remove(wl("network1", "x"), ["requested_network_view"]))
 }
+
+test_view_listing_its_network_among_others_is_silent if {
+	count(nw006.violation) == 0 with input as inp(wl("network2", "network1,network2"))
+	count(nw006.violation) == 1 with input as inp(wl("network3", "network1,network2"))
+}
+
+test_view_is_split_as_istiod_splits_it if {
+	# istiod splits on commas without trimming: " network2" is another name.
+	count(nw006.violation) == 1 with input as inp(wl("network2", "network1, network2"))
+}
