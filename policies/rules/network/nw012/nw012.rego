@@ -10,8 +10,8 @@
 #   its own calls are routed as if it were elsewhere. Checked only when the
 #   pod's mesh has several clusters and every one of them has a known
 #   network, so that the mesh's networks are all in view. In an ambient
-#   cluster only gateways and sidecar-injected pods are checked: an ambient
-#   workload's label is not read.
+#   cluster only gateways and pods of namespaces with sidecar injection on
+#   are checked: an ambient workload's label is not read.
 # custom:
 #   code: NW012
 #   severity: warning
@@ -37,9 +37,10 @@
 #       checked against the pinned istio.io/istio (VERSION 1.31, commit
 #       eed52ebb66ad of 2026-08-27)
 #     modes: >-
-#       sidecar; in an ambient cluster only for gateways and sidecar-injected
-#       pods (istiod takes an ambient workload's network from the system
-#       namespace, pilot/pkg/serviceregistry/ambient/networks.go)
+#       sidecar; in an ambient cluster only for gateways and pods of
+#       namespaces with sidecar injection on (istiod takes an ambient
+#       workload's network from the system namespace,
+#       pilot/pkg/serviceregistry/ambient/networks.go)
 #   remediation: |
 #     Fix the pod's topology.istio.io/network label to name an existing
 #     network, or install a network gateway for the new network.
@@ -72,19 +73,17 @@ violation contains result.fail(rego.metadata.chain(), {
 
 # label_read(c, w): istiod places w by its network label. In sidecar mode
 # it always does (Controller.Network); in an ambient cluster only for
-# proxies, a gateway or a sidecar-injected pod: istiod's ambient index takes
-# an ambient workload's network from the system namespace and ignores the
-# pod label (pilot/pkg/serviceregistry/ambient/networks.go).
+# proxies, a gateway or a pod of a namespace with sidecar injection on:
+# istiod's ambient index takes an ambient workload's network from the
+# system namespace and ignores the pod label
+# (pilot/pkg/serviceregistry/ambient/networks.go). A pod's own injection
+# label is not read: a rule reading workloads' labels would be re-evaluated
+# by the webhook on every label change of any object.
 label_read(c, _) if not mesh.ambient(c)
 
 label_read(_, w) if w.gateway
 
-label_read(_, w) if w.labels["sidecar.istio.io/inject"] == "true"
-
-label_read(c, w) if {
-	object.get(w.labels, "sidecar.istio.io/inject", "") != "false"
-	injects(c.namespaces[w.namespace])
-}
+label_read(c, w) if injects(c.namespaces[w.namespace])
 
 injects(ns) if ns.injection.value == "enabled"
 

@@ -59,13 +59,11 @@ test_ambient_workload_label_is_not_read if {
 }
 
 test_ambient_cluster_sidecar_and_gateway_labels_are_read if {
-	sidecar := object.union(pod("netwrok2"), {"labels": {"sidecar.istio.io/inject": "true"}})
-	count(nw012.violation) == 1 with input as fleet(ambient(cluster("network1", [sidecar], [])))
 	gw := object.union(pod("netwrok2"), {"labels": {}, "gateway": true})
 	count(nw012.violation) == 1 with input as fleet(ambient(cluster("network1", [gw], [])))
 	injected := object.union(pod("netwrok2"), {"labels": {}})
 	c := object.union(ambient(cluster("network1", [injected], [])), {"namespaces": {"apps": {"injection": {"value": "enabled"}}}})
 	count(nw012.violation) == 1 with input as fleet(c)
-	opted_out := object.union(injected, {"labels": {"sidecar.istio.io/inject": "false"}})
-	count(nw012.violation) == 0 with input as fleet(object.union(c, {"workloads": [opted_out]}))
+	rev := object.union(ambient(cluster("network1", [injected], [])), {"namespaces": {"apps": {"revision": {"value": "1-23"}}}})
+	count(nw012.violation) == 1 with input as fleet(rev)
 }
