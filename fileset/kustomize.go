@@ -64,12 +64,12 @@ type built struct {
 // the resource writes it); a generated object points at its generator in
 // the kustomization; anything else at the kustomization file. raw finds the
 // objects already read from a file.
-func build(dir, kfile string, raw func(file string) []*source.Object, allow []string, with map[string]any, lim source.Limits) built {
+func build(dir, kfile string, raw func(file string) []*source.Object, allow []string, ov *Overlay, lim source.Limits) built {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return built{err: &source.Error{File: kfile, Err: err}}
 	}
-	fsys := &originFS{FileSystem: filesys.MakeFsOnDisk(), root: abs, allow: allowedDirs(append([]string{dir}, allow...)), with: with}
+	fsys := &originFS{FileSystem: filesys.MakeFsOnDisk(), root: abs, allow: allowedDirs(append([]string{dir}, allow...)), with: ov.fields()}
 	opts := krusty.MakeDefaultOptions()
 	opts.LoadRestrictions = types.LoadRestrictionsNone // as Flux builds
 	m, err := krusty.MakeKustomizer(opts).Run(fsys, abs)
@@ -92,7 +92,7 @@ func build(dir, kfile string, raw func(file string) []*source.Object, allow []st
 		return built{err: errs[0]}
 	}
 	kobj := readKustomization(kfile, lim)
-	patches := patchDocs(kfile, lim, map[string]bool{})
+	patches := patchDocs(kfile, lim, map[string]bool{}, ov.from())
 	for i, o := range out {
 		out[i] = locate(o, dir, kfile, kobj, raw, patches)
 	}
@@ -369,7 +369,7 @@ type placed struct {
 // kustomization among them that no other one includes: its output replaces
 // the files of its tree (every file under a directory kustomize builds, and
 // the files a kustomization names elsewhere).
-func readInputs(roots, allow []string, with map[string]any, stdin io.Reader, lim source.Limits) (files []string, out []placed, errs []*source.Error) {
+func readInputs(roots, allow []string, ov *Overlay, stdin io.Reader, lim source.Limits) (files []string, out []placed, errs []*source.Error) {
 	roots, tfNamed := splitTerraform(roots)
 	files, objs, errs := source.ReadPaths(roots, stdin, lim)
 	if tf, walkErrs := terraformFiles(roots, tfNamed); len(tf) > 0 || len(walkErrs) > 0 {
@@ -465,9 +465,9 @@ func readInputs(roots, allow []string, with map[string]any, stdin io.Reader, lim
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				var w map[string]any
+				var w *Overlay
 				if len(roots) > 0 && dirs[i] == filepath.Clean(roots[0]) {
-					w = with // the directory a Flux Kustomization builds
+					w = ov // the directory a Flux Kustomization builds
 				}
 				results[i] = build(dirs[i], kdirs[dirs[i]].Origin.File, raw, allow, w, lim)
 			}
@@ -538,14 +538,14 @@ func kustomizationRefs(k *source.Object) []string {
 
 // ReadTree reads the manifests under dir as kustomize builds them (Flux
 // applies a directory without a kustomization the same way), for the
-// GitOps objects that apply a directory of the repository, with the
-// kustomization fields with added to dir's kustomization (a directory
-// without one is read as it is, and with noted as not applied). kustomize
-// reads no file outside dir and allow (the repository's roots).
-func ReadTree(dir string, with map[string]any, allow []string, lim source.Limits) ([]*source.Object, []string, []*source.Error) {
-	files, ps, errs := readInputs([]string{dir}, allow, with, nil, lim)
-	if len(with) > 0 && kustomizationFile(dir) == "" {
-		fields := slices.Sorted(maps.Keys(with))
+// GitOps objects that apply a directory of the repository, with what ov
+// adds to dir's kustomization (a directory without one is read as it is,
+// and ov's fields noted as not applied); ov may be nil. kustomize reads no
+// file outside dir and allow (the repository's roots).
+func ReadTree(dir string, ov *Overlay, allow []string, lim source.Limits) ([]*source.Object, []string, []*source.Error) {
+	files, ps, errs := readInputs([]string{dir}, allow, ov, nil, lim)
+	if len(ov.fields()) > 0 && kustomizationFile(dir) == "" {
+		fields := slices.Sorted(maps.Keys(ov.fields()))
 		errs = append(errs, &source.Error{File: dir, Err: fmt.Errorf("%w: a Flux Kustomization builds this directory with %s, which meshcheck applies only to a directory with a kustomization.yaml: its objects are read as the files write them", source.ErrNotEvaluated, strings.Join(fields, ", "))})
 	}
 	objs := make([]*source.Object, len(ps))
@@ -587,15 +587,15 @@ type patches struct {
 // list order, each entry a strategic-merge or a JSON6902 patch as its text
 // parses, internal/builtins/PatchTransformer.go), the namespace, name and
 // label transformers, then patchesJson6902 (in list order)).
-func patchDocs(kfile string, lim source.Limits, visited map[string]bool) patches {
-	list, files := collectPatches(kfile, lim, visited, nil)
+func patchDocs(kfile string, lim source.Limits, visited map[string]bool, from *source.Object) patches {
+	list, files := collectPatches(kfile, lim, visited, nil, from)
 	return patches{list: list, files: files}
 }
 
 // collectPatches returns the patches of kfile and those it includes, and
 // the resource files it includes. A component's patches apply to what its
 // includer accumulated (scope), not to its own resources only.
-func collectPatches(kfile string, lim source.Limits, visited, scope map[string]bool) (out []patch, files map[string]bool) {
+func collectPatches(kfile string, lim source.Limits, visited, scope map[string]bool, from *source.Object) (out []patch, files map[string]bool) {
 	files = map[string]bool{}
 	if visited[kfile] || len(visited) >= maxKustomizationDepth {
 		return nil, files
@@ -624,7 +624,7 @@ func collectPatches(kfile string, lim source.Limits, visited, scope map[string]b
 				if field == "components" {
 					subScope = own
 				}
-				subOut, subFiles := collectPatches(sub, lim, visited, subScope)
+				subOut, subFiles := collectPatches(sub, lim, visited, subScope, nil)
 				out = append(out, subOut...)
 				maps.Copy(files, subFiles)
 			} else {
@@ -691,6 +691,9 @@ func collectPatches(kfile string, lim source.Limits, visited, scope map[string]b
 			}
 		}
 	}
+	// A Flux Kustomization's patches come after the kustomization's own
+	// (kustomize-controller appends them to its patches field).
+	out = append(out, overlayPatches(from, own, lim)...)
 	field, v = kfield(k, "patchesJson6902")
 	list, _ = v.([]any)
 	for i, e := range list {

@@ -119,33 +119,83 @@ func TestReadTreeStaysInRepository(t *testing.T) {
 
 // A Flux Kustomization's fields are built into the directory's
 // kustomization: its namespace, name prefix, common labels and patches
-// apply to the output.
+// apply to the output, and a value one of its patches sets (strategic merge
+// or JSON6902) points at the patch in the Flux Kustomization's file.
 func TestReadTreeWithFluxFields(t *testing.T) {
+	flux := `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata:
+  name: istio-gateways
+spec:
+  path: ./app
+  patches:
+    - patch: |
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: eastwest
+        spec:
+          type: LoadBalancer
+    - target:
+        kind: Service
+        name: eastwest
+      patch: |
+        - op: add
+          path: /spec/externalIPs
+          value:
+            - 203.0.113.10
+    - target:
+        kind: Deployment
+      patch: |
+        - op: replace
+          path: /spec/type
+          value: NodePort
+`
 	dir := writeTree(t, map[string]string{
 		"app/kustomization.yaml": "resources:\n  - gw.yaml\n",
 		"app/gw.yaml":            "apiVersion: v1\nkind: Service\nmetadata:\n  name: eastwest\nspec:\n  type: ClusterIP\n",
+		"flux.yaml":              flux,
 	})
+	fluxObjs, errs := source.Read(strings.NewReader(flux), filepath.Join(dir, "flux.yaml"), source.DefaultLimits())
+	if len(errs) > 0 {
+		t.Fatal(errs[0])
+	}
+	patches, _ := fluxObjs[0].Get("spec.patches")
 	with := map[string]any{
 		"namespace":  "istio-gateways",
 		"namePrefix": "istio-",
 		"labels":     []any{map[string]any{"pairs": map[string]any{"topology.istio.io/network": "network1"}}},
-		"patches":    []any{map[string]any{"patch": "apiVersion: v1\nkind: Service\nmetadata:\n  name: eastwest\nspec:\n  type: LoadBalancer\n"}},
+		"patches":    patches,
 	}
-	objs, _, errs := ReadTree(filepath.Join(dir, "app"), with, []string{dir}, source.DefaultLimits())
+	objs, _, errs := ReadTree(filepath.Join(dir, "app"), &Overlay{Fields: with, From: fluxObjs[0]}, []string{dir}, source.DefaultLimits())
 	if len(errs) > 0 || len(objs) != 1 {
 		t.Fatalf("%v %v", objs, errs)
 	}
 	o := objs[0]
 	network, _ := o.Label("topology.istio.io/network")
 	typ, _ := o.Get("spec.type")
-	if got := fmt.Sprintf("%s/%s %s %v", o.Namespace(), o.Name(), network, typ); got != "istio-gateways/istio-eastwest network1 LoadBalancer" {
+	ips, _ := o.Get("spec.externalIPs")
+	if got := fmt.Sprintf("%s/%s %s %v %v", o.Namespace(), o.Name(), network, typ, ips); got != "istio-gateways/istio-eastwest network1 LoadBalancer [203.0.113.10]" {
 		t.Errorf("built %s", got)
 	}
-	if f, l, _ := o.Locate("spec.type"); filepath.Base(f) != "gw.yaml" || l != 6 {
-		t.Errorf("spec.type located at %s:%d, want the resource's line (the patch is the Kustomization's, which gitops layers)", f, l)
+	for path, want := range map[string]int{"spec.type": 14, "spec.externalIPs[0]": 22, "metadata.name": 4} {
+		f, l, _ := o.Locate(path)
+		wantFile := "flux.yaml"
+		if path == "metadata.name" {
+			wantFile = "gw.yaml" // no patch sets it
+		}
+		if filepath.Base(f) != wantFile || l != want {
+			t.Errorf("%s located at %s:%d, want %s:%d", path, filepath.Base(f), l, wantFile, want)
+		}
+	}
+	// Without the Flux Kustomization, the patched value is located at the
+	// resource (the patch is written nowhere meshcheck can name).
+	objs, _, _ = ReadTree(filepath.Join(dir, "app"), &Overlay{Fields: with}, []string{dir}, source.DefaultLimits())
+	if f, l, _ := objs[0].Locate("spec.type"); filepath.Base(f) != "gw.yaml" || l != 6 {
+		t.Errorf("spec.type located at %s:%d without the Flux Kustomization, want gw.yaml:6", f, l)
 	}
 	// Without a kustomization, the fields are noted as not applied.
-	_, _, errs = ReadTree(t.TempDir(), with, nil, source.DefaultLimits())
+	_, _, errs = ReadTree(t.TempDir(), &Overlay{Fields: with}, nil, source.DefaultLimits())
 	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "namePrefix") {
 		t.Errorf("errors %v", errs)
 	}

@@ -62,8 +62,7 @@ func (x *expander) kustomization(o *source.Object, objs []*source.Object, seen m
 		return nil
 	}
 	seen[key] = true
-	read, files, errs := x.repo.ReadDir(dir, with)
-	read = withPatchLayers(o, read, x.lim)
+	read, files, errs := x.repo.ReadDir(dir, with, o)
 	x.errs = append(x.errs, errs...)
 	for _, f := range files {
 		x.consumed[cleanPath(f)] = true
@@ -285,36 +284,3 @@ func buildWith(o *source.Object) map[string]any {
 	return with
 }
 
-// withPatchLayers gives each object the inline patches of the Flux
-// Kustomization that may apply to it as layers, so that a field one of
-// them set points at it (where it is written in the Kustomization).
-func withPatchLayers(o *source.Object, objs []*source.Object, lim source.Limits) []*source.Object {
-	v, _ := o.Get("spec.patches")
-	list, _ := v.([]any)
-	var patches []*source.Object
-	for i := range list {
-		docs, _ := o.Embedded(fmt.Sprintf("spec.patches[%d].patch", i), lim)
-		for _, d := range docs {
-			if d.Kind() != "" {
-				patches = append(patches, d)
-			}
-		}
-	}
-	if len(patches) == 0 {
-		return objs
-	}
-	out := make([]*source.Object, len(objs))
-	for i, r := range objs {
-		var layers []*source.Object
-		for _, p := range patches {
-			if p.Kind() == r.Kind() && (p.Name() == "" || p.Name() == r.Name()) {
-				layers = append(layers, p)
-			}
-		}
-		out[i] = r
-		if len(layers) > 0 {
-			out[i] = r.WithLayers(layers...)
-		}
-	}
-	return out
-}

@@ -20,8 +20,10 @@ type Repo struct {
 	// ReadDir reads the manifests under a directory as the tools build it
 	// (kustomize build when it holds a kustomization), and the files read.
 	// with are kustomization fields to build it with (what a Flux
-	// Kustomization adds: namespace, patches, namePrefix, ...), or nil.
-	ReadDir func(dir string, with map[string]any) (objs []*source.Object, files []string, errs []*source.Error)
+	// Kustomization adds: namespace, patches, namePrefix, ...), or nil;
+	// from is the Flux Kustomization that writes them, where a value one of
+	// its patches sets is located.
+	ReadDir func(dir string, with map[string]any, from *source.Object) (objs []*source.Object, files []string, errs []*source.Error)
 	Limits  source.Limits
 }
 

@@ -40,24 +40,9 @@ func (o *Object) Part(path string) *Object {
 // Columns are left unknown: the scalar's indentation is not kept by the
 // parser. Errors are located the same way.
 func (o *Object) Embedded(path string, lim Limits) ([]*Object, []*Error) {
-	v, _ := o.Get(path)
-	text, ok := v.(string)
+	text, offset, ok := o.EmbeddedText(path)
 	if !ok {
 		return nil, nil
-	}
-	offset := 0
-	if n := o.node(); n != nil {
-		for _, s := range parsePath(path) {
-			if n = child(resolve(n), s); n == nil {
-				break
-			}
-		}
-		if n != nil {
-			offset = n.Line + o.lineOffset - 1
-			if n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
-				offset++ // the text starts on the line after | or >
-			}
-		}
 	}
 	objs, errs := Read(strings.NewReader(text), o.Origin.File, lim)
 	for _, e := range objs {
@@ -74,4 +59,28 @@ func (o *Object) Embedded(path string, lim Limits) ([]*Object, []*Error) {
 		e.Column = 0
 	}
 	return objs, errs
+}
+
+// EmbeddedText returns the text of the string field at path and the lines
+// of o's file before the text's first line (0 when not known), so that a
+// line of the text is line offset+n of the file.
+func (o *Object) EmbeddedText(path string) (text string, offset int, ok bool) {
+	v, _ := o.Get(path)
+	if text, ok = v.(string); !ok {
+		return "", 0, false
+	}
+	if n := o.node(); n != nil {
+		for _, s := range parsePath(path) {
+			if n = child(resolve(n), s); n == nil {
+				break
+			}
+		}
+		if n != nil {
+			offset = n.Line + o.lineOffset - 1
+			if n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+				offset++ // the text starts on the line after | or >
+			}
+		}
+	}
+	return text, offset, true
 }

@@ -145,11 +145,16 @@ func expandGitOps(set *fileset.Set, layout fileset.Layout, lim source.Limits) (e
 	repo := &gitops.Repo{
 		Roots:  roots,
 		Limits: lim,
-		ReadDir: func(dir string, with map[string]any) ([]*source.Object, []string, []*source.Error) {
+		ReadDir: func(dir string, with map[string]any, from *source.Object) ([]*source.Object, []string, []*source.Error) {
+			// The same directory built with the same fields is the same
+			// objects, unless the patches that set them are written elsewhere.
 			key := dir + "\x00" + fmt.Sprint(with)
+			if _, patched := with["patches"]; patched {
+				key += "\x00" + source.Position(from.Origin.File, from.Origin.Line, from.Origin.Column)
+			}
 			t, ok := built[key]
 			if !ok {
-				t.objs, t.files, t.errs = fileset.ReadTree(dir, with, roots, lim)
+				t.objs, t.files, t.errs = fileset.ReadTree(dir, &fileset.Overlay{Fields: with, From: from}, roots, lim)
 				built[key] = t
 			}
 			return t.objs, t.files, t.errs
