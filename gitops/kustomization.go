@@ -283,4 +283,3 @@ func buildWith(o *source.Object) map[string]any {
 	}
 	return with
 }
-
