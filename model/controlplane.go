@@ -186,7 +186,8 @@ func mergeControlPlane(ns, rev string, g []*contribution) (*ControlPlane, []*Err
 	anchor := g[len(g)-1]
 	// Istio's defaults apply where nothing sets the value: one set to what
 	// the files do not show (a template action, the wrong type) is unknown.
-	if cp.ClusterID == nil && !remote && !slices.ContainsFunc(g, func(c *contribution) bool { return setsClusterID(c.values) }) {
+	idUnknown := slices.ContainsFunc(clusterIDPaths, unknown.values) || slices.ContainsFunc(g, func(c *contribution) bool { return setsUnread(c.values, clusterIDPaths...) })
+	if cp.ClusterID == nil && !remote && !idUnknown {
 		cp.ClusterID = &Fact[string]{Value: defaultClusterID, Default: true, Source: anchor.values.source("global.multiCluster.clusterName")}
 	}
 	cp.TrustDomain = mesh("trustDomain")
@@ -198,7 +199,8 @@ func mergeControlPlane(ns, rev string, g []*contribution) (*ControlPlane, []*Err
 			cp.TrustDomain = &Fact[string]{Value: t.Value, Source: t.Source, Default: true}
 		}
 	}
-	if cp.TrustDomain == nil && !remote && anchorHasMesh(g) && !slices.ContainsFunc(g, func(c *contribution) bool { _, set := c.mesh.get("trustDomain"); return set }) {
+	tdUnknown := unknown.mesh("trustDomain") || slices.ContainsFunc(g, func(c *contribution) bool { return setsUnread(c.mesh, "trustDomain") })
+	if cp.TrustDomain == nil && !remote && anchorHasMesh(g) && !tdUnknown {
 		cp.TrustDomain = &Fact[string]{Value: defaultTrustDomain, Default: true, Source: anchor.mesh.source("trustDomain")}
 	}
 	return cp, notes
@@ -231,11 +233,27 @@ func settingsOnly(g []*contribution) ([]*contribution, *contribution) {
 	return out, g[i]
 }
 
-// setsClusterID reports whether values set the cluster ID: clusterName, or
+// clusterIDPaths are where values set the cluster ID: clusterName, or
 // CLUSTER_ID in the env the istiod chart passes to istiod.
+var clusterIDPaths = []string{"global.multiCluster.clusterName", "pilot.env.CLUSTER_ID", "env.CLUSTER_ID"}
+
+// setsClusterID reports whether values set the cluster ID.
 func setsClusterID(values tree) bool {
-	for _, path := range []string{"global.multiCluster.clusterName", "pilot.env.CLUSTER_ID", "env.CLUSTER_ID"} {
+	for _, path := range clusterIDPaths {
 		if _, ok := values.get(path); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// setsUnread reports whether t sets one of paths to a value that is not
+// empty (Istio's charts read "" as unset) and that t.str cannot read: a
+// template action or a value of the wrong type. The value there is
+// unknown, so no default takes its place.
+func setsUnread(t tree, paths ...string) bool {
+	for _, path := range paths {
+		if v, ok := t.get(path); ok && v != "" && t.str(path) == nil {
 			return true
 		}
 	}

@@ -40,6 +40,9 @@ meshConfig:
 	if len(cps) != 1 || cps[0].ClusterName != nil || cps[0].Network != nil || cps[0].MeshID != nil {
 		t.Fatalf("control planes %+v: want one, with the mistyped values unknown", cps)
 	}
+	if cps[0].ClusterID != nil || cps[0].TrustDomain != nil {
+		t.Errorf("cluster ID %v, trust domain %v: mistyped, they are unknown, not Istio's defaults", value(cps[0].ClusterID), value(cps[0].TrustDomain))
+	}
 	if cps[0].IstioNamespace == nil || cps[0].IstioNamespace.Value != "istio-system" {
 		t.Errorf("the well-typed istioNamespace was not read: %+v", cps[0].IstioNamespace)
 	}
@@ -160,5 +163,23 @@ meshConfig:
 	}
 	if cp := f.Clusters["c1"].ControlPlanes[0]; cp.Network == nil || cp.Network.Value != "network1" {
 		t.Errorf("one release: network %v, want network1 (the first layer)", value(cp.Network))
+	}
+}
+
+// An empty value is unset, as Istio's charts read it (the chart's own
+// values.yaml writes clusterName: ""): Istio's default applies.
+func TestEmptyValuesTakeIstiosDefaults(t *testing.T) {
+	f := build(t, map[string]string{"c1": `global:
+  multiCluster:
+    clusterName: ""
+meshConfig:
+  trustDomain: ""
+`})
+	cp := f.Clusters["c1"].ControlPlanes[0]
+	if cp.ClusterID == nil || cp.ClusterID.Value != "Kubernetes" || !cp.ClusterID.Default {
+		t.Errorf("cluster ID %+v, want Istio's default Kubernetes", cp.ClusterID)
+	}
+	if cp.TrustDomain == nil || cp.TrustDomain.Value != "cluster.local" || !cp.TrustDomain.Default {
+		t.Errorf("trust domain %+v, want Istio's default cluster.local", cp.TrustDomain)
 	}
 }
