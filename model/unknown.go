@@ -116,6 +116,13 @@ func releaseConflicts(g []*contribution, known, u unknownSet) []*Error {
 			})
 		}
 	}
+	for _, r := range rels {
+		for k, v := range r.leaves {
+			if v == "" {
+				delete(r.leaves, k) // unset, as Istio's charts read it
+			}
+		}
+	}
 	if len(rels) < 2 {
 		return nil
 	}

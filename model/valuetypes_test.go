@@ -130,6 +130,7 @@ func TestTwoReleasesOfOneControlPlane(t *testing.T) {
 	b := input(t, "c1", `global:
   meshID: mesh1
   network: network2
+  istioNamespace: ""
 meshConfig:
   trustDomain: example.org
 `).Objects[0]
