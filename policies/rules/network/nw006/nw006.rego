@@ -17,9 +17,15 @@
 #   dimensions: [network]
 #   scope: object
 #   referee:
+#     fleets:
+#       - testdata/referee/gateway-labelled-with-other-network
 #     note: |
-#       Not observable by the referee: the requested network view is what a
-#       gateway proxy asks istiod for, and the referee runs no gateway proxy.
+#       Not observable by the referee on its own: the requested network view
+#       is what a gateway proxy asks istiod for, and the referee runs no
+#       gateway proxy. It fires beside NW003 on the refereed fleet whose
+#       gateway is labelled with the other cluster's network (its view still
+#       names its own): the cross-network breakage istiod shows there is the
+#       label's, which NW003 names.
 #   istio:
 #     component: >-
 #       istiod (proxy network view) and the east-west gateway
