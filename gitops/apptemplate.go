@@ -106,31 +106,42 @@ func renderFast(s string, params map[string]any) rendered {
 	}
 	var b strings.Builder
 	var res rendered
-	for rest := s; ; {
-		i := strings.Index(rest, "{{")
-		if i < 0 {
-			b.WriteString(rest)
-			break
-		}
-		b.WriteString(rest[:i])
-		rest = rest[i+2:]
-		j := strings.Index(rest, "}}")
-		if j < 0 {
-			return rendered{fail: fmt.Errorf("%q has {{ without }}", s)}
-		}
-		tag := strings.TrimSpace(rest[:j])
-		rest = rest[j+2:]
+	ok := fastTags(s, func(text string) { b.WriteString(text) }, func(raw string) {
+		tag := strings.TrimSpace(raw)
 		if v, ok := params[tag].(string); ok && tag != "" {
 			b.WriteString(v)
-			continue
+			return
 		}
 		b.WriteString(unknownValue)
 		if !slices.Contains(res.missing, tag) {
 			res.missing = append(res.missing, tag)
 		}
+	})
+	if !ok {
+		return rendered{fail: fmt.Errorf("%q has {{ without }}", s)}
 	}
 	res.out = b.String()
 	return res
+}
+
+// fastTags walks s as fasttemplate does: text calls literal text, tag the
+// inside of each {{ }}. It returns false at a {{ without a }} after it.
+func fastTags(s string, text, tag func(string)) bool {
+	for rest := s; ; {
+		i := strings.Index(rest, "{{")
+		if i < 0 {
+			text(rest)
+			return true
+		}
+		text(rest[:i])
+		rest = rest[i+2:]
+		j := strings.Index(rest, "}}")
+		if j < 0 {
+			return false
+		}
+		tag(rest[:j])
+		rest = rest[j+2:]
+	}
 }
 
 // goTmpl is one template string parsed twice: as Argo CD executes it, and

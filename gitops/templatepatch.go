@@ -499,30 +499,20 @@ func (tp *templatePatch) renderFast(params map[string]any) patchText {
 	var b strings.Builder
 	var res patchText
 	multiline := false
-	for rest := s; ; {
-		i := strings.Index(rest, "{{")
-		if i < 0 {
-			b.WriteString(rest)
-			break
-		}
-		b.WriteString(rest[:i])
-		rest = rest[i+2:]
-		j := strings.Index(rest, "}}")
-		if j < 0 {
-			return patchText{fail: fmt.Errorf("the templatePatch has {{ without }}")}
-		}
-		raw := rest[:j]
+	ok := fastTags(s, func(text string) { b.WriteString(text) }, func(raw string) {
 		tag := strings.TrimSpace(raw)
-		rest = rest[j+2:]
 		if v, ok := params[tag].(string); ok && tag != "" {
 			b.WriteString(v)
 			multiline = multiline || strings.Contains(v, "\n") || strings.Contains(raw, "\n")
-			continue
+			return
 		}
 		b.WriteString("{{" + raw + "}}")
 		if !slices.Contains(res.missing, tag) {
 			res.missing = append(res.missing, tag)
 		}
+	})
+	if !ok {
+		return patchText{fail: fmt.Errorf("the templatePatch has {{ without }}")}
 	}
 	res.text = b.String()
 	if !multiline {
