@@ -775,6 +775,19 @@ func TestApplicationSetTemplatePatch(t *testing.T) {
 			note: "rendered with fasttemplate",
 		},
 		{
+			// A note about what the patch sets points at the patch's line
+			// (30), not at the template it patches.
+			name: "note at the patch",
+			patch: `    spec:
+      source:
+        helm:
+          valueFiles:
+            - values/{{ .cluster }}.yaml
+`,
+			want: map[string][]string{},
+			note: "30: ",
+		},
+		{
 			// Each case below would read meshID mesh1 if the ApplicationSet
 			// were read: none is.
 			name:  "missingkey=error",

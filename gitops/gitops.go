@@ -195,9 +195,11 @@ func (x *expander) note(o *source.Object, at, msg string) {
 	x.notes = append(x.notes, note(o, at, msg))
 }
 
+// note is located where the value at is written: for a generated
+// Application, the templatePatch line or generator value that set it.
 func note(o *source.Object, at, msg string) Note {
-	line, _ := o.Position(at)
-	return Note{File: o.Origin.File, Line: line, Message: msg}
+	file, line, _ := o.Locate(at)
+	return Note{File: file, Line: line, Message: msg}
 }
 
 // argoApplication reads each Istio chart source of an Application (one of
