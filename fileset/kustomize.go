@@ -639,27 +639,6 @@ func collectPatches(kfile string, lim source.Limits, visited, scope map[string]b
 			}
 		}
 	}
-	jsonOps := func(target any, ops []jsonOp) {
-		out = append(out, patch{json: &jsonPatch{target: selector(target), ops: ops}, files: own})
-	}
-	var tree *yaml.Node // the kustomization's text, for the lines of inline JSON6902 patches
-	inline := func(field string, i int) (text []byte, offset int) {
-		if tree == nil {
-			tree = &yaml.Node{}
-			if b, err := os.ReadFile(kfile); err == nil {
-				_ = yaml.Unmarshal(b, tree)
-			}
-		}
-		n := scalarNode(tree, field, i, "patch")
-		if n == nil {
-			return nil, 0
-		}
-		offset = n.Line - 1
-		if n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
-			offset++ // the text starts on the line after | or >
-		}
-		return []byte(n.Value), offset
-	}
 	field, v := kfield(k, "patchesStrategicMerge")
 	list, _ := v.([]any)
 	for i, e := range list {
@@ -670,44 +649,16 @@ func collectPatches(kfile string, lim source.Limits, visited, scope map[string]b
 			kinded(readFile(filepath.Join(dir, filepath.FromSlash(s)), lim))
 		}
 	}
-	field, v = kfield(k, "patches")
-	list, _ = v.([]any)
-	for i, e := range list {
-		m, _ := e.(map[string]any)
-		if p, _ := m["path"].(string); p != "" {
-			file := filepath.Join(dir, filepath.FromSlash(p))
-			if ops, ok := readJSONPatch(readText(file, lim), file, 0, false, lim); ok {
-				jsonOps(m["target"], ops)
-			} else {
-				kinded(readFile(file, lim))
-			}
-		} else if _, ok := m["patch"].(string); ok {
-			text, offset := inline(field, i)
-			if ops, ok := readJSONPatch(text, kfile, offset, true, lim); ok {
-				jsonOps(m["target"], ops)
-			} else {
-				objs, _ := k.Embedded(fmt.Sprintf("%s[%d].patch", source.PathJoin(field), i), lim)
-				kinded(objs)
-			}
+	for _, field := range []string{"patches", "patchesJson6902"} {
+		name, v := kfield(k, field)
+		list, _ := v.([]any)
+		for i := range list {
+			out = append(out, patchEntry(k, fmt.Sprintf("%s[%d]", source.PathJoin(name), i), dir, field == "patchesJson6902", own, lim)...)
 		}
-	}
-	// A Flux Kustomization's patches come after the kustomization's own
-	// (kustomize-controller appends them to its patches field).
-	out = append(out, overlayPatches(from, own, lim)...)
-	field, v = kfield(k, "patchesJson6902")
-	list, _ = v.([]any)
-	for i, e := range list {
-		m, _ := e.(map[string]any)
-		if p, _ := m["path"].(string); p != "" {
-			file := filepath.Join(dir, filepath.FromSlash(p))
-			if ops, ok := readJSONPatch(readText(file, lim), file, 0, false, lim); ok {
-				jsonOps(m["target"], ops)
-			}
-		} else if _, ok := m["patch"].(string); ok {
-			text, offset := inline(field, i)
-			if ops, ok := readJSONPatch(text, kfile, offset, true, lim); ok {
-				jsonOps(m["target"], ops)
-			}
+		if field == "patches" {
+			// A Flux Kustomization's patches come after the kustomization's
+			// own (kustomize-controller appends them to its patches field).
+			out = append(out, overlayPatches(from, own, lim)...)
 		}
 	}
 	return out, files
@@ -755,33 +706,6 @@ func (ps patches) layers(o, raw *source.Object, file string) []*source.Object {
 		}
 	}
 	return out
-}
-
-// scalarNode returns the value node of key in item i of the list field of
-// a kustomization's text, or nil.
-func scalarNode(doc *yaml.Node, field string, i int, key string) *yaml.Node {
-	get := func(m *yaml.Node, k string) *yaml.Node {
-		if m == nil || m.Kind != yaml.MappingNode {
-			return nil
-		}
-		for j := 0; j+1 < len(m.Content); j += 2 {
-			if m.Content[j].Value == k {
-				return m.Content[j+1]
-			}
-		}
-		return nil
-	}
-	if doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 {
-		return nil
-	}
-	list := get(doc.Content[0], field)
-	if list == nil || list.Kind != yaml.SequenceNode || i >= len(list.Content) {
-		return nil
-	}
-	if n := get(list.Content[i], key); n != nil && n.Kind == yaml.ScalarNode {
-		return n
-	}
-	return nil
 }
 
 // readText returns a file's text, or nil when it cannot be read or is over

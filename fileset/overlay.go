@@ -2,6 +2,7 @@ package fileset
 
 import (
 	"fmt"
+	"path/filepath"
 
 	"github.com/meshcheck/meshcheck/source"
 )
@@ -41,22 +42,40 @@ func overlayPatches(from *source.Object, files map[string]bool, lim source.Limit
 	v, _ := from.Get("spec.patches")
 	list, _ := v.([]any)
 	var out []patch
-	for i, e := range list {
-		m, _ := e.(map[string]any)
-		at := fmt.Sprintf("spec.patches[%d].patch", i)
-		text, offset, ok := from.EmbeddedText(at)
-		if !ok {
-			continue
+	for i := range list {
+		out = append(out, patchEntry(from, fmt.Sprintf("spec.patches[%d]", i), "", false, files, lim)...)
+	}
+	return out
+}
+
+// patchEntry reads the patch entry of k at path (an item of patches,
+// patchesJson6902 or a Flux Kustomization's spec.patches): its patch file
+// (path, under dir) or inline text (patch), a JSON6902 patch when the text
+// is a list of operations, else (unless jsonOnly) strategic-merge
+// documents, located where they are written.
+func patchEntry(k *source.Object, at, dir string, jsonOnly bool, files map[string]bool, lim source.Limits) []patch {
+	v, _ := k.Get(at)
+	m, _ := v.(map[string]any)
+	json := func(ops []jsonOp) []patch {
+		return []patch{{json: &jsonPatch{target: selector(m["target"]), ops: ops}, files: files}}
+	}
+	var docs []*source.Object
+	if p, _ := m["path"].(string); p != "" && dir != "" {
+		file := filepath.Join(dir, filepath.FromSlash(p))
+		if ops, ok := readJSONPatch(readText(file, lim), file, 0, false, lim); ok {
+			return json(ops)
 		}
-		if ops, ok := readJSONPatch([]byte(text), from.Origin.File, offset, true, lim); ok {
-			out = append(out, patch{json: &jsonPatch{target: selector(m["target"]), ops: ops}, files: files})
-			continue
+		docs = readFile(file, lim)
+	} else if text, offset, ok := k.EmbeddedText(at + ".patch"); ok {
+		if ops, ok := readJSONPatch([]byte(text), k.Origin.File, offset, true, lim); ok {
+			return json(ops)
 		}
-		docs, _ := from.Embedded(at, lim)
-		for _, d := range docs {
-			if d.Kind() != "" {
-				out = append(out, patch{doc: d, files: files})
-			}
+		docs, _ = k.Embedded(at+".patch", lim)
+	}
+	var out []patch
+	for _, d := range docs {
+		if d.Kind() != "" && !jsonOnly {
+			out = append(out, patch{doc: d, files: files})
 		}
 	}
 	return out
